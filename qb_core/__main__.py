@@ -1,0 +1,3 @@
+from qb_core.cli import main
+
+main()

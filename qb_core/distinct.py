@@ -1,0 +1,39 @@
+"""Work once per distinct value: measurement tables repeat a few names over many rows.
+
+``distinct_rows`` factorizes one or more columns into a code per row and a small table of the
+distinct combinations; string work runs on that table and ``spread_*`` takes it back to rows.
+This keeps text handling at C speed for a million rows without per-row Python.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
+    """(code per row, DataFrame of distinct combinations) of ``columns``; missing is a value too."""
+    codes, uniques = [], []
+    for column in columns:
+        code, unique = pd.factorize(column, use_na_sentinel=False)
+        codes.append(code)
+        uniques.append(np.asarray(unique, dtype=object))
+    shape = tuple(max(len(u), 1) for u in uniques)
+    combined = codes[0] if len(codes) == 1 else np.ravel_multi_index(codes, shape)
+    row_codes, keys = pd.factorize(combined)
+    parts = np.unravel_index(np.asarray(keys), shape) if len(codes) > 1 else (np.asarray(keys),)
+    table = pd.DataFrame({(c.name if c.name is not None else i): u[p]
+                          for i, (c, u, p) in enumerate(zip(columns, uniques, parts, strict=True))})
+    return row_codes, table
+
+
+def spread_category(values: pd.Series | np.ndarray, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per-distinct text ``values`` taken back to rows by ``codes``, as a categorical Series."""
+    text = pd.Series(values, dtype=object).fillna("").astype(str).to_numpy(dtype=object)
+    categories, inverse = np.unique(text, return_inverse=True)
+    return pd.Series(pd.Categorical.from_codes(inverse[codes], categories=categories), index=index)
+
+
+def spread_numbers(values: pd.Series | np.ndarray, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per-distinct numbers taken back to rows by ``codes``, as float."""
+    return pd.Series(np.asarray(values, dtype=float)[codes], index=index)

@@ -1,0 +1,171 @@
+"""Hardware catalog: one canonical name per platform, peaks per native precision, bandwidth.
+
+The catalog lives in ``data/hardware.csv`` (wide: one row per platform x op mode). Every
+calculation uses the long form, one row per platform x op mode x natively supported precision.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+from qb_core.paths import DATA_DIR
+from qb_core.topology import PRECISIONS
+
+FAMILIES: tuple[str, ...] = ("FPGA", "GPU", "TPU", "VLIW", "CPU", "Other")
+PEAK_COLUMNS: dict[str, str] = {p: f"peak_tops_{p.lower()}" for p in PRECISIONS}
+CATALOG_COLUMNS: tuple[str, ...] = (
+    "platform", "op_mode", "family", "vendor", "toolflow", *PEAK_COLUMNS.values(),
+    "bandwidth_gbps", "memory_gb", "power_w", "aliases", "source",
+)  # fmt: skip
+#: Upper sanity bounds: anything above is a typo, not a what-if (1 EOP/s, 1 PB/s).
+MAX_PEAK_TOPS = 1e6
+MAX_BANDWIDTH_GBPS = 1e6
+
+
+def load_catalog(path: Path | IO | None = None) -> pd.DataFrame:
+    """Read a wide catalog (``data/hardware.csv`` by default) into :data:`CATALOG_COLUMNS`.
+
+    Only ``platform``, ``bandwidth_gbps`` and one ``peak_tops_*`` column are required, so a user's
+    own platforms file can be short; other columns are filled in (family ``Other``).
+    """
+    text_columns = {"platform": str, "op_mode": str, "family": str, "aliases": str}
+    try:
+        catalog = pd.read_csv(path or DATA_DIR / "hardware.csv", dtype=text_columns)
+    except FileNotFoundError as exc:
+        raise ValueError(f"file not found: {exc.filename}") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ValueError(f"not a readable platforms CSV ({str(exc).strip().splitlines()[-1]})") from None
+    catalog.columns = [str(c).strip() for c in catalog.columns]
+    if "platform" not in catalog.columns or "bandwidth_gbps" not in catalog.columns:
+        raise ValueError("a platforms CSV needs the columns platform and bandwidth_gbps")
+    if not set(PEAK_COLUMNS.values()) & set(catalog.columns):
+        raise ValueError(f"a platforms CSV needs at least one of {', '.join(PEAK_COLUMNS.values())}")
+    for column in CATALOG_COLUMNS:
+        if column not in catalog.columns:
+            catalog[column] = np.nan
+    for column in ("platform", "op_mode", "aliases", "vendor", "toolflow", "source"):
+        catalog[column] = catalog[column].fillna("").astype(str).str.strip()
+    catalog["family"] = catalog["family"].fillna("Other").astype(str).str.strip().replace("", "Other")
+    catalog = catalog[list(CATALOG_COLUMNS)].copy()
+    catalog["device"] = device_name(catalog["platform"], catalog["op_mode"])
+    return catalog
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> pd.DataFrame:
+    """The bundled catalog, read once per process (treat as read-only; copy before changing)."""
+    return load_catalog()
+
+
+def device_name(platform: pd.Series, op_mode: pd.Series) -> pd.Series:
+    """Platform plus op mode where there is one: ``TX2-maxp``, ``EdgeTPU-fast``, ``NCS2``.
+
+    """
+    mode = op_mode.fillna("").astype(str)
+    return platform.astype(str).where(mode == "", platform.astype(str) + "-" + mode)
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def alias_map(catalog: pd.DataFrame | None = None) -> dict[str, str]:
+    """Normalised name (lower case, letters and digits only) -> canonical platform name."""
+    catalog = default_catalog() if catalog is None else catalog
+    mapping: dict[str, str] = {}
+    for platform, aliases in catalog[["platform", "aliases"]].drop_duplicates().itertuples(index=False):
+        for name in [platform, *[a for a in str(aliases).split("|") if a]]:
+            mapping[_name_key(name)] = platform
+    return mapping
+
+
+def canonical_platform(names: pd.Series, catalog: pd.DataFrame | None = None) -> tuple[pd.Series, pd.Series]:
+    """Map platform names as other files spell them to (canonical name, op mode found in the name).
+
+    Handles ``NCS (MyriadX)`` -> ``NCS2``, ``TX2 - maxn`` -> (``TX2``, ``maxn``),
+    ``EdgeTPU-fast`` -> (``EdgeTPU``, ``fast``). Unknown names come back as NaN.
+    """
+    catalog = default_catalog() if catalog is None else catalog
+    codes, uniques = pd.factorize(names.astype(object).fillna(""))
+    canonical, mode = _canonical_unique(pd.Series(np.asarray(uniques, dtype=object), dtype=object), catalog)
+    canonical = np.append(canonical.to_numpy(dtype=object), [None])[codes]
+    mode = np.append(mode.to_numpy(dtype=object), [""])[codes]
+    return pd.Series(canonical, index=names.index, dtype=object), pd.Series(mode, index=names.index, dtype=object)
+
+
+def _canonical_unique(names: pd.Series, catalog: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    mapping = alias_map(catalog)
+    modes = sorted({m for m in catalog["op_mode"] if m}, key=len, reverse=True)
+    text = names.fillna("").astype(str).str.strip()
+    mode_pattern = r"^(?P<base>.*?)[\s\-_]+(?P<mode>" + "|".join(map(re.escape, modes)) + r")$" if modes else None
+    op_mode = pd.Series("", index=names.index, dtype=object)
+    base = text
+    if mode_pattern:
+        parts = text.str.extract(mode_pattern, flags=re.IGNORECASE)
+        has_mode = parts["mode"].notna() & parts["base"].map(lambda b: _name_key(str(b)) in mapping)
+        base = text.where(~has_mode, parts["base"])
+        op_mode = op_mode.where(~has_mode, parts["mode"].str.lower())
+    keys = base.map(_name_key)
+    return keys.map(mapping), op_mode
+
+
+def validate_catalog(catalog: pd.DataFrame) -> list[str]:
+    """Problems that make a catalog unusable for predictions, as readable sentences (empty = fine)."""
+    problems: list[str] = []
+    names = catalog["platform"].fillna("").astype(str).str.strip()
+    if (names == "").any():
+        problems.append("every platform needs a name")
+    devices = device_name(names, catalog["op_mode"].fillna(""))
+    dupes = sorted(set(devices[devices.duplicated()]) - {""})
+    if dupes:
+        problems.append(f"duplicate platform names: {', '.join(dupes)}")
+    bandwidth = pd.to_numeric(catalog["bandwidth_gbps"], errors="coerce")
+    bad_bw = names[~(bandwidth > 0) | ~(bandwidth <= MAX_BANDWIDTH_GBPS)]
+    if len(bad_bw):
+        problems.append(
+            f"bandwidth must be a number above 0 and at most {MAX_BANDWIDTH_GBPS:g} GB/s "
+            f"({', '.join(bad_bw)})"
+        )
+    peaks = catalog[list(PEAK_COLUMNS.values())].apply(pd.to_numeric, errors="coerce")
+    raw = catalog[list(PEAK_COLUMNS.values())]
+    non_numeric = raw.notna() & (raw.astype(str).apply(lambda c: c.str.strip()) != "") & peaks.isna()
+    bad_peak = (peaks <= 0) | (peaks > MAX_PEAK_TOPS) | non_numeric
+    if bad_peak.any(axis=None):
+        problems.append(
+            f"peak TOP/s must be a number above 0 and at most {MAX_PEAK_TOPS:g} "
+            f"({', '.join(names[bad_peak.any(axis=1)])}); leave a precision empty if not supported"
+        )
+    no_peak = names[peaks.isna().all(axis=1)]
+    if len(no_peak):
+        problems.append(f"at least one precision needs a peak TOP/s ({', '.join(no_peak)})")
+    return problems
+
+
+def catalog_long(catalog: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per platform x op mode x natively supported precision, with ridge point.
+
+    Notes
+    -----
+    ridge_ops_per_byte = peak_tops * 1e12 / (bandwidth_gbps * 1e9) = 1000 * peak / bandwidth:
+    the intensity above which the platform is compute-bound.
+    """
+    catalog = default_catalog() if catalog is None else catalog
+    id_cols = ["platform", "op_mode", "device", "family", "bandwidth_gbps", "power_w", "_row"]
+    long = catalog.assign(_row=np.arange(len(catalog))).melt(id_vars=id_cols, value_vars=list(PEAK_COLUMNS.values()),
+                        var_name="precision", value_name="peak_tops")
+    long["peak_tops"] = pd.to_numeric(long["peak_tops"], errors="coerce")
+    long["bandwidth_gbps"] = pd.to_numeric(long["bandwidth_gbps"], errors="coerce")
+    long = long[long["peak_tops"] > 0].copy()
+    long["precision"] = long["precision"].str.removeprefix("peak_tops_").str.upper()
+    order = {p: i for i, p in enumerate(PRECISIONS)}
+    long["_order"] = long["precision"].map(order)
+    long["ridge_ops_per_byte"] = 1000.0 * long["peak_tops"] / np.where(
+        long["bandwidth_gbps"] > 0, long["bandwidth_gbps"], np.nan)
+    long = long.sort_values(["_row", "_order"], kind="stable")
+    return long.drop(columns=["_order", "_row"]).reset_index(drop=True)

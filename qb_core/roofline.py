@@ -1,0 +1,124 @@
+"""Roofline model and throughput predictions, vectorized over whole tables.
+
+Notes
+-----
+attainable_tops = min(peak_tops, bandwidth_gbps * intensity / 1000)
+inputs_per_s    = attainable_tops * 1e12 / ops_per_input
+bound           = "compute" where bandwidth x intensity >= peak, else "memory"
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from qb_core.hardware import catalog_long
+from qb_core.topology import (
+    BYTES_PER_ELEMENT,
+    bytes_moved_per_input,
+    bytes_per_element,
+    intensity_ops_per_byte,
+    topology_table,
+    variant_table,
+)
+
+BOUNDS = pd.CategoricalDtype(["memory", "compute"])
+
+
+def attainable_tops(peak_tops: np.ndarray, bandwidth_gbps: np.ndarray, intensity: np.ndarray) -> np.ndarray:
+    """Roofline: min(peak, bandwidth x intensity) in TOP/s (GB/s x ops/byte / 1000 = TOP/s).
+
+    Infinite intensity (nothing moved off chip) gives the peak. Bandwidth must be above 0.
+    """
+    bandwidth = np.asarray(bandwidth_gbps, dtype=float)
+    if np.any(~(bandwidth > 0)):
+        raise ValueError("bandwidth must be above 0 GB/s")
+    with np.errstate(invalid="ignore", over="ignore"):
+        memory_roof = bandwidth * np.asarray(intensity, dtype=float) / 1000.0
+    return np.minimum(np.asarray(peak_tops, dtype=float), memory_roof)
+
+
+def roofline_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add attainable_tops, inputs_per_s and bound to a table with peak_tops, bandwidth_gbps,
+    intensity and ops_per_input columns (a new frame; the input is not changed)."""
+    peak = frame["peak_tops"].to_numpy(dtype=float)
+    bandwidth = frame["bandwidth_gbps"].to_numpy(dtype=float)
+    intensity = frame["intensity"].to_numpy(dtype=float)
+    attainable = attainable_tops(peak, bandwidth, intensity)
+    with np.errstate(invalid="ignore", over="ignore"):
+        compute_bound = bandwidth * intensity / 1000.0 >= peak
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
+    out["attainable_tops"] = attainable
+    out["inputs_per_s"] = attainable * 1e12 / frame["ops_per_input"].to_numpy(dtype=float)
+    out["bound"] = pd.Categorical.from_codes(compute_bound.astype(np.int8), dtype=BOUNDS)
+    return out
+
+
+def scale_catalog(hardware: pd.DataFrame, bandwidth_scale: float = 1.0, peak_scale: float = 1.0) -> pd.DataFrame:
+    """Multiply every platform's bandwidth and peak (what-if); scales must be above 0."""
+    for label, value in (("bandwidth scale", bandwidth_scale), ("peak scale", peak_scale)):
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(f"{label} must be a number above 0, got {value}")
+    out = hardware.copy()
+    out["bandwidth_gbps"] = out["bandwidth_gbps"] * bandwidth_scale
+    out["peak_tops"] = out["peak_tops"] * peak_scale
+    out["ridge_ops_per_byte"] = 1000.0 * out["peak_tops"] / out["bandwidth_gbps"]
+    return out
+
+
+def predict(
+    task: str = "cifar10",
+    hardware: pd.DataFrame | None = None,
+    *,
+    weights: str = "off-chip",
+    batch: int = 1,
+    activations: str = "on-chip",
+    width_scales: tuple[float, ...] = (),
+    bandwidth_scale: float = 1.0,
+    peak_scale: float = 1.0,
+) -> pd.DataFrame:
+    """Predicted throughput of every platform x native precision x topology variant of ``task``.
+
+    ``hardware`` is a long catalog (:func:`qb_core.hardware.catalog_long`); default: the bundled
+    one. The storage assumption (``weights``, ``batch``, ``activations``) sets the bytes moved
+    per input, see :func:`qb_core.topology.bytes_moved_per_input`.
+    """
+    hardware = catalog_long() if hardware is None else hardware
+    hardware = scale_catalog(hardware, bandwidth_scale, peak_scale)
+    variants = variant_table(task, width_scales)
+    grid = hardware.merge(variants, how="cross")
+    width = bytes_per_element(grid["precision"])
+    activation_elems = grid["activation_elems"].fillna(0.0).to_numpy(dtype=float)
+    if activations == "off-chip" and grid["activation_elems"].isna().any():
+        # Published-total networks have no layer list: their activation traffic is unknown.
+        activation_elems = np.where(grid["activation_elems"].isna(), np.nan, activation_elems)
+    grid["weight_bytes"] = grid["params"].to_numpy(dtype=float) * width
+    grid["bytes_per_input"] = bytes_moved_per_input(
+        grid["params"].to_numpy(), activation_elems, width, weights, batch, activations)
+    grid["intensity"] = intensity_ops_per_byte(grid["ops_per_input"].to_numpy(), grid["bytes_per_input"].to_numpy())
+    grid["batch"] = batch
+    columns = ["platform", "op_mode", "device", "family", "precision", "topology", "pruning_pct",
+               "params", "ops_per_input", "weight_bytes", "bytes_per_input", "intensity",
+               "peak_tops", "bandwidth_gbps", "ridge_ops_per_byte", "batch"]
+    return roofline_columns(grid[columns])
+
+
+def predict_grid(grid: pd.DataFrame, weights: str = "per-batch", activations: str = "on-chip") -> pd.DataFrame:
+    """Predict an arbitrary table with peak_tops, bandwidth_gbps, precision, params, ops_per_input,
+    activation_elems and batch columns (e.g. a platform x precision x topology x batch sweep)."""
+    width = bytes_per_element(grid["precision"])
+    moved = bytes_moved_per_input(grid["params"].to_numpy(), grid["activation_elems"].to_numpy(),
+                                  width, weights, grid["batch"].to_numpy(), activations)
+    frame = grid.assign(bytes_per_input=moved,
+                        intensity=intensity_ops_per_byte(grid["ops_per_input"].to_numpy(), moved))
+    return roofline_columns(frame)
+
+
+def intensity_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) -> pd.DataFrame:
+    """Long form of :func:`qb_core.topology.topology_table`: one row per variant x precision."""
+    table = topology_table(task, width_scales)
+    cols = {f"intensity_{p.lower()}": p for p in BYTES_PER_ELEMENT}
+    long = table.melt(id_vars=["topology", "pruning_pct", "params", "ops_per_input"],
+                      value_vars=list(cols), var_name="precision", value_name="intensity")
+    long["precision"] = long["precision"].map(cols)
+    return long

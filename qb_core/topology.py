@@ -1,0 +1,239 @@
+"""Topology model: per-input parameters, operations and activation sizes from the layer structure.
+
+Networks are lists of layers (3x3 convolution without padding, 2x2 max-pool, fully connected),
+so every figure is computed from first principles instead of copied from rounded tables.
+Operations count 2 per multiply-accumulate (MAC), the QuTiBench convention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from qb_core.paths import DATA_DIR
+
+#: Bytes per stored element for each precision; one source of truth for the whole project.
+BYTES_PER_ELEMENT: dict[str, float] = {
+    "INT2": 0.25,
+    "INT4": 0.5,
+    "INT8": 1.0,
+    "FP16": 2.0,
+    "FP32": 4.0,
+}
+PRECISIONS: tuple[str, ...] = tuple(BYTES_PER_ELEMENT)
+
+#: The published pruning (channel-width) variants of CNV and MLP, in percent of full width.
+PUBLISHED_PRUNING_PCT: tuple[float, ...] = (100.0, 50.0, 25.0, 12.5)
+
+TASKS: dict[str, str] = {"cifar10": "CIFAR-10", "mnist": "MNIST", "imagenet": "ImageNet"}
+
+WEIGHT_MODES: tuple[str, ...] = ("off-chip", "per-batch", "on-chip")
+ACTIVATION_MODES: tuple[str, ...] = ("on-chip", "off-chip")
+
+
+def bytes_per_element(precision: pd.Series) -> np.ndarray:
+    """Byte width per row of a precision column (looked up once per distinct precision)."""
+    codes, uniques = pd.factorize(precision)
+    widths = np.array([BYTES_PER_ELEMENT.get(str(u), np.nan) for u in uniques] + [np.nan])
+    return widths[codes]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer: ``kind`` is ``conv`` (3x3, no padding), ``pool`` (2x2 max) or ``fc``."""
+
+    kind: str
+    width: int = 0  # output channels (conv) or output features (fc); unused for pool
+
+
+@dataclass(frozen=True)
+class Topology:
+    """A network as an input shape (height, width, channels) and a sequence of layers."""
+
+    name: str
+    task: str
+    pruning_pct: float
+    input_shape: tuple[int, int, int]
+    layers: tuple[Layer, ...]
+
+
+def layer_table(topology: Topology) -> pd.DataFrame:
+    """Per-layer input/output elements, parameters, MACs and ops (2 x MACs) for one input.
+
+    Convolutions are 3x3 without padding (spatial size shrinks by 2), pools are 2x2 with
+    stride 2 (spatial size halves), fully connected layers flatten their input. No biases:
+    the FINN networks use batch-norm thresholds folded into the activations instead.
+    """
+    height, width, channels = topology.input_shape
+    rows = []
+    for index, layer in enumerate(topology.layers):
+        in_elems = height * width * channels
+        if layer.kind == "conv":
+            height, width = height - 2, width - 2
+            if height < 1 or width < 1:
+                raise ValueError(f"{topology.name}: layer {index} shrinks the feature map below 1x1")
+            params = 9 * channels * layer.width
+            macs = height * width * params
+            channels = layer.width
+        elif layer.kind == "pool":
+            height, width = height // 2, width // 2
+            params = macs = 0
+        elif layer.kind == "fc":
+            params = in_elems * layer.width
+            macs = params
+            height, width, channels = 1, 1, layer.width
+        else:
+            raise ValueError(f"unknown layer kind {layer.kind!r}")
+        rows.append(
+            {
+                "layer": index,
+                "kind": layer.kind,
+                "width": layer.width,
+                "in_elems": in_elems,
+                "out_elems": height * width * channels,
+                "params": params,
+                "macs": macs,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["ops"] = 2 * table["macs"]
+    return table
+
+
+def _scaled(base: int, width_scale: float) -> int:
+    return max(1, int(round(base * width_scale)))
+
+
+def cnv(width_scale: float = 1.0) -> Topology:
+    """CNV, the FINN CIFAR-10 network (32x32x3 input), at ``width_scale`` of the 100% variant.
+
+    100%: conv 128, conv 128, pool, conv 256, conv 256, pool, conv 512, conv 512,
+    FC 1024, FC 1024, FC 10. The 10-way classifier keeps its width at every scale.
+    """
+    if not np.isfinite(width_scale) or width_scale <= 0:
+        raise ValueError(f"width scale must be a positive number, got {width_scale}")
+    c = [_scaled(w, width_scale) for w in (128, 256, 512, 1024)]
+    layers = (
+        Layer("conv", c[0]), Layer("conv", c[0]), Layer("pool"),
+        Layer("conv", c[1]), Layer("conv", c[1]), Layer("pool"),
+        Layer("conv", c[2]), Layer("conv", c[2]),
+        Layer("fc", c[3]), Layer("fc", c[3]), Layer("fc", 10),
+    )  # fmt: skip
+    return Topology("CNV", "cifar10", round(100.0 * width_scale, 4), (32, 32, 3), layers)
+
+
+def mlp(width_scale: float = 1.0) -> Topology:
+    """MLP, the FINN MNIST network: 784 -> w -> w -> w -> 10 with w = 2048 at 100%."""
+    if not np.isfinite(width_scale) or width_scale <= 0:
+        raise ValueError(f"width scale must be a positive number, got {width_scale}")
+    w = _scaled(2048, width_scale)
+    layers = (Layer("fc", w), Layer("fc", w), Layer("fc", w), Layer("fc", 10))
+    return Topology("MLP", "mnist", round(100.0 * width_scale, 4), (1, 1, 784), layers)
+
+
+LAYER_MODELS = {"CNV": cnv, "MLP": mlp}
+
+
+@lru_cache(maxsize=256)
+def topology_totals(name: str, pruning_pct: float) -> dict[str, float]:
+    """Totals of a layer-modelled network: params, ops, activation elements (in + out, all layers)."""
+    table = layer_table(LAYER_MODELS[name](pruning_pct / 100.0))
+    return {
+        "params": int(table["params"].sum()),
+        "ops_per_input": int(table["ops"].sum()),
+        "activation_elems": int((table["in_elems"] + table["out_elems"]).sum()),
+    }
+
+
+def bytes_moved_per_input(
+    params: np.ndarray | float,
+    activation_elems: np.ndarray | float,
+    bytes_per_element: np.ndarray | float,
+    weights: str = "off-chip",
+    batch: np.ndarray | int = 1,
+    activations: str = "on-chip",
+) -> np.ndarray:
+    """Off-chip bytes moved per input under a storage assumption.
+
+    Notes
+    -----
+    bytes = w * params * f_weights + w * activation_elems * f_act, with w the byte width and
+
+    - ``weights="off-chip"``: f_weights = 1 (every input reads all weights; QuTiBench's default);
+    - ``weights="per-batch"``: f_weights = 1 / batch (weights read once per batch of ``batch``);
+    - ``weights="on-chip"``: f_weights = 0;
+    - ``activations="on-chip"``: f_act = 0; ``"off-chip"``: f_act = 1, every layer reads its
+      input and writes its output off chip (``activation_elems`` = sum of both over layers).
+
+    The result is 0 when nothing leaves the chip; intensity is then infinite (compute-bound).
+    """
+    if weights not in WEIGHT_MODES:
+        raise ValueError(f"weights must be one of {', '.join(WEIGHT_MODES)}, got {weights!r}")
+    if activations not in ACTIVATION_MODES:
+        raise ValueError(f"activations must be one of {', '.join(ACTIVATION_MODES)}, got {activations!r}")
+    batch_arr = np.asarray(batch, dtype=float)
+    if np.any(~np.isfinite(batch_arr)) or np.any(batch_arr < 1):
+        raise ValueError("batch must be a whole number of at least 1")
+    weight_factor = {"off-chip": 1.0, "per-batch": 1.0 / batch_arr, "on-chip": 0.0}[weights]
+    act_factor = 1.0 if activations == "off-chip" else 0.0
+    width = np.asarray(bytes_per_element, dtype=float)
+    return width * (np.asarray(params, dtype=float) * weight_factor
+                    + np.asarray(activation_elems, dtype=float) * act_factor)
+
+
+def intensity_ops_per_byte(ops_per_input: np.ndarray | float, bytes_per_input: np.ndarray | float) -> np.ndarray:
+    """Arithmetic intensity = ops per input / bytes moved per input; infinite when no bytes move."""
+    ops = np.asarray(ops_per_input, dtype=float)
+    moved = np.asarray(bytes_per_input, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(moved > 0, ops / np.where(moved > 0, moved, 1.0), np.inf)
+
+
+@lru_cache(maxsize=1)
+def _published() -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "topologies_published.csv")
+
+
+def variant_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) -> pd.DataFrame:
+    """One row per topology variant of ``task``: params, ops per input, activation elements.
+
+    CNV and MLP come from the layer model at the published pruning factors (plus any extra
+    ``width_scales``, e.g. 0.75 for a 75% CNV); ImageNet networks from published totals.
+    """
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
+    rows = []
+    for name, model in LAYER_MODELS.items():
+        if model().task != task:
+            continue
+        pcts = sorted({*PUBLISHED_PRUNING_PCT, *(round(100.0 * s, 4) for s in width_scales)}, reverse=True)
+        for pct in pcts:
+            rows.append({"topology": name, "task": task, "pruning_pct": pct,
+                         **topology_totals(name, pct), "ops_source": "layer model"})
+    table = pd.DataFrame(rows, columns=["topology", "task", "pruning_pct", "params", "ops_per_input",
+                                        "activation_elems", "ops_source"])
+    published = _published()
+    published = published[(published["task"] == task) & ~published["topology"].isin(list(LAYER_MODELS))]
+    if len(published):
+        extra = published.assign(activation_elems=np.nan, ops_source="published total")[table.columns]
+        table = extra if table.empty else pd.concat([table, extra], ignore_index=True)
+    return table.reset_index(drop=True)
+
+
+def topology_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) -> pd.DataFrame:
+    """:func:`variant_table` plus the QuTiBench default intensity (ops/byte) per precision."""
+    table = variant_table(task, width_scales)
+    for precision, width in BYTES_PER_ELEMENT.items():
+        moved = bytes_moved_per_input(table["params"].to_numpy(), 0.0, width)
+        table[f"intensity_{precision.lower()}"] = intensity_ops_per_byte(table["ops_per_input"].to_numpy(), moved)
+    return table
+
+
+def variant_label(topology: pd.Series | str, pruning_pct: pd.Series | float) -> pd.Series | str:
+    """Human label of a variant, e.g. ``CNV 12.5%``."""
+    if isinstance(topology, str):
+        return f"{topology} {float(pruning_pct):g}%"
+    return topology.astype(str) + " " + pd.Series(pruning_pct, index=topology.index).map("{:g}%".format)

@@ -1,0 +1,58 @@
+import doctest
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qb_core.pareto
+from qb_core.pareto import pareto_front, pareto_mask
+
+
+def brute_force(x, y):
+    n = len(x)
+    keep = np.ones(n, dtype=bool)
+    for i in range(n):
+        if np.isnan(x[i]) or np.isnan(y[i]):
+            keep[i] = False
+            continue
+        for j in range(n):
+            if x[j] >= x[i] and y[j] >= y[i] and (x[j] > x[i] or y[j] > y[i]):
+                keep[i] = False
+                break
+    return keep
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_front_matches_brute_force_with_ties(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 120))
+    x = rng.integers(0, 8, n).astype(float)  # few distinct values: many ties and duplicates
+    y = rng.integers(0, 8, n).astype(float)
+    if seed % 5 == 0:
+        x[rng.integers(0, n)] = np.nan
+    assert (pareto_mask(x, y) == brute_force(x, y)).all()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_minimizing_is_maximizing_the_negative(seed):
+    rng = np.random.default_rng(100 + seed)
+    x, y = rng.normal(size=200), rng.normal(size=200)
+    assert (pareto_mask(x, y, (False, True)) == brute_force(-x, y)).all()
+
+
+def test_identical_best_points_are_all_kept():
+    assert pareto_mask(np.array([1.0, 1.0, 0.5]), np.array([2.0, 2.0, 1.0])).tolist() == [True, True, False]
+
+
+def test_docstring_examples_run():
+    assert doctest.testmod(qb_core.pareto).failed == 0
+
+
+def test_front_rows_sorted_by_x_and_input_unchanged():
+    frame = pd.DataFrame({"fps_comp": [10.0, 30.0, 20.0, 5.0], "top1_pct": [90.0, 80.0, 85.0, 95.0]})
+    before = frame.copy()
+    front = pareto_front(frame)
+    assert front["fps_comp"].tolist() == [5.0, 10.0, 20.0, 30.0]
+    pd.testing.assert_frame_equal(frame, before)
+    with pytest.raises(ValueError, match="no column"):
+        pareto_front(frame, x="latency")
