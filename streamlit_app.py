@@ -1,12 +1,32 @@
-"""QB Explorer: entry point (home page until the analysis pages land)."""
+"""QB Explorer entry point: page navigation and the shared sidebar filters.
+
+Run with ``make run`` (or ``streamlit run streamlit_app.py``). Sidebar widgets are declared here,
+before the page runs, so their values hold on every page and live in the URL.
+"""
 
 import streamlit as st
 
-from qb_core.measurements import load_measurements
+from ui import sidebar
 
-st.set_page_config(page_title="QB Explorer", layout="wide")
-st.title("QB Explorer")
-st.write("How fast, how accurately and at what power can a given CNN run on a given board, and why?")
-data = load_measurements()
-st.metric("Measured configurations (all tasks)", f"{len(data):,}")
-st.caption("Measurements: QuTiBench, Xilinx Inc., Apache License 2.0")
+st.set_page_config(page_title="QB Explorer", page_icon="🧮", layout="wide")
+
+# --- navigation ---
+PAGES = {
+    "": [st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)],
+    "Theory": [
+        st.Page("app_pages/rooflines.py", title="Rooflines", icon=":material/show_chart:"),
+        st.Page("app_pages/prediction.py", title="Prediction", icon=":material/grid_on:"),
+    ],
+    "Measurements": [
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/table_chart:"),
+        st.Page("app_pages/latency_throughput.py", title="Latency/Throughput", icon=":material/speed:"),
+        st.Page("app_pages/boxplots.py", title="Boxplots", icon=":material/candlestick_chart:"),
+        st.Page("app_pages/pareto.py", title="Pareto", icon=":material/scatter_plot:"),
+    ],
+}
+# --- shared sidebar (declared before the page runs, so it holds on every page) ---
+sidebar.render()
+page = st.navigation(PAGES)
+
+# --- the page ---
+page.run()

@@ -304,3 +304,16 @@ def read_any(source: str | Path | IO | bytes) -> ImportResult:
             raise DataFormatError(f"not a readable measurement file ({str(exc).splitlines()[-1]})") from None
         return ImportResult(tidy, pd.DataFrame(columns=list(PROBLEM_COLUMNS)))
     return import_qutibench(data)
+
+
+def configs_with_single_value(frame: pd.DataFrame, column: str) -> list[str]:
+    """Configurations whose ``column`` holds at most one distinct value over their rows (e.g. a
+    power figure copied to every batch size): a box plot of them would show nothing."""
+    distinct = frame.groupby("config", observed=True)[column].nunique()
+    return sorted(distinct[distinct <= 1].index.astype(str))
+
+
+def with_facet_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``quant_model`` (precision · device, the notebook's facet) and ``pruning`` (text) columns."""
+    return frame.assign(quant_model=frame["precision"].astype(str) + " · " + frame["device"].astype(str),
+                        pruning=frame["pruning_pct"].map("{:g}".format).astype(str))

@@ -18,7 +18,6 @@ from qb_core.topology import (
     bytes_moved_per_input,
     bytes_per_element,
     intensity_ops_per_byte,
-    topology_table,
     variant_table,
 )
 
@@ -114,11 +113,58 @@ def predict_grid(grid: pd.DataFrame, weights: str = "per-batch", activations: st
     return roofline_columns(frame)
 
 
-def intensity_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) -> pd.DataFrame:
-    """Long form of :func:`qb_core.topology.topology_table`: one row per variant x precision."""
-    table = topology_table(task, width_scales)
-    cols = {f"intensity_{p.lower()}": p for p in BYTES_PER_ELEMENT}
-    long = table.melt(id_vars=["topology", "pruning_pct", "params", "ops_per_input"],
-                      value_vars=list(cols), var_name="precision", value_name="intensity")
-    long["precision"] = long["precision"].map(cols)
-    return long
+def intensity_table(task: str = "cifar10", width_scales: tuple[float, ...] = (), *, weights: str = "off-chip",
+                    batch: int = 1, activations: str = "on-chip") -> pd.DataFrame:
+    """One row per topology variant x precision: its arithmetic intensity (ops/byte) under the
+    storage assumption, and a short ``label`` such as ``CNV 50% INT4``."""
+    variants = variant_table(task, width_scales)
+    table = variants.merge(pd.DataFrame({"precision": list(BYTES_PER_ELEMENT)}), how="cross")
+    moved = bytes_moved_per_input(table["params"].to_numpy(), table["activation_elems"].to_numpy(dtype=float),
+                                  bytes_per_element(table["precision"]), weights, batch, activations)
+    table["bytes_per_input"] = moved
+    table["intensity"] = intensity_ops_per_byte(table["ops_per_input"].to_numpy(), moved)
+    table["variant"] = table["topology"] + " " + table["pruning_pct"].map("{:g}%".format)
+    table["label"] = table["variant"] + " " + table["precision"]
+    return table[["topology", "pruning_pct", "variant", "precision", "params", "ops_per_input",
+                  "bytes_per_input", "intensity", "label"]]
+
+
+def log_axis_range(values: np.ndarray | pd.Series, pad: float = 2.0) -> tuple[float, float]:
+    """Whole decades around the finite positive ``values`` (with ``pad`` x margin either side)."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite) & (finite > 0)]
+    if finite.size == 0:
+        return 1.0, 1e4
+    low = 10.0 ** np.floor(np.log10(finite.min() / pad))
+    high = 10.0 ** np.ceil(np.log10(finite.max() * pad))
+    return float(low), float(high)
+
+
+def roofline_points(hardware: pd.DataFrame, x_min: float, x_max: float) -> pd.DataFrame:
+    """Three points per platform x precision roofline: (x_min, .), (ridge, peak), (x_max, peak).
+
+    Drawn as straight segments on log-log axes these are exactly the memory roof
+    (bandwidth x intensity) and the compute roof (peak); no x grid is scanned. A ridge outside
+    [x_min, x_max] is clipped to the range, where it lies on the one visible segment.
+    """
+    if not (0 < x_min < x_max):
+        raise ValueError("the intensity range must satisfy 0 < x_min < x_max")
+    ridge = np.clip(hardware["ridge_ops_per_byte"].to_numpy(dtype=float), x_min, x_max)
+    xs = np.column_stack([np.full(len(hardware), x_min), ridge, np.full(len(hardware), x_max)])
+    peak = hardware["peak_tops"].to_numpy(dtype=float)[:, None]
+    bandwidth = hardware["bandwidth_gbps"].to_numpy(dtype=float)[:, None]
+    ys = np.minimum(peak, bandwidth * xs / 1000.0)
+    points = hardware.loc[hardware.index.repeat(3)].reset_index(drop=True)
+    points["point"] = np.tile([0, 1, 2], len(hardware))
+    points["intensity"] = xs.ravel()
+    points["tops"] = ys.ravel()
+    return points
+
+
+def bound_table(predictions: pd.DataFrame) -> pd.DataFrame:
+    """Per platform x precision: ridge point and, per topology variant, memory or compute bound."""
+    table = predictions.assign(variant=predictions["topology"] + " " + predictions["pruning_pct"].map("{:g}%".format))
+    wide = table.pivot_table(index=["device", "precision", "peak_tops", "bandwidth_gbps", "ridge_ops_per_byte"],
+                             columns="variant", values="bound", aggfunc="first", observed=True, sort=False)
+    wide.columns.name = None
+    return wide.reset_index()

@@ -1,0 +1,49 @@
+"""Helpers for AppTest page tests: open a page through the entry point, read chart data."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyarrow as pa
+from streamlit.testing.v1 import AppTest
+
+from qb_core.paths import PROJECT_DIR
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(PROJECT_DIR / "streamlit_app.py"), default_timeout=60)
+
+
+def open_page(at: AppTest, name: str) -> AppTest:
+    """Switch a run app to ``app_pages/<name>.py`` and run it."""
+    return at.switch_page(f"app_pages/{name}.py").run()
+
+
+def charts(at: AppTest) -> list:
+    return list(at.get("vega_lite_chart"))
+
+
+def spec(chart) -> dict:
+    return json.loads(chart.proto.spec)
+
+
+def datasets(chart) -> dict[str, pd.DataFrame]:
+    """Every dataset a chart sends to the browser, by name, as DataFrames."""
+    frames = {}
+    for dataset in chart.proto.datasets:
+        table = pa.ipc.open_stream(dataset.data.data).read_all()
+        frames[dataset.name] = table.to_pandas()
+    return frames
+
+
+def layer_data(chart, index: int) -> pd.DataFrame:
+    """The DataFrame behind layer ``index`` of a layered chart."""
+    chart_spec = spec(chart)
+    layer = chart_spec["layer"][index]
+    return datasets(chart)[layer.get("data", chart_spec.get("data"))["name"]]
+
+
+def chart_bytes(chart) -> int:
+    """Bytes of chart spec plus data sent to the browser."""
+    return len(chart.proto.spec) + sum(len(d.data.data) for d in chart.proto.datasets)

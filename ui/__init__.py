@@ -1,0 +1,1 @@
+"""Streamlit side of QB Explorer: shared sidebar filters, cached data access, chart builders."""

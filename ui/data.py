@@ -1,0 +1,69 @@
+"""Cached entry points into qb_core: loads and derivations run once per distinct input.
+
+Everything returned is shared between sessions through the cache, so callers must not mutate it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qb_core.hardware import catalog_long, default_catalog
+from qb_core.measurements import load_measurements
+from qb_core.overview import overview_table
+from qb_core.roofline import bound_table, intensity_table, predict, roofline_points
+from ui.charts import config_colors, platform_colors
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def measurements() -> pd.DataFrame:
+    """The bundled tidy measurements."""
+    return load_measurements()
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def catalog() -> pd.DataFrame:
+    """The bundled wide hardware catalog."""
+    return default_catalog().copy()
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def hardware() -> pd.DataFrame:
+    """The bundled catalog, one row per platform x op mode x native precision."""
+    return catalog_long()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def predictions(task: str, hardware_long: pd.DataFrame | None = None, weights: str = "off-chip", batch: int = 1,
+                activations: str = "on-chip", width_scales: tuple[float, ...] = ()) -> pd.DataFrame:
+    """Roofline predictions for every platform x precision x topology variant of ``task``."""
+    return predict(task, hardware_long, weights=weights, batch=batch, activations=activations,
+                   width_scales=width_scales)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def rooflines(hardware_long: pd.DataFrame, x_min: float, x_max: float) -> pd.DataFrame:
+    return roofline_points(hardware_long, x_min, x_max)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def bounds(prediction_table: pd.DataFrame) -> pd.DataFrame:
+    return bound_table(prediction_table)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def overview(measurement_table: pd.DataFrame, task: str) -> pd.DataFrame:
+    return overview_table(measurement_table, task)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def intensities(task: str, weights: str = "off-chip", batch: int = 1, activations: str = "on-chip",
+                width_scales: tuple[float, ...] = ()) -> pd.DataFrame:
+    return intensity_table(task, width_scales, weights=weights, batch=batch, activations=activations)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def config_shades(task: str) -> dict[str, str]:
+    """Config -> colour (a shade of its platform's colour), fixed per task whatever the filters."""
+    rows = measurements()
+    return config_colors(rows[rows["task"] == task], platform_colors(catalog()["platform"]))

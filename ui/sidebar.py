@@ -1,0 +1,113 @@
+"""The shared sidebar filters: declared once in the entry point, read by every page.
+
+Each widget has a key and ``bind="query-params"``, so its value holds across pages and lives in
+the URL (values at their default stay out of it): a shared link reopens the same view.
+Platforms are grouped by hardware family, one row of toggles per family.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qb_core.filters import DEFAULT_OP_MODES, Selection
+from qb_core.topology import PRECISIONS, PUBLISHED_PRUNING_PCT, TASKS
+from ui import data
+
+#: Tasks offered in the app; the core and pages handle "mnist" and "imagenet" too.
+ENABLED_TASKS: tuple[str, ...] = ("cifar10",)
+FAMILY_ORDER: tuple[str, ...] = ("FPGA", "GPU", "TPU", "VLIW", "CPU", "Other")
+
+
+def family_key(family: str) -> str:
+    """Widget key (and URL parameter) of a family's platform toggles, e.g. ``hw_fpga``."""
+    return f"hw_{family.lower()}"
+
+
+def platforms_by_family(catalog: pd.DataFrame) -> dict[str, list[str]]:
+    """Family -> its platforms in catalog order, families in :data:`FAMILY_ORDER`."""
+    firsts = catalog.drop_duplicates("platform")
+    groups = {f: firsts.loc[firsts["family"] == f, "platform"].tolist() for f in FAMILY_ORDER}
+    return {family: platforms for family, platforms in groups.items() if platforms}
+
+
+def op_mode_options(catalog: pd.DataFrame) -> list[str]:
+    return [m for m in catalog["op_mode"].drop_duplicates() if m]
+
+
+def batch_options(measurements: pd.DataFrame, task: str) -> list[int]:
+    batches = measurements.loc[measurements["task"] == task, "batch"].unique()
+    return sorted(int(b) for b in batches) or [1]
+
+
+def defaults(task: str) -> dict[str, object]:
+    """Every filter widget's key and default value."""
+    catalog = data.catalog()
+    values: dict[str, object] = {family_key(f): p for f, p in platforms_by_family(catalog).items()}
+    modes = op_mode_options(catalog)
+    batches = batch_options(data.measurements(), task)
+    values |= {"precision": list(PRECISIONS), "pruning": list(PUBLISHED_PRUNING_PCT),
+               "op_mode": [m for m in DEFAULT_OP_MODES if m in modes], "batch": (batches[0], batches[-1])}
+    return values
+
+
+def _reset() -> None:
+    for key, value in defaults(st.session_state.get("task", ENABLED_TASKS[0])).items():
+        st.session_state[key] = value
+
+
+def render() -> None:
+    """Draw the filters in the sidebar (call once per run, from the entry point)."""
+    catalog = data.catalog()
+    bar = st.sidebar
+    bar.header("Filters")
+    task = bar.selectbox("Task", ENABLED_TASKS, format_func=TASKS.get, key="task", bind="query-params")
+    start = defaults(task)
+    bar.caption("Hardware platforms")
+    for family, platforms in platforms_by_family(catalog).items():
+        bar.pills(family, platforms, selection_mode="multi", default=platforms, key=family_key(family),
+                  bind="query-params")
+    bar.pills("Precision", list(PRECISIONS), selection_mode="multi", default=start["precision"],
+              key="precision", bind="query-params")
+    bar.pills("Pruning factor (% of full width)", list(PUBLISHED_PRUNING_PCT), selection_mode="multi",
+              default=start["pruning"], format_func="{:g}".format, key="pruning", bind="query-params")
+    bar.pills("Op mode", op_mode_options(catalog), selection_mode="multi", default=start["op_mode"], key="op_mode",
+              bind="query-params", help="TX2: maxn, maxp (the notebook's choice), maxq; EdgeTPU: fast, slow. "
+                                        "Platforms without op modes are always kept.")
+    batches = batch_options(data.measurements(), task)
+    bar.select_slider("Batch / streams / threads (measurements)", batches, value=start["batch"], key="batch",
+                      bind="query-params")
+    bar.button("Reset filters", on_click=_reset, icon=":material/restart_alt:")
+
+
+def selection() -> Selection:
+    """The current filters as a :class:`qb_core.filters.Selection` (defaults for unset widgets)."""
+    state = st.session_state
+    task = state.get("task", ENABLED_TASKS[0])
+    start = defaults(task)
+    value = {key: state[key] if key in state and state[key] is not None else default
+             for key, default in start.items()}
+    family_keys = [k for k in start if k.startswith("hw_")]
+    platforms = tuple(p for k in family_keys for p in value[k])
+    low, high = value["batch"]
+    return Selection(
+        task=task,
+        platforms=platforms,
+        precisions=tuple(value["precision"]),
+        pruning_pcts=tuple(float(p) for p in value["pruning"]),
+        op_modes=tuple(value["op_mode"]),
+        batch_range=(int(low), int(high)),
+    )
+
+
+def require_nonempty(current: Selection) -> bool:
+    """Show a clear message and return False when a filter selects nothing."""
+    empty = current.empty_filters()
+    if empty:
+        st.info(f"Select at least one {' and one '.join(empty)} in the sidebar to see this analysis.")
+        return False
+    return True
+
+
+def no_rows_message(what: str = "measurements") -> None:
+    st.info(f"No {what} match the current filters. Widen the selection in the sidebar.")
