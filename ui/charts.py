@@ -121,6 +121,7 @@ def latency_throughput_chart(rows: pd.DataFrame, shades: dict[str, str], name: s
                              log_latency: bool = True) -> alt.LayerChart:
     """lat_comp vs fps_comp (log), one line per config joined in batch order; a click on a legend
     entry highlights that config (named parameter ``name``)."""
+    rows = rows[["config", "platform", "batch", "lat_comp_ms", "fps_comp"]]
     used = {c: shades[c] for c in rows["config"].unique() if c in shades}
     pick = alt.selection_point(name=name, fields=["config"], bind="legend")
     x = alt.X("lat_comp_ms:Q", title=AXIS_TITLES["lat_comp_ms"], scale=LOG if log_latency else alt.Undefined)
@@ -138,7 +139,8 @@ def latency_throughput_chart(rows: pd.DataFrame, shades: dict[str, str], name: s
 
 def boxplot_chart(rows: pd.DataFrame, metric: str, title: str) -> alt.FacetChart:
     """``metric`` by pruning factor (log y), one facet per precision x platform."""
-    chart = alt.Chart(rows).mark_boxplot(extent="min-max", size=14).encode(
+    data = rows[["quant_model", "pruning", "config", metric]]
+    chart = alt.Chart(data).mark_boxplot(extent="min-max", size=14).encode(
         x=alt.X("pruning:O", title="Pruning (%)", sort=["100", "50", "25", "12.5"]),
         y=alt.Y(f"{metric}:Q", scale=LOG, title=AXIS_TITLES.get(metric, metric)),
         color=alt.Color("pruning:O", sort=["100", "50", "25", "12.5"], legend=None),
@@ -149,6 +151,8 @@ def boxplot_chart(rows: pd.DataFrame, metric: str, title: str) -> alt.FacetChart
 
 def pareto_chart(rows: pd.DataFrame, front: pd.DataFrame, shades: dict[str, str]) -> alt.LayerChart:
     """Top-1 accuracy vs fps_comp: a line per config (batch order), the Pareto front over all."""
+    keep = ["config", "platform", "precision", "pruning_pct", "batch", "fps_comp", "top1_pct"]
+    rows, front = rows[keep], front[keep]
     used = {c: shades[c] for c in rows["config"].unique() if c in shades}
     pick = alt.selection_point(name="pareto_pick", fields=["config"], bind="legend")
     x = alt.X("fps_comp:Q", scale=LOG, title=AXIS_TITLES["fps_comp"])
