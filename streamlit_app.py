@@ -6,7 +6,7 @@ before the page runs, so their values hold on every page and live in the URL.
 
 import streamlit as st
 
-from ui import sidebar
+from ui import sidebar, whatif
 
 st.set_page_config(page_title="QB Explorer", page_icon="🧮", layout="wide")
 
@@ -16,6 +16,7 @@ PAGES = {
     "Theory": [
         st.Page("app_pages/rooflines.py", title="Rooflines", icon=":material/show_chart:"),
         st.Page("app_pages/prediction.py", title="Prediction", icon=":material/grid_on:"),
+        st.Page("app_pages/whatif.py", title="What-if hardware", icon=":material/tune:"),
     ],
     "Measurements": [
         st.Page("app_pages/overview.py", title="Overview", icon=":material/table_chart:"),
@@ -26,6 +27,8 @@ PAGES = {
 }
 # --- shared sidebar (declared before the page runs, so it holds on every page) ---
 sidebar.render()
+whatif.render()
+whatif.write_to_url(whatif.current())
 page = st.navigation(PAGES)
 
 # --- the page ---

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from qb_core.filters import select
-from ui import charts, data, sidebar
+from qb_core.whatif import compare
+from ui import charts, data, sidebar, whatif
 
 st.title("Performance prediction")
 st.markdown(
@@ -13,18 +14,35 @@ st.markdown(
     "no native support for the precision. Pruning and low precision together give the largest figures."
 )
 
-current = sidebar.selection()
+settings = whatif.current()
+current = whatif.theory_selection(sidebar.selection(), settings)
 if not sidebar.require_nonempty(current):
     st.stop()
 
-predictions = select(data.predictions(current.task), current, by_batch=False)
+hardware = data.whatif_hardware_long(settings.custom_text, settings.overrides_text, settings.bandwidth_scale,
+                                     settings.peak_scale)
+predictions = select(data.predictions(current.task, hardware, settings.weights, settings.batch,
+                                      settings.activations, settings.width_scales), current, by_batch=False)
 if predictions.empty:
     sidebar.no_rows_message("predictions")
     st.stop()
 
 st.altair_chart(charts.prediction_heatmap(predictions), key="prediction_heatmap", width="content")
-st.caption("Colour: log scale of predicted inputs/s. Hover a cell for attainable TOP/s and the bound.")
-columns = ["device", "precision", "topology", "pruning_pct", "ops_per_input", "weight_bytes", "intensity",
-           "peak_tops", "bandwidth_gbps", "attainable_tops", "inputs_per_s", "bound"]
+st.caption("Colour: log scale of predicted inputs/s. Hover a cell for attainable TOP/s and the bound."
+           + (" Under the what-if settings in the sidebar." if settings.active else ""))
+
+if settings.active:
+    st.subheader("Change against the datasheet")
+    st.markdown("What-if inputs/s divided by the datasheet prediction (QuTiBench's storage assumption, no "
+                "scaling): blue is faster, red slower. ⇄ and a black border mark cells whose bound flipped "
+                "between memory and compute; *new* marks your own platforms and widths.")
+    original = select(data.predictions(current.task), current, by_batch=False)
+    comparison = compare(original, predictions)
+    st.altair_chart(charts.change_heatmap(comparison), key="change_heatmap", width="content")
+    flipped = int(comparison["bound_flipped"].sum())
+    st.caption(f"{flipped} cell(s) changed bound.")
+
+columns = ["device", "precision", "topology", "pruning_pct", "ops_per_input", "weight_bytes", "bytes_per_input",
+           "intensity", "peak_tops", "bandwidth_gbps", "attainable_tops", "inputs_per_s", "bound"]
 st.download_button("Download predictions (CSV)", predictions[columns].to_csv(index=False), "predictions.csv",
                    "text/csv")

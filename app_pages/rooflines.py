@@ -5,37 +5,55 @@ import streamlit as st
 
 from qb_core.filters import select
 from qb_core.roofline import log_axis_range
-from ui import charts, data, sidebar
+from ui import charts, data, sidebar, whatif
 
 st.title("Rooflines")
 st.markdown(
     "Where does each CNV variant sit against each platform's limits? Every line is one platform at one "
     "precision: the slanted part is memory bandwidth x arithmetic intensity, the flat part its peak "
     "TOP/s, and they meet at the ridge point. The dashed verticals are the network variants' "
-    "intensities (ops per byte of weights read per input, QuTiBench's assumption): a variant left of "
-    "a platform's ridge is memory-bound there, right of it compute-bound. Hover for the figures."
+    "intensities (operations per byte moved off chip): a variant left of a platform's ridge is "
+    "memory-bound there, right of it compute-bound. Hover for the figures; change the hardware or the "
+    "storage assumption under *What-if* in the sidebar."
 )
 
-current = sidebar.selection()
+settings = whatif.current()
+current = whatif.theory_selection(sidebar.selection(), settings)
 if not sidebar.require_nonempty(current):
     st.stop()
 
 # --- data ---
-hardware = select(data.hardware(), current)
-intensity = select(data.intensities(current.task), current)
-predictions = select(data.predictions(current.task), current, by_batch=False)
+hardware = select(data.whatif_hardware_long(settings.custom_text, settings.overrides_text,
+                                            settings.bandwidth_scale, settings.peak_scale), current)
+intensity = select(data.intensities(current.task, settings.weights, settings.batch, settings.activations,
+                                    settings.width_scales), current)
+predictions = select(data.predictions(current.task, hardware, settings.weights, settings.batch,
+                                      settings.activations, settings.width_scales), current, by_batch=False)
 if hardware.empty or intensity.empty:
     sidebar.no_rows_message("platform x precision pairs")
     st.stop()
 finite = intensity[np.isfinite(intensity["intensity"])]
-x_min, x_max = log_axis_range(np.concatenate([finite["intensity"], hardware["ridge_ops_per_byte"]]))
+datasheet = select(data.hardware(), current) if settings.hardware_changed else None
+ridges = [hardware["ridge_ops_per_byte"]] + ([] if datasheet is None else [datasheet["ridge_ops_per_byte"]])
+x_min, x_max = log_axis_range(np.concatenate([finite["intensity"], *ridges]))
 points = data.rooflines(hardware, x_min, x_max)
+ghost = None if datasheet is None or datasheet.empty else data.rooflines(datasheet, x_min, x_max)
 
 # --- chart ---
-colors = charts.platform_colors(data.catalog()["platform"])
-st.altair_chart(charts.roofline_chart(points, finite, colors), key="roofline_chart")
-st.caption(f"{len(hardware)} rooflines (platform x precision) and {len(finite)} variant intensities. "
-           "Ops are operations, 2 per multiply-accumulate.")
+st.altair_chart(charts.roofline_chart(points, finite, data.colors(settings.custom_text), ghost), key="roofline_chart")
+notes = [f"{len(hardware)} rooflines (platform x precision) and {len(finite)} variant intensities."]
+if ghost is not None:
+    notes.append("Faded lines: the datasheet rooflines, for comparison.")
+if len(finite) < len(intensity):
+    notes.append("With weights and activations on chip nothing moves off chip: intensity is infinite, every "
+                 "variant is compute-bound and runs at the peak, so no vertical is drawn.")
+st.caption(" ".join(notes) + " Ops are operations, 2 per multiply-accumulate.")
+
+with st.expander("What the storage assumptions mean", expanded=settings.active):
+    st.markdown("\n\n".join(whatif.ASSUMPTIONS[key] for key in (*whatif.WEIGHT_LABELS, "act-off-chip")))
+    st.caption(f"Now: weights {whatif.WEIGHT_LABELS[settings.weights].lower()}"
+               + (f" (N = {settings.batch})" if settings.weights == "per-batch" else "")
+               + f"; activations {whatif.ACTIVATION_LABELS[settings.activations].lower()}.")
 
 # --- bound table ---
 st.subheader("Ridge points and bounds")

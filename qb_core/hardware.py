@@ -46,12 +46,13 @@ def load_catalog(path: Path | IO | None = None) -> pd.DataFrame:
         raise ValueError("a platforms CSV needs the columns platform and bandwidth_gbps")
     if not set(PEAK_COLUMNS.values()) & set(catalog.columns):
         raise ValueError(f"a platforms CSV needs at least one of {', '.join(PEAK_COLUMNS.values())}")
+    text_columns = ("platform", "op_mode", "family", "aliases", "vendor", "toolflow", "source")
     for column in CATALOG_COLUMNS:
         if column not in catalog.columns:
-            catalog[column] = np.nan
-    for column in ("platform", "op_mode", "aliases", "vendor", "toolflow", "source"):
-        catalog[column] = catalog[column].fillna("").astype(str).str.strip()
-    catalog["family"] = catalog["family"].fillna("Other").astype(str).str.strip().replace("", "Other")
+            catalog[column] = "" if column in text_columns else np.nan
+    for column in text_columns:
+        catalog[column] = catalog[column].astype(object).fillna("").astype(str).str.strip()
+    catalog["family"] = catalog["family"].replace("", "Other")
     catalog = catalog[list(CATALOG_COLUMNS)].copy()
     catalog["device"] = device_name(catalog["platform"], catalog["op_mode"])
     return catalog

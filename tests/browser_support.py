@@ -24,6 +24,7 @@ PAGES = [
     ("Home", "", 0),
     ("Rooflines", "rooflines", 1),
     ("Prediction", "prediction", 1),
+    ("What-if hardware", "whatif", 0),
     ("Overview", "overview", 0),
     ("Latency/Throughput", "latency_throughput", 2),
     ("Boxplots", "boxplots", 3),
@@ -74,7 +75,8 @@ def wait_for_app(page, charts: int, timeout_ms: int = 30_000) -> None:
             const charts = document.querySelectorAll("[data-testid='stVegaLiteChart'] canvas, "
                 + "[data-testid='stVegaLiteChart'] svg.marks");
             const title = document.querySelector("h1");
-            return !running && title && charts.length >= n;
+            const loading = document.querySelector("[data-testid='stSkeleton']");
+            return !running && !loading && title && charts.length >= n;
         }""",
         arg=charts, timeout=timeout_ms,
     )

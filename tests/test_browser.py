@@ -71,3 +71,27 @@ def test_moving_a_filter_updates_the_url(app_url, browser):
     assert "FP32" not in page.url.split("precision=", 1)[1]
     wait_for_app(page, 1)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_dragging_the_bandwidth_slider_redraws_the_rooflines(app_url, browser):
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(f"{app_url}/rooflines")
+    wait_for_app(page, 1)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    before = chart.screenshot()
+    value = page.locator(".st-key-bw_scale input[type='range']")
+    assert value.get_attribute("aria-valuetext") == "1x"
+    thumb = value.locator("xpath=../..")  # the thumb around the hidden range input
+    thumb.scroll_into_view_if_needed()
+    box = thumb.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+    page.wait_for_function("() => location.search.includes('bw_scale=')")
+    wait_for_app(page, 1)
+    page.wait_for_timeout(300)
+    assert value.get_attribute("aria-valuetext") != "1x"
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert chart.screenshot() != before
+    page.screenshot(path=str(ARTIFACTS / "whatif_rooflines_after_drag.png"), full_page=True)

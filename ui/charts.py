@@ -33,6 +33,20 @@ AXIS_TITLES = {
 }
 
 
+def compact_number(value: float) -> str:
+    """Short cell label: 409, 9,670, 99.1k, 786k, 1.57M."""
+    if not pd.notna(value):
+        return ""
+    if value < 10_000:
+        return f"{value:,.0f}"
+    value = float(f"{value:.3g}")  # round first, so 999,999 reads 1M, not 1e+03k
+    if value < 1e6:
+        return f"{value / 1e3:.3g}k"
+    if value < 1e9:
+        return f"{value / 1e6:.3g}M"
+    return f"{value / 1e9:.3g}G"
+
+
 def platform_colors(platforms: Sequence[str]) -> dict[str, str]:
     """Platform -> colour, by position in ``platforms`` (pass the full catalog order, always the same)."""
     return {p: PALETTE[i % len(PALETTE)] for i, p in enumerate(dict.fromkeys(platforms))}
@@ -62,31 +76,41 @@ def _scale(mapping: dict[str, str]) -> alt.Scale:
     return alt.Scale(domain=list(mapping), range=list(mapping.values()))
 
 
-def roofline_chart(points: pd.DataFrame, intensities: pd.DataFrame, colors: dict[str, str]) -> alt.LayerChart:
+def roofline_chart(points: pd.DataFrame, intensities: pd.DataFrame, colors: dict[str, str],
+                   ghost: pd.DataFrame | None = None) -> alt.LayerChart:
     """Log-log rooflines (one line per platform x precision through its three corner points) with
-    a vertical rule per topology variant x precision at its arithmetic intensity."""
+    a vertical rule per topology variant x precision at its arithmetic intensity. ``ghost``: the
+    datasheet rooflines, drawn faded under what-if ones."""
     roofs = points.assign(roof=points["device"] + " " + points["precision"])
     used = {p: c for p, c in colors.items() if p in set(roofs["platform"])}
     x = alt.X("intensity:Q", scale=LOG, title=AXIS_TITLES["intensity"])
+    y = alt.Y("tops:Q", scale=LOG, title=AXIS_TITLES["tops"])
+    color = alt.Color("platform:N", scale=_scale(used), title="Platform")
     tooltip = [alt.Tooltip("device:N", title="platform"), alt.Tooltip("precision:N"),
                alt.Tooltip("peak_tops:Q", title="peak TOP/s", format=".3g"),
                alt.Tooltip("bandwidth_gbps:Q", title="bandwidth GB/s", format=".3g"),
                alt.Tooltip("ridge_ops_per_byte:Q", title="ridge ops/byte", format=".4g")]
-    lines = alt.Chart(roofs).mark_line(strokeWidth=2).encode(
-        x=x, y=alt.Y("tops:Q", scale=LOG, title=AXIS_TITLES["tops"]),
-        color=alt.Color("platform:N", scale=_scale(used), title="Platform"),
-        strokeDash=alt.StrokeDash("precision:N", title="Precision"),
-        detail="roof:N", order="point:Q", tooltip=tooltip)
-    ridges = alt.Chart(roofs[roofs["point"] == 1]).mark_point(filled=True, size=40).encode(
-        x=x, y="tops:Q", color=alt.Color("platform:N", scale=_scale(used)), tooltip=tooltip)
-    rules = alt.Chart(intensities).mark_rule(strokeDash=[4, 3], color="#555", opacity=0.7).encode(
+    layers = []
+    if ghost is not None:
+        faded = ghost.assign(roof=ghost["device"] + " " + ghost["precision"])
+        layers.append(alt.Chart(faded).mark_line(strokeWidth=1.5, opacity=0.25).encode(
+            x=x, y=y, color=color, strokeDash=alt.StrokeDash("precision:N", title="Precision"),
+            detail="roof:N", order="point:Q",
+            tooltip=[*tooltip[:2], alt.Tooltip("peak_tops:Q", title="datasheet peak TOP/s", format=".3g"),
+                     alt.Tooltip("bandwidth_gbps:Q", title="datasheet GB/s", format=".3g")]))
+    layers.append(alt.Chart(roofs).mark_line(strokeWidth=2).encode(
+        x=x, y=y, color=color, strokeDash=alt.StrokeDash("precision:N", title="Precision"),
+        detail="roof:N", order="point:Q", tooltip=tooltip))
+    layers.append(alt.Chart(roofs[roofs["point"] == 1]).mark_point(filled=True, size=40).encode(
+        x=x, y=y, color=color, tooltip=tooltip))
+    layers.append(alt.Chart(intensities).mark_rule(strokeDash=[4, 3], color="#555", opacity=0.7).encode(
         x=x, tooltip=[alt.Tooltip("variant:N"), alt.Tooltip("precision:N"),
-                      alt.Tooltip("intensity:Q", title="ops/byte", format=".4g")])
+                      alt.Tooltip("intensity:Q", title="ops/byte", format=".4g")]))
     # One label per precision, at its widest variant: the variants of one precision sit close together.
     firsts = intensities.sort_values("pruning_pct", ascending=False).drop_duplicates("precision")
-    labels = alt.Chart(firsts).mark_text(align="left", dx=3, dy=-6, fontSize=11, color="#333").encode(
-        x=x, y=alt.value(8), text="precision:N")
-    return alt.layer(lines, ridges, rules, labels).properties(width=WIDTH + 160, height=HEIGHT + 60)
+    layers.append(alt.Chart(firsts).mark_text(align="left", dx=3, dy=-6, fontSize=11, color="#333").encode(
+        x=x, y=alt.value(8), text="precision:N"))
+    return alt.layer(*layers).properties(width=WIDTH + 160, height=HEIGHT + 60)
 
 
 def prediction_heatmap(predictions: pd.DataFrame) -> alt.LayerChart:
@@ -95,7 +119,7 @@ def prediction_heatmap(predictions: pd.DataFrame) -> alt.LayerChart:
     table = predictions.assign(
         column=predictions["topology"] + " " + predictions["pruning_pct"].map("{:g}%".format) + " · "
         + predictions["precision"].astype(str),
-        label=predictions["inputs_per_s"].map(lambda v: f"{v:,.0f}" if v < 1e6 else f"{v:.3g}"),
+        label=predictions["inputs_per_s"].map(compact_number),
     )
     rank = table["precision"].astype(str).map({p: i for i, p in enumerate(PRECISIONS)})
     ordered = table.assign(rank=rank).sort_values(["rank", "topology", "pruning_pct"], ascending=[True, True, False])
@@ -114,7 +138,44 @@ def prediction_heatmap(predictions: pd.DataFrame) -> alt.LayerChart:
         color=alt.Color("inputs_per_s:Q", scale=alt.Scale(type="log", scheme="goldred"),
                         title=AXIS_TITLES["inputs_per_s"], legend=alt.Legend(format=",.0f")))
     text = base.mark_text(fontSize=10).encode(text="label:N", color=alt.value("#111"))
-    return alt.layer(cells, text).properties(width=46 * len(columns), height=32 * len(rows))
+    return alt.layer(cells, text).properties(width=alt.Step(40), height=alt.Step(26))
+
+
+def change_heatmap(comparison: pd.DataFrame) -> alt.LayerChart:
+    """What-if / datasheet inputs/s per cell (diverging log colour around 1x); cells whose bound
+    flipped (memory <-> compute) carry a ⇄ mark; users' platforms read ``new``."""
+    table = comparison.assign(
+        column=comparison["topology"] + " " + comparison["pruning_pct"].map("{:g}%".format) + " · "
+        + comparison["precision"].astype(str),
+        label=comparison["ratio"].map(lambda r: "new" if pd.isna(r) else f"{r:.3g}x")
+        + comparison["bound_flipped"].map({True: " ⇄", False: ""}),
+        change=comparison["ratio"].fillna(1.0),
+        flipped=comparison["bound_flipped"].map({True: "bound flipped", False: "same bound"}),
+    )
+    rank = table["precision"].astype(str).map({p: i for i, p in enumerate(PRECISIONS)})
+    ordered = table.assign(rank=rank).sort_values(["rank", "topology", "pruning_pct"], ascending=[True, True, False])
+    columns = ordered["column"].unique().tolist()
+    rows = table["device"].unique().tolist()
+    low, high = min(table["change"].min(), 0.99), max(table["change"].max(), 1.01)
+    base = alt.Chart(table).encode(
+        x=alt.X("column:N", sort=columns, title="Topology variant · precision",
+                axis=alt.Axis(labelAngle=-40, labelOverlap=False, orient="top")),
+        y=alt.Y("device:N", sort=rows, title="Platform", axis=alt.Axis(labelOverlap=False)),
+        tooltip=[alt.Tooltip("device:N", title="platform"), alt.Tooltip("column:N", title="variant"),
+                 alt.Tooltip("original_inputs_per_s:Q", title="datasheet inputs/s", format=",.0f"),
+                 alt.Tooltip("inputs_per_s:Q", title="what-if inputs/s", format=",.0f"),
+                 alt.Tooltip("ratio:Q", title="ratio", format=".3g"),
+                 alt.Tooltip("original_bound:N", title="datasheet bound"),
+                 alt.Tooltip("bound:N", title="what-if bound")])
+    cells = base.mark_rect().encode(
+        color=alt.Color("change:Q", title="What-if / datasheet",
+                        scale=alt.Scale(type="log", scheme="redblue", domainMid=1.0, domain=[low, high]),
+                        legend=alt.Legend(format=".2~g")),
+        stroke=alt.Stroke("flipped:N", scale=alt.Scale(domain=["bound flipped", "same bound"],
+                                                       range=["#000000", "transparent"]), title="Bound"),
+        strokeWidth=alt.value(2))
+    text = base.mark_text(fontSize=10).encode(text="label:N", color=alt.value("#111"))
+    return alt.layer(cells, text).properties(width=alt.Step(40), height=alt.Step(26))
 
 
 def latency_throughput_chart(rows: pd.DataFrame, shades: dict[str, str], name: str, title: str,

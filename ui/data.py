@@ -5,6 +5,8 @@ Everything returned is shared between sessions through the cache, so callers mus
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -12,6 +14,7 @@ from qb_core.hardware import catalog_long, default_catalog
 from qb_core.measurements import load_measurements
 from qb_core.overview import overview_table
 from qb_core.roofline import bound_table, intensity_table, predict, roofline_points
+from qb_core.whatif import platforms_from_text, whatif_hardware
 from ui.charts import config_colors, platform_colors
 
 
@@ -67,3 +70,20 @@ def config_shades(task: str) -> dict[str, str]:
     """Config -> colour (a shade of its platform's colour), fixed per task whatever the filters."""
     rows = measurements()
     return config_colors(rows[rows["task"] == task], platform_colors(catalog()["platform"]))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def whatif_hardware_long(custom_text: str, overrides_text: str, bandwidth_scale: float,
+                         peak_scale: float) -> pd.DataFrame:
+    """Long what-if catalog from this session's settings (their text forms are the cache key)."""
+    custom = platforms_from_text(custom_text) if custom_text != "[]" else None
+    return whatif_hardware(catalog(), custom, bandwidth_scale, peak_scale, json.loads(overrides_text))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def colors(custom_text: str = "[]") -> dict[str, str]:
+    """Platform -> colour: the catalog's order, then the user's platforms."""
+    names = list(catalog()["platform"])
+    if custom_text != "[]":
+        names += list(platforms_from_text(custom_text)["platform"])
+    return platform_colors(names)
