@@ -22,16 +22,16 @@ if rows.empty:
     sidebar.no_rows_message()
     st.stop()
 
-st.altair_chart(charts.boxplot_chart(rows[rows["lat_comp_ms"].notna()], "lat_comp_ms",
+st.vega_lite_chart(charts.boxplot_spec(rows[rows["lat_comp_ms"].notna()], "lat_comp_ms",
                                      "Latency by platform, precision and pruning"), key="box_latency")
-st.altair_chart(charts.boxplot_chart(rows[rows["fps_comp"].notna()], "fps_comp",
+st.vega_lite_chart(charts.boxplot_spec(rows[rows["fps_comp"].notna()], "fps_comp",
                                      "Throughput by platform, precision and pruning"), key="box_throughput")
 single = configs_with_single_value(rows, "full_power_w")
 power_rows = rows[rows["full_power_w"].notna() & ~rows["config"].isin(single)]
 if power_rows.empty:
     st.info("No configuration in the selection has more than one power reading.")
 else:
-    st.altair_chart(charts.boxplot_chart(power_rows, "full_power_w",
+    st.vega_lite_chart(charts.boxplot_spec(power_rows, "full_power_w",
                                          "Full power by platform, precision and pruning"), key="box_power")
 if single:
     st.caption(f"Left out of the power plot, as the notebook does: {len(single)} configuration(s) with a single "

@@ -41,9 +41,9 @@ for index, (column, platforms) in enumerate(zip(st.columns(2), panels, strict=Tr
         if panel_rows.empty:
             st.info("No measurements for this panel's platforms under the current filters.")
             continue
-        chart = charts.latency_throughput_chart(panel_rows, shades, name=f"pick_{index}",
-                                                title=", ".join(platforms), log_latency=log_latency)
-        st.altair_chart(chart, key=f"latency_chart_{index}")
+        chart = charts.latency_throughput_spec(panel_rows, shades, name=f"pick_{index}",
+                                               title=", ".join(platforms), log_latency=log_latency)
+        st.vega_lite_chart(chart, key=f"latency_chart_{index}")
 shown = rows[rows["platform"].isin(set(panels[0]) | set(panels[1]))]
 st.download_button("Download the data behind the chart (CSV)", shown.to_csv(index=False),
                    "latency_throughput.csv", "text/csv")

@@ -25,7 +25,7 @@ if rows.empty:
     st.stop()
 front = pareto_front(rows, "fps_comp", "top1_pct")
 
-st.altair_chart(charts.pareto_chart(rows, front, data.config_shades(current.task)), key="pareto_chart")
+st.vega_lite_chart(charts.pareto_spec(rows, front, data.config_shades(current.task)), key="pareto_chart")
 st.subheader(f"The Pareto front: {len(front)} point(s)")
 columns = ["config", "device", "precision", "pruning_pct", "batch", "fps_comp", "top1_pct",
            "lat_comp_ms", "full_power_w"]

@@ -27,7 +27,7 @@ if predictions.empty:
     sidebar.no_rows_message("predictions")
     st.stop()
 
-st.altair_chart(charts.prediction_heatmap(predictions), key="prediction_heatmap", width="content")
+st.vega_lite_chart(charts.prediction_spec(predictions), key="prediction_heatmap", width="content")
 st.caption("Colour: log scale of predicted inputs/s. Hover a cell for attainable TOP/s and the bound."
            + (" Under the what-if settings in the sidebar." if settings.active else ""))
 
@@ -38,7 +38,7 @@ if settings.active:
                 "between memory and compute; *new* marks your own platforms and widths.")
     original = select(data.predictions(current.task), current, by_batch=False)
     comparison = compare(original, predictions)
-    st.altair_chart(charts.change_heatmap(comparison), key="change_heatmap", width="content")
+    st.vega_lite_chart(charts.change_spec(comparison), key="change_heatmap", width="content")
     flipped = int(comparison["bound_flipped"].sum())
     st.caption(f"{flipped} cell(s) changed bound.")
 

@@ -40,7 +40,8 @@ points = data.rooflines(hardware, x_min, x_max)
 ghost = None if datasheet is None or datasheet.empty else data.rooflines(datasheet, x_min, x_max)
 
 # --- chart ---
-st.altair_chart(charts.roofline_chart(points, finite, data.colors(settings.custom_text), ghost), key="roofline_chart")
+st.vega_lite_chart(charts.roofline_spec(points, finite, data.colors(settings.custom_text), ghost),
+                   key="roofline_chart")
 notes = [f"{len(hardware)} rooflines (platform x precision) and {len(finite)} variant intensities."]
 if ghost is not None:
     notes.append("Faded lines: the datasheet rooflines, for comparison.")

@@ -3,12 +3,12 @@
 import logging
 import sys
 
-from bench import core, pages
+from bench import core, pages, whatif
 
 
 def main() -> None:
     logging.disable(logging.WARNING)  # AppTest's bare-mode warnings
-    groups = {"core": core.run, "pages": pages.run}
+    groups = {"core": core.run, "pages": pages.run, "whatif": whatif.run}
     chosen = sys.argv[1:] or list(groups)
     print(f"{'benchmark':72} {'median':>10}  target")
     for name in chosen:

@@ -1,4 +1,10 @@
-"""Altair chart builders, one function per chart type: data in, ``alt.Chart`` out, no Streamlit.
+"""Chart builders, one per chart type, in Altair; no Streamlit.
+
+Each chart is an Altair chart over *named* datasets, built from its structure only (colours,
+row and column order, which layers): ``*_chart`` functions. ``*_spec`` functions prepare the data
+and return the Vega-Lite spec with the datasets attached, for ``st.vega_lite_chart``. The spec of
+a structure is built once (Altair's construction and validation cost tens of milliseconds) and
+reused, so a slider that only changes numbers reruns without touching Altair.
 
 Colours: one colour per platform across every page (:func:`platform_colors`); a configuration
 (platform, op mode, precision, pruning) gets a shade of its platform's colour.
@@ -7,7 +13,9 @@ Colours: one colour per platform across every page (:func:`platform_colors`); a 
 from __future__ import annotations
 
 import colorsys
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
@@ -72,68 +80,131 @@ def config_colors(configs: pd.DataFrame, colors: dict[str, str]) -> dict[str, st
     return out
 
 
-def _scale(mapping: dict[str, str]) -> alt.Scale:
-    return alt.Scale(domain=list(mapping), range=list(mapping.values()))
+def _scale(mapping: dict[str, str] | tuple[tuple[str, str], ...]) -> alt.Scale:
+    pairs = tuple(mapping.items()) if isinstance(mapping, dict) else mapping
+    return alt.Scale(domain=[p for p, _ in pairs], range=[c for _, c in pairs])
 
 
-def roofline_chart(points: pd.DataFrame, intensities: pd.DataFrame, colors: dict[str, str],
-                   ghost: pd.DataFrame | None = None) -> alt.LayerChart:
-    """Log-log rooflines (one line per platform x precision through its three corner points) with
-    a vertical rule per topology variant x precision at its arithmetic intensity. ``ghost``: the
-    datasheet rooflines, drawn faded under what-if ones."""
-    roofs = points.assign(roof=points["device"] + " " + points["precision"])
-    used = {p: c for p, c in colors.items() if p in set(roofs["platform"])}
+# --- specs: built once per structure, data attached per call ---
+def spec_of(chart: alt.TopLevelMixin) -> dict:
+    """Vega-Lite dict of an Altair chart, without Altair's default 300x300 view config."""
+    spec = chart.to_dict()
+    view = spec.get("config", {}).get("view", {})
+    for key in ("continuousWidth", "continuousHeight"):
+        view.pop(key, None)
+    if spec.get("config", {}).get("view") == {}:
+        del spec["config"]["view"]
+    if spec.get("config") == {}:
+        del spec["config"]
+    return spec
+
+
+@lru_cache(maxsize=256)
+def _template(builder: Callable[..., alt.TopLevelMixin], *structure: object) -> str:
+    """JSON text of ``builder(*structure)``'s spec: immutable, so one copy serves every session."""
+    return json.dumps(spec_of(builder(*structure)))
+
+
+def with_data(builder: Callable[..., alt.TopLevelMixin], structure: tuple, **datasets: pd.DataFrame) -> dict:
+    """A fresh spec of ``builder(*structure)`` carrying ``datasets`` (name -> DataFrame)."""
+    spec = json.loads(_template(builder, *structure))
+    spec["datasets"] = datasets
+    return spec
+
+
+def _pairs(mapping: dict[str, str], keep: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """The (name, colour) pairs of ``mapping`` whose name is in ``keep``, in mapping order."""
+    wanted = set(keep)
+    return tuple((name, color) for name, color in mapping.items() if name in wanted)
+
+
+def _variant_columns(table: pd.DataFrame) -> pd.Series:
+    return (table["topology"] + " " + table["pruning_pct"].map("{:g}%".format) + " · "
+            + table["precision"].astype(str))
+
+
+def _column_order(table: pd.DataFrame) -> tuple[str, ...]:
+    """Heatmap columns by precision (INT2 first), then topology, widest variant first."""
+    rank = table["precision"].astype(str).map({p: i for i, p in enumerate(PRECISIONS)})
+    ordered = table.assign(rank=rank).sort_values(["rank", "topology", "pruning_pct"], ascending=[True, True, False])
+    return tuple(ordered["column"].unique())
+
+
+ROOF_TOOLTIP = (("device", "N", "platform", None), ("precision", "N", None, None),
+                ("peak_tops", "Q", "peak TOP/s", ".3g"), ("bandwidth_gbps", "Q", "bandwidth GB/s", ".3g"),
+                ("ridge_ops_per_byte", "Q", "ridge ops/byte", ".4g"))
+
+
+def _tooltips(fields) -> list[alt.Tooltip]:
+    return [alt.Tooltip(f"{name}:{kind}", **({"title": title} if title else {}), **({"format": fmt} if fmt else {}))
+            for name, kind, title, fmt in fields]
+
+
+def roofline_chart(colors: tuple[tuple[str, str], ...], ghost: bool) -> alt.LayerChart:
+    """Log-log rooflines over datasets ``roofs`` (three corner points per platform x precision:
+    drawn straight, they are exactly the memory and compute roofs), ``ridges``, ``rules`` (one
+    vertical per variant x precision at its intensity), ``labels`` and, with ``ghost``, the
+    datasheet rooflines ``ghost`` drawn faded under what-if ones."""
     x = alt.X("intensity:Q", scale=LOG, title=AXIS_TITLES["intensity"])
     y = alt.Y("tops:Q", scale=LOG, title=AXIS_TITLES["tops"])
-    color = alt.Color("platform:N", scale=_scale(used), title="Platform")
-    tooltip = [alt.Tooltip("device:N", title="platform"), alt.Tooltip("precision:N"),
-               alt.Tooltip("peak_tops:Q", title="peak TOP/s", format=".3g"),
-               alt.Tooltip("bandwidth_gbps:Q", title="bandwidth GB/s", format=".3g"),
-               alt.Tooltip("ridge_ops_per_byte:Q", title="ridge ops/byte", format=".4g")]
+    color = alt.Color("platform:N", scale=_scale(colors), title="Platform")
+    dash = alt.StrokeDash("precision:N", title="Precision")
+    tooltip = _tooltips(ROOF_TOOLTIP)
     layers = []
-    if ghost is not None:
-        faded = ghost.assign(roof=ghost["device"] + " " + ghost["precision"])
-        layers.append(alt.Chart(faded).mark_line(strokeWidth=1.5, opacity=0.25).encode(
-            x=x, y=y, color=color, strokeDash=alt.StrokeDash("precision:N", title="Precision"),
-            detail="roof:N", order="point:Q",
-            tooltip=[*tooltip[:2], alt.Tooltip("peak_tops:Q", title="datasheet peak TOP/s", format=".3g"),
-                     alt.Tooltip("bandwidth_gbps:Q", title="datasheet GB/s", format=".3g")]))
-    layers.append(alt.Chart(roofs).mark_line(strokeWidth=2).encode(
-        x=x, y=y, color=color, strokeDash=alt.StrokeDash("precision:N", title="Precision"),
-        detail="roof:N", order="point:Q", tooltip=tooltip))
-    layers.append(alt.Chart(roofs[roofs["point"] == 1]).mark_point(filled=True, size=40).encode(
+    if ghost:
+        layers.append(alt.Chart(alt.NamedData(name="ghost")).mark_line(strokeWidth=1.5, opacity=0.25).encode(
+            x=x, y=y, color=color, strokeDash=dash, detail="roof:N", order="point:Q",
+            tooltip=_tooltips((*ROOF_TOOLTIP[:2], ("peak_tops", "Q", "datasheet peak TOP/s", ".3g"),
+                               ("bandwidth_gbps", "Q", "datasheet GB/s", ".3g")))))
+    layers.append(alt.Chart(alt.NamedData(name="roofs")).mark_line(strokeWidth=2).encode(
+        x=x, y=y, color=color, strokeDash=dash, detail="roof:N", order="point:Q", tooltip=tooltip))
+    layers.append(alt.Chart(alt.NamedData(name="ridges")).mark_point(filled=True, size=40).encode(
         x=x, y=y, color=color, tooltip=tooltip))
-    layers.append(alt.Chart(intensities).mark_rule(strokeDash=[4, 3], color="#555", opacity=0.7).encode(
-        x=x, tooltip=[alt.Tooltip("variant:N"), alt.Tooltip("precision:N"),
-                      alt.Tooltip("intensity:Q", title="ops/byte", format=".4g")]))
-    # One label per precision, at its widest variant: the variants of one precision sit close together.
-    firsts = intensities.sort_values("pruning_pct", ascending=False).drop_duplicates("precision")
-    layers.append(alt.Chart(firsts).mark_text(align="left", dx=3, dy=-6, fontSize=11, color="#333").encode(
+    layers.append(alt.Chart(alt.NamedData(name="rules")).mark_rule(strokeDash=[4, 3], color="#555", opacity=0.7)
+                  .encode(x=x, tooltip=_tooltips((("variant", "N", None, None), ("precision", "N", None, None),
+                                                  ("intensity", "Q", "ops/byte", ".4g")))))
+    layers.append(alt.Chart(alt.NamedData(name="labels")).mark_text(align="left", dx=3, dy=-6, fontSize=11,
+                                                                   color="#333").encode(
         x=x, y=alt.value(8), text="precision:N"))
     return alt.layer(*layers).properties(width=WIDTH + 160, height=HEIGHT + 60)
 
 
-def prediction_heatmap(predictions: pd.DataFrame) -> alt.LayerChart:
-    """Rows: platform (with op mode); columns: topology variant x precision; colour: log inputs/s.
-    Cells are blank where the platform lacks the precision."""
-    table = predictions.assign(
-        column=predictions["topology"] + " " + predictions["pruning_pct"].map("{:g}%".format) + " · "
-        + predictions["precision"].astype(str),
-        label=predictions["inputs_per_s"].map(compact_number),
-    )
-    rank = table["precision"].astype(str).map({p: i for i, p in enumerate(PRECISIONS)})
-    ordered = table.assign(rank=rank).sort_values(["rank", "topology", "pruning_pct"], ascending=[True, True, False])
-    columns = ordered["column"].unique().tolist()
-    rows = table["device"].unique().tolist()
-    base = alt.Chart(table).encode(
-        x=alt.X("column:N", sort=columns, title="Topology variant · precision",
+def roofline_spec(points: pd.DataFrame, intensities: pd.DataFrame, colors: dict[str, str],
+                  ghost: pd.DataFrame | None = None) -> dict:
+    """Spec of :func:`roofline_chart` for roofline corner points (``qb_core.roofline.roofline_points``)
+    and finite variant intensities."""
+    roof_columns = ["platform", "device", "precision", "point", "intensity", "tops", "peak_tops", "bandwidth_gbps",
+                    "ridge_ops_per_byte"]
+    roofs = points[roof_columns].assign(roof=points["device"].astype(str) + " " + points["precision"].astype(str))
+    rules = intensities[["variant", "precision", "pruning_pct", "intensity"]]
+    # One label per precision, at its widest variant: the variants of one precision sit close together.
+    labels = rules.sort_values("pruning_pct", ascending=False).drop_duplicates("precision")
+    platforms = list(roofs["platform"].unique()) + ([] if ghost is None else list(ghost["platform"].unique()))
+    datasets = {"roofs": roofs, "ridges": roofs[roofs["point"] == 1], "rules": rules, "labels": labels}
+    if ghost is not None:
+        datasets["ghost"] = ghost[roof_columns].assign(
+            roof=ghost["device"].astype(str) + " " + ghost["precision"].astype(str))
+    return with_data(roofline_chart, (_pairs(colors, platforms), ghost is not None), **datasets)
+
+
+PREDICTION_TOOLTIP = (("device", "N", "platform", None), ("precision", "N", None, None), ("topology", "N", None, None),
+                      ("pruning_pct", "Q", "pruning %", None), ("inputs_per_s", "Q", "inputs/s", ",.0f"),
+                      ("attainable_tops", "Q", "attainable TOP/s", ".3g"), ("bound", "N", None, None),
+                      ("intensity", "Q", "ops/byte", ".4g"))
+
+
+def _grid(columns: tuple[str, ...], rows: tuple[str, ...], tooltip) -> alt.Chart:
+    return alt.Chart(alt.NamedData(name="cells")).encode(
+        x=alt.X("column:N", sort=list(columns), title="Topology variant · precision",
                 axis=alt.Axis(labelAngle=-40, labelOverlap=False, orient="top")),
-        y=alt.Y("device:N", sort=rows, title="Platform", axis=alt.Axis(labelOverlap=False)),
-        tooltip=[alt.Tooltip("device:N", title="platform"), alt.Tooltip("precision:N"),
-                 alt.Tooltip("topology:N"), alt.Tooltip("pruning_pct:Q", title="pruning %"),
-                 alt.Tooltip("inputs_per_s:Q", title="inputs/s", format=",.0f"),
-                 alt.Tooltip("attainable_tops:Q", title="attainable TOP/s", format=".3g"),
-                 alt.Tooltip("bound:N"), alt.Tooltip("intensity:Q", title="ops/byte", format=".4g")])
+        y=alt.Y("device:N", sort=list(rows), title="Platform", axis=alt.Axis(labelOverlap=False)),
+        tooltip=_tooltips(tooltip))
+
+
+def prediction_heatmap(columns: tuple[str, ...], rows: tuple[str, ...]) -> alt.LayerChart:
+    """Rows: platform (with op mode); columns: topology variant x precision; colour: log inputs/s.
+    Cells are blank where the platform lacks the precision (dataset ``cells``)."""
+    base = _grid(columns, rows, PREDICTION_TOOLTIP)
     cells = base.mark_rect().encode(
         color=alt.Color("inputs_per_s:Q", scale=alt.Scale(type="log", scheme="goldred"),
                         title=AXIS_TITLES["inputs_per_s"], legend=alt.Legend(format=",.0f")))
@@ -141,36 +212,27 @@ def prediction_heatmap(predictions: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(cells, text).properties(width=alt.Step(40), height=alt.Step(26))
 
 
-def change_heatmap(comparison: pd.DataFrame) -> alt.LayerChart:
+def prediction_spec(predictions: pd.DataFrame) -> dict:
+    """Spec of :func:`prediction_heatmap` for a table of predictions."""
+    keep = [name for name, *_ in PREDICTION_TOOLTIP]
+    cells = predictions[keep].assign(column=_variant_columns(predictions),
+                                     label=predictions["inputs_per_s"].map(compact_number))
+    return with_data(prediction_heatmap, (_column_order(cells), tuple(cells["device"].unique())), cells=cells)
+
+
+CHANGE_TOOLTIP = (("device", "N", "platform", None), ("column", "N", "variant", None),
+                  ("original_inputs_per_s", "Q", "datasheet inputs/s", ",.0f"),
+                  ("inputs_per_s", "Q", "what-if inputs/s", ",.0f"), ("ratio", "Q", "ratio", ".3g"),
+                  ("original_bound", "N", "datasheet bound", None), ("bound", "N", "what-if bound", None))
+
+
+def change_heatmap(columns: tuple[str, ...], rows: tuple[str, ...]) -> alt.LayerChart:
     """What-if / datasheet inputs/s per cell (diverging log colour around 1x); cells whose bound
-    flipped (memory <-> compute) carry a ⇄ mark; users' platforms read ``new``."""
-    table = comparison.assign(
-        column=comparison["topology"] + " " + comparison["pruning_pct"].map("{:g}%".format) + " · "
-        + comparison["precision"].astype(str),
-        label=comparison["ratio"].map(lambda r: "new" if pd.isna(r) else f"{r:.3g}x")
-        + comparison["bound_flipped"].map({True: " ⇄", False: ""}),
-        change=comparison["ratio"].fillna(1.0),
-        flipped=comparison["bound_flipped"].map({True: "bound flipped", False: "same bound"}),
-    )
-    rank = table["precision"].astype(str).map({p: i for i, p in enumerate(PRECISIONS)})
-    ordered = table.assign(rank=rank).sort_values(["rank", "topology", "pruning_pct"], ascending=[True, True, False])
-    columns = ordered["column"].unique().tolist()
-    rows = table["device"].unique().tolist()
-    low, high = min(table["change"].min(), 0.99), max(table["change"].max(), 1.01)
-    base = alt.Chart(table).encode(
-        x=alt.X("column:N", sort=columns, title="Topology variant · precision",
-                axis=alt.Axis(labelAngle=-40, labelOverlap=False, orient="top")),
-        y=alt.Y("device:N", sort=rows, title="Platform", axis=alt.Axis(labelOverlap=False)),
-        tooltip=[alt.Tooltip("device:N", title="platform"), alt.Tooltip("column:N", title="variant"),
-                 alt.Tooltip("original_inputs_per_s:Q", title="datasheet inputs/s", format=",.0f"),
-                 alt.Tooltip("inputs_per_s:Q", title="what-if inputs/s", format=",.0f"),
-                 alt.Tooltip("ratio:Q", title="ratio", format=".3g"),
-                 alt.Tooltip("original_bound:N", title="datasheet bound"),
-                 alt.Tooltip("bound:N", title="what-if bound")])
+    flipped (memory <-> compute) carry a ⇄ mark and a black border; users' platforms read ``new``."""
+    base = _grid(columns, rows, CHANGE_TOOLTIP)
     cells = base.mark_rect().encode(
         color=alt.Color("change:Q", title="What-if / datasheet",
-                        scale=alt.Scale(type="log", scheme="redblue", domainMid=1.0, domain=[low, high]),
-                        legend=alt.Legend(format=".2~g")),
+                        scale=alt.Scale(type="log", scheme="redblue", domainMid=1.0), legend=alt.Legend(format=".2~g")),
         stroke=alt.Stroke("flipped:N", scale=alt.Scale(domain=["bound flipped", "same bound"],
                                                        range=["#000000", "transparent"]), title="Bound"),
         strokeWidth=alt.value(2))
@@ -178,56 +240,88 @@ def change_heatmap(comparison: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(cells, text).properties(width=alt.Step(40), height=alt.Step(26))
 
 
-def latency_throughput_chart(rows: pd.DataFrame, shades: dict[str, str], name: str, title: str,
-                             log_latency: bool = True) -> alt.LayerChart:
-    """lat_comp vs fps_comp (log), one line per config joined in batch order; a click on a legend
-    entry highlights that config (named parameter ``name``)."""
-    rows = rows[["config", "platform", "batch", "lat_comp_ms", "fps_comp"]]
-    used = {c: shades[c] for c in rows["config"].unique() if c in shades}
+def change_spec(comparison: pd.DataFrame) -> dict:
+    """Spec of :func:`change_heatmap` for :func:`qb_core.whatif.compare`'s table."""
+    cells = comparison[["device", "precision", "topology", "pruning_pct", "inputs_per_s", "original_inputs_per_s",
+                        "ratio", "bound", "original_bound", "bound_flipped"]].assign(
+        column=_variant_columns(comparison),
+        label=comparison["ratio"].map(lambda r: "new" if pd.isna(r) else f"{r:.3g}x")
+        + comparison["bound_flipped"].map({True: " ⇄", False: ""}),
+        change=comparison["ratio"].fillna(1.0),
+        flipped=comparison["bound_flipped"].map({True: "bound flipped", False: "same bound"}),
+        bound=comparison["bound"].astype(str), original_bound=comparison["original_bound"].astype(str),
+    )
+    return with_data(change_heatmap, (_column_order(cells), tuple(cells["device"].unique())), cells=cells)
+
+
+LATENCY_TOOLTIP = (("config", "N", None, None), ("batch", "Q", "batch", None),
+                   ("lat_comp_ms", "Q", "latency ms", ".4g"), ("fps_comp", "Q", "inputs/s", ",.0f"))
+
+
+def latency_throughput_chart(shades: tuple[tuple[str, str], ...], name: str, title: str,
+                             log_latency: bool) -> alt.LayerChart:
+    """lat_comp vs fps_comp (log), one line per config joined in batch order (dataset ``points``);
+    a click on a legend entry highlights that config (named parameter ``name``)."""
     pick = alt.selection_point(name=name, fields=["config"], bind="legend")
     x = alt.X("lat_comp_ms:Q", title=AXIS_TITLES["lat_comp_ms"], scale=LOG if log_latency else alt.Undefined)
     y = alt.Y("fps_comp:Q", scale=LOG, title=AXIS_TITLES["fps_comp"])
-    color = alt.Color("config:N", scale=_scale(used), title="Platform_precision_pruning (click to highlight)",
+    color = alt.Color("config:N", scale=_scale(shades), title="Platform_precision_pruning (click to highlight)",
                       legend=alt.Legend(orient="bottom", columns=2, symbolLimit=0, labelLimit=240))
     opacity = alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.12))
-    tooltip = [alt.Tooltip("config:N"), alt.Tooltip("batch:Q", title="batch"),
-               alt.Tooltip("lat_comp_ms:Q", title="latency ms", format=".4g"),
-               alt.Tooltip("fps_comp:Q", title="inputs/s", format=",.0f")]
-    base = alt.Chart(rows).encode(x=x, y=y, color=color, opacity=opacity, tooltip=tooltip, order="batch:Q")
+    base = alt.Chart(alt.NamedData(name="points")).encode(x=x, y=y, color=color, opacity=opacity,
+                                                         tooltip=_tooltips(LATENCY_TOOLTIP), order="batch:Q")
     return (alt.layer(base.mark_line(), base.mark_point(filled=True, size=36))
             .add_params(pick).properties(title=title, width="container", height=HEIGHT))
 
 
-def boxplot_chart(rows: pd.DataFrame, metric: str, title: str) -> alt.FacetChart:
-    """``metric`` by pruning factor (log y), one facet per precision x platform."""
-    data = rows[["quant_model", "pruning", "config", metric]]
-    chart = alt.Chart(data).mark_boxplot(extent="min-max", size=14).encode(
-        x=alt.X("pruning:O", title="Pruning (%)", sort=["100", "50", "25", "12.5"]),
+def latency_throughput_spec(rows: pd.DataFrame, shades: dict[str, str], name: str, title: str,
+                            log_latency: bool = True) -> dict:
+    points = rows[["config", "platform", "batch", "lat_comp_ms", "fps_comp"]]
+    return with_data(latency_throughput_chart, (_pairs(shades, points["config"].unique()), name, title, log_latency),
+                     points=points)
+
+
+PRUNING_ORDER = ["100", "50", "25", "12.5"]
+
+
+def boxplot_chart(metric: str, title: str) -> alt.FacetChart:
+    """``metric`` by pruning factor (log y), one facet per precision x platform (dataset ``rows``)."""
+    chart = alt.Chart(alt.NamedData(name="rows")).mark_boxplot(extent="min-max", size=14).encode(
+        x=alt.X("pruning:O", title="Pruning (%)", sort=PRUNING_ORDER),
         y=alt.Y(f"{metric}:Q", scale=LOG, title=AXIS_TITLES.get(metric, metric)),
-        color=alt.Color("pruning:O", sort=["100", "50", "25", "12.5"], legend=None),
+        color=alt.Color("pruning:O", sort=PRUNING_ORDER, legend=None),
     ).properties(width=80, height=240)
-    return chart.facet(column=alt.Column("quant_model:N", title=None, header=alt.Header(labelAngle=0)),
-                       title=title)
+    return chart.facet(column=alt.Column("quant_model:N", title=None, header=alt.Header(labelAngle=0)), title=title)
 
 
-def pareto_chart(rows: pd.DataFrame, front: pd.DataFrame, shades: dict[str, str]) -> alt.LayerChart:
-    """Top-1 accuracy vs fps_comp: a line per config (batch order), the Pareto front over all."""
-    keep = ["config", "platform", "precision", "pruning_pct", "batch", "fps_comp", "top1_pct"]
-    rows, front = rows[keep], front[keep]
-    used = {c: shades[c] for c in rows["config"].unique() if c in shades}
+def boxplot_spec(rows: pd.DataFrame, metric: str, title: str) -> dict:
+    return with_data(boxplot_chart, (metric, title), rows=rows[["quant_model", "pruning", "config", metric]])
+
+
+PARETO_TOOLTIP = (("platform", "N", None, None), ("precision", "N", None, None),
+                  ("pruning_pct", "Q", "pruning %", None), ("batch", "Q", None, None),
+                  ("top1_pct", "Q", "top-1 %", None), ("fps_comp", "Q", "inputs/s", ",.0f"))
+
+
+def pareto_chart(shades: tuple[tuple[str, str], ...]) -> alt.LayerChart:
+    """Top-1 accuracy vs fps_comp: a line per config (dataset ``points``), the Pareto front
+    (dataset ``front``) as a black staircase over all."""
     pick = alt.selection_point(name="pareto_pick", fields=["config"], bind="legend")
     x = alt.X("fps_comp:Q", scale=LOG, title=AXIS_TITLES["fps_comp"])
     y = alt.Y("top1_pct:Q", scale=alt.Scale(zero=False), title=AXIS_TITLES["top1_pct"])
-    tooltip = [alt.Tooltip("platform:N"), alt.Tooltip("precision:N"), alt.Tooltip("pruning_pct:Q", title="pruning %"),
-               alt.Tooltip("batch:Q"), alt.Tooltip("top1_pct:Q", title="top-1 %"),
-               alt.Tooltip("fps_comp:Q", title="inputs/s", format=",.0f")]
-    lines = alt.Chart(rows).mark_line(point=True).encode(
+    tooltip = _tooltips(PARETO_TOOLTIP)
+    lines = alt.Chart(alt.NamedData(name="points")).mark_line(point=True).encode(
         x=x, y=y, order="fps_comp:Q", tooltip=tooltip,
-        color=alt.Color("config:N", scale=_scale(used), title="Platform_precision_pruning",
+        color=alt.Color("config:N", scale=_scale(shades), title="Platform_precision_pruning",
                         legend=alt.Legend(columns=1, symbolLimit=0, labelLimit=260)),
         opacity=alt.when(pick).then(alt.value(0.9)).otherwise(alt.value(0.1))).add_params(pick)
-    frontier = alt.Chart(front).mark_line(color="black", strokeWidth=2.5, interpolate="step-before").encode(
-        x=x, y=y, order="fps_comp:Q")
-    front_points = alt.Chart(front).mark_point(color="black", size=70, shape="diamond", filled=True).encode(
-        x=x, y=y, tooltip=tooltip)
+    frontier = alt.Chart(alt.NamedData(name="front")).mark_line(
+        color="black", strokeWidth=2.5, interpolate="step-before").encode(x=x, y=y, order="fps_comp:Q")
+    front_points = alt.Chart(alt.NamedData(name="front")).mark_point(
+        color="black", size=70, shape="diamond", filled=True).encode(x=x, y=y, tooltip=tooltip)
     return alt.layer(lines, frontier, front_points).properties(width=WIDTH + 120, height=HEIGHT)
+
+
+def pareto_spec(rows: pd.DataFrame, front: pd.DataFrame, shades: dict[str, str]) -> dict:
+    keep = ["config", "platform", "precision", "pruning_pct", "batch", "fps_comp", "top1_pct"]
+    return with_data(pareto_chart, (_pairs(shades, rows["config"].unique()),), points=rows[keep], front=front[keep])

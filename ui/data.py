@@ -13,8 +13,8 @@ import streamlit as st
 from qb_core.hardware import catalog_long, default_catalog
 from qb_core.measurements import load_measurements
 from qb_core.overview import overview_table
-from qb_core.roofline import bound_table, intensity_table, predict, roofline_points
-from qb_core.whatif import platforms_from_text, whatif_hardware
+from qb_core.roofline import bound_table, intensity_table, predict, roofline_points, scale_catalog
+from qb_core.whatif import apply_overrides, combined_catalog, platforms_from_text
 from ui.charts import config_colors, platform_colors
 
 
@@ -72,12 +72,20 @@ def config_shades(task: str) -> dict[str, str]:
     return config_colors(rows[rows["task"] == task], platform_colors(catalog()["platform"]))
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def hardware_with(custom_text: str) -> pd.DataFrame:
+    """Long catalog of the bundled platforms plus the user's own (validated), before any what-if."""
+    custom = platforms_from_text(custom_text) if custom_text != "[]" else None
+    return catalog_long(combined_catalog(catalog(), custom))
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def whatif_hardware_long(custom_text: str, overrides_text: str, bandwidth_scale: float,
                          peak_scale: float) -> pd.DataFrame:
-    """Long what-if catalog from this session's settings (their text forms are the cache key)."""
-    custom = platforms_from_text(custom_text) if custom_text != "[]" else None
-    return whatif_hardware(catalog(), custom, bandwidth_scale, peak_scale, json.loads(overrides_text))
+    """Long what-if catalog from this session's settings (their text forms are the cache key):
+    scales first, then the absolute overrides (see :func:`qb_core.whatif.whatif_hardware`)."""
+    scaled = scale_catalog(hardware_with(custom_text), bandwidth_scale, peak_scale)
+    return apply_overrides(scaled, json.loads(overrides_text))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
