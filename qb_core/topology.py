@@ -138,14 +138,18 @@ LAYER_MODELS = {"CNV": cnv, "MLP": mlp}
 
 
 @lru_cache(maxsize=256)
-def topology_totals(name: str, pruning_pct: float) -> dict[str, float]:
-    """Totals of a layer-modelled network: params, ops, activation elements (in + out, all layers)."""
+def _totals(name: str, pruning_pct: float) -> tuple[int, int, int]:
     table = layer_table(LAYER_MODELS[name](pruning_pct / 100.0))
-    return {
-        "params": int(table["params"].sum()),
-        "ops_per_input": int(table["ops"].sum()),
-        "activation_elems": int((table["in_elems"] + table["out_elems"]).sum()),
-    }
+    return (int(table["params"].sum()), int(table["ops"].sum()),
+            int((table["in_elems"] + table["out_elems"]).sum()))
+
+
+def topology_totals(name: str, pruning_pct: float) -> dict[str, int]:
+    """Totals of a layer-modelled network: params, ops, activation elements (in + out, all layers).
+
+    Cached per (name, width) as an immutable tuple; each call gets its own dict.
+    """
+    return dict(zip(("params", "ops_per_input", "activation_elems"), _totals(name, pruning_pct), strict=True))
 
 
 def bytes_moved_per_input(
