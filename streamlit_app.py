@@ -8,7 +8,9 @@ import streamlit as st
 
 from ui import sidebar, whatif
 
-st.set_page_config(page_title="QB Explorer", page_icon="🧮", layout="wide")
+ABOUT = ("**QB Explorer**: how fast, how accurately and at what power a CNN runs on a given board, and why.\n\n"
+         "Measurements: QuTiBench, Xilinx Inc., Apache License 2.0.")
+st.set_page_config(page_title="QB Explorer", page_icon="🧮", layout="wide", menu_items={"About": ABOUT})
 
 # --- navigation ---
 PAGES = {
