@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from qb_core.filters import select
 from qb_core.measurements import configs_with_single_value, with_facet_labels
-from ui import charts, data, sidebar
+from ui import charts, sidebar
 
 st.title("Latency, throughput and power by pruning")
 st.markdown(
@@ -13,14 +12,7 @@ st.markdown(
     "(log scale); one panel per precision · platform."
 )
 
-current = sidebar.selection()
-if not sidebar.require_nonempty(current):
-    st.stop()
-
-rows = with_facet_labels(select(data.measurements(), current))
-if rows.empty:
-    sidebar.no_rows_message()
-    st.stop()
+rows = with_facet_labels(sidebar.measured_rows())
 
 st.vega_lite_chart(charts.boxplot_spec(rows[rows["lat_comp_ms"].notna()], "lat_comp_ms",
                                      "Latency by platform, precision and pruning"), key="box_latency")

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from qb_core.filters import select
 from ui import charts, data, sidebar
 
 #: The notebook's two panels.
@@ -17,10 +16,7 @@ st.markdown(
     "QuTiBench notebook does; regroup them below."
 )
 
-current = sidebar.selection()
-if not sidebar.require_nonempty(current):
-    st.stop()
-
+rows = sidebar.measured_rows("lat_comp_ms", "fps_comp").sort_values(["config", "batch"])
 options = list(dict.fromkeys(data.catalog()["platform"]))
 left, right, axis = st.columns([2, 2, 1])
 panels = [left.multiselect("Left panel", options, default=list(DEFAULT_PANELS[0]), key="panel_a",
@@ -29,12 +25,7 @@ panels = [left.multiselect("Left panel", options, default=list(DEFAULT_PANELS[0]
                             bind="query-params")]
 log_latency = axis.toggle("Log latency axis", value=True, key="log_latency")
 
-rows = select(data.measurements(), current)
-rows = rows[rows["lat_comp_ms"].notna() & rows["fps_comp"].notna()].sort_values(["config", "batch"])
-shades = data.config_shades(current.task)
-if rows.empty:
-    sidebar.no_rows_message()
-    st.stop()
+shades = data.config_shades(sidebar.selection().task)
 for index, (column, platforms) in enumerate(zip(st.columns(2), panels, strict=True)):
     panel_rows = rows[rows["platform"].isin(platforms)]
     with column:

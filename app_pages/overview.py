@@ -15,8 +15,7 @@ st.markdown(
     "the vendors' toolflows). INTx is x-bit fixed point, FPy y-bit floating point. The table is derived "
     "from the measurements, under the sidebar's filters."
 )
-if not sidebar.require_nonempty(current):
-    st.stop()
+sidebar.current_or_stop()
 
 rows = select(data.measurements(), current)
 table = data.overview(rows, current.task)

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from qb_core.filters import select
 from qb_core.pareto import pareto_front
 from ui import charts, data, sidebar
 
@@ -14,18 +13,10 @@ st.markdown(
     "accurate than a point on it. Its points are listed below."
 )
 
-current = sidebar.selection()
-if not sidebar.require_nonempty(current):
-    st.stop()
-
-rows = select(data.measurements(), current)
-rows = rows[rows["fps_comp"].notna() & rows["top1_pct"].notna()]
-if rows.empty:
-    sidebar.no_rows_message()
-    st.stop()
+rows = sidebar.measured_rows("fps_comp", "top1_pct")
 front = pareto_front(rows, "fps_comp", "top1_pct")
 
-st.vega_lite_chart(charts.pareto_spec(rows, front, data.config_shades(current.task)), key="pareto_chart")
+st.vega_lite_chart(charts.pareto_spec(rows, front, data.config_shades(sidebar.selection().task)), key="pareto_chart")
 st.subheader(f"The Pareto front: {len(front)} point(s)")
 columns = ["config", "device", "precision", "pruning_pct", "batch", "fps_comp", "top1_pct",
            "lat_comp_ms", "full_power_w"]

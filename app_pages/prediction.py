@@ -4,7 +4,7 @@ import streamlit as st
 
 from qb_core.filters import select
 from qb_core.whatif import compare
-from ui import charts, data, sidebar, whatif
+from ui import charts, data, whatif
 
 st.title("Performance prediction")
 st.markdown(
@@ -14,18 +14,8 @@ st.markdown(
     "no native support for the precision. Pruning and low precision together give the largest figures."
 )
 
-settings = whatif.current()
-current = whatif.theory_selection(sidebar.selection(), settings)
-if not sidebar.require_nonempty(current):
-    st.stop()
-
-hardware = data.whatif_hardware_long(settings.custom_text, settings.overrides_text, settings.bandwidth_scale,
-                                     settings.peak_scale)
-predictions = select(data.predictions(current.task, hardware, settings.weights, settings.batch,
-                                      settings.activations, settings.width_scales), current, by_batch=False)
-if predictions.empty:
-    sidebar.no_rows_message("predictions")
-    st.stop()
+view = whatif.theory_view()
+settings, current, predictions = view.settings, view.selection, view.predictions
 
 st.vega_lite_chart(charts.prediction_spec(predictions), key="prediction_heatmap", width="content")
 st.caption("Colour: log scale of predicted inputs/s. Hover a cell for attainable TOP/s and the bound."

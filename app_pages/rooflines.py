@@ -5,7 +5,7 @@ import streamlit as st
 
 from qb_core.filters import select
 from qb_core.roofline import log_axis_range
-from ui import charts, data, sidebar, whatif
+from ui import charts, data, whatif
 
 st.title("Rooflines")
 st.markdown(
@@ -17,21 +17,11 @@ st.markdown(
     "storage assumption under *What-if* in the sidebar."
 )
 
-settings = whatif.current()
-current = whatif.theory_selection(sidebar.selection(), settings)
-if not sidebar.require_nonempty(current):
-    st.stop()
-
 # --- data ---
-hardware = select(data.whatif_hardware_long(settings.custom_text, settings.overrides_text,
-                                            settings.bandwidth_scale, settings.peak_scale), current)
+view = whatif.theory_view()
+settings, current, hardware = view.settings, view.selection, view.hardware
 intensity = select(data.intensities(current.task, settings.weights, settings.batch, settings.activations,
                                     settings.width_scales), current)
-predictions = select(data.predictions(current.task, hardware, settings.weights, settings.batch,
-                                      settings.activations, settings.width_scales), current, by_batch=False)
-if hardware.empty or intensity.empty:
-    sidebar.no_rows_message("platform x precision pairs")
-    st.stop()
 finite = intensity[np.isfinite(intensity["intensity"])]
 datasheet = select(data.hardware(), current) if settings.hardware_changed else None
 ridges = [hardware["ridge_ops_per_byte"]] + ([] if datasheet is None else [datasheet["ridge_ops_per_byte"]])
@@ -60,7 +50,7 @@ with st.expander("What the storage assumptions mean", expanded=settings.active):
 st.subheader("Ridge points and bounds")
 st.markdown("Ridge point = peak / bandwidth (ops/byte). Per variant: *memory* or *compute*-bound at that "
             "platform's precision.")
-bounds = data.bounds(predictions)
+bounds = data.bounds(view.predictions)
 st.dataframe(bounds, hide_index=True, column_config={
     "device": "platform", "peak_tops": st.column_config.NumberColumn("peak TOP/s", format="%.3g"),
     "bandwidth_gbps": st.column_config.NumberColumn("bandwidth GB/s", format="%.3g"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qb_core.filters import DEFAULT_OP_MODES, Selection
+from qb_core.filters import DEFAULT_OP_MODES, Selection, select
 from qb_core.topology import PRECISIONS, PUBLISHED_PRUNING_PCT, TASKS
 from ui import data
 
@@ -111,3 +111,22 @@ def require_nonempty(current: Selection) -> bool:
 
 def no_rows_message(what: str = "measurements") -> None:
     st.info(f"No {what} match the current filters. Widen the selection in the sidebar.")
+
+
+def current_or_stop() -> Selection:
+    """The selection, or a clear message and the end of the page when a filter selects nothing."""
+    current = selection()
+    if not require_nonempty(current):
+        st.stop()
+    return current
+
+
+def measured_rows(*required: str) -> pd.DataFrame:
+    """The task's measurements inside the filters that have every ``required`` column; the page
+    stops with a clear message when a filter is empty or no row matches."""
+    rows = select(data.measurements(), current_or_stop())
+    rows = rows.dropna(subset=list(required)) if required else rows
+    if rows.empty:
+        no_rows_message()
+        st.stop()
+    return rows

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import streamlit as st
 
-from qb_core.filters import Selection
+from qb_core.filters import Selection, select
 from qb_core.topology import ACTIVATION_MODES, WEIGHT_MODES
 from qb_core.whatif import (
     CUSTOM_COLUMNS,
@@ -25,7 +25,7 @@ from qb_core.whatif import (
     platforms_to_text,
     whatif_hardware,
 )
-from ui import data
+from ui import data, sidebar
 
 SCALES = log_scale_steps()
 BATCH_STEPS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
@@ -195,6 +195,35 @@ def current() -> WhatIf:
         overrides_text=overrides_to_text(overrides()),
         custom_text="[]" if frame is None else platforms_to_text(frame),
     )
+
+
+@dataclass(frozen=True)
+class TheoryView:
+    """What a theory page draws from: settings, widened selection, filtered what-if hardware
+    and the predictions over it."""
+
+    settings: WhatIf
+    selection: Selection
+    hardware: pd.DataFrame
+    predictions: pd.DataFrame
+
+
+def theory_view() -> TheoryView:
+    """The what-if hardware and predictions inside the filters; the page stops with a clear
+    message when a filter is empty or no platform x precision pair is left."""
+    settings = current()
+    selection = theory_selection(sidebar.current_or_stop(), settings)
+    hardware = select(data.whatif_hardware_long(settings.custom_text, settings.overrides_text,
+                                                settings.bandwidth_scale, settings.peak_scale), selection)
+    if hardware.empty:
+        sidebar.no_rows_message("platform x precision pairs")
+        st.stop()
+    predictions = select(data.predictions(selection.task, hardware, settings.weights, settings.batch,
+                                          settings.activations, settings.width_scales), selection, by_batch=False)
+    if predictions.empty:
+        sidebar.no_rows_message("predictions")
+        st.stop()
+    return TheoryView(settings, selection, hardware, predictions)
 
 
 def theory_selection(selection: Selection, settings: WhatIf) -> Selection:
