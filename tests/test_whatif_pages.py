@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_helpers import charts, layer_data, new_app, open_page, spec
+from apptest_helpers import charts, datasets, layer_data, new_app, open_page, spec
 
 from qb_core.topology import cnv, layer_table
 
@@ -103,6 +103,13 @@ class TestStorageAssumptions:
         assert any("intensity is infinite" in c.value for c in at.caption)
         roofs = layer_data(charts(at)[0], 0)
         assert np.isfinite(roofs[["intensity", "tops"]].to_numpy()).all()
+        open_page(at, "prediction")
+        for chart in charts(at):
+            for frame in datasets(chart).values():
+                assert not np.isinf(frame.select_dtypes("number").to_numpy(dtype=float)).any()
+        cells = layer_data(charts(at)[0], 0)
+        assert heatmap_cell(at, "ZCU104-FINN", "INT2") == pytest.approx(30.7e12 / OPS_100)
+        assert cells["intensity"].isna().all() and (cells["bound"] == "compute").all()
 
     def test_own_cnv_width_appears_beside_the_published_variants(self, at):
         open_page(at, "prediction")

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from qb_core.topology import PRECISIONS
@@ -106,10 +107,22 @@ def _template(builder: Callable[..., alt.TopLevelMixin], *structure: object) -> 
 
 
 def with_data(builder: Callable[..., alt.TopLevelMixin], structure: tuple, **datasets: pd.DataFrame) -> dict:
-    """A fresh spec of ``builder(*structure)`` carrying ``datasets`` (name -> DataFrame)."""
+    """A fresh spec of ``builder(*structure)`` carrying ``datasets`` (name -> DataFrame).
+
+    Infinite numbers (e.g. the intensity when nothing leaves the chip) are sent as missing
+    values, so no chart shows "Infinity".
+    """
     spec = json.loads(_template(builder, *structure))
-    spec["datasets"] = datasets
+    spec["datasets"] = {name: _finite(frame) for name, frame in datasets.items()}
     return spec
+
+
+def _finite(frame: pd.DataFrame) -> pd.DataFrame:
+    numbers = frame.select_dtypes("number")
+    infinite = np.isinf(numbers.to_numpy(dtype=float))
+    if not infinite.any():
+        return frame
+    return frame.assign(**{c: numbers[c].mask(np.isinf(numbers[c])) for c in numbers.columns[infinite.any(axis=0)]})
 
 
 def _pairs(mapping: dict[str, str], keep: Sequence[str]) -> tuple[tuple[str, str], ...]:
