@@ -25,6 +25,7 @@ PAGES = {
         st.Page("app_pages/latency_throughput.py", title="Latency/Throughput", icon=":material/speed:"),
         st.Page("app_pages/boxplots.py", title="Boxplots", icon=":material/candlestick_chart:"),
         st.Page("app_pages/pareto.py", title="Pareto", icon=":material/scatter_plot:"),
+        st.Page("app_pages/your_measurements.py", title="Your measurements", icon=":material/upload_file:"),
     ],
 }
 # --- shared sidebar (declared before the page runs, so it holds on every page) ---

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qb_core.topology import TASKS
-from ui import data, sidebar
+from ui import data, sidebar, uploads
 
 st.title("QB Explorer")
 st.markdown(
@@ -24,6 +24,9 @@ cols[1].metric("Platforms measured", task_rows["device"].nunique())
 cols[2].metric("Precisions", ", ".join(sorted(task_rows["precision"].astype(str).unique())))
 cols[3].metric("Pruning factors", ", ".join(f"{p:g}%" for p in sorted(task_rows["pruning_pct"].unique(), reverse=True)))
 cols[4].metric("Platforms in the catalog", data.catalog()["platform"].nunique())
+if uploads.uploads():
+    st.caption(f"Plus {sum(len(r) for r in uploads.uploads().values()):,} row(s) of your own "
+               f"({', '.join(uploads.uploads())}), on the measurement pages.")
 
 st.subheader("How to read a roofline")
 st.markdown(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, data, sidebar
+from ui import charts, data, sidebar, uploads
 
 #: The notebook's two panels.
 DEFAULT_PANELS = (("NCS2", "ZCU104-BISMO", "U96-A53"), ("TX2", "ZCU104-FINN", "U96-A53"))
@@ -25,7 +25,7 @@ panels = [left.multiselect("Left panel", options, default=list(DEFAULT_PANELS[0]
                             bind="query-params")]
 log_latency = axis.toggle("Log latency axis", value=True, key="log_latency")
 
-shades = data.config_shades(sidebar.selection().task)
+shades = data.config_shades(uploads.rows(), sidebar.selection().task)
 for index, (column, platforms) in enumerate(zip(st.columns(2), panels, strict=True)):
     panel_rows = rows[rows["platform"].isin(platforms)]
     with column:

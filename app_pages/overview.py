@@ -4,7 +4,7 @@ import streamlit as st
 
 from qb_core.filters import select
 from qb_core.topology import TASKS
-from ui import data, sidebar
+from ui import data, sidebar, uploads
 
 st.title("Overview of all measurements")
 current = sidebar.selection()
@@ -17,7 +17,7 @@ st.markdown(
 )
 sidebar.current_or_stop()
 
-rows = select(data.measurements(), current)
+rows = select(uploads.rows(), current)
 table = data.overview(rows, current.task)
 if current.platforms is not None:
     table = table[table["platform"].isin(current.platforms)]

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qb_core.pareto import pareto_front
-from ui import charts, data, sidebar
+from ui import charts, data, sidebar, uploads
 
 st.title("Accuracy versus throughput: the design space")
 st.markdown(
@@ -16,7 +16,8 @@ st.markdown(
 rows = sidebar.measured_rows("fps_comp", "top1_pct")
 front = pareto_front(rows, "fps_comp", "top1_pct")
 
-st.vega_lite_chart(charts.pareto_spec(rows, front, data.config_shades(sidebar.selection().task)), key="pareto_chart")
+shades = data.config_shades(uploads.rows(), sidebar.selection().task)
+st.vega_lite_chart(charts.pareto_spec(rows, front, shades), key="pareto_chart")
 st.subheader(f"The Pareto front: {len(front)} point(s)")
 columns = ["config", "device", "precision", "pruning_pct", "batch", "fps_comp", "top1_pct",
            "lat_comp_ms", "full_power_w"]

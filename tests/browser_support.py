@@ -29,6 +29,7 @@ PAGES = [
     ("Latency/Throughput", "latency_throughput", 2),
     ("Boxplots", "boxplots", 3),
     ("Pareto", "pareto", 1),
+    ("Your measurements", "your_measurements", 0),
 ]
 
 

@@ -10,7 +10,8 @@ from qb_core.hardware import default_catalog
 from qb_core.measurements import configs_with_single_value, load_measurements
 from qb_core.pareto import pareto_front
 
-PAGES = ["home", "rooflines", "prediction", "whatif", "overview", "latency_throughput", "boxplots", "pareto"]
+PAGES = ["home", "rooflines", "prediction", "whatif", "overview", "latency_throughput", "boxplots", "pareto",
+         "your_measurements"]
 FAMILY_KEYS = ["hw_fpga", "hw_gpu", "hw_tpu", "hw_vliw", "hw_cpu"]
 
 
@@ -198,7 +199,7 @@ class TestPareto:
         assert len(shown) == len(pareto_front(cifar_rows(["NCS2"])))
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("home", "whatif")])
+@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("home", "whatif", "your_measurements")])
 def test_empty_platform_selection_shows_a_message(at, page):
     open_page(at, page)
     for key in FAMILY_KEYS:

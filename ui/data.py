@@ -65,11 +65,16 @@ def intensities(task: str, weights: str = "off-chip", batch: int = 1, activation
     return intensity_table(task, width_scales, weights=weights, batch=batch, activations=activations)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def config_shades(task: str) -> dict[str, str]:
+@st.cache_data(max_entries=32, show_spinner=False)
+def _shades(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    table = pd.DataFrame(list(pairs), columns=["config", "platform"])
+    return config_colors(table, platform_colors([*catalog()["platform"], *table["platform"]]))
+
+
+def config_shades(rows: pd.DataFrame, task: str) -> dict[str, str]:
     """Config -> colour (a shade of its platform's colour), fixed per task whatever the filters."""
-    rows = measurements()
-    return config_colors(rows[rows["task"] == task], platform_colors(catalog()["platform"]))
+    task_rows = rows.loc[rows["task"] == task, ["config", "platform"]].astype(str).drop_duplicates()
+    return _shades(tuple(task_rows.itertuples(index=False, name=None)))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from qb_core.filters import DEFAULT_OP_MODES, Selection, select
 from qb_core.topology import PRECISIONS, PUBLISHED_PRUNING_PCT, TASKS
-from ui import data
+from ui import data, uploads
 
 #: Tasks offered in the app; the core and pages handle "mnist" and "imagenet" too.
 ENABLED_TASKS: tuple[str, ...] = ("cifar10",)
@@ -24,9 +24,13 @@ def family_key(family: str) -> str:
     return f"hw_{family.lower()}"
 
 
-def platforms_by_family(catalog: pd.DataFrame) -> dict[str, list[str]]:
-    """Family -> its platforms in catalog order, families in :data:`FAMILY_ORDER`."""
-    firsts = catalog.drop_duplicates("platform")
+def platforms_by_family(catalog: pd.DataFrame, measured: pd.DataFrame | None = None) -> dict[str, list[str]]:
+    """Family -> its platforms in catalog order, families in :data:`FAMILY_ORDER`; platforms that
+    only appear in ``measured`` (uploads of boards outside the catalog) join their family."""
+    firsts = catalog[["platform", "family"]].drop_duplicates("platform")
+    if measured is not None:
+        extra = measured.loc[~measured["platform"].isin(firsts["platform"]), ["platform", "family"]]
+        firsts = pd.concat([firsts, extra.astype(str).drop_duplicates("platform")], ignore_index=True)
     groups = {f: firsts.loc[firsts["family"] == f, "platform"].tolist() for f in FAMILY_ORDER}
     return {family: platforms for family, platforms in groups.items() if platforms}
 
@@ -40,13 +44,19 @@ def batch_options(measurements: pd.DataFrame, task: str) -> list[int]:
     return sorted(int(b) for b in batches) or [1]
 
 
+def pruning_options(measurements: pd.DataFrame, task: str) -> list[float]:
+    """The published pruning factors and any other one measured for the task, widest first."""
+    measured = measurements.loc[measurements["task"] == task, "pruning_pct"].unique()
+    return sorted({*PUBLISHED_PRUNING_PCT, *(float(p) for p in measured)}, reverse=True)
+
+
 def defaults(task: str) -> dict[str, object]:
     """Every filter widget's key and default value."""
-    catalog = data.catalog()
-    values: dict[str, object] = {family_key(f): p for f, p in platforms_by_family(catalog).items()}
+    catalog, measured = data.catalog(), uploads.rows()
+    values: dict[str, object] = {family_key(f): p for f, p in platforms_by_family(catalog, measured).items()}
     modes = op_mode_options(catalog)
-    batches = batch_options(data.measurements(), task)
-    values |= {"precision": list(PRECISIONS), "pruning": list(PUBLISHED_PRUNING_PCT),
+    batches = batch_options(measured, task)
+    values |= {"precision": list(PRECISIONS), "pruning": pruning_options(measured, task),
                "op_mode": [m for m in DEFAULT_OP_MODES if m in modes], "batch": (batches[0], batches[-1])}
     return values
 
@@ -64,17 +74,17 @@ def render() -> None:
     task = bar.selectbox("Task", ENABLED_TASKS, format_func=TASKS.get, key="task", bind="query-params")
     start = defaults(task)
     bar.caption("Hardware platforms")
-    for family, platforms in platforms_by_family(catalog).items():
+    for family, platforms in platforms_by_family(catalog, uploads.rows()).items():
         bar.pills(family, platforms, selection_mode="multi", default=platforms, key=family_key(family),
                   bind="query-params")
     bar.pills("Precision", list(PRECISIONS), selection_mode="multi", default=start["precision"],
               key="precision", bind="query-params")
-    bar.pills("Pruning factor (% of full width)", list(PUBLISHED_PRUNING_PCT), selection_mode="multi",
+    bar.pills("Pruning factor (% of full width)", pruning_options(uploads.rows(), task), selection_mode="multi",
               default=start["pruning"], format_func="{:g}".format, key="pruning", bind="query-params")
     bar.pills("Op mode", op_mode_options(catalog), selection_mode="multi", default=start["op_mode"], key="op_mode",
               bind="query-params", help="TX2: maxn, maxp (the notebook's choice), maxq; EdgeTPU: fast, slow. "
                                         "Platforms without op modes are always kept.")
-    batches = batch_options(data.measurements(), task)
+    batches = batch_options(uploads.rows(), task)
     bar.select_slider("Batch / streams / threads (measurements)", batches, value=start["batch"], key="batch",
                       bind="query-params")
     bar.button("Reset filters", on_click=_reset, icon=":material/restart_alt:")
@@ -124,7 +134,7 @@ def current_or_stop() -> Selection:
 def measured_rows(*required: str) -> pd.DataFrame:
     """The task's measurements inside the filters that have every ``required`` column; the page
     stops with a clear message when a filter is empty or no row matches."""
-    rows = select(data.measurements(), current_or_stop())
+    rows = select(uploads.rows(), current_or_stop())
     rows = rows.dropna(subset=list(required)) if required else rows
     if rows.empty:
         no_rows_message()

@@ -1,0 +1,75 @@
+"""The user's own measurements: CSV uploads kept in this session only, beside the bundled data.
+
+Each upload goes through the project's importer (QuTiBench export or contribution template, or
+the tidy schema of our own downloads). A file that cannot be read changes nothing; rows the
+importer skips are listed with their line and reason. Uploaded configurations carry the file
+name in their label, so they never merge with the bundled lines.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qb_core.measurements import DataFormatError, read_any
+from ui import data
+
+#: The app charts every measurement it shows; beyond this the charts would slow every rerun.
+MAX_UPLOADED_ROWS = 20_000
+BUNDLED = "QuTiBench"
+
+
+def uploads() -> dict[str, pd.DataFrame]:
+    """File name -> tidy rows, for this session."""
+    return st.session_state.setdefault("uploads", {})
+
+
+def reports() -> dict[str, pd.DataFrame]:
+    """File name -> the importer's problems (line, severity, reason) for that file."""
+    return st.session_state.setdefault("upload_reports", {})
+
+
+def _refresh() -> None:
+    """Rebuild this session's combined table once, when its uploads change (not on every rerun)."""
+    parts = [data.measurements().assign(dataset=BUNDLED)]
+    for name, rows in uploads().items():
+        labelled = rows.assign(dataset=name)
+        labelled["config"] = labelled["config"].astype(str) + " · " + name
+        parts.append(labelled)
+    text = [c for c in parts[0].columns if parts[0][c].dtype == "category"] + ["dataset"]
+    combined = pd.concat([p.astype({c: str for c in text if c in p}) for p in parts], ignore_index=True)
+    st.session_state["_combined_measurements"] = combined.astype({c: "category" for c in text})
+
+
+def add(name: str, content: bytes) -> tuple[int, int]:
+    """Import ``content`` as ``name``; returns (rows kept, rows skipped). Raises ValueError with a
+    readable reason, leaving every earlier upload as it was."""
+    try:
+        result = read_any(content)
+    except DataFormatError as exc:
+        raise ValueError(str(exc)) from None
+    if result.measurements.empty:
+        raise ValueError(f"no row could be imported ({result.skipped} skipped)")
+    total = sum(len(rows) for n, rows in uploads().items() if n != name) + len(result.measurements)
+    if total > MAX_UPLOADED_ROWS:
+        raise ValueError(f"{total:,} uploaded rows in all; the app shows at most {MAX_UPLOADED_ROWS:,} "
+                         "(the command line has no such limit: python -m qb_core import-qutibench)")
+    uploads()[name] = result.measurements
+    reports()[name] = result.problems
+    _refresh()
+    return len(result.measurements), result.skipped
+
+
+def remove(name: str) -> None:
+    uploads().pop(name, None)
+    reports().pop(name, None)
+    _refresh()
+
+
+def rows() -> pd.DataFrame:
+    """Bundled plus uploaded measurements (the bundled table alone when nothing was uploaded)."""
+    if not uploads():
+        return data.measurements()
+    if "_combined_measurements" not in st.session_state:
+        _refresh()
+    return st.session_state["_combined_measurements"]
