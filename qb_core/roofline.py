@@ -163,8 +163,11 @@ def roofline_points(hardware: pd.DataFrame, x_min: float, x_max: float) -> pd.Da
 
 def bound_table(predictions: pd.DataFrame) -> pd.DataFrame:
     """Per platform x precision: ridge point and, per topology variant, memory or compute bound."""
-    table = predictions.assign(variant=predictions["topology"] + " " + predictions["pruning_pct"].map("{:g}%".format))
-    wide = table.pivot_table(index=["device", "precision", "peak_tops", "bandwidth_gbps", "ridge_ops_per_byte"],
-                             columns="variant", values="bound", aggfunc="first", observed=True, sort=False)
-    wide.columns.name = None
-    return wide.reset_index()
+    keys = ["device", "precision"]
+    figures = predictions[[*keys, "peak_tops", "bandwidth_gbps", "ridge_ops_per_byte"]].drop_duplicates(keys)
+    variant = predictions["topology"].astype(str) + " " + predictions["pruning_pct"].map("{:g}%".format)
+    bounds = (predictions[keys].assign(variant=variant.to_numpy(), bound=predictions["bound"].astype(str).to_numpy())
+              .drop_duplicates([*keys, "variant"]).set_index([*keys, "variant"])["bound"].unstack("variant"))
+    bounds = bounds[list(dict.fromkeys(variant))]
+    bounds.columns.name = None
+    return figures.merge(bounds, left_on=keys, right_index=True, how="left").reset_index(drop=True)

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from qb_core.hardware import catalog_long
-from qb_core.roofline import attainable_tops, predict, predict_grid
+from qb_core.roofline import attainable_tops, bound_table, predict, predict_grid, roofline_points
 from qb_core.topology import BYTES_PER_ELEMENT
 
 
@@ -78,3 +78,26 @@ def test_grid_prediction_matches_a_plain_loop():
         expected = min(row.peak_tops * 1e12, row.bandwidth_gbps * 1e9 * row.ops_per_input / moved)
         assert got.inputs_per_s == pytest.approx(expected / row.ops_per_input)
         assert got.bound == ("compute" if expected == row.peak_tops * 1e12 else "memory")
+
+
+def test_bound_table_has_one_row_per_pair_and_a_column_per_variant():
+    table = predict()
+    bounds = bound_table(table)
+    assert len(bounds) == len(catalog_long())
+    assert list(bounds.columns[-4:]) == ["CNV 100%", "CNV 50%", "CNV 25%", "CNV 12.5%"]
+    merged = table.assign(variant=table["topology"] + " " + table["pruning_pct"].map("{:g}%".format))
+    for row in merged.itertuples(index=False):
+        got = bounds.loc[(bounds["device"] == row.device) & (bounds["precision"] == row.precision), row.variant]
+        assert got.item() == row.bound
+
+
+def test_roofline_points_lie_on_both_roofs():
+    hardware = catalog_long()
+    points = roofline_points(hardware, 1.0, 1e4)
+    assert len(points) == 3 * len(hardware)
+    expected = np.minimum(points["peak_tops"], points["bandwidth_gbps"] * points["intensity"] / 1000)
+    assert np.allclose(points["tops"], expected)
+    ridge = points[points["point"] == 1]
+    assert np.allclose(ridge["intensity"], np.clip(ridge["ridge_ops_per_byte"], 1.0, 1e4))
+    with pytest.raises(ValueError, match="x_min < x_max"):
+        roofline_points(hardware, 10.0, 1.0)

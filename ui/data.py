@@ -1,6 +1,8 @@
 """Cached entry points into qb_core: loads and derivations run once per distinct input.
 
-Everything returned is shared between sessions through the cache, so callers must not mutate it.
+The bundled tables are loaded once per process and shared read-only (``st.cache_resource``: no
+copy per call; pandas' copy-on-write keeps derived frames from touching them). Derivations use
+``st.cache_data``, which hands each caller its own copy.
 """
 
 from __future__ import annotations
@@ -10,27 +12,51 @@ import json
 import pandas as pd
 import streamlit as st
 
-from qb_core.hardware import catalog_long, default_catalog
+from qb_core.hardware import FAMILIES, catalog_long, default_catalog
 from qb_core.measurements import load_measurements
 from qb_core.overview import overview_table
 from qb_core.roofline import bound_table, intensity_table, predict, roofline_points, scale_catalog
+from qb_core.topology import PUBLISHED_PRUNING_PCT
 from qb_core.whatif import apply_overrides, combined_catalog, platforms_from_text
 from ui.charts import config_colors, platform_colors
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def measurements() -> pd.DataFrame:
-    """The bundled tidy measurements."""
+    """The bundled tidy measurements (shared, read-only)."""
     return load_measurements()
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def catalog() -> pd.DataFrame:
-    """The bundled wide hardware catalog."""
+    """The bundled wide hardware catalog (shared, read-only)."""
     return default_catalog().copy()
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def filter_options(task: str) -> dict[str, object]:
+    """Options of the sidebar filters for the bundled data (shared, read-only)."""
+    return measured_options(catalog(), measurements(), task)
+
+
+def measured_options(catalog_table: pd.DataFrame, rows: pd.DataFrame, task: str) -> dict[str, object]:
+    """Platforms by family (catalog plus boards only in ``rows``), batch sizes and pruning factors
+    measured for ``task`` (with the published ones)."""
+    firsts = catalog_table[["platform", "family"]].drop_duplicates("platform")
+    extra = rows.loc[~rows["platform"].isin(firsts["platform"]), ["platform", "family"]].astype(str)
+    firsts = pd.concat([firsts, extra.drop_duplicates("platform")], ignore_index=True)
+    families = {f: firsts.loc[firsts["family"] == f, "platform"].tolist() for f in FAMILIES}
+    task_rows = rows[rows["task"] == task]
+    return {
+        "families": {family: names for family, names in families.items() if names},
+        "batches": sorted(int(b) for b in task_rows["batch"].unique()) or [1],
+        "pruning": sorted({*PUBLISHED_PRUNING_PCT, *(float(p) for p in task_rows["pruning_pct"].unique())},
+                          reverse=True),
+        "op_modes": [m for m in catalog_table["op_mode"].drop_duplicates() if m],
+    }
+
+
+@st.cache_resource(show_spinner=False)
 def hardware() -> pd.DataFrame:
     """The bundled catalog, one row per platform x op mode x native precision."""
     return catalog_long()

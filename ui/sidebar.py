@@ -11,12 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from qb_core.filters import DEFAULT_OP_MODES, Selection, select
-from qb_core.topology import PRECISIONS, PUBLISHED_PRUNING_PCT, TASKS
-from ui import data, uploads
+from qb_core.topology import PRECISIONS, TASKS
+from ui import uploads
 
 #: Tasks offered in the app; the core and pages handle "mnist" and "imagenet" too.
 ENABLED_TASKS: tuple[str, ...] = ("cifar10",)
-FAMILY_ORDER: tuple[str, ...] = ("FPGA", "GPU", "TPU", "VLIW", "CPU", "Other")
 
 
 def family_key(family: str) -> str:
@@ -24,40 +23,14 @@ def family_key(family: str) -> str:
     return f"hw_{family.lower()}"
 
 
-def platforms_by_family(catalog: pd.DataFrame, measured: pd.DataFrame | None = None) -> dict[str, list[str]]:
-    """Family -> its platforms in catalog order, families in :data:`FAMILY_ORDER`; platforms that
-    only appear in ``measured`` (uploads of boards outside the catalog) join their family."""
-    firsts = catalog[["platform", "family"]].drop_duplicates("platform")
-    if measured is not None:
-        extra = measured.loc[~measured["platform"].isin(firsts["platform"]), ["platform", "family"]]
-        firsts = pd.concat([firsts, extra.astype(str).drop_duplicates("platform")], ignore_index=True)
-    groups = {f: firsts.loc[firsts["family"] == f, "platform"].tolist() for f in FAMILY_ORDER}
-    return {family: platforms for family, platforms in groups.items() if platforms}
-
-
-def op_mode_options(catalog: pd.DataFrame) -> list[str]:
-    return [m for m in catalog["op_mode"].drop_duplicates() if m]
-
-
-def batch_options(measurements: pd.DataFrame, task: str) -> list[int]:
-    batches = measurements.loc[measurements["task"] == task, "batch"].unique()
-    return sorted(int(b) for b in batches) or [1]
-
-
-def pruning_options(measurements: pd.DataFrame, task: str) -> list[float]:
-    """The published pruning factors and any other one measured for the task, widest first."""
-    measured = measurements.loc[measurements["task"] == task, "pruning_pct"].unique()
-    return sorted({*PUBLISHED_PRUNING_PCT, *(float(p) for p in measured)}, reverse=True)
-
-
 def defaults(task: str) -> dict[str, object]:
     """Every filter widget's key and default value."""
-    catalog, measured = data.catalog(), uploads.rows()
-    values: dict[str, object] = {family_key(f): p for f, p in platforms_by_family(catalog, measured).items()}
-    modes = op_mode_options(catalog)
-    batches = batch_options(measured, task)
-    values |= {"precision": list(PRECISIONS), "pruning": pruning_options(measured, task),
-               "op_mode": [m for m in DEFAULT_OP_MODES if m in modes], "batch": (batches[0], batches[-1])}
+    options = uploads.filter_options(task)
+    values: dict[str, object] = {family_key(f): p for f, p in options["families"].items()}
+    batches = options["batches"]
+    values |= {"precision": list(PRECISIONS), "pruning": options["pruning"],
+               "op_mode": [m for m in DEFAULT_OP_MODES if m in options["op_modes"]],
+               "batch": (batches[0], batches[-1])}
     return values
 
 
@@ -68,24 +41,22 @@ def _reset() -> None:
 
 def render() -> None:
     """Draw the filters in the sidebar (call once per run, from the entry point)."""
-    catalog = data.catalog()
     bar = st.sidebar
     bar.header("Filters")
     task = bar.selectbox("Task", ENABLED_TASKS, format_func=TASKS.get, key="task", bind="query-params")
-    start = defaults(task)
+    options, start = uploads.filter_options(task), defaults(task)
     bar.caption("Hardware platforms")
-    for family, platforms in platforms_by_family(catalog, uploads.rows()).items():
+    for family, platforms in options["families"].items():
         bar.pills(family, platforms, selection_mode="multi", default=platforms, key=family_key(family),
                   bind="query-params")
     bar.pills("Precision", list(PRECISIONS), selection_mode="multi", default=start["precision"],
               key="precision", bind="query-params")
-    bar.pills("Pruning factor (% of full width)", pruning_options(uploads.rows(), task), selection_mode="multi",
+    bar.pills("Pruning factor (% of full width)", options["pruning"], selection_mode="multi",
               default=start["pruning"], format_func="{:g}".format, key="pruning", bind="query-params")
-    bar.pills("Op mode", op_mode_options(catalog), selection_mode="multi", default=start["op_mode"], key="op_mode",
+    bar.pills("Op mode", options["op_modes"], selection_mode="multi", default=start["op_mode"], key="op_mode",
               bind="query-params", help="TX2: maxn, maxp (the notebook's choice), maxq; EdgeTPU: fast, slow. "
                                         "Platforms without op modes are always kept.")
-    batches = batch_options(uploads.rows(), task)
-    bar.select_slider("Batch / streams / threads (measurements)", batches, value=start["batch"], key="batch",
+    bar.select_slider("Batch / streams / threads (measurements)", options["batches"], value=start["batch"], key="batch",
                       bind="query-params")
     bar.button("Reset filters", on_click=_reset, icon=":material/restart_alt:")
 

@@ -39,6 +39,7 @@ def _refresh() -> None:
     text = [c for c in parts[0].columns if parts[0][c].dtype == "category"] + ["dataset"]
     combined = pd.concat([p.astype({c: str for c in text if c in p}) for p in parts], ignore_index=True)
     st.session_state["_combined_measurements"] = combined.astype({c: "category" for c in text})
+    st.session_state["_combined_options"] = {}
 
 
 def add(name: str, content: bytes) -> tuple[int, int]:
@@ -64,6 +65,16 @@ def remove(name: str) -> None:
     uploads().pop(name, None)
     reports().pop(name, None)
     _refresh()
+
+
+def filter_options(task: str) -> dict[str, object]:
+    """Sidebar options over bundled plus uploaded rows (computed once per upload change)."""
+    if not uploads():
+        return data.filter_options(task)
+    cache = st.session_state.setdefault("_combined_options", {})
+    if task not in cache:
+        cache[task] = data.measured_options(data.catalog(), rows(), task)
+    return cache[task]
 
 
 def rows() -> pd.DataFrame:
