@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from qb_core.hardware import FAMILIES, PEAK_COLUMNS
+from qb_core.hardware import FAMILIES, MAX_BANDWIDTH_GBPS, MAX_PEAK_TOPS, PEAK_COLUMNS
 from qb_core.whatif import check_number, platforms_from_csv, platforms_to_csv
-from ui import data, whatif
+from ui import data, messages, whatif
 
 st.title("What-if hardware")
 st.markdown(
@@ -16,18 +16,15 @@ st.markdown(
     "on the server."
 )
 
-for level in ("error", "success"):
-    message = st.session_state.pop(f"_whatif_{level}", None)
-    if message:
-        getattr(st, level)(message)
+messages.show("whatif")
 
 
 def _fail(message: str) -> None:
-    st.session_state["_whatif_error"] = message
+    messages.flash("whatif", "error", message)
 
 
 def _done(message: str) -> None:
-    st.session_state["_whatif_success"] = message
+    messages.flash("whatif", "success", message)
 
 
 # --- per-platform overrides ---
@@ -36,7 +33,7 @@ def _apply_override(device: str, fields: dict[str, float]) -> None:
     changed = {}
     try:
         for field, original in fields.items():
-            upper = 1e6
+            upper = MAX_BANDWIDTH_GBPS if field == "bandwidth_gbps" else MAX_PEAK_TOPS
             label = "bandwidth (GB/s)" if field == "bandwidth_gbps" else f"peak {field[10:].upper()} (TOP/s)"
             value = check_number(st.session_state.get(f"ovr_{field}_{device}"), label, upper)
             if abs(value - original) > 1e-12 * max(1.0, original):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import uploads
+from ui import messages, uploads
 
 st.title("Your measurements")
 st.markdown(
@@ -13,24 +13,21 @@ st.markdown(
     "labelled with the file name. They stay in this browser session only."
 )
 
-for level in ("error", "success"):
-    message = st.session_state.pop(f"_upload_{level}", None)
-    if message:
-        getattr(st, level)(message)
+messages.show("upload")
 
 
 def _add() -> None:
     upload = st.session_state.get("measurement_upload")
     if upload is None:
-        st.session_state["_upload_error"] = "Choose a CSV file first."
+        messages.flash("upload", "error", "Choose a CSV file first.")
         return
     try:
         kept, skipped = uploads.add(upload.name, upload.getvalue())
     except ValueError as exc:
-        st.session_state["_upload_error"] = f"{upload.name} was not added: {exc}. Nothing was changed."
+        messages.flash("upload", "error", f"{upload.name} was not added: {exc}. Nothing was changed.")
         return
-    st.session_state["_upload_success"] = (f"{upload.name}: {kept:,} row(s) added"
-                                           + (f", {skipped:,} skipped (see below)." if skipped else "."))
+    messages.flash("upload", "success", f"{upload.name}: {kept:,} row(s) added"
+                   + (f", {skipped:,} skipped (see below)." if skipped else "."))
 
 
 st.file_uploader("Measurement CSV", type=["csv"], key="measurement_upload")
