@@ -20,7 +20,7 @@ import pandas as pd
 from qb_core.distinct import distinct_rows, spread_category, spread_numbers
 from qb_core.hardware import canonical_platform, default_catalog, device_name
 from qb_core.paths import DATA_DIR
-from qb_core.topology import LAYER_MODELS, PRECISIONS, topology_totals
+from qb_core.topology import LAYER_MODELS, PRECISIONS, published_totals, topology_totals
 
 #: Normalised source column name (lower case, letters and digits only) -> tidy column.
 SOURCE_COLUMNS: dict[str, str] = {
@@ -240,16 +240,12 @@ def config_label(device: pd.Series, precision: pd.Series, pruning_pct: pd.Series
     return spread_category(labels, codes, device.index)
 
 
-def _published_ops() -> pd.DataFrame:
-    return pd.read_csv(DATA_DIR / "topologies_published.csv")
-
-
 def ops_per_input(topology: pd.Series, pruning_pct: pd.Series) -> pd.Series:
     """Operations per input: the layer model for CNV/MLP, published totals otherwise, else NaN."""
     codes, pairs = distinct_rows(topology.astype(object), pruning_pct.astype(float))
     pairs.columns = ["topology", "pruning_pct"]
     pairs["pruning_pct"] = pairs["pruning_pct"].astype(float)
-    published = _published_ops()[["topology", "pruning_pct", "ops_per_input"]]
+    published = published_totals()[["topology", "pruning_pct", "ops_per_input"]]
     ops = pairs.merge(published, on=["topology", "pruning_pct"], how="left")["ops_per_input"].astype(float)
     modelled = pairs["topology"].isin(list(LAYER_MODELS)) & (pairs["pruning_pct"] > 0)
     ops[modelled] = [topology_totals(t, p)["ops_per_input"] for t, p in pairs[modelled].itertuples(index=False)]
@@ -289,20 +285,47 @@ def load_measurements(path: str | Path | IO | None = None) -> pd.DataFrame:
     return frame[list(TIDY_COLUMNS)]
 
 
-def read_any(source: str | Path | IO | bytes) -> ImportResult:
+NUMERIC_TIDY_COLUMNS = ("pruning_pct", "batch", *MEASURED, "ops_per_input", "tp_system_ops_per_s",
+                        "tp_comp_ops_per_s", "source_line")
+
+
+def _read_tidy(data: bytes) -> ImportResult:
+    """A CSV in the project's own schema (e.g. downloaded from the app): numbers checked per cell."""
+    try:
+        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataFormatError(f"not a readable measurement file ({str(exc).strip().splitlines()[-1]})") from None
+    missing = [c for c in TIDY_COLUMNS if c not in raw.columns]
+    if missing:
+        raise DataFormatError(f"not a QB Explorer measurement file: missing column(s) {', '.join(missing)}")
+    frame = raw[list(TIDY_COLUMNS)].copy()
+    problems = []
+    for column in NUMERIC_TIDY_COLUMNS:
+        values, unparseable = _numbers(frame[column])
+        if unparseable.any():
+            problems.append(pd.DataFrame({"line": unparseable[unparseable].index + 2, "severity": "warning",
+                                          "reason": f"{column}: not a number; left empty"}))
+        frame[column] = values
+    skip = frame["batch"].isna() | frame["pruning_pct"].isna() | (frame["platform"].str.strip() == "")
+    if skip.any():
+        problems.append(pd.DataFrame({"line": skip[skip].index + 2, "severity": "skipped",
+                                      "reason": "platform, batch and pruning_pct are required"}))
+    frame = frame[~skip].astype({"batch": np.int64})
+    for column in TIDY_TEXT_COLUMNS:
+        frame[column] = frame[column].astype(str).astype("category")
+    report = (pd.concat(problems, ignore_index=True) if problems
+              else pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS}))
+    return ImportResult(frame.reset_index(drop=True), report.sort_values("line", kind="stable").reset_index(drop=True))
+
+
+def read_any(source: Path | IO | bytes) -> ImportResult:
     """Read either the project's tidy schema or the QuTiBench format, whichever the header says."""
-    data = source.read() if hasattr(source, "read") else source
-    if isinstance(data, (str, Path)) and not isinstance(data, bytes):
-        data = Path(data).read_bytes() if Path(data).exists() else data
+    data = source.read_bytes() if isinstance(source, Path) else source.read() if hasattr(source, "read") else source
     if isinstance(data, str):
         data = data.encode()
     header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace")
     if "fps_comp" in header and "platform" in header:
-        try:
-            tidy = load_measurements(io.BytesIO(data))
-        except (ValueError, pd.errors.ParserError) as exc:
-            raise DataFormatError(f"not a readable measurement file ({str(exc).splitlines()[-1]})") from None
-        return ImportResult(tidy, pd.DataFrame(columns=list(PROBLEM_COLUMNS)))
+        return _read_tidy(data)
     return import_qutibench(data)
 
 

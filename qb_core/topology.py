@@ -197,7 +197,8 @@ def intensity_ops_per_byte(ops_per_input: np.ndarray | float, bytes_per_input: n
 
 
 @lru_cache(maxsize=1)
-def _published() -> pd.DataFrame:
+def published_totals() -> pd.DataFrame:
+    """``data/topologies_published.csv``: networks without a layer model (read once; read-only)."""
     return pd.read_csv(DATA_DIR / "topologies_published.csv")
 
 
@@ -219,7 +220,7 @@ def variant_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) -
                          **topology_totals(name, pct), "ops_source": "layer model"})
     table = pd.DataFrame(rows, columns=["topology", "task", "pruning_pct", "params", "ops_per_input",
                                         "activation_elems", "ops_source"])
-    published = _published()
+    published = published_totals()
     published = published[(published["task"] == task) & ~published["topology"].isin(list(LAYER_MODELS))]
     if len(published):
         extra = published.assign(activation_elems=np.nan, ops_source="published total")[table.columns]

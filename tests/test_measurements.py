@@ -137,3 +137,19 @@ def test_bundled_cifar10_rows():
     assert set(cnv["platform"]) == {"NCS2", "TX2", "U96-A53", "ZCU104-BISMO", "ZCU104-FINN"}
     expected = cnv["pruning_pct"].map({100.0: 469_449_728, 50.0: 118_922_752, 25.0: 30_510_848, 12.5: 8_017_792})
     assert (cnv["ops_per_input"] == expected).all()
+
+
+def test_tidy_files_are_checked_cell_by_cell(fixtures):
+    tidy = import_qutibench(fixtures / "template_rows.csv").measurements
+    text = tidy.to_csv(index=False).splitlines()
+    header, first, second = text[0], text[1], text[2]
+    columns = header.split(",")
+    cells = first.split(",")
+    cells[columns.index("fps_comp")] = "fast"
+    broken = second.split(",")
+    broken[columns.index("batch")] = ""
+    result = read_any("\n".join([header, ",".join(cells), ",".join(broken)]).encode())
+    assert len(result.measurements) == 1 and pd.isna(result.measurements.loc[0, "fps_comp"])
+    assert result.problems[["line", "severity"]].values.tolist() == [[2, "warning"], [3, "skipped"]]
+    with pytest.raises(DataFormatError, match="missing column"):
+        read_any(b"platform,fps_comp\nX,1\n")
