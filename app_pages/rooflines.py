@@ -35,7 +35,7 @@ st.vega_lite_chart(charts.roofline_spec(points, finite, data.colors(settings.cus
 notes = [f"{len(hardware)} rooflines (platform x precision) and {len(finite)} variant intensities."]
 if ghost is not None:
     notes.append("Faded lines: the datasheet rooflines, for comparison.")
-if len(finite) < len(intensity):
+if np.isinf(intensity["intensity"]).any():
     notes.append("With weights and activations on chip nothing moves off chip: intensity is infinite, every "
                  "variant is compute-bound and runs at the peak, so no vertical is drawn.")
 st.caption(" ".join(notes) + " Ops are operations, 2 per multiply-accumulate.")

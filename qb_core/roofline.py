@@ -49,7 +49,8 @@ def roofline_columns(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     out["attainable_tops"] = attainable
     out["inputs_per_s"] = attainable * 1e12 / frame["ops_per_input"].to_numpy(dtype=float)
-    out["bound"] = pd.Categorical.from_codes(compute_bound.astype(np.int8), dtype=BOUNDS)
+    codes = np.where(np.isnan(intensity), -1, compute_bound.astype(np.int8))  # -1: unknown intensity
+    out["bound"] = pd.Categorical.from_codes(codes, dtype=BOUNDS)
     return out
 
 
@@ -87,13 +88,9 @@ def predict(
     variants = variant_table(task, width_scales)
     grid = hardware.merge(variants, how="cross")
     width = bytes_per_element(grid["precision"])
-    activation_elems = grid["activation_elems"].fillna(0.0).to_numpy(dtype=float)
-    if activations == "off-chip" and grid["activation_elems"].isna().any():
-        # Published-total networks have no layer list: their activation traffic is unknown.
-        activation_elems = np.where(grid["activation_elems"].isna(), np.nan, activation_elems)
     grid["weight_bytes"] = grid["params"].to_numpy(dtype=float) * width
     grid["bytes_per_input"] = bytes_moved_per_input(
-        grid["params"].to_numpy(), activation_elems, width, weights, batch, activations)
+        grid["params"].to_numpy(), grid["activation_elems"].to_numpy(dtype=float), width, weights, batch, activations)
     grid["intensity"] = intensity_ops_per_byte(grid["ops_per_input"].to_numpy(), grid["bytes_per_input"].to_numpy())
     grid["batch"] = batch
     columns = ["platform", "op_mode", "device", "family", "precision", "topology", "pruning_pct",

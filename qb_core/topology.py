@@ -173,6 +173,8 @@ def bytes_moved_per_input(
       input and writes its output off chip (``activation_elems`` = sum of both over layers).
 
     The result is 0 when nothing leaves the chip; intensity is then infinite (compute-bound).
+    A network without a layer list has unknown ``activation_elems`` (NaN): that only matters, and
+    gives NaN bytes, when activations are off chip.
     """
     if weights not in WEIGHT_MODES:
         raise ValueError(f"weights must be one of {', '.join(WEIGHT_MODES)}, got {weights!r}")
@@ -182,18 +184,20 @@ def bytes_moved_per_input(
     if np.any(~np.isfinite(batch_arr)) or np.any(batch_arr < 1):
         raise ValueError("batch must be a whole number of at least 1")
     weight_factor = {"off-chip": 1.0, "per-batch": 1.0 / batch_arr, "on-chip": 0.0}[weights]
-    act_factor = 1.0 if activations == "off-chip" else 0.0
     width = np.asarray(bytes_per_element, dtype=float)
-    return width * (np.asarray(params, dtype=float) * weight_factor
-                    + np.asarray(activation_elems, dtype=float) * act_factor)
+    moved = np.asarray(params, dtype=float) * weight_factor
+    if activations == "off-chip":
+        moved = moved + np.asarray(activation_elems, dtype=float)
+    return width * moved
 
 
 def intensity_ops_per_byte(ops_per_input: np.ndarray | float, bytes_per_input: np.ndarray | float) -> np.ndarray:
-    """Arithmetic intensity = ops per input / bytes moved per input; infinite when no bytes move."""
+    """Arithmetic intensity = ops per input / bytes moved per input; infinite when no bytes move,
+    NaN when the bytes are unknown."""
     ops = np.asarray(ops_per_input, dtype=float)
     moved = np.asarray(bytes_per_input, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(moved > 0, ops / np.where(moved > 0, moved, 1.0), np.inf)
+        return np.where(moved > 0, ops / np.where(moved > 0, moved, 1.0), np.where(moved == 0, np.inf, np.nan))
 
 
 @lru_cache(maxsize=1)

@@ -235,3 +235,25 @@ def test_sessions_do_not_share_filters():
     second.run()
     assert set(layer_data(charts(first)[0], 0)["precision"]) == {"INT8"}
     assert len(set(layer_data(charts(second)[0], 0)["precision"])) == 5
+
+
+@pytest.mark.parametrize("task", ["mnist", "imagenet"])
+def test_other_tasks_can_be_switched_on(monkeypatch, task):
+    import ui.sidebar
+
+    monkeypatch.setattr(ui.sidebar, "ENABLED_TASKS", ("cifar10", "mnist", "imagenet"))
+    at = new_app().run()
+    at.selectbox(key="task").set_value(task).run()
+    for page in PAGES:
+        open_page(at, page)
+        assert not at.exception, (task, page)
+    open_page(at, "rooflines")
+    rules = layer_data(charts(at)[0], 2)
+    if task == "mnist":  # every MLP weight is used once per input: 2 ops per byte at INT8
+        assert rules.loc[rules["precision"] == "INT8", "intensity"].tolist() == pytest.approx([2.0] * 4)
+    else:
+        resnet = rules[(rules["variant"] == "ResNet-50 100%") & (rules["precision"] == "INT8")]
+        assert resnet["intensity"].iloc[0] == pytest.approx(7.7e9 / 25.5e6)
+        at.segmented_control(key="activations").set_value("off-chip").run()
+        assert not at.exception
+        assert any("activation traffic" in c.value for c in at.caption)

@@ -101,3 +101,13 @@ def test_roofline_points_lie_on_both_roofs():
     assert np.allclose(ridge["intensity"], np.clip(ridge["ridge_ops_per_byte"], 1.0, 1e4))
     with pytest.raises(ValueError, match="x_min < x_max"):
         roofline_points(hardware, 10.0, 1.0)
+
+
+def test_unknown_activation_traffic_gives_unknown_not_infinite_intensity():
+    imagenet = predict("imagenet", activations="off-chip")
+    assert imagenet["intensity"].isna().all() and imagenet["bound"].isna().all()
+    default = predict("imagenet")
+    resnet = default[(default["topology"] == "ResNet-50") & (default["pruning_pct"] == 100)
+                     & (default["device"] == "ZCU104-DPU")].iloc[0]
+    assert resnet["intensity"] == pytest.approx(7.7e9 / 25.5e6)
+    assert resnet["bound"] == "compute"  # 19.2 GB/s x 302 ops/B = 5.8 TOP/s > 4.6 peak

@@ -220,6 +220,12 @@ def theory_view() -> TheoryView:
         st.stop()
     predictions = select(data.predictions(selection.task, hardware, settings.weights, settings.batch,
                                           settings.activations, settings.width_scales), selection, by_batch=False)
+    unknown = predictions["intensity"].isna()
+    if unknown.any():
+        names = ", ".join(sorted(predictions.loc[unknown, "topology"].astype(str).unique()))
+        st.caption(f"Left out: {names}. These networks come from published totals without a layer list, so "
+                   "their activation traffic, needed with activations off chip, is unknown.")
+        predictions = predictions[~unknown]
     if predictions.empty:
         sidebar.no_rows_message("predictions")
         st.stop()
