@@ -17,7 +17,12 @@ st.markdown(
 view = whatif.theory_view()
 settings, current, predictions = view.settings, view.selection, view.predictions
 
-st.vega_lite_chart(charts.prediction_spec(predictions), key="prediction_heatmap", width="content")
+layout = st.segmented_control("Rows", ["Platform", "Platform · precision"], default="Platform", required=True,
+                              key="heatmap_rows", bind="query-params",
+                              help="Platform: one row per platform, columns per variant and precision (blank where "
+                                   "the precision is not native). Platform · precision: one row per pair.")
+by_precision = layout == "Platform · precision"
+st.vega_lite_chart(charts.prediction_spec(predictions, by_precision), key="prediction_heatmap", width="content")
 st.caption("Colour: log scale of predicted inputs/s. Hover a cell for attainable TOP/s and the bound."
            + (" Under the what-if settings in the sidebar." if settings.active else ""))
 
@@ -28,7 +33,7 @@ if settings.active:
                 "between memory and compute; *new* marks your own platforms and widths.")
     original = select(data.predictions(current.task), current, by_batch=False)
     comparison = compare(original, predictions)
-    st.vega_lite_chart(charts.change_spec(comparison), key="change_heatmap", width="content")
+    st.vega_lite_chart(charts.change_spec(comparison, by_precision), key="change_heatmap", width="content")
     flipped = int(comparison["bound_flipped"].sum())
     st.caption(f"{flipped} cell(s) changed bound.")
 

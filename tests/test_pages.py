@@ -257,3 +257,21 @@ def test_other_tasks_can_be_switched_on(monkeypatch, task):
         at.segmented_control(key="activations").set_value("off-chip").run()
         assert not at.exception
         assert any("activation traffic" in c.value for c in at.caption)
+
+
+def test_heatmap_rows_by_platform_and_precision(at):
+    open_page(at, "prediction")
+    at.segmented_control(key="heatmap_rows").set_value("Platform · precision").run()
+    cells = layer_data(charts(at)[0], 0)
+    assert cells["row"].nunique() == native_pairs()
+    assert set(cells["column"]) == {"CNV 100%", "CNV 50%", "CNV 25%", "CNV 12.5%"}
+    assert spec(charts(at)[0])["layer"][0]["encoding"]["y"]["sort"][:2] == ["ZCU104-FINN · INT2", "ZCU104-FINN · INT4"]
+
+
+def test_reset_filters_restores_every_default(at):
+    open_page(at, "rooflines")
+    at.button_group(key="hw_fpga").set_value([]).run()
+    at.button_group(key="precision").set_value(["INT8"]).run()
+    next(b for b in at.button if b.label == "Reset filters").click().run()
+    roofs = layer_data(charts(at)[0], 0)
+    assert roofs["roof"].nunique() == native_pairs()

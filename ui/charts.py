@@ -131,18 +131,6 @@ def _pairs(mapping: dict[str, str], keep: Sequence[str]) -> tuple[tuple[str, str
     return tuple((name, color) for name, color in mapping.items() if name in wanted)
 
 
-def _variant_columns(table: pd.DataFrame) -> pd.Series:
-    return (table["topology"] + " " + table["pruning_pct"].map("{:g}%".format) + " · "
-            + table["precision"].astype(str))
-
-
-def _column_order(table: pd.DataFrame) -> tuple[str, ...]:
-    """Heatmap columns by precision (INT2 first), then topology, widest variant first."""
-    rank = table["precision"].astype(str).map({p: i for i, p in enumerate(PRECISIONS)})
-    ordered = table.assign(rank=rank).sort_values(["rank", "topology", "pruning_pct"], ascending=[True, True, False])
-    return tuple(ordered["column"].unique())
-
-
 ROOF_TOOLTIP = (("device", "N", "platform", None), ("precision", "N", None, None),
                 ("peak_tops", "Q", "peak TOP/s", ".3g"), ("bandwidth_gbps", "Q", "bandwidth GB/s", ".3g"),
                 ("ridge_ops_per_byte", "Q", "ridge ops/byte", ".4g"))
@@ -206,18 +194,41 @@ PREDICTION_TOOLTIP = (("device", "N", "platform", None), ("precision", "N", None
                       ("intensity", "Q", "ops/byte", ".4g"))
 
 
-def _grid(columns: tuple[str, ...], rows: tuple[str, ...], tooltip) -> alt.Chart:
+def _grid(columns: tuple[str, ...], rows: tuple[str, ...], tooltip, by_precision: bool) -> alt.Chart:
+    column_title = "Topology variant" if by_precision else "Topology variant · precision"
     return alt.Chart(alt.NamedData(name="cells")).encode(
-        x=alt.X("column:N", sort=list(columns), title="Topology variant · precision",
+        x=alt.X("column:N", sort=list(columns), title=column_title,
                 axis=alt.Axis(labelAngle=-40, labelOverlap=False, orient="top")),
-        y=alt.Y("device:N", sort=list(rows), title="Platform", axis=alt.Axis(labelOverlap=False)),
+        y=alt.Y("row:N", sort=list(rows), title="Platform · precision" if by_precision else "Platform",
+                axis=alt.Axis(labelOverlap=False)),
         tooltip=_tooltips(tooltip))
 
 
-def prediction_heatmap(columns: tuple[str, ...], rows: tuple[str, ...]) -> alt.LayerChart:
-    """Rows: platform (with op mode); columns: topology variant x precision; colour: log inputs/s.
-    Cells are blank where the platform lacks the precision (dataset ``cells``)."""
-    base = _grid(columns, rows, PREDICTION_TOOLTIP)
+def _layout(table: pd.DataFrame, by_precision: bool) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
+    """Add ``row`` and ``column`` to heatmap cells; return them with the row and column order.
+
+    Default: rows are platforms, columns variant · precision (blank where a platform lacks the
+    precision). ``by_precision``: rows platform · precision, columns the variants (no blanks).
+    """
+    variant = table["topology"] + " " + table["pruning_pct"].map("{:g}%".format)
+    precision = table["precision"].astype(str)
+    rank = precision.map({p: i for i, p in enumerate(PRECISIONS)})
+    if by_precision:
+        cells = table.assign(row=table["device"].astype(str) + " · " + precision, column=variant)
+        ordered = cells.assign(rank=rank).sort_values(["rank"], kind="stable")
+        rows = tuple(cells.assign(rank=rank, first=cells.groupby("device", sort=False).ngroup())
+                     .sort_values(["first", "rank"], kind="stable")["row"].unique())
+        columns = tuple(ordered.sort_values(["topology", "pruning_pct"], ascending=[True, False])["column"].unique())
+        return cells, columns, rows
+    cells = table.assign(row=table["device"].astype(str), column=variant + " · " + precision)
+    ordered = cells.assign(rank=rank).sort_values(["rank", "topology", "pruning_pct"], ascending=[True, True, False])
+    return cells, tuple(ordered["column"].unique()), tuple(cells["row"].unique())
+
+
+def prediction_heatmap(columns: tuple[str, ...], rows: tuple[str, ...], by_precision: bool = False) -> alt.LayerChart:
+    """Predicted inputs/s (log colour, written in each cell) per platform and variant x precision;
+    see :func:`_layout` for the two layouts (dataset ``cells``)."""
+    base = _grid(columns, rows, PREDICTION_TOOLTIP, by_precision)
     cells = base.mark_rect().encode(
         color=alt.Color("inputs_per_s:Q", scale=alt.Scale(type="log", scheme="goldred"),
                         title=AXIS_TITLES["inputs_per_s"], legend=alt.Legend(format=",.0f")))
@@ -225,24 +236,25 @@ def prediction_heatmap(columns: tuple[str, ...], rows: tuple[str, ...]) -> alt.L
     return alt.layer(cells, text).properties(width=alt.Step(40), height=alt.Step(26))
 
 
-def prediction_spec(predictions: pd.DataFrame) -> dict:
+def prediction_spec(predictions: pd.DataFrame, by_precision: bool = False) -> dict:
     """Spec of :func:`prediction_heatmap` for a table of predictions."""
     keep = [name for name, *_ in PREDICTION_TOOLTIP]
-    cells = predictions[keep].assign(column=_variant_columns(predictions),
-                                     label=predictions["inputs_per_s"].map(compact_number))
-    return with_data(prediction_heatmap, (_column_order(cells), tuple(cells["device"].unique())), cells=cells)
+    cells, columns, rows = _layout(predictions[keep].assign(label=predictions["inputs_per_s"].map(compact_number)),
+                                   by_precision)
+    return with_data(prediction_heatmap, (columns, rows, by_precision), cells=cells)
 
 
-CHANGE_TOOLTIP = (("device", "N", "platform", None), ("column", "N", "variant", None),
+CHANGE_TOOLTIP = (("device", "N", "platform", None), ("topology", "N", None, None),
+                  ("pruning_pct", "Q", "pruning %", None), ("precision", "N", None, None),
                   ("original_inputs_per_s", "Q", "datasheet inputs/s", ",.0f"),
                   ("inputs_per_s", "Q", "what-if inputs/s", ",.0f"), ("ratio", "Q", "ratio", ".3g"),
                   ("original_bound", "N", "datasheet bound", None), ("bound", "N", "what-if bound", None))
 
 
-def change_heatmap(columns: tuple[str, ...], rows: tuple[str, ...]) -> alt.LayerChart:
+def change_heatmap(columns: tuple[str, ...], rows: tuple[str, ...], by_precision: bool = False) -> alt.LayerChart:
     """What-if / datasheet inputs/s per cell (diverging log colour around 1x); cells whose bound
     flipped (memory <-> compute) carry a ⇄ mark and a black border; users' platforms read ``new``."""
-    base = _grid(columns, rows, CHANGE_TOOLTIP)
+    base = _grid(columns, rows, CHANGE_TOOLTIP, by_precision)
     cells = base.mark_rect().encode(
         color=alt.Color("change:Q", title="What-if / datasheet",
                         scale=alt.Scale(type="log", scheme="redblue", domainMid=1.0), legend=alt.Legend(format=".2~g")),
@@ -253,18 +265,18 @@ def change_heatmap(columns: tuple[str, ...], rows: tuple[str, ...]) -> alt.Layer
     return alt.layer(cells, text).properties(width=alt.Step(40), height=alt.Step(26))
 
 
-def change_spec(comparison: pd.DataFrame) -> dict:
+def change_spec(comparison: pd.DataFrame, by_precision: bool = False) -> dict:
     """Spec of :func:`change_heatmap` for :func:`qb_core.whatif.compare`'s table."""
-    cells = comparison[["device", "precision", "topology", "pruning_pct", "inputs_per_s", "original_inputs_per_s",
+    table = comparison[["device", "precision", "topology", "pruning_pct", "inputs_per_s", "original_inputs_per_s",
                         "ratio", "bound", "original_bound", "bound_flipped"]].assign(
-        column=_variant_columns(comparison),
         label=comparison["ratio"].map(lambda r: "new" if pd.isna(r) else f"{r:.3g}x")
         + comparison["bound_flipped"].map({True: " ⇄", False: ""}),
         change=comparison["ratio"].fillna(1.0),
         flipped=comparison["bound_flipped"].map({True: "bound flipped", False: "same bound"}),
         bound=comparison["bound"].astype(str), original_bound=comparison["original_bound"].astype(str),
     )
-    return with_data(change_heatmap, (_column_order(cells), tuple(cells["device"].unique())), cells=cells)
+    cells, columns, rows = _layout(table, by_precision)
+    return with_data(change_heatmap, (columns, rows, by_precision), cells=cells)
 
 
 LATENCY_TOOLTIP = (("config", "N", None, None), ("batch", "Q", "batch", None),
