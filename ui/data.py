@@ -8,6 +8,8 @@ copy per call; pandas' copy-on-write keeps derived frames from touching them). D
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import pandas as pd
 import streamlit as st
@@ -34,12 +36,12 @@ def catalog() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def filter_options(task: str) -> dict[str, object]:
+def filter_options(task: str) -> Mapping[str, object]:
     """Options of the sidebar filters for the bundled data (shared, read-only)."""
     return measured_options(catalog(), measurements(), task)
 
 
-def measured_options(catalog_table: pd.DataFrame, rows: pd.DataFrame, task: str) -> dict[str, object]:
+def measured_options(catalog_table: pd.DataFrame, rows: pd.DataFrame, task: str) -> Mapping[str, object]:
     """Platforms by family (catalog plus boards only in ``rows``), batch sizes and pruning factors
     measured for ``task`` (with the published ones)."""
     firsts = catalog_table[["platform", "family"]].drop_duplicates("platform")
@@ -47,13 +49,13 @@ def measured_options(catalog_table: pd.DataFrame, rows: pd.DataFrame, task: str)
     firsts = pd.concat([firsts, extra.drop_duplicates("platform")], ignore_index=True)
     families = {f: firsts.loc[firsts["family"] == f, "platform"].tolist() for f in FAMILIES}
     task_rows = rows[rows["task"] == task]
-    return {
-        "families": {family: names for family, names in families.items() if names},
-        "batches": sorted(int(b) for b in task_rows["batch"].unique()) or [1],
-        "pruning": sorted({*PUBLISHED_PRUNING_PCT, *(float(p) for p in task_rows["pruning_pct"].unique())},
-                          reverse=True),
-        "op_modes": [m for m in catalog_table["op_mode"].drop_duplicates() if m],
-    }
+    return MappingProxyType({  # shared between sessions: immutable all the way down
+        "families": MappingProxyType({family: tuple(names) for family, names in families.items() if names}),
+        "batches": tuple(sorted(int(b) for b in task_rows["batch"].unique())) or (1,),
+        "pruning": tuple(sorted({*PUBLISHED_PRUNING_PCT, *(float(p) for p in task_rows["pruning_pct"].unique())},
+                                reverse=True)),
+        "op_modes": tuple(m for m in catalog_table["op_mode"].drop_duplicates() if m),
+    })
 
 
 @st.cache_resource(show_spinner=False)

@@ -26,9 +26,9 @@ def family_key(family: str) -> str:
 def defaults(task: str) -> dict[str, object]:
     """Every filter widget's key and default value."""
     options = uploads.filter_options(task)
-    values: dict[str, object] = {family_key(f): p for f, p in options["families"].items()}
+    values: dict[str, object] = {family_key(f): list(p) for f, p in options["families"].items()}
     batches = options["batches"]
-    values |= {"precision": list(PRECISIONS), "pruning": options["pruning"],
+    values |= {"precision": list(PRECISIONS), "pruning": list(options["pruning"]),
                "op_mode": [m for m in DEFAULT_OP_MODES if m in options["op_modes"]],
                "batch": (batches[0], batches[-1])}
     return values

@@ -8,6 +8,8 @@ name in their label, so they never merge with the bundled lines.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import streamlit as st
 
@@ -67,7 +69,7 @@ def remove(name: str) -> None:
     _refresh()
 
 
-def filter_options(task: str) -> dict[str, object]:
+def filter_options(task: str) -> Mapping[str, object]:
     """Sidebar options over bundled plus uploaded rows (computed once per upload change)."""
     if not uploads():
         return data.filter_options(task)
