@@ -18,7 +18,7 @@ import pandas as pd
 from qb_core.hardware import catalog_long, default_catalog, load_catalog, validate_catalog
 from qb_core.measurements import DataFormatError, import_qutibench, load_measurements
 from qb_core.overview import overview_table
-from qb_core.pareto import pareto_front
+from qb_core.pareto import OBJECTIVES, pareto_front, with_efficiency
 from qb_core.roofline import predict
 from qb_core.topology import ACTIVATION_MODES, TASKS, WEIGHT_MODES, topology_table
 
@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     par.add_argument("--measurements", type=Path, help="tidy measurement CSV (default: bundled)")
     par.add_argument("--platform", action="append", help="keep only this platform (repeatable)")
     par.add_argument("--precision", action="append", help="keep only this precision (repeatable)")
+    par.add_argument("--x", choices=list(OBJECTIVES), default="fps_comp",
+                     help="first objective (latency and power are minimized, the others maximized)")
+    par.add_argument("--y", choices=list(OBJECTIVES), default="top1_pct", help="second objective")
     imp = commands.add_parser("import-qutibench", help="convert a QuTiBench CSV to the tidy schema",
                               description="Convert a QuTiBench measurement CSV (export or contribution "
                                           "template); problems go to stderr as 'line N: reason'.")
@@ -102,7 +105,7 @@ def _pareto(args: argparse.Namespace) -> pd.DataFrame:
         rows = rows[rows["platform"].isin(args.platform) | rows["device"].isin(args.platform)]
     if args.precision:
         rows = rows[rows["precision"].isin([p.upper() for p in args.precision])]
-    front = pareto_front(rows)
+    front = pareto_front(with_efficiency(rows), args.x, args.y)
     front.insert(front.columns.get_loc("top1_pct"), "top1", front["top1_pct"])
     return front
 

@@ -2,8 +2,34 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
+
+
+class Objective(NamedTuple):
+    """A measured quantity a design can be judged on: label, unit, and whether more is better."""
+
+    label: str
+    unit: str
+    maximize: bool
+
+
+#: The measured objectives offered for Pareto fronts (column -> objective).
+OBJECTIVES: dict[str, Objective] = {
+    "fps_comp": Objective("Compute throughput", "inputs/s", True),
+    "lat_comp_ms": Objective("Compute latency", "ms", False),
+    "full_power_w": Objective("Full power", "W", False),
+    "inputs_per_joule": Objective("Energy efficiency", "inputs/J", True),
+    "top1_pct": Objective("Top-1 accuracy", "%", True),
+}
+
+
+def with_efficiency(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``inputs_per_joule`` = fps_comp / full_power_w (inputs per second per watt), a new frame."""
+    power = frame["full_power_w"].where(frame["full_power_w"] > 0)
+    return frame.assign(inputs_per_joule=frame["fps_comp"] / power)
 
 
 def pareto_mask(x: np.ndarray, y: np.ndarray, maximize: tuple[bool, bool] = (True, True)) -> np.ndarray:
@@ -50,12 +76,16 @@ def pareto_front(
     frame: pd.DataFrame,
     x: str = "fps_comp",
     y: str = "top1_pct",
-    maximize: tuple[bool, bool] = (True, True),
+    maximize: tuple[bool, bool] | None = None,
 ) -> pd.DataFrame:
     """The rows of ``frame`` on the Pareto front of columns ``x`` and ``y``, sorted by ``x``.
 
-    Default: throughput (fps_comp) and top-1 accuracy, both maximized. The input is not changed.
+    Default: throughput (fps_comp) and top-1 accuracy, both maximized; ``maximize=None`` takes
+    each column's direction from :data:`OBJECTIVES` (maximize when unknown). The input is not
+    changed.
     """
+    if maximize is None:
+        maximize = tuple(OBJECTIVES[c].maximize if c in OBJECTIVES else True for c in (x, y))
     for column in (x, y):
         if column not in frame.columns:
             raise ValueError(f"no column {column!r} to build a Pareto front from")

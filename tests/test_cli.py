@@ -88,3 +88,11 @@ def test_malformed_platform_file_is_one_line(tmp_path):
     bad.write_text("platform,op_mode,family,peak_tops_int8,bandwidth_gbps\nMyBoard,,FPGA,10,0\n")
     done = cli("predict", "--platforms", str(bad))
     assert done.returncode == 2 and "bandwidth must be a number above 0" in done.stderr
+
+
+def test_pareto_over_other_objectives():
+    front = table("pareto", "--x", "lat_comp_ms")
+    assert front["lat_comp_ms"].is_monotonic_increasing and front["top1"].is_monotonic_increasing
+    efficient = table("pareto", "--x", "inputs_per_joule", "--y", "full_power_w")
+    assert (efficient["inputs_per_joule"] == efficient["fps_comp"] / efficient["full_power_w"]).all()
+    assert cli("pareto", "--x", "colour").returncode == 2

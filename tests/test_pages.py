@@ -275,3 +275,14 @@ def test_reset_filters_restores_every_default(at):
     next(b for b in at.button if b.label == "Reset filters").click().run()
     roofs = layer_data(charts(at)[0], 0)
     assert roofs["roof"].nunique() == native_pairs()
+
+
+def test_pareto_against_latency_minimizes_it(at):
+    open_page(at, "pareto")
+    at.segmented_control(key="pareto_x").set_value("latency").run()
+    shown = at.dataframe[0].value
+    expected = pareto_front(cifar_rows().dropna(subset=["lat_comp_ms", "top1_pct"]), "lat_comp_ms", "top1_pct",
+                            (False, True))
+    assert shown["config"].tolist() == expected["config"].astype(str).tolist()
+    assert shown["lat_comp_ms"].is_monotonic_increasing and shown["top1_pct"].is_monotonic_increasing
+    assert spec(charts(at)[0])["layer"][1]["mark"]["interpolate"] == "step-after"

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import qb_core.pareto
-from qb_core.pareto import pareto_front, pareto_mask
+from qb_core.pareto import pareto_front, pareto_mask, with_efficiency
 
 
 def brute_force(x, y):
@@ -56,3 +56,17 @@ def test_front_rows_sorted_by_x_and_input_unchanged():
     pd.testing.assert_frame_equal(frame, before)
     with pytest.raises(ValueError, match="no column"):
         pareto_front(frame, x="latency")
+
+
+def test_directions_come_from_the_objectives_table():
+    frame = pd.DataFrame({"lat_comp_ms": [1.0, 2.0, 3.0, 2.5], "top1_pct": [80.0, 85.0, 84.0, 86.0]})
+    front = pareto_front(frame, "lat_comp_ms", "top1_pct")  # latency minimized, accuracy maximized
+    assert front["lat_comp_ms"].tolist() == [1.0, 2.0, 2.5]
+    expected = brute_force(-frame["lat_comp_ms"].to_numpy(), frame["top1_pct"].to_numpy())
+    assert sorted(front.index) == sorted(np.flatnonzero(expected))
+
+
+def test_energy_efficiency_is_throughput_per_watt_and_never_divides_by_zero():
+    frame = pd.DataFrame({"fps_comp": [100.0, 50.0, 10.0], "full_power_w": [4.0, 0.0, np.nan]})
+    efficiency = with_efficiency(frame)["inputs_per_joule"]
+    assert efficiency.iloc[0] == 25.0 and efficiency.iloc[1:].isna().all()

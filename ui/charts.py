@@ -325,28 +325,33 @@ def boxplot_spec(rows: pd.DataFrame, metric: str, title: str) -> dict:
 
 PARETO_TOOLTIP = (("platform", "N", None, None), ("precision", "N", None, None),
                   ("pruning_pct", "Q", "pruning %", None), ("batch", "Q", None, None),
-                  ("top1_pct", "Q", "top-1 %", None), ("fps_comp", "Q", "inputs/s", ",.0f"))
+                  ("top1_pct", "Q", "top-1 %", None))
 
 
-def pareto_chart(shades: tuple[tuple[str, str], ...]) -> alt.LayerChart:
-    """Top-1 accuracy vs fps_comp: a line per config (dataset ``points``), the Pareto front
-    (dataset ``front``) as a black staircase over all."""
+def pareto_chart(shades: tuple[tuple[str, str], ...], x_field: str = "fps_comp",
+                 x_title: str = AXIS_TITLES["fps_comp"], maximize_x: bool = True) -> alt.LayerChart:
+    """Top-1 accuracy against ``x_field`` (log): a line per config (dataset ``points``) and the
+    Pareto front (dataset ``front``) as a black staircase: the best accuracy reachable at each x."""
     pick = alt.selection_point(name="pareto_pick", fields=["config"], bind="legend")
-    x = alt.X("fps_comp:Q", scale=LOG, title=AXIS_TITLES["fps_comp"])
+    x = alt.X(f"{x_field}:Q", scale=LOG, title=x_title)
     y = alt.Y("top1_pct:Q", scale=alt.Scale(zero=False), title=AXIS_TITLES["top1_pct"])
-    tooltip = _tooltips(PARETO_TOOLTIP)
+    tooltip = _tooltips((*PARETO_TOOLTIP, (x_field, "Q", x_title, ",.4~g")))
     lines = alt.Chart(alt.NamedData(name="points")).mark_line(point=True).encode(
-        x=x, y=y, order="fps_comp:Q", tooltip=tooltip,
+        x=x, y=y, order=f"{x_field}:Q", tooltip=tooltip,
         color=alt.Color("config:N", scale=_scale(shades), title="Platform_precision_pruning",
                         legend=alt.Legend(columns=1, symbolLimit=0, labelLimit=260)),
         opacity=alt.when(pick).then(alt.value(0.9)).otherwise(alt.value(0.1))).add_params(pick)
+    # Sorted by x, the front's accuracy falls when x is maximized and rises when it is minimized.
     frontier = alt.Chart(alt.NamedData(name="front")).mark_line(
-        color="black", strokeWidth=2.5, interpolate="step-before").encode(x=x, y=y, order="fps_comp:Q")
+        color="black", strokeWidth=2.5, interpolate="step-before" if maximize_x else "step-after").encode(
+        x=x, y=y, order=f"{x_field}:Q")
     front_points = alt.Chart(alt.NamedData(name="front")).mark_point(
         color="black", size=70, shape="diamond", filled=True).encode(x=x, y=y, tooltip=tooltip)
     return alt.layer(lines, frontier, front_points).properties(width=WIDTH + 120, height=HEIGHT)
 
 
-def pareto_spec(rows: pd.DataFrame, front: pd.DataFrame, shades: dict[str, str]) -> dict:
-    keep = ["config", "platform", "precision", "pruning_pct", "batch", "fps_comp", "top1_pct"]
-    return with_data(pareto_chart, (_pairs(shades, rows["config"].unique()),), points=rows[keep], front=front[keep])
+def pareto_spec(rows: pd.DataFrame, front: pd.DataFrame, shades: dict[str, str], x_field: str = "fps_comp",
+                x_title: str = AXIS_TITLES["fps_comp"], maximize_x: bool = True) -> dict:
+    keep = list(dict.fromkeys(["config", "platform", "precision", "pruning_pct", "batch", "top1_pct", x_field]))
+    return with_data(pareto_chart, (_pairs(shades, rows["config"].unique()), x_field, x_title, maximize_x),
+                     points=rows[keep], front=front[keep])
