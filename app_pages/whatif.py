@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from qb_core.hardware import FAMILIES, MAX_BANDWIDTH_GBPS, MAX_PEAK_TOPS, PEAK_COLUMNS
-from qb_core.whatif import check_number, platforms_from_csv, platforms_to_csv
+from qb_core.hardware import FAMILIES, PEAK_COLUMNS
+from qb_core.whatif import checked_overrides, platforms_from_csv, platforms_to_csv
 from ui import data, messages, whatif
 
 st.title("What-if hardware")
@@ -30,17 +30,13 @@ def _done(message: str) -> None:
 # --- per-platform overrides ---
 def _apply_override(device: str, fields: dict[str, float]) -> None:
     """Store the figures that differ from the platform's own; refuse the whole form on any bad value."""
-    changed = {}
+    entered = {field: st.session_state.get(f"ovr_{field}_{device}") for field in fields}
     try:
-        for field, original in fields.items():
-            upper = MAX_BANDWIDTH_GBPS if field == "bandwidth_gbps" else MAX_PEAK_TOPS
-            label = "bandwidth (GB/s)" if field == "bandwidth_gbps" else f"peak {field[10:].upper()} (TOP/s)"
-            value = check_number(st.session_state.get(f"ovr_{field}_{device}"), label, upper)
-            if abs(value - original) > 1e-12 * max(1.0, original):
-                changed[field] = value
+        checked = checked_overrides({device: entered}, [device])[device]
     except ValueError as exc:
         _fail(f"Override not applied: {exc}. Nothing was changed.")
         return
+    changed = {f: v for f, v in checked.items() if abs(v - fields[f]) > 1e-12 * max(1.0, fields[f])}
     overrides = dict(whatif.overrides())
     if changed:
         overrides[device] = changed

@@ -109,22 +109,32 @@ def combined_catalog(base: pd.DataFrame, custom: pd.DataFrame | None) -> pd.Data
     return combined
 
 
+def checked_overrides(overrides: Mapping[str, Mapping[str, object]],
+                      devices: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Overrides with known devices, known fields and sane numbers; ValueError naming the first
+    problem otherwise."""
+    unknown = sorted(set(overrides) - set(devices))
+    if unknown:
+        raise ValueError(f"no platform named {', '.join(unknown)} to override")
+    checked: dict[str, dict[str, float]] = {}
+    for device, fields in overrides.items():
+        for field, value in fields.items():
+            if field not in OVERRIDE_FIELDS:
+                raise ValueError(f"{field!r} cannot be overridden")
+            upper = MAX_BANDWIDTH_GBPS if field == "bandwidth_gbps" else MAX_PEAK_TOPS
+            checked.setdefault(device, {})[field] = check_number(value, f"{device} {field}", upper)
+    return checked
+
+
 def apply_overrides(long: pd.DataFrame, overrides: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
     """Set absolute bandwidth / peak figures per device (``{"TX2-maxp": {"bandwidth_gbps": 120}}``).
 
     A peak override only changes a precision the device supports; unknown devices raise ValueError.
     """
     out = long.copy()
-    unknown = sorted(set(overrides) - set(out["device"]))
-    if unknown:
-        raise ValueError(f"no platform named {', '.join(unknown)} to override")
-    for device, fields in overrides.items():
+    for device, fields in checked_overrides(overrides, list(out["device"])).items():
         rows = out["device"] == device
-        for field, value in fields.items():
-            if field not in OVERRIDE_FIELDS:
-                raise ValueError(f"{field!r} cannot be overridden")
-            upper = MAX_BANDWIDTH_GBPS if field == "bandwidth_gbps" else MAX_PEAK_TOPS
-            number = check_number(value, f"{device} {field}", upper)
+        for field, number in fields.items():
             if field == "bandwidth_gbps":
                 out.loc[rows, "bandwidth_gbps"] = number
             else:
@@ -222,14 +232,4 @@ def overrides_from_text(text: str, devices: Sequence[str]) -> dict[str, dict[str
         raise ValueError("the link's overrides are not readable") from None
     if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
         raise ValueError("the link's overrides are not in the expected form")
-    unknown = sorted(set(raw) - set(devices))
-    if unknown:
-        raise ValueError(f"the link overrides unknown platform(s): {', '.join(unknown)}")
-    parsed: dict[str, dict[str, float]] = {}
-    for device, fields in raw.items():
-        for field, value in fields.items():
-            if field not in OVERRIDE_FIELDS:
-                raise ValueError(f"the link overrides an unknown figure {field!r}")
-            upper = MAX_BANDWIDTH_GBPS if field == "bandwidth_gbps" else MAX_PEAK_TOPS
-            parsed.setdefault(device, {})[field] = check_number(value, f"{device} {field}", upper)
-    return parsed
+    return checked_overrides(raw, devices)

@@ -111,8 +111,8 @@ class TestOverrides:
         overrides = {"NCS2": {"bandwidth_gbps": 50.0}, "TX2-maxp": {"peak_tops_fp16": 2.5}}
         devices = list(default_catalog()["device"])
         assert overrides_from_text(overrides_to_text(overrides), devices) == overrides
-        for text, message in (("{", "not readable"), ('{"X": {"bandwidth_gbps": 1}}', "unknown platform"),
-                              ('{"NCS2": {"colour": 1}}', "unknown figure"), ('{"NCS2": 5}', "expected form"),
+        for text, message in (("{", "not readable"), ('{"X": {"bandwidth_gbps": 1}}', "no platform named X"),
+                              ('{"NCS2": {"colour": 1}}', "cannot be overridden"), ('{"NCS2": 5}', "expected form"),
                               ('{"NCS2": {"bandwidth_gbps": "1e999"}}', "must be above 0")):
             with pytest.raises(ValueError, match=message):
                 overrides_from_text(text, devices)

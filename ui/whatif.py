@@ -7,7 +7,7 @@ compact JSON, so a link reproduces the view; a malformed link is reported and ig
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -58,7 +58,6 @@ class WhatIf:
     width_pct: float | None = None
     overrides_text: str = "{}"
     custom_text: str = "[]"
-    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def hardware_changed(self) -> bool:
