@@ -96,3 +96,13 @@ def test_pareto_over_other_objectives():
     efficient = table("pareto", "--x", "inputs_per_joule", "--y", "full_power_w")
     assert (efficient["inputs_per_joule"] == efficient["fps_comp"] / efficient["full_power_w"]).all()
     assert cli("pareto", "--x", "colour").returncode == 2
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path, fixtures):
+    lines = (fixtures / "template_rows.csv").read_text().splitlines()
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join([lines[0], *lines[1:] * 3000]) + "\n")  # far more than a pipe buffer holds
+    done = subprocess.run(f"{sys.executable} -m qb_core import-qutibench {big} | head -1", shell=True,
+                          cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120)
+    assert done.stdout.startswith("task,topology")
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
