@@ -20,7 +20,7 @@ import pandas as pd
 from qb_core.distinct import distinct_rows, spread_category, spread_numbers
 from qb_core.hardware import canonical_platform, default_catalog, device_name
 from qb_core.paths import DATA_DIR
-from qb_core.topology import LAYER_MODELS, PRECISIONS, published_totals, topology_totals
+from qb_core.topology import LAYER_MODELS, PRECISIONS, published_totals, topology_totals, variant_label
 
 #: Normalised source column name (lower case, letters and digits only) -> tidy column.
 SOURCE_COLUMNS: dict[str, str] = {
@@ -219,8 +219,9 @@ def import_qutibench(source: str | Path | IO | bytes) -> ImportResult:
     out["ops_per_input"] = ops_per_input(out["topology"], out["pruning_pct"])
     unknown_ops = out["ops_per_input"].isna()
     report(unknown_ops, "warning",
-           lambda rows: "no operation count known for " + out.loc[rows.index, "topology"].astype(str) + " at "
-           + out.loc[rows.index, "pruning_pct"].map("{:g}%".format).astype(str) + "; throughput in ops/s left empty")
+           lambda rows: "no operation count known for "
+           + variant_label(out.loc[rows.index, "topology"], out.loc[rows.index, "pruning_pct"])
+           + "; throughput in ops/s left empty")
     out["tp_comp_ops_per_s"] = out["fps_comp"] * out["ops_per_input"]
     out["tp_system_ops_per_s"] = out["fps_system"] * out["ops_per_input"]
     out["batch"] = out["batch"].astype(np.int64)

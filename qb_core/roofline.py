@@ -18,6 +18,7 @@ from qb_core.topology import (
     bytes_moved_per_input,
     bytes_per_element,
     intensity_ops_per_byte,
+    variant_label,
     variant_table,
 )
 
@@ -120,7 +121,7 @@ def intensity_table(task: str = "cifar10", width_scales: tuple[float, ...] = (),
                                   bytes_per_element(table["precision"]), weights, batch, activations)
     table["bytes_per_input"] = moved
     table["intensity"] = intensity_ops_per_byte(table["ops_per_input"].to_numpy(), moved)
-    table["variant"] = table["topology"] + " " + table["pruning_pct"].map("{:g}%".format)
+    table["variant"] = variant_label(table["topology"], table["pruning_pct"])
     table["label"] = table["variant"] + " " + table["precision"]
     return table[["topology", "pruning_pct", "variant", "precision", "params", "ops_per_input",
                   "bytes_per_input", "intensity", "label"]]
@@ -162,7 +163,7 @@ def bound_table(predictions: pd.DataFrame) -> pd.DataFrame:
     """Per platform x precision: ridge point and, per topology variant, memory or compute bound."""
     keys = ["device", "precision"]
     figures = predictions[[*keys, "peak_tops", "bandwidth_gbps", "ridge_ops_per_byte"]].drop_duplicates(keys)
-    variant = predictions["topology"].astype(str) + " " + predictions["pruning_pct"].map("{:g}%".format)
+    variant = variant_label(predictions["topology"], predictions["pruning_pct"])
     bounds = (predictions[keys].assign(variant=variant.to_numpy(), bound=predictions["bound"].astype(str).to_numpy())
               .drop_duplicates([*keys, "variant"]).set_index([*keys, "variant"])["bound"].unstack("variant"))
     bounds = bounds[list(dict.fromkeys(variant))]

@@ -241,8 +241,6 @@ def topology_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) 
     return table
 
 
-def variant_label(topology: pd.Series | str, pruning_pct: pd.Series | float) -> pd.Series | str:
-    """Human label of a variant, e.g. ``CNV 12.5%``."""
-    if isinstance(topology, str):
-        return f"{topology} {float(pruning_pct):g}%"
-    return topology.astype(str) + " " + pd.Series(pruning_pct, index=topology.index).map("{:g}%".format)
+def variant_label(topology: pd.Series, pruning_pct: pd.Series) -> pd.Series:
+    """Human label of each variant, e.g. ``CNV 12.5%``: the one spelling used by tables and charts."""
+    return topology.astype(str) + " " + pruning_pct.map("{:g}%".format).astype(str)

@@ -21,7 +21,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from qb_core.topology import PRECISIONS
+from qb_core.topology import PRECISIONS, variant_label
 
 #: Tableau 10, then Tableau 20's light partners: enough for the catalog plus custom platforms.
 PALETTE: tuple[str, ...] = (
@@ -210,7 +210,7 @@ def _layout(table: pd.DataFrame, by_precision: bool) -> tuple[pd.DataFrame, tupl
     Default: rows are platforms, columns variant · precision (blank where a platform lacks the
     precision). ``by_precision``: rows platform · precision, columns the variants (no blanks).
     """
-    variant = table["topology"] + " " + table["pruning_pct"].map("{:g}%".format)
+    variant = variant_label(table["topology"], table["pruning_pct"])
     precision = table["precision"].astype(str)
     rank = precision.map({p: i for i, p in enumerate(PRECISIONS)})
     if by_precision:
