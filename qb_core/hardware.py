@@ -90,7 +90,7 @@ def canonical_platform(names: pd.Series, catalog: pd.DataFrame | None = None) ->
     """Map platform names as other files spell them to (canonical name, op mode found in the name).
 
     Handles ``NCS (MyriadX)`` -> ``NCS2``, ``TX2 - maxn`` -> (``TX2``, ``maxn``),
-    ``EdgeTPU-fast`` -> (``EdgeTPU``, ``fast``). Unknown names come back as NaN.
+    ``EdgeTPU-fast`` -> (``EdgeTPU``, ``fast``). Unknown names come back missing (None).
     """
     catalog = default_catalog() if catalog is None else catalog
     codes, uniques = pd.factorize(names.astype(object).fillna(""))

@@ -19,7 +19,7 @@ from qb_core.measurements import load_measurements
 from qb_core.overview import overview_table
 from qb_core.roofline import bound_table, intensity_table, predict, roofline_points, scale_catalog
 from qb_core.topology import PUBLISHED_PRUNING_PCT
-from qb_core.whatif import apply_overrides, combined_catalog, platforms_from_text
+from qb_core.whatif import apply_overrides, combined_catalog, custom_catalog, platforms_from_text
 from ui.charts import config_colors, platform_colors
 
 
@@ -119,6 +119,12 @@ def whatif_hardware_long(custom_text: str, overrides_text: str, bandwidth_scale:
     scales first, then the absolute overrides (see :func:`qb_core.whatif.whatif_hardware`)."""
     scaled = scale_catalog(hardware_with(custom_text), bandwidth_scale, peak_scale)
     return apply_overrides(scaled, json.loads(overrides_text))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def custom_table(records_json: str) -> pd.DataFrame:
+    """A session's own platforms (JSON records, the cache key) as validated catalog rows."""
+    return custom_catalog(json.loads(records_json))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

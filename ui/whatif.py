@@ -7,6 +7,7 @@ compact JSON, so a link reproduces the view; a malformed link is reported and ig
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -99,8 +100,9 @@ def records_of(frame: pd.DataFrame) -> list[dict]:
 
 
 def custom_frame() -> pd.DataFrame | None:
+    """The user's platforms as catalog rows (validated once per distinct list, not per call)."""
     records = custom_records()
-    return custom_catalog(records) if records else None
+    return data.custom_table(json.dumps(records, sort_keys=True)) if records else None
 
 
 def all_devices() -> list[str]:
