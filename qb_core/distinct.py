@@ -11,13 +11,25 @@ import numpy as np
 import pandas as pd
 
 
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, value per code as objects); a categorical column keeps its own codes (missing
+    last) and its values' types: category ``0`` stays ``0``, not ``0.0`` beside a missing cell."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = column.cat.categories
+        codes = column.cat.codes.to_numpy().astype(np.int64)
+        codes[codes < 0] = len(categories)
+        return codes, np.append(categories.astype(object).to_numpy(), np.nan)
+    code, unique = pd.factorize(column, use_na_sentinel=False)
+    return code, np.asarray(unique, dtype=object)
+
+
 def distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
     """(code per row, DataFrame of distinct combinations) of ``columns``; missing is a value too."""
     codes, uniques = [], []
     for column in columns:
-        code, unique = pd.factorize(column, use_na_sentinel=False)
+        code, unique = _codes(column)
         codes.append(code)
-        uniques.append(np.asarray(unique, dtype=object))
+        uniques.append(unique)
     shape = tuple(max(len(u), 1) for u in uniques)
     combined = codes[0] if len(codes) == 1 else np.ravel_multi_index(codes, shape)
     row_codes, keys = pd.factorize(combined)

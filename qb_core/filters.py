@@ -3,9 +3,14 @@ any table of the core: measurements, the long hardware catalog or predictions.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from types import MappingProxyType
 
 import pandas as pd
+
+from qb_core.hardware import FAMILIES
+from qb_core.topology import PUBLISHED_PRUNING_PCT
 
 #: Op modes chosen when the user has not chosen: the notebook keeps only ``maxp`` for the GPU.
 DEFAULT_OP_MODES: tuple[str, ...] = ("maxp", "fast", "slow")
@@ -53,3 +58,21 @@ def select(frame: pd.DataFrame, selection: Selection, by_batch: bool = True) -> 
         low, high = selection.batch_range
         keep &= frame["batch"].between(low, high)
     return frame[keep]
+
+
+def filter_options(catalog: pd.DataFrame, rows: pd.DataFrame, task: str) -> Mapping[str, object]:
+    """The sidebar's choices: platforms by family (the catalog's, then boards found only in
+    ``rows``), the batch sizes measured for ``task``, pruning factors (published plus measured)
+    and op modes. Immutable all the way down, so one copy can be shared by every session."""
+    firsts = catalog[["platform", "family"]].drop_duplicates("platform")
+    extra = rows.loc[~rows["platform"].isin(firsts["platform"]), ["platform", "family"]].astype(str)
+    firsts = pd.concat([firsts, extra.drop_duplicates("platform")], ignore_index=True)
+    families = {f: tuple(firsts.loc[firsts["family"] == f, "platform"]) for f in FAMILIES}
+    task_rows = rows[rows["task"] == task]
+    return MappingProxyType({
+        "families": MappingProxyType({family: names for family, names in families.items() if names}),
+        "batches": tuple(sorted(int(b) for b in task_rows["batch"].unique())) or (1,),
+        "pruning": tuple(sorted({*PUBLISHED_PRUNING_PCT, *(float(p) for p in task_rows["pruning_pct"].unique())},
+                                reverse=True)),
+        "op_modes": tuple(m for m in catalog["op_mode"].drop_duplicates() if m),
+    })

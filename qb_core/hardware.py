@@ -6,6 +6,7 @@ calculation uses the long form, one row per platform x op mode x natively suppor
 
 from __future__ import annotations
 
+import io
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -14,45 +15,64 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from qb_core.csv_io import DataFormatError, duplicate_column, open_csv, unescape_cell, unreadable
 from qb_core.paths import DATA_DIR
+from qb_core.roof import ridge_ops_per_byte
 from qb_core.topology import PRECISIONS
 
 FAMILIES: tuple[str, ...] = ("FPGA", "GPU", "TPU", "VLIW", "CPU", "Other")
+#: Precision -> its peak column, and back: the one mapping between the two spellings.
 PEAK_COLUMNS: dict[str, str] = {p: f"peak_tops_{p.lower()}" for p in PRECISIONS}
+PEAK_PRECISIONS: dict[str, str] = {column: precision for precision, column in PEAK_COLUMNS.items()}
+#: How a platform runs a network: one layer after another, or every layer at once in a pipeline.
+EXECUTION_STYLES: tuple[str, ...] = ("layer-by-layer", "dataflow")
+CATALOG_TEXT_COLUMNS: tuple[str, ...] = ("platform", "op_mode", "family", "vendor", "toolflow", "execution",
+                                         "aliases", "source")
 CATALOG_COLUMNS: tuple[str, ...] = (
     "platform", "op_mode", "family", "vendor", "toolflow", *PEAK_COLUMNS.values(),
-    "bandwidth_gbps", "memory_gb", "power_w", "aliases", "source",
+    "bandwidth_gbps", "memory_gb", "power_w", "on_chip_mb", "execution", "aliases", "source",
 )  # fmt: skip
+CATALOG_NUMBER_COLUMNS: tuple[str, ...] = tuple(c for c in CATALOG_COLUMNS if c not in CATALOG_TEXT_COLUMNS)
 #: Upper sanity bounds: anything above is a typo, not a what-if (1 EOP/s, 1 PB/s).
 MAX_PEAK_TOPS = 1e6
 MAX_BANDWIDTH_GBPS = 1e6
 
 
-def load_catalog(path: Path | IO | None = None) -> pd.DataFrame:
+def load_catalog(path: Path | IO | bytes | None = None, name: str | None = None) -> pd.DataFrame:
     """Read a wide catalog (``data/hardware.csv`` by default) into :data:`CATALOG_COLUMNS`.
 
     Only ``platform``, ``bandwidth_gbps`` and one ``peak_tops_*`` column are required, so a user's
-    own platforms file can be short; other columns are filled in (family ``Other``).
+    own platforms file can be short; other columns are filled in (family ``Other``). The file is
+    read like a measurement file (encoding and delimiter detected, text cells unescaped, see
+    :mod:`qb_core.csv_io`); a file that cannot be used raises :class:`DataFormatError` naming it.
     """
-    text_columns = {"platform": str, "op_mode": str, "family": str, "aliases": str}
+    csv = open_csv(DATA_DIR / "hardware.csv" if path is None else path, name)
+    header = [cell.strip() for cell in csv.header]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    if duplicated:
+        raise DataFormatError(duplicate_column(csv.name, [duplicated[0]] * header.count(duplicated[0])))
     try:
-        catalog = pd.read_csv(path or DATA_DIR / "hardware.csv", dtype=text_columns)
-    except FileNotFoundError as exc:
-        raise ValueError(f"file not found: {exc.filename}") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ValueError(f"not a readable platforms CSV ({str(exc).strip().splitlines()[-1]})") from None
-    catalog.columns = [str(c).strip() for c in catalog.columns]
+        catalog = pd.read_csv(io.BytesIO(csv.data), sep=csv.delimiter, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise DataFormatError(unreadable(csv.name, str(exc).strip().splitlines()[-1])) from None
+    catalog.columns = header
     if "platform" not in catalog.columns or "bandwidth_gbps" not in catalog.columns:
-        raise ValueError("a platforms CSV needs the columns platform and bandwidth_gbps")
+        raise DataFormatError(f"{csv.name}: a platforms CSV needs the columns platform and bandwidth_gbps")
     if not set(PEAK_COLUMNS.values()) & set(catalog.columns):
-        raise ValueError(f"a platforms CSV needs at least one of {', '.join(PEAK_COLUMNS.values())}")
-    text_columns = ("platform", "op_mode", "family", "aliases", "vendor", "toolflow", "source")
+        raise DataFormatError(f"{csv.name}: a platforms CSV needs at least one of {', '.join(PEAK_COLUMNS.values())}")
     for column in CATALOG_COLUMNS:
         if column not in catalog.columns:
-            catalog[column] = "" if column in text_columns else np.nan
-    for column in text_columns:
-        catalog[column] = catalog[column].astype(object).fillna("").astype(str).str.strip()
-    catalog["family"] = catalog["family"].replace("", "Other")
+            catalog[column] = ""
+    for column in CATALOG_TEXT_COLUMNS:
+        catalog[column] = catalog[column].astype(str).str.strip().map(unescape_cell)
+    for column in CATALOG_NUMBER_COLUMNS:
+        text = catalog[column].astype(str).str.strip()
+        numbers = pd.to_numeric(text, errors="coerce").where(text != "")
+        clean = bool((numbers.notna() | (text == "")).all())
+        # a cell that is not a number stays as written, so validate_catalog can name it
+        catalog[column] = numbers if clean else numbers.astype(object).where(numbers.notna() | (text == ""), text)
+    catalog["family"] = catalog["family"].replace("", "Other").astype(object)
+    catalog["execution"] = catalog["execution"].replace("", EXECUTION_STYLES[0])
     catalog = catalog[list(CATALOG_COLUMNS)].copy()
     catalog["device"] = device_name(catalog["platform"], catalog["op_mode"])
     return catalog
@@ -145,28 +165,35 @@ def validate_catalog(catalog: pd.DataFrame) -> list[str]:
     no_peak = names[peaks.isna().all(axis=1)]
     if len(no_peak):
         problems.append(f"at least one precision needs a peak TOP/s ({', '.join(no_peak)})")
+    optional = (("power_w", "power (W)"), ("on_chip_mb", "on-chip memory (MB)"), ("memory_gb", "memory (GB)"))
+    for column, label in optional:
+        given = catalog[column].notna() & (catalog[column].astype(str).str.strip() != "")
+        value = pd.to_numeric(catalog[column], errors="coerce")
+        bad = names[given & ~((value > 0) & np.isfinite(value))]
+        if len(bad):
+            problems.append(f"{label} must be a number above 0 where given ({', '.join(bad)})")
+    bad_style = names[~catalog["execution"].isin(EXECUTION_STYLES)]
+    if len(bad_style):
+        problems.append(f"execution must be one of {', '.join(EXECUTION_STYLES)} ({', '.join(bad_style)})")
     return problems
 
 
 def catalog_long(catalog: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per platform x op mode x natively supported precision, with ridge point.
 
-    Notes
-    -----
-    ridge_ops_per_byte = peak_tops * 1e12 / (bandwidth_gbps * 1e9) = 1000 * peak / bandwidth:
-    the intensity above which the platform is compute-bound.
+    The ridge point is :func:`qb_core.roof.ridge_ops_per_byte`, the intensity above which the
+    platform is compute-bound.
     """
     catalog = default_catalog() if catalog is None else catalog
-    id_cols = ["platform", "op_mode", "device", "family", "bandwidth_gbps", "power_w", "_row"]
+    id_cols = ["platform", "op_mode", "device", "family", "bandwidth_gbps", "power_w", "on_chip_mb", "execution",
+               "toolflow", "_row"]
     long = catalog.assign(_row=np.arange(len(catalog))).melt(id_vars=id_cols, value_vars=list(PEAK_COLUMNS.values()),
                         var_name="precision", value_name="peak_tops")
     long["peak_tops"] = pd.to_numeric(long["peak_tops"], errors="coerce")
     long["bandwidth_gbps"] = pd.to_numeric(long["bandwidth_gbps"], errors="coerce")
     long = long[long["peak_tops"] > 0].copy()
-    long["precision"] = long["precision"].str.removeprefix("peak_tops_").str.upper()
-    order = {p: i for i, p in enumerate(PRECISIONS)}
-    long["_order"] = long["precision"].map(order)
-    long["ridge_ops_per_byte"] = 1000.0 * long["peak_tops"] / np.where(
-        long["bandwidth_gbps"] > 0, long["bandwidth_gbps"], np.nan)
+    long["precision"] = long["precision"].map(PEAK_PRECISIONS)
+    long["_order"] = long["precision"].map({p: i for i, p in enumerate(PRECISIONS)})
+    long["ridge_ops_per_byte"] = ridge_ops_per_byte(long["peak_tops"], long["bandwidth_gbps"])
     long = long.sort_values(["_row", "_order"], kind="stable")
     return long.drop(columns=["_order", "_row"]).reset_index(drop=True)

@@ -1,15 +1,30 @@
-"""Measurement import: QuTiBench CSV (export or contribution template) -> the project's tidy table.
+"""Measurement import: hostile or broken CSV bytes -> the project's tidy table, or one clear refusal.
 
-Every quirk of the source is handled here and nowhere else: the ``" level"`` column with a
-leading space, units in column names, the template's other spellings, pruning factors as
-text (``12.50%``), thousands separators (``"1,234.82"``), platform name variants and op modes
-folded into names. Rows that cannot be imported are reported with their file line and reason.
+Two formats come in, told apart by their header: QuTiBench's (its export or contribution
+template) and the project's own tidy schema (e.g. a CSV downloaded from the app). Both take the
+same steps:
+
+1. reading (:mod:`qb_core.csv_io`): encoding, delimiter and header; a missing, empty or
+   undecodable file, a required column missing or a column read twice raises
+   :class:`DataFormatError`, one line naming the file;
+2. row checks: no topology or platform name, a precision not in ``PRECISIONS``, pruning outside
+   (0, 100] or a batch that is not a whole number >= 1 skips the row;
+3. measured cells: a cell that is not a number is left empty (warning); a number outside
+   :data:`VALID_RANGES` skips the row; so does a row without any result;
+4. derived columns from the core (task, ops per input, throughput in ops/s, device, config),
+   never copied from the file.
+
+Every skipped or noted row is reported with its file line and reason. QuTiBench's quirks are
+handled here and nowhere else: the ``" level"`` column with a leading space, units in column
+names, the template's other spellings, pruning factors as text (``12.50%``), thousands
+separators (``"1,234.82"``), platform name variants and op modes folded into names. Text work
+runs once per distinct value (:mod:`qb_core.distinct`), so a million rows import in about a second.
 """
 
 from __future__ import annotations
 
-import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -17,12 +32,30 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from qb_core.csv_io import (
+    CsvFile,
+    DataFormatError,
+    duplicate_column,
+    echo_value,
+    file_not_found,
+    missing_columns,
+    open_csv,
+    source_name,
+    unescape_cell,
+)
 from qb_core.distinct import distinct_rows, spread_category, spread_numbers
 from qb_core.hardware import canonical_platform, default_catalog, device_name
 from qb_core.paths import DATA_DIR
-from qb_core.topology import LAYER_MODELS, PRECISIONS, published_totals, topology_totals, variant_label
+from qb_core.topology import (
+    LAYER_MODELS,
+    PRECISIONS,
+    published_totals,
+    task_of,
+    topology_totals,
+    variant_label,
+)
 
-#: Normalised source column name (lower case, letters and digits only) -> tidy column.
+#: Normalised source column name (lower case, letters and digits only) -> internal column.
 SOURCE_COLUMNS: dict[str, str] = {
     "nntopology": "topology",
     "hwtype": "hw_name",
@@ -42,11 +75,32 @@ SOURCE_COLUMNS: dict[str, str] = {
     "pruningfactor": "pruning",
     "level": "level",
 }
-REQUIRED = ("topology", "hw_name", "precision", "batch", "pruning")
 MEASURED = ("lat_sys_ms", "lat_comp_ms", "fps_system", "fps_comp", "top1_pct", "top5_pct",
             "base_power_w", "idle_power_w", "full_power_w")
+#: Tidy column names as they appear in our own files -> internal column (derived columns are recomputed).
+TIDY_SOURCE_COLUMNS: dict[str, str] = {
+    "topology": "topology", "platform": "hw_name", "precision": "precision", "op_mode": "op_mode",
+    "batch": "batch", "pruning_pct": "pruning", "level": "level", "source_line": "source_line",
+    **{column: column for column in MEASURED},
+}  # fmt: skip
 TEXT_SOURCE_COLUMNS = ("topology", "hw_name", "precision", "op_mode", "pruning", "level", "batch")
 RESULTS = ("lat_sys_ms", "lat_comp_ms", "fps_system", "fps_comp", "top1_pct")
+
+#: Valid measured values: column -> (low, high, low inclusive); high is always inclusive. A number
+#: outside skips its row. Ceilings are plausibility limits far above any board (the bundled maxima:
+#: 3.85e6 inputs/s, 14,561 ms, 40.6 W): 1e9 inputs/s (1 ns per input), 1e7 ms (2.8 hours per batch),
+#: 1e5 W (a rack of accelerators). Accuracy is a percentage, 0 included.
+VALID_RANGES: dict[str, tuple[float, float, bool]] = {
+    "lat_sys_ms": (0.0, 1e7, False),
+    "lat_comp_ms": (0.0, 1e7, False),
+    "fps_system": (0.0, 1e9, False),
+    "fps_comp": (0.0, 1e9, False),
+    "top1_pct": (0.0, 100.0, True),
+    "top5_pct": (0.0, 100.0, True),
+    "base_power_w": (0.0, 1e5, False),
+    "idle_power_w": (0.0, 1e5, False),
+    "full_power_w": (0.0, 1e5, False),
+}
 
 #: The tidy schema, in column order (documented in data/README.md).
 TIDY_COLUMNS: tuple[str, ...] = (
@@ -54,13 +108,11 @@ TIDY_COLUMNS: tuple[str, ...] = (
     "batch", *MEASURED, "ops_per_input", "tp_system_ops_per_s", "tp_comp_ops_per_s", "config",
     "level", "source_line",
 )  # fmt: skip
-#: QuTiBench's convention: CNV is CIFAR-10, MLP is MNIST, every other network ImageNet.
-TOPOLOGY_TASKS: dict[str, str] = {"CNV": "cifar10", "MLP": "mnist"}
+TIDY_TEXT_COLUMNS = ("task", "topology", "platform", "op_mode", "device", "family", "precision", "config", "level")
+TIDY_DTYPES = dict.fromkeys(TIDY_TEXT_COLUMNS, str)
+#: The task of each layer-modelled network, from its model; QuTiBench's convention: every other network is ImageNet.
 PROBLEM_COLUMNS = ("line", "severity", "reason")
-
-
-class DataFormatError(ValueError):
-    """A whole file cannot be read: the message says why, in one line."""
+NO_RESULT = "no measured values (configuration not measured or not supported)"
 
 
 @dataclass(frozen=True)
@@ -75,175 +127,384 @@ class ImportResult:
         return int((self.problems["severity"] == "skipped").sum())
 
 
+@dataclass(frozen=True)
+class _Format:
+    """How one input format names its columns: header cell -> internal column, the names the
+    missing-column message uses, the names row reasons use, and whether text cells are escaped."""
+
+    column_of: Callable[[str], str | None]
+    required: dict[str, str]
+    labels: dict[str, str]
+    unescape: bool
+
+
 def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(name).lower().replace("[%]", "").replace("[w]", "w"))
 
 
-def _read_table(source: str | Path | IO | bytes) -> pd.DataFrame:
-    """Read the mapped columns: text as categories (work is then per distinct value), numbers
-    parsed by the C reader where clean and left as text where a quirk needs our parser."""
-    if isinstance(source, bytes):
-        source = io.BytesIO(source)
-    try:
-        if hasattr(source, "seek"):
-            source.seek(0)
-        header = pd.read_csv(source, nrows=0, encoding_errors="replace").columns
-        if hasattr(source, "seek"):
-            source.seek(0)
-        rename: dict[str, str] = {}
-        for column in header:
-            target = SOURCE_COLUMNS.get(_key(column))
-            if target and target not in rename.values():
-                rename[column] = target
-        text = {c: "category" for c, t in rename.items() if t in TEXT_SOURCE_COLUMNS}
-        frame = pd.read_csv(source, usecols=list(rename), dtype=text, skip_blank_lines=False,
-                            encoding_errors="replace", low_memory=False)
-    except FileNotFoundError as exc:
-        raise DataFormatError(f"file not found: {exc.filename}") from None
-    except pd.errors.EmptyDataError:
-        raise DataFormatError("the file is empty") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
-        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        raise DataFormatError(f"not a readable CSV file ({detail})") from None
-    return frame.rename(columns=rename)
+QUTIBENCH = _Format(
+    column_of=lambda cell: SOURCE_COLUMNS.get(_key(cell)),
+    required={"topology": "NN_Topology", "hw_name": "HWType", "precision": "Datatype",
+              "batch": "batch/thread/stream", "pruning": "PruningFactor"},
+    labels={"topology": "NN_Topology", "hw_name": "HWType", "precision": "precision",
+            "batch": "batch/thread/stream", "pruning": "PruningFactor"},
+    unescape=False,
+)
+_TIDY_NAMES = {"topology": "topology", "hw_name": "platform", "precision": "precision", "batch": "batch",
+               "pruning": "pruning_pct"}
+TIDY = _Format(column_of=lambda cell: TIDY_SOURCE_COLUMNS.get(unescape_cell(cell).strip()),
+               required=_TIDY_NAMES, labels=_TIDY_NAMES, unescape=True)
 
 
-def _text(values: pd.Series, transform=None) -> pd.Series:
-    """Stripped text as a category ('' for missing), optionally transformed, per distinct value."""
+# --- entry points ---
+
+def read_any(source: str | Path | IO | bytes, name: str | None = None) -> ImportResult:
+    """Read a measurement file (bytes, a path or a buffer) in the project's tidy schema or the
+    QuTiBench format, whichever its header says: the one entry point for the app's uploads and
+    the command line. ``name`` is how messages call the file (default: the path or buffer name).
+
+    Raises :class:`DataFormatError` (one line naming the file) when the file as a whole is
+    unusable; row-level problems come back in ``problems`` with the file line.
+    """
+    csv = open_csv(source, name)
+    return _import(csv, TIDY if _is_tidy(csv.header) else QUTIBENCH)
+
+
+def read_measurement_file(path: Path) -> ImportResult:
+    """:func:`read_any` on a path, named as written (``file not found: PATH`` when it is missing)."""
+    return read_any(Path(path), name=str(path))
+
+
+def import_qutibench(source: str | Path | IO | bytes, name: str | None = None) -> ImportResult:
+    """Read a QuTiBench-format CSV (path, buffer or bytes) into the tidy measurement table.
+
+    Raises :class:`DataFormatError` when the file as a whole is unusable (not CSV, required
+    columns missing or repeated); row-level problems are returned in ``problems`` with the file line.
+    """
+    return _import(open_csv(source, name), QUTIBENCH)
+
+
+def _is_tidy(header: tuple[str, ...]) -> bool:
+    keys = {unescape_cell(cell).strip() for cell in header}
+    return "platform" in keys and "fps_comp" in keys
+
+
+def _import(csv: CsvFile, fmt: _Format) -> ImportResult:
+    """The steps of the module docstring, for either format."""
+    decimal_comma = csv.delimiter == ";"
+    frame, cells, line, too_long = _read_rows(csv, fmt)
+    pruning_pct = _numbers(_text(cells["pruning"], transform=lambda t: t.str.rstrip("%").str.strip()),
+                           decimal_comma)[0]
+    batch = _numbers(cells["batch"], decimal_comma)[0]
+    row_reasons = _first_reasons(too_long, _row_check_reasons(cells, pruning_pct, batch, fmt.labels))
+    values, unparseable = _measured_values(frame, decimal_comma)
+    range_reasons = _not_in(_range_reasons(values, frame), row_reasons.index)
+    skipped = row_reasons.index.union(range_reasons.index)
+    not_numbers = _not_in(_not_number_reasons(frame, unparseable), skipped)
+    source_line, line_notes = _source_lines(frame, line, decimal_comma)
+
+    place = _resolve_platforms(cells["hw_name"], cells["op_mode"])
+    out = pd.DataFrame({
+        "topology": cells["topology"], "pruning_pct": pruning_pct, "platform": place["platform"],
+        "op_mode": place["op_mode"], "device": place["device"], "family": place["family"],
+        "precision": cells["precision"], "batch": batch, **values, "level": cells["level"],
+        "source_line": source_line,
+    })  # fmt: skip
+    no_result = out.index[out[list(RESULTS)].isna().all(axis=1).to_numpy() & ~out.index.isin(skipped)]
+    no_result_reasons = pd.Series(NO_RESULT, index=no_result, dtype=object)
+    out = out[~out.index.isin(skipped.union(no_result))]
+    known = place.loc[out.index, "known"].to_numpy()
+    platform_reasons = _reasons_for(cells.loc[out.index[~known], "hw_name"], "platform ",
+                                    " is not in the hardware catalog; family set to Other")
+    out, ops_reasons = _with_derived_columns(out)
+    problems = _problem_table([
+        _problems(line, "skipped", row_reasons), _problems(line, "skipped", range_reasons),
+        _problems(line, "warning", not_numbers), _problems(line, "warning", _not_in(line_notes, skipped)),
+        _problems(line, "skipped", no_result_reasons), _problems(line, "warning", platform_reasons),
+        _problems(line, "warning", ops_reasons),
+    ])  # fmt: skip
+    return ImportResult(out[list(TIDY_COLUMNS)].reset_index(drop=True), problems)
+
+
+# --- reading ---
+
+def _column_positions(csv: CsvFile, fmt: _Format) -> dict[int, str]:
+    """Header position -> internal column. Refuses a file missing a required column, or naming a
+    column it reads twice (``fps-comp`` twice, or ``Datatype`` and ``Precision``): which of the two
+    holds the right values is not ours to guess. Columns the importer ignores may repeat."""
+    found: dict[str, list[int]] = {}
+    for position, cell in enumerate(csv.header):
+        column = fmt.column_of(cell)
+        if column:
+            found.setdefault(column, []).append(position)
+    missing = [label for column, label in fmt.required.items() if column not in found]
+    if missing:
+        raise DataFormatError(missing_columns(csv.name, missing))
+    for positions in found.values():
+        if len(positions) > 1:
+            raise DataFormatError(duplicate_column(csv.name, [csv.header[p] for p in positions]))
+    return {positions[0]: column for column, positions in found.items()}
+
+
+def _read_rows(csv: CsvFile, fmt: _Format) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]:
+    """The mapped columns under their internal names (text as categories, so work is per distinct
+    value; numbers parsed by the C reader where clean), their identifying cells as stripped text,
+    each row's file line, and the reasons for rows with more cells than the header (skipped).
+    Blank rows (every cell read missing or whitespace) are dropped: they are not rows."""
+    positions = _column_positions(csv, fmt)
+    dtype = {p: "category" for p, column in positions.items() if column in TEXT_SOURCE_COLUMNS}
+    frame, overflow = csv.read_columns(sorted(positions), dtype)
+    frame.columns = [positions[p] for p in frame.columns]
+    line = pd.Series(csv.record_lines(len(frame)), index=frame.index)
+    for column in (*MEASURED, "op_mode", "level"):
+        if column not in frame.columns:
+            frame[column] = np.nan
+    cells = _text_cells(frame, fmt.unescape)
+    blank = np.logical_and.reduce([(cells[c] == "").to_numpy() for c in cells.columns]) & ~overflow
+    for column in frame.columns.difference(cells.columns):
+        if not blank.any():
+            break
+        values = frame[column]
+        blank = blank & (values.isna() if pd.api.types.is_numeric_dtype(values) else _text(values) == "").to_numpy()
+    too_long = pd.Series(f"more cells than the header's {len(csv.header)} columns", dtype=object,
+                         index=frame.index[overflow])
+    if blank.any():
+        return frame[~blank], cells[~blank], line[~blank], too_long
+    return frame, cells, line, too_long
+
+
+def _text(values: pd.Series, unescape: bool = False, transform=None) -> pd.Series:
+    """Stripped text as a category ('' for missing), per distinct value: unescaped first
+    (:func:`~qb_core.csv_io.unescape_cell`) when the file is one of ours, then ``transform``."""
     codes, distinct = distinct_rows(values)
-    text = distinct.iloc[:, 0].fillna("").astype(str).str.strip()
+    text = distinct.iloc[:, 0].fillna("").astype(str)
+    if unescape:
+        text = text.map(unescape_cell)
+    text = text.str.strip()
     return spread_category(transform(text) if transform else text, codes, values.index)
 
 
-def _numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Float values (thousands separators allowed) and the mask of cells that are not numbers."""
+def _text_cells(frame: pd.DataFrame, unescape: bool) -> pd.DataFrame:
+    """The identifying cells as stripped text categories; precision in capitals."""
+    columns = ("topology", "hw_name", "precision", "op_mode", "level", "pruning", "batch")
+    cells = {c: _text(frame[c], unescape, (lambda t: t.str.upper()) if c == "precision" else None) for c in columns}
+    return pd.DataFrame(cells, index=frame.index)
+
+
+def _numbers(values: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Float values and the mask of cells that are not numbers (missing cells are not flagged).
+
+    Thousands separators are dropped (``"1,234.82"``). With ``decimal_comma`` (a ``;``-delimited
+    file, a spreadsheet export in a comma-decimal locale) a cell with one comma and no dot is a
+    decimal (``1,5`` = 1.5), and one with a comma after its last dot (``1.234,5``) is not a number.
+    """
     if pd.api.types.is_numeric_dtype(values):
         return values.astype(float), pd.Series(False, index=values.index)
     codes, distinct = distinct_rows(values)
     stripped = distinct.iloc[:, 0].fillna("").astype(str).str.strip()
-    number = pd.to_numeric(stripped.str.replace(",", "", regex=False), errors="coerce")
+    text = stripped
+    if decimal_comma:
+        single = (stripped.str.count(",") == 1) & ~stripped.str.contains(".", regex=False)
+        text = stripped.where(~single, stripped.str.replace(",", ".", regex=False))
+        text = text.where(~text.str.contains(r"\.[^.]*,", regex=True), "not a number")
+    number = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
     missing = (stripped == "") | stripped.str.lower().isin(["na", "nan", "nm", "n/a", "-"])
     bad = (number.isna() & ~missing).to_numpy()
     return spread_numbers(number, codes, values.index), pd.Series(bad[codes], index=values.index)
 
 
-def import_qutibench(source: str | Path | IO | bytes) -> ImportResult:
-    """Read a QuTiBench-format CSV (path, buffer or bytes) into the tidy measurement table.
+def _source_lines(frame: pd.DataFrame, line: pd.Series, decimal_comma: bool) -> tuple[pd.Series, pd.Series]:
+    """Each row's ``source_line``: the file's own line, or for a tidy file its ``source_line`` cell
+    (the line in the file it was first imported from) where that is a whole number >= 1; notes for
+    cells that are not."""
+    if "source_line" not in frame.columns:
+        return line, _NO_REASONS
+    given, unparseable = _numbers(frame["source_line"], decimal_comma)
+    valid = (given >= 1) & (given == np.floor(given)) & np.isfinite(given)
+    noted = (~valid & given.notna()) | unparseable
+    notes = _reasons_for(_cell_text(frame.loc[noted, "source_line"]), "source_line ",
+                         " is not a line number; this file's line used")
+    return given.where(valid, line).astype(np.int64), notes
 
-    Raises :class:`DataFormatError` when the file as a whole is unusable (not CSV, required
-    columns missing); row-level problems are returned in ``problems`` with the file line.
-    Work on text is done per distinct value, so a million rows import in about a second.
-    """
-    frame = _read_table(source)
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        raise DataFormatError(
-            "not a QuTiBench measurement file: missing column(s) "
-            + ", ".join({"hw_name": "HWType", "topology": "NN_Topology", "precision": "Datatype",
-                         "batch": "batch/thread/stream", "pruning": "PruningFactor"}[c] for c in missing)
-        )
-    for column in (*MEASURED, "op_mode", "level"):
-        if column not in frame.columns:
-            frame[column] = np.nan
-    line = pd.Series(np.arange(len(frame), dtype=np.int64) + 2, index=frame.index)  # line 1: header
-    frame = frame[~frame.isna().all(axis=1)]  # blank lines are not rows
-    line = line[frame.index]
 
-    problems: list[pd.DataFrame] = []
+# --- row checks ---
 
-    def report(mask: pd.Series, severity: str, reason) -> None:
-        """Record ``reason`` (text, or a function of the offending rows) for the masked rows."""
-        mask = mask.reindex(frame.index, fill_value=False)
-        if mask.any():
-            text = reason(frame[mask]) if callable(reason) else reason
-            problems.append(pd.DataFrame({"line": line[mask], "severity": severity, "reason": text}))
+_NO_REASONS = pd.Series(dtype=object)
 
-    out = pd.DataFrame(index=frame.index)
-    out["topology"] = _text(frame["topology"])
-    out["precision"] = _text(frame["precision"], lambda t: t.str.upper())
-    out["level"] = _text(frame["level"])
-    out["source_line"] = line
-    out["pruning_pct"] = _numbers(_text(frame["pruning"], lambda t: t.str.rstrip("%").str.strip()))[0]
-    out["batch"] = _numbers(_text(frame["batch"]))[0]
 
-    # Platform and op mode: resolved once per distinct (name, op mode) pair.
+def _reasons_for(values: pd.Series, prefix: str, suffix: str, quote: bool = True) -> pd.Series:
+    """``prefix + 'value' + suffix`` per row of ``values`` (the offending rows' cells), written once
+    per distinct value; the value is quoted and cut short by :func:`~qb_core.csv_io.echo_value`."""
+    if values.empty:
+        return _NO_REASONS
+    codes, distinct = distinct_rows(values)
+    text = [prefix + (echo_value(v) if quote else str(v)) + suffix for v in distinct.iloc[:, 0].fillna("")]
+    return pd.Series(np.asarray(text, dtype=object)[codes], index=values.index)
+
+
+def _first_reasons(*reasons: pd.Series) -> pd.Series:
+    """One reason per row: the first of ``reasons`` (each over its offending rows) that names it."""
+    reasons = tuple(r for r in reasons if len(r))
+    if not reasons:
+        return _NO_REASONS
+    combined = pd.concat(reasons)
+    return combined[~combined.index.duplicated()]
+
+
+def _not_in(reasons: pd.Series, rows: pd.Index) -> pd.Series:
+    return reasons[~reasons.index.isin(rows)] if len(reasons) and len(rows) else reasons
+
+
+def _no_name(cells: pd.Series, label: str) -> pd.Series:
+    rows = cells.index[(cells == "").to_numpy()]
+    return pd.Series(f"no {label}", index=rows, dtype=object)
+
+
+def _bad_precision(precision: pd.Series, label: str) -> pd.Series:
+    return _reasons_for(precision[~precision.isin(PRECISIONS)], f"{label} ", f" is not one of {', '.join(PRECISIONS)}")
+
+
+def _bad_pruning(text: pd.Series, pruning_pct: pd.Series, label: str) -> pd.Series:
+    bad = ~(pruning_pct > 0) | (pruning_pct > 100)
+    return _reasons_for(text[bad], f"{label} ", " is not a percentage in (0, 100]")
+
+
+def _bad_batch(text: pd.Series, batch: pd.Series, label: str) -> pd.Series:
+    bad = ~(batch >= 1) | (batch != np.floor(batch)) | ~np.isfinite(batch)
+    return _reasons_for(text[bad], f"{label} ", " is not a whole number of at least 1")
+
+
+def _row_check_reasons(cells: pd.DataFrame, pruning_pct: pd.Series, batch: pd.Series,
+                       labels: dict[str, str]) -> pd.Series:
+    """Why each unusable row is skipped (the first failing check; rows that pass are absent)."""
+    return _first_reasons(
+        _no_name(cells["topology"], labels["topology"]),
+        _no_name(cells["hw_name"], labels["hw_name"]),
+        _bad_precision(cells["precision"], labels["precision"]),
+        _bad_pruning(cells["pruning"], pruning_pct, labels["pruning"]),
+        _bad_batch(cells["batch"], batch, labels["batch"]),
+    )
+
+
+# --- measured cells ---
+
+def _measured_values(frame: pd.DataFrame, decimal_comma: bool) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
+    """(float values, mask of cells that are not numbers) per measured column."""
+    parsed = {column: _numbers(frame[column], decimal_comma) for column in MEASURED}
+    return {c: v for c, (v, _) in parsed.items()}, {c: bad for c, (_, bad) in parsed.items()}
+
+
+def _interval(low: float, high: float, low_inclusive: bool) -> str:
+    return f"{'[' if low_inclusive else '('}{low:g}, {high:g}]"
+
+
+def _cell_text(values: pd.Series) -> pd.Series:
+    """Cells as the file wrote them (numbers the C reader parsed: shortest exact form, ``inf``)."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.map(lambda v: f"{v:.15g}")
+    return values.astype(object).fillna("").astype(str).str.strip()
+
+
+def _range_reasons(values: dict[str, pd.Series], frame: pd.DataFrame) -> pd.Series:
+    """Rows with a number outside :data:`VALID_RANGES` (the first such column names the reason)."""
+    reasons = []
+    for column, (low, high, low_inclusive) in VALID_RANGES.items():
+        number = values[column]
+        inside = ((number >= low) if low_inclusive else (number > low)) & (number <= high)
+        outside = number.notna() & ~inside
+        if outside.any():
+            reasons.append(_reasons_for(_cell_text(frame.loc[outside, column]), f"{column} ",
+                                        f" is outside the valid range {_interval(low, high, low_inclusive)}"))
+    return _first_reasons(*reasons)
+
+
+def _not_number_reasons(frame: pd.DataFrame, unparseable: dict[str, pd.Series]) -> pd.Series:
+    """One warning per cell that is not a number (the cell is left empty, the row kept)."""
+    reasons = [_reasons_for(_cell_text(frame.loc[unparseable[c], c]), f"{c}: ", " is not a number; left empty")
+               for c in MEASURED if unparseable[c].any()]
+    return pd.concat(reasons) if reasons else _NO_REASONS
+
+
+# --- platforms and derived columns ---
+
+def _resolve_platforms(given: pd.Series, op_mode: pd.Series) -> pd.DataFrame:
+    """Canonical platform, op mode (its column, else found in the name), family, device and whether
+    the catalog knows the platform: resolved once per distinct (name, op mode) pair."""
     catalog = default_catalog()
-    given = _text(frame["hw_name"])
-    codes, pairs = distinct_rows(given, _text(frame["op_mode"]))
-    platform, mode_in_name = canonical_platform(pairs.iloc[:, 0], catalog)
+    codes, pairs = distinct_rows(given, op_mode)
+    names = pairs.iloc[:, 0].astype(str)
+    if names.empty:  # canonical_platform needs a name to look at
+        platform, mode_in_name = pd.Series(dtype=object), pd.Series(dtype=object)
+    else:
+        platform, mode_in_name = canonical_platform(names, catalog)
     mode_column = pairs.iloc[:, 1].astype(str).str.lower().str.split(",").str[0].str.strip()
-    op_mode = mode_column.where(mode_column != "", mode_in_name)
+    mode = mode_column.where(mode_column != "", mode_in_name)
     families = catalog.drop_duplicates("platform").set_index("platform")["family"]
-    known = pd.Series(platform.notna().to_numpy()[codes], index=frame.index)
-    platform = platform.fillna(pairs.iloc[:, 0].astype(str))
-    out["platform"] = spread_category(platform, codes, frame.index)
-    out["op_mode"] = spread_category(op_mode, codes, frame.index)
-    out["family"] = spread_category(platform.map(families).fillna("Other"), codes, frame.index)
-    out["device"] = spread_category(device_name(platform, op_mode), codes, frame.index)
-
-    skip = pd.Series(False, index=frame.index)
-    checks = [
-        (out["topology"] == "", lambda rows: "no NN_Topology"),
-        (given == "", lambda rows: "no HWType"),
-        (~out["precision"].isin(PRECISIONS),
-         lambda rows: "precision " + rows["precision"].astype(str).str.strip().map(repr)
-         + " is not one of " + ", ".join(PRECISIONS)),
-        (~(out["pruning_pct"] > 0) | (out["pruning_pct"] > 100),
-         lambda rows: "PruningFactor " + rows["pruning"].astype(str).map(repr) + " is not a percentage in (0, 100]"),
-        (~(out["batch"] >= 1) | (out["batch"] != np.floor(out["batch"])),
-         lambda rows: "batch/thread/stream " + rows["batch"].astype(str).map(repr)
-         + " is not a whole number of at least 1"),
-    ]
-    for mask, reason in checks:
-        mask = mask & ~skip
-        report(mask, "skipped", reason)
-        skip |= mask
-
-    for column in MEASURED:
-        values, unparseable = _numbers(frame[column])
-        negative = values < 0
-        report(unparseable & ~skip, "warning",
-               lambda rows, c=column: f"{c}: " + rows[c].astype(str).map(repr) + " is not a number; left empty")
-        report(negative & ~skip, "warning", f"{column} is negative; left empty")
-        out[column] = values.where(~negative)
-
-    no_result = out[list(RESULTS)].isna().all(axis=1) & ~skip
-    report(no_result, "skipped", "no measured values (configuration not measured or not supported)")
-    skip |= no_result
-    report(~known & ~skip, "warning",
-           lambda rows: "platform " + rows["hw_name"].astype(str).str.strip().map(repr)
-           + " is not in the hardware catalog; family set to Other")
-
-    out = out[~skip]
-    out["task"] = out["topology"].map(TOPOLOGY_TASKS).astype(object).fillna("imagenet").astype("category")
-    out["ops_per_input"] = ops_per_input(out["topology"], out["pruning_pct"])
-    unknown_ops = out["ops_per_input"].isna()
-    report(unknown_ops, "warning",
-           lambda rows: "no operation count known for "
-           + variant_label(out.loc[rows.index, "topology"], out.loc[rows.index, "pruning_pct"])
-           + "; throughput in ops/s left empty")
-    out["tp_comp_ops_per_s"] = out["fps_comp"] * out["ops_per_input"]
-    out["tp_system_ops_per_s"] = out["fps_system"] * out["ops_per_input"]
-    out["batch"] = out["batch"].astype(np.int64)
-    out["config"] = config_label(out["device"], out["precision"], out["pruning_pct"])
-    measurements = out[list(TIDY_COLUMNS)].reset_index(drop=True)
-    problem_table = (pd.concat(problems, ignore_index=True) if problems
-                     else pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS}))
-    problem_table = problem_table.sort_values("line", kind="stable").reset_index(drop=True)
-    return ImportResult(measurements, problem_table)
+    known = platform.notna().to_numpy()
+    platform = platform.fillna(names)
+    index = given.index
+    return pd.DataFrame({
+        "platform": spread_category(platform, codes, index),
+        "op_mode": spread_category(mode, codes, index),
+        "family": spread_category(platform.map(families).fillna("Other"), codes, index),
+        "device": spread_category(device_name(platform, mode), codes, index),
+        "known": known[codes],
+    }, index=index)  # fmt: skip
 
 
-def config_label(device: pd.Series, precision: pd.Series, pruning_pct: pd.Series) -> pd.Series:
-    """``platform_precision_pruning``, e.g. ``TX2-maxp_FP16_100%`` (one deployment configuration),
-    built once per distinct combination and returned as a category."""
-    codes, distinct = distinct_rows(device, precision, pruning_pct)
-    labels = [f"{d}_{p}_{float(r):g}%" for d, p, r in distinct.itertuples(index=False)]
+def _with_derived_columns(out: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Task, ops per input, throughput in ops/s and config label, from the core; and warnings for
+    rows whose operation count is unknown (their ops/s are left empty)."""
+    ops = ops_per_input(out["topology"], out["pruning_pct"])
+    out = out.assign(
+        task=topology_task(out["topology"]), ops_per_input=ops, tp_comp_ops_per_s=out["fps_comp"] * ops,
+        tp_system_ops_per_s=out["fps_system"] * ops, batch=out["batch"].astype(np.int64),
+        config=config_label(out["device"], out["precision"], out["pruning_pct"], out["topology"]),
+    )  # fmt: skip
+    unknown = out[ops.isna()]
+    reasons = _reasons_for(variant_label(unknown["topology"], unknown["pruning_pct"]), "no operation count known for ",
+                           "; throughput in ops/s left empty", quote=False)
+    return out, reasons
+
+
+def _problems(line: pd.Series, severity: str, reasons: pd.Series) -> pd.DataFrame:
+    """Problem rows (line, severity, reason) for the rows ``reasons`` names."""
+    return pd.DataFrame({"line": line.loc[reasons.index].to_numpy(), "severity": severity,
+                         "reason": reasons.to_numpy(dtype=object)})
+
+
+def _problem_table(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The report, sorted by line (stable: a row's problems keep their order); empty, it keeps its columns."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({"line": pd.Series(dtype=np.int64), "severity": pd.Series(dtype=object),
+                             "reason": pd.Series(dtype=object)})
+    table = pd.concat(parts, ignore_index=True)
+    return table.sort_values("line", kind="stable").reset_index(drop=True)
+
+
+def topology_task(topology: pd.Series) -> pd.Series:
+    """Task per row, as a category (:func:`qb_core.topology.task_of`, once per distinct name)."""
+    codes, distinct = distinct_rows(topology)
+    return spread_category(task_of(distinct.iloc[:, 0]), codes, topology.index)
+
+
+def config_label(device: pd.Series, precision: pd.Series, pruning_pct: pd.Series,
+                 topology: pd.Series | None = None) -> pd.Series:
+    """One deployment configuration's label, built once per distinct combination (a category):
+    ``platform_precision_pruning`` for the layer-modelled networks, the only one of their task
+    (``TX2-maxp_FP16_100%``), and ``platform_precision_network_pruning`` where a task has several
+    networks (ImageNet: ``ZCU102-DPU_INT8_ResNet-50_100%``)."""
+    topology = pd.Series("", index=device.index) if topology is None else topology
+    codes, distinct = distinct_rows(device, precision, pruning_pct, topology)
+    labels = [f"{d}_{p}_{float(r):g}%" if (t in LAYER_MODELS or t == "") else f"{d}_{p}_{t}_{float(r):g}%"
+              for d, p, r, t in distinct.astype({distinct.columns[3]: str}).itertuples(index=False)]
     return spread_category(labels, codes, device.index)
 
 
 def ops_per_input(topology: pd.Series, pruning_pct: pd.Series) -> pd.Series:
     """Operations per input: the layer model for CNV/MLP, published totals otherwise, else NaN."""
-    codes, pairs = distinct_rows(topology.astype(object), pruning_pct.astype(float))
+    codes, pairs = distinct_rows(topology, pruning_pct.astype(float))
     pairs.columns = ["topology", "pruning_pct"]
     pairs["pruning_pct"] = pairs["pruning_pct"].astype(float)
     published = published_totals()[["topology", "pruning_pct", "ops_per_input"]]
@@ -253,91 +514,54 @@ def ops_per_input(topology: pd.Series, pruning_pct: pd.Series) -> pd.Series:
     return spread_numbers(ops, codes, topology.index)
 
 
-def import_published_topologies(source: str | Path | IO) -> pd.DataFrame:
-    """QuTiBench ``cnn_topologies_compute_memory_requirements.csv`` -> topology, task, pruning_pct,
-    params, ops_per_input (GOPs x 1e9, model size in millions of elements x 1e6)."""
+PUBLISHED_COLUMNS = ("topology", "task", "pruning_pct", "params", "ops_per_input", "source")
+
+
+def import_published_topologies(source: str | Path | IO, details: str | Path | IO | None = None) -> pd.DataFrame:
+    """Published network sizes -> topology, task, pruning_pct, params, ops_per_input, source.
+
+    ``source`` is QuTiBench ``cnn_topologies_compute_memory_requirements.csv`` (GOPs x 1e9, model size
+    in millions of elements x 1e6: rounded), used for the networks without a layer model;
+    ``details`` is ``topology_details.csv``, whose exact CNV and MLP counts are kept beside the
+    layer model's (they agree except CNV 12.5 %, see data/README.md). The app never takes CNV or
+    MLP figures from here; it shows them for comparison.
+    """
     raw = pd.read_csv(source, dtype=str, keep_default_na=False, skiprows=[1])
-    name = raw.iloc[:, 0].str.strip()
-    parts = name.str.extract(r"^(?P<topology>.+?)\s+(?P<pct>[\d.]+)%?$")
+    parts = raw.iloc[:, 0].str.strip().str.extract(r"^(?P<topology>.+?)\s+(?P<pct>[\d.]+)%?$")
     table = pd.DataFrame({
         "topology": parts["topology"],
         "pruning_pct": parts["pct"].astype(float),
         "params": (pd.to_numeric(raw["Total Model Size"]) * 1e6).round().astype(np.int64),
         "ops_per_input": (pd.to_numeric(raw["Total OPs"]) * 1e9).round().astype(np.int64),
+        "source": "cnn_topologies_compute_memory_requirements.csv (rounded)",
     })
-    table["task"] = table["topology"].map(TOPOLOGY_TASKS).fillna("imagenet")
-    # CNV and MLP come from the layer model; the rounded totals here would only contradict it.
     table = table[~table["topology"].isin(list(LAYER_MODELS))]
-    return table[["topology", "task", "pruning_pct", "params", "ops_per_input"]].reset_index(drop=True)
-
-
-TIDY_TEXT_COLUMNS = ("task", "topology", "platform", "op_mode", "device", "family", "precision", "config", "level")
-TIDY_DTYPES = dict.fromkeys(TIDY_TEXT_COLUMNS, str)
+    if details is not None:
+        exact = pd.read_csv(details, dtype=str, keep_default_na=False)
+        name = exact["Name"].str.strip().str.extract(r"^(?P<topology>[A-Za-z]+)(?:-(?P<pct>[\d.]+)%)?$")
+        keep = name["topology"].isin(list(LAYER_MODELS))
+        table = pd.concat([table, pd.DataFrame({
+            "topology": name.loc[keep, "topology"],
+            "pruning_pct": name.loc[keep, "pct"].fillna("100").astype(float),
+            "params": pd.to_numeric(exact.loc[keep, "Total Params"]).astype(np.int64),
+            "ops_per_input": pd.to_numeric(exact.loc[keep, "Fwd Ops"]).round().astype(np.int64),
+            "source": "topology_details.csv",
+        })], ignore_index=True)
+    table["task"] = topology_task(table["topology"]).astype(str)
+    return table[list(PUBLISHED_COLUMNS)].reset_index(drop=True)
 
 
 def load_measurements(path: str | Path | IO | None = None) -> pd.DataFrame:
-    """Read a tidy measurement CSV (the bundled ``data/measurements.csv`` by default)."""
-    frame = pd.read_csv(path or DATA_DIR / "measurements.csv", dtype=TIDY_DTYPES)
+    """Read a tidy measurement CSV written by this project (the bundled ``data/measurements.csv`` by
+    default) as it is: fast, for trusted files. Others' files go through :func:`read_any`."""
+    source = path or DATA_DIR / "measurements.csv"
+    try:
+        frame = pd.read_csv(source, dtype=TIDY_DTYPES)
+    except FileNotFoundError:
+        raise DataFormatError(file_not_found(source_name(source))) from None
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
     if missing:
-        raise DataFormatError(f"not a QB Explorer measurement file: missing column(s) {', '.join(missing)}")
+        raise DataFormatError(missing_columns(source_name(source), missing))
     for column in TIDY_TEXT_COLUMNS:
         frame[column] = frame[column].fillna("").astype(str).astype("category")
     return frame[list(TIDY_COLUMNS)]
-
-
-NUMERIC_TIDY_COLUMNS = ("pruning_pct", "batch", *MEASURED, "ops_per_input", "tp_system_ops_per_s",
-                        "tp_comp_ops_per_s", "source_line")
-
-
-def _read_tidy(data: bytes) -> ImportResult:
-    """A CSV in the project's own schema (e.g. downloaded from the app): numbers checked per cell."""
-    try:
-        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise DataFormatError(f"not a readable measurement file ({str(exc).strip().splitlines()[-1]})") from None
-    missing = [c for c in TIDY_COLUMNS if c not in raw.columns]
-    if missing:
-        raise DataFormatError(f"not a QB Explorer measurement file: missing column(s) {', '.join(missing)}")
-    frame = raw[list(TIDY_COLUMNS)].copy()
-    problems = []
-    for column in NUMERIC_TIDY_COLUMNS:
-        values, unparseable = _numbers(frame[column])
-        if unparseable.any():
-            problems.append(pd.DataFrame({"line": unparseable[unparseable].index + 2, "severity": "warning",
-                                          "reason": f"{column}: not a number; left empty"}))
-        frame[column] = values
-    skip = frame["batch"].isna() | frame["pruning_pct"].isna() | (frame["platform"].str.strip() == "")
-    if skip.any():
-        problems.append(pd.DataFrame({"line": skip[skip].index + 2, "severity": "skipped",
-                                      "reason": "platform, batch and pruning_pct are required"}))
-    frame = frame[~skip].astype({"batch": np.int64})
-    for column in TIDY_TEXT_COLUMNS:
-        frame[column] = frame[column].astype(str).astype("category")
-    report = (pd.concat(problems, ignore_index=True) if problems
-              else pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS}))
-    return ImportResult(frame.reset_index(drop=True), report.sort_values("line", kind="stable").reset_index(drop=True))
-
-
-def read_any(source: Path | IO | bytes) -> ImportResult:
-    """Read either the project's tidy schema or the QuTiBench format, whichever the header says."""
-    data = source.read_bytes() if isinstance(source, Path) else source.read() if hasattr(source, "read") else source
-    if isinstance(data, str):
-        data = data.encode()
-    header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    if "fps_comp" in header and "platform" in header:
-        return _read_tidy(data)
-    return import_qutibench(data)
-
-
-def configs_with_single_value(frame: pd.DataFrame, column: str) -> list[str]:
-    """Configurations whose ``column`` holds at most one distinct value over their rows (e.g. a
-    power figure copied to every batch size): a box plot of them would show nothing."""
-    distinct = frame.groupby("config", observed=True)[column].nunique()
-    return sorted(distinct[distinct <= 1].index.astype(str))
-
-
-def with_facet_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add ``quant_model`` (precision · device, the notebook's facet) and ``pruning`` (text) columns."""
-    return frame.assign(quant_model=frame["precision"].astype(str) + " · " + frame["device"].astype(str),
-                        pruning=frame["pruning_pct"].map("{:g}".format).astype(str))

@@ -7,6 +7,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from qb_core.labels import QUANTITIES
+
 
 class Objective(NamedTuple):
     """A measured quantity a design can be judged on: label, unit, and whether more is better."""
@@ -16,14 +18,11 @@ class Objective(NamedTuple):
     maximize: bool
 
 
-#: The measured objectives offered for Pareto fronts (column -> objective).
-OBJECTIVES: dict[str, Objective] = {
-    "fps_comp": Objective("Compute throughput", "inputs/s", True),
-    "lat_comp_ms": Objective("Compute latency", "ms", False),
-    "full_power_w": Objective("Full power", "W", False),
-    "inputs_per_joule": Objective("Energy efficiency", "inputs/J", True),
-    "top1_pct": Objective("Top-1 accuracy", "%", True),
-}
+#: Whether more is better, per measured objective offered for Pareto fronts.
+MAXIMIZE: dict[str, bool] = {"fps_comp": True, "lat_comp_ms": False, "full_power_w": False,
+                             "inputs_per_joule": True, "top1_pct": True}
+#: The measured objectives (column -> objective); names and units from :data:`qb_core.labels.QUANTITIES`.
+OBJECTIVES: dict[str, Objective] = {column: Objective(*QUANTITIES[column], more) for column, more in MAXIMIZE.items()}
 
 
 def with_efficiency(frame: pd.DataFrame) -> pd.DataFrame:
@@ -91,3 +90,29 @@ def pareto_front(
             raise ValueError(f"no column {column!r} to build a Pareto front from")
     mask = pareto_mask(frame[x].to_numpy(dtype=float), frame[y].to_numpy(dtype=float), maximize)
     return frame[mask].sort_values([x, y], kind="stable").copy()
+
+
+def predicted_and_measured(join: pd.DataFrame, accuracy: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Points and Pareto fronts of throughput against top-1 accuracy, predicted beside measured.
+
+    Predicted points: every prediction of the join (paired or predicted-only) at its roofline
+    inputs/s, with the published top-1 accuracy of its variant and precision (none where the
+    accuracy table says ``nm``: such points cannot be placed and are counted in ``unplaced``).
+    Measured points: every measured configuration with a positive throughput, at its best
+    throughput and the top-1 accuracy measured there. Each kind gets its own front (both
+    maximised). Returns (points with ``kind`` and ``on_front``, the fronts sorted by inputs/s).
+    """
+    keys = ["topology", "pruning_pct", "precision"]
+    predicted = join[join["status"].isin(["paired", "predicted-only"])].drop_duplicates(
+        ["device", "precision", "topology", "pruning_pct"])
+    predicted = predicted.drop(columns="top1_pct").merge(accuracy[[*keys, "top1_pct"]], on=keys, how="left")
+    predicted = predicted.assign(kind="predicted", fps=predicted["predicted_fps"])
+    measured = join[join["status"].isin(["paired", "measured-only"]) & (join["measured_fps"] > 0)]
+    measured = measured.assign(kind="measured", fps=measured["measured_fps"])
+    points = pd.concat([predicted, measured], ignore_index=True)
+    points["on_front"] = False
+    for _, group in points.groupby("kind"):
+        mask = pareto_mask(group["fps"].to_numpy(dtype=float), group["top1_pct"].to_numpy(dtype=float))
+        points.loc[group.index[mask], "on_front"] = True
+    fronts = points[points["on_front"]].sort_values(["kind", "fps"])
+    return points, fronts

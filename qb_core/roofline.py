@@ -2,7 +2,7 @@
 
 Notes
 -----
-attainable_tops = min(peak_tops, bandwidth_gbps * intensity / 1000)
+attainable_tops = min(peak_tops, bandwidth_gbps * intensity / 1000)   (see :mod:`qb_core.roof`)
 inputs_per_s    = attainable_tops * 1e12 / ops_per_input
 bound           = "compute" where bandwidth x intensity >= peak, else "memory"
 """
@@ -13,29 +13,23 @@ import numpy as np
 import pandas as pd
 
 from qb_core.hardware import catalog_long
-from qb_core.topology import (
-    BYTES_PER_ELEMENT,
-    bytes_moved_per_input,
-    bytes_per_element,
-    intensity_ops_per_byte,
-    variant_label,
-    variant_table,
+from qb_core.roof import (
+    attainable_tops,
+    bandwidth_for_tops,
+    is_compute_bound,
+    memory_roof_tops,
+    ridge_ops_per_byte,
 )
+from qb_core.topology import BYTES_PER_ELEMENT, traffic_columns, variant_label, variant_table
 
 BOUNDS = pd.CategoricalDtype(["memory", "compute"])
-
-
-def attainable_tops(peak_tops: np.ndarray, bandwidth_gbps: np.ndarray, intensity: np.ndarray) -> np.ndarray:
-    """Roofline: min(peak, bandwidth x intensity) in TOP/s (GB/s x ops/byte / 1000 = TOP/s).
-
-    Infinite intensity (nothing moved off chip) gives the peak. Bandwidth must be above 0.
-    """
-    bandwidth = np.asarray(bandwidth_gbps, dtype=float)
-    if np.any(~(bandwidth > 0)):
-        raise ValueError("bandwidth must be above 0 GB/s")
-    with np.errstate(invalid="ignore", over="ignore"):
-        memory_roof = bandwidth * np.asarray(intensity, dtype=float) / 1000.0
-    return np.minimum(np.asarray(peak_tops, dtype=float), memory_roof)
+#: The columns of every prediction table, in order.
+PREDICTION_COLUMNS: tuple[str, ...] = (
+    "platform", "op_mode", "device", "family", "execution", "on_chip_mb", "precision", "topology", "pruning_pct",
+    "params", "ops_per_input", "activation_elems", "weight_bytes", "weights_on_chip", "bytes_per_input",
+    "intensity", "peak_tops", "bandwidth_gbps", "ridge_ops_per_byte", "power_w", "batch", "attainable_tops",
+    "inputs_per_s", "bound",
+)  # fmt: skip
 
 
 def roofline_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -45,13 +39,11 @@ def roofline_columns(frame: pd.DataFrame) -> pd.DataFrame:
     bandwidth = frame["bandwidth_gbps"].to_numpy(dtype=float)
     intensity = frame["intensity"].to_numpy(dtype=float)
     attainable = attainable_tops(peak, bandwidth, intensity)
-    with np.errstate(invalid="ignore", over="ignore"):
-        compute_bound = bandwidth * intensity / 1000.0 >= peak
     out = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     out["attainable_tops"] = attainable
     out["inputs_per_s"] = attainable * 1e12 / frame["ops_per_input"].to_numpy(dtype=float)
-    codes = np.where(np.isnan(intensity), -1, compute_bound.astype(np.int8))  # -1: unknown intensity
-    out["bound"] = pd.Categorical.from_codes(codes, dtype=BOUNDS)
+    codes = np.where(np.isnan(intensity), -1, is_compute_bound(peak, bandwidth, intensity).astype(np.int8))
+    out["bound"] = pd.Categorical.from_codes(codes, dtype=BOUNDS)  # -1: unknown intensity, unknown bound
     return out
 
 
@@ -63,8 +55,15 @@ def scale_catalog(hardware: pd.DataFrame, bandwidth_scale: float = 1.0, peak_sca
     out = hardware.copy()
     out["bandwidth_gbps"] = out["bandwidth_gbps"] * bandwidth_scale
     out["peak_tops"] = out["peak_tops"] * peak_scale
-    out["ridge_ops_per_byte"] = 1000.0 * out["peak_tops"] / out["bandwidth_gbps"]
+    out["ridge_ops_per_byte"] = ridge_ops_per_byte(out["peak_tops"], out["bandwidth_gbps"])
     return out
+
+
+def predict_grid(grid: pd.DataFrame, weights: str = "per-batch", activations: str = "on-chip") -> pd.DataFrame:
+    """Predict an arbitrary table with peak_tops, bandwidth_gbps, precision, params, ops_per_input,
+    activation_elems and batch columns (e.g. a platform x precision x topology x batch sweep):
+    bytes -> intensity (:func:`qb_core.topology.traffic_columns`) -> roofline, the one pipeline."""
+    return roofline_columns(traffic_columns(grid, weights, grid["batch"].to_numpy(), activations))
 
 
 def predict(
@@ -86,29 +85,8 @@ def predict(
     """
     hardware = catalog_long() if hardware is None else hardware
     hardware = scale_catalog(hardware, bandwidth_scale, peak_scale)
-    variants = variant_table(task, width_scales)
-    grid = hardware.merge(variants, how="cross")
-    width = bytes_per_element(grid["precision"])
-    grid["weight_bytes"] = grid["params"].to_numpy(dtype=float) * width
-    grid["bytes_per_input"] = bytes_moved_per_input(
-        grid["params"].to_numpy(), grid["activation_elems"].to_numpy(dtype=float), width, weights, batch, activations)
-    grid["intensity"] = intensity_ops_per_byte(grid["ops_per_input"].to_numpy(), grid["bytes_per_input"].to_numpy())
-    grid["batch"] = batch
-    columns = ["platform", "op_mode", "device", "family", "precision", "topology", "pruning_pct",
-               "params", "ops_per_input", "weight_bytes", "bytes_per_input", "intensity",
-               "peak_tops", "bandwidth_gbps", "ridge_ops_per_byte", "batch"]
-    return roofline_columns(grid[columns])
-
-
-def predict_grid(grid: pd.DataFrame, weights: str = "per-batch", activations: str = "on-chip") -> pd.DataFrame:
-    """Predict an arbitrary table with peak_tops, bandwidth_gbps, precision, params, ops_per_input,
-    activation_elems and batch columns (e.g. a platform x precision x topology x batch sweep)."""
-    width = bytes_per_element(grid["precision"])
-    moved = bytes_moved_per_input(grid["params"].to_numpy(), grid["activation_elems"].to_numpy(),
-                                  width, weights, grid["batch"].to_numpy(), activations)
-    frame = grid.assign(bytes_per_input=moved,
-                        intensity=intensity_ops_per_byte(grid["ops_per_input"].to_numpy(), moved))
-    return roofline_columns(frame)
+    grid = hardware.merge(variant_table(task, width_scales), how="cross").assign(batch=batch)
+    return predict_grid(grid, weights, activations)[list(PREDICTION_COLUMNS)]
 
 
 def intensity_table(task: str = "cifar10", width_scales: tuple[float, ...] = (), *, weights: str = "off-chip",
@@ -116,11 +94,8 @@ def intensity_table(task: str = "cifar10", width_scales: tuple[float, ...] = (),
     """One row per topology variant x precision: its arithmetic intensity (ops/byte) under the
     storage assumption, and a short ``label`` such as ``CNV 50% INT4``."""
     variants = variant_table(task, width_scales)
-    table = variants.merge(pd.DataFrame({"precision": list(BYTES_PER_ELEMENT)}), how="cross")
-    moved = bytes_moved_per_input(table["params"].to_numpy(), table["activation_elems"].to_numpy(dtype=float),
-                                  bytes_per_element(table["precision"]), weights, batch, activations)
-    table["bytes_per_input"] = moved
-    table["intensity"] = intensity_ops_per_byte(table["ops_per_input"].to_numpy(), moved)
+    table = traffic_columns(variants.merge(pd.DataFrame({"precision": list(BYTES_PER_ELEMENT)}), how="cross"),
+                            weights, batch, activations)
     table["variant"] = variant_label(table["topology"], table["pruning_pct"])
     table["label"] = table["variant"] + " " + table["precision"]
     return table[["topology", "pruning_pct", "variant", "precision", "params", "ops_per_input",
@@ -151,7 +126,7 @@ def roofline_points(hardware: pd.DataFrame, x_min: float, x_max: float) -> pd.Da
     xs = np.column_stack([np.full(len(hardware), x_min), ridge, np.full(len(hardware), x_max)])
     peak = hardware["peak_tops"].to_numpy(dtype=float)[:, None]
     bandwidth = hardware["bandwidth_gbps"].to_numpy(dtype=float)[:, None]
-    ys = np.minimum(peak, bandwidth * xs / 1000.0)
+    ys = np.minimum(peak, memory_roof_tops(bandwidth, xs))
     points = hardware.loc[hardware.index.repeat(3)].reset_index(drop=True)
     points["point"] = np.tile([0, 1, 2], len(hardware))
     points["intensity"] = xs.ravel()
@@ -169,3 +144,72 @@ def bound_table(predictions: pd.DataFrame) -> pd.DataFrame:
     bounds = bounds[list(dict.fromkeys(variant))]
     bounds.columns.name = None
     return figures.merge(bounds, left_on=keys, right_index=True, how="left").reset_index(drop=True)
+
+
+def what_it_takes(rows: pd.DataFrame, target_fps: float, datasheet: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The reverse roofline: for each row (ops_per_input, intensity, peak_tops, bandwidth_gbps of
+    a platform x precision x variant), the peak and bandwidth that reach ``target_fps`` inputs/s,
+    as absolute figures and as multiples of ``datasheet`` (same columns; default: ``rows``).
+
+    Notes
+    -----
+    needed_tops = target_fps x ops_per_input / 1e12; needed_gbps = 1000 x needed_tops / intensity.
+    ``binds`` names what falls short today: ``bandwidth``, ``peak``, ``both`` or ``nothing`` (the
+    target is already met). Infinite intensity (nothing moves off chip) needs no bandwidth: only
+    the peak can help. Unknown intensity (activation traffic of a network without a layer list)
+    leaves the bandwidth unknown.
+    """
+    if not np.isfinite(target_fps) or target_fps <= 0:
+        raise ValueError(f"the target must be a number of inputs/s above 0, got {target_fps}")
+    base = rows if datasheet is None else datasheet
+    needed_tops = target_fps * rows["ops_per_input"].to_numpy(dtype=float) / 1e12
+    intensity = rows["intensity"].to_numpy(dtype=float)
+    needed_gbps = bandwidth_for_tops(needed_tops, intensity)
+    peak_multiple = needed_tops / base["peak_tops"].to_numpy(dtype=float)
+    bandwidth_multiple = needed_gbps / base["bandwidth_gbps"].to_numpy(dtype=float)
+    short_peak = needed_tops > rows["peak_tops"].to_numpy(dtype=float) * (1 + 1e-12)
+    short_bandwidth = needed_gbps > rows["bandwidth_gbps"].to_numpy(dtype=float) * (1 + 1e-12)
+    binds = np.select([short_peak & short_bandwidth, short_peak, short_bandwidth], ["both", "peak", "bandwidth"],
+                      "nothing")
+    notes = np.select(
+        [np.isnan(intensity), np.isinf(intensity) & short_peak, np.isinf(intensity), binds == "nothing"],
+        ["the network's activation traffic is unknown (no layer list), so the bandwidth it needs is unknown",
+         "nothing moves off chip (weights and activations on chip), so no bandwidth helps: only a higher peak "
+         "reaches the target",
+         "nothing moves off chip, so bandwidth does not matter; the peak already suffices",
+         "already reached with today's figures"], "")
+    return rows.assign(target_fps=target_fps, needed_tops=needed_tops, needed_gbps=needed_gbps,
+                       peak_multiple=peak_multiple, bandwidth_multiple=bandwidth_multiple, binds=binds, note=notes)
+
+
+def merge_coinciding(hardware: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct roofline: devices whose peak and bandwidth coincide at a precision
+    (ZCU104-FINN and ZCU104-BISMO share the ZCU104's figures) are one line named together,
+    ``roof_devices`` = ``ZCU104-FINN = ZCU104-BISMO``, so no line hides under another. ``roof`` is
+    the line's name with its precision."""
+    merged = hardware.assign(roof_devices=coinciding_names(hardware)).drop_duplicates(COINCIDE_KEY)
+    return merged.assign(roof=merged["roof_devices"] + " " + merged["precision"].astype(str))
+
+
+COINCIDE_KEY = ["precision", "peak_tops", "bandwidth_gbps"]
+
+
+def coinciding_names(hardware: pd.DataFrame) -> pd.Series:
+    """Per row of a long catalog, the names of every device whose roofline coincides with its own
+    (same precision, peak and bandwidth), joined by `` = `` in catalog order."""
+    return hardware.groupby(COINCIDE_KEY, sort=False, dropna=False)["device"].transform(
+        lambda devices: " = ".join(dict.fromkeys(devices.astype(str))))
+
+
+def weights_fit_table(predictions: pd.DataFrame) -> pd.DataFrame:
+    """Per platform x precision x variant of ``predictions``: the weights (MB) against the
+    platform's on-chip memory (MB) and whether they fit (``yes``, ``no``, or ``unknown`` where the
+    catalog has no on-chip figure): the rule of the ``automatic`` storage assumption."""
+    table = predictions.drop_duplicates(["device", "precision", "topology", "pruning_pct"])
+    weights_mb = table["weight_bytes"].to_numpy(dtype=float) / 1e6
+    capacity = table["on_chip_mb"].to_numpy(dtype=float)
+    fits = np.where(np.isnan(capacity), "unknown", np.where(weights_mb <= capacity, "yes", "no"))
+    return pd.DataFrame({"device": table["device"].to_numpy(), "on_chip_mb": capacity,
+                         "precision": table["precision"].to_numpy(),
+                         "variant": variant_label(table["topology"], table["pruning_pct"]).to_numpy(),
+                         "weights_mb": weights_mb, "fits": fits})

@@ -30,7 +30,7 @@ PUBLISHED_PRUNING_PCT: tuple[float, ...] = (100.0, 50.0, 25.0, 12.5)
 
 TASKS: dict[str, str] = {"cifar10": "CIFAR-10", "mnist": "MNIST", "imagenet": "ImageNet"}
 
-WEIGHT_MODES: tuple[str, ...] = ("off-chip", "per-batch", "on-chip")
+WEIGHT_MODES: tuple[str, ...] = ("off-chip", "per-batch", "on-chip", "automatic")
 ACTIVATION_MODES: tuple[str, ...] = ("on-chip", "off-chip")
 
 
@@ -135,6 +135,14 @@ def mlp(width_scale: float = 1.0) -> Topology:
 
 
 LAYER_MODELS = {"CNV": cnv, "MLP": mlp}
+#: The task of each layer-modelled network; QuTiBench's convention: every other network is ImageNet.
+TOPOLOGY_TASKS: dict[str, str] = {name: model().task for name, model in LAYER_MODELS.items()}
+OTHER_TASK = "imagenet"
+
+
+def task_of(topology: pd.Series) -> pd.Series:
+    """Task per row of a topology column: CNV is CIFAR-10, MLP is MNIST, every other network ImageNet."""
+    return topology.astype(object).map(TOPOLOGY_TASKS).fillna(OTHER_TASK).astype(str)
 
 
 @lru_cache(maxsize=256)
@@ -159,6 +167,7 @@ def bytes_moved_per_input(
     weights: str = "off-chip",
     batch: np.ndarray | int = 1,
     activations: str = "on-chip",
+    weights_fit: np.ndarray | bool = False,
 ) -> np.ndarray:
     """Off-chip bytes moved per input under a storage assumption.
 
@@ -169,6 +178,8 @@ def bytes_moved_per_input(
     - ``weights="off-chip"``: f_weights = 1 (every input reads all weights; QuTiBench's default);
     - ``weights="per-batch"``: f_weights = 1 / batch (weights read once per batch of ``batch``);
     - ``weights="on-chip"``: f_weights = 0;
+    - ``weights="automatic"``: f_weights = 0 where ``weights_fit`` (the weights fit in the platform's
+      on-chip memory), else 1;
     - ``activations="on-chip"``: f_act = 0; ``"off-chip"``: f_act = 1, every layer reads its
       input and writes its output off chip (``activation_elems`` = sum of both over layers).
 
@@ -183,7 +194,8 @@ def bytes_moved_per_input(
     batch_arr = np.asarray(batch, dtype=float)
     if np.any(~np.isfinite(batch_arr)) or np.any(batch_arr < 1):
         raise ValueError("batch must be a whole number of at least 1")
-    weight_factor = {"off-chip": 1.0, "per-batch": 1.0 / batch_arr, "on-chip": 0.0}[weights]
+    weight_factor = {"off-chip": 1.0, "per-batch": 1.0 / batch_arr, "on-chip": 0.0,
+                     "automatic": np.where(np.asarray(weights_fit, dtype=bool), 0.0, 1.0)}[weights]
     width = np.asarray(bytes_per_element, dtype=float)
     moved = np.asarray(params, dtype=float) * weight_factor
     if activations == "off-chip":
@@ -198,6 +210,30 @@ def intensity_ops_per_byte(ops_per_input: np.ndarray | float, bytes_per_input: n
     moved = np.asarray(bytes_per_input, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(moved > 0, ops / np.where(moved > 0, moved, 1.0), np.where(moved == 0, np.inf, np.nan))
+
+
+def traffic_columns(table: pd.DataFrame, weights: str = "off-chip", batch: np.ndarray | int = 1,
+                    activations: str = "on-chip") -> pd.DataFrame:
+    """``table`` (precision, params, ops_per_input, activation_elems, and ``on_chip_mb`` for
+    ``weights="automatic"``) plus ``weight_bytes``, ``weights_on_chip``, ``bytes_per_input`` and
+    ``intensity`` under a storage assumption: the one path from a network's size to its arithmetic
+    intensity (see :func:`bytes_moved_per_input`). A new frame.
+
+    ``weights_on_chip`` says where the weights live: always under ``on-chip``, never under
+    ``off-chip``/``per-batch``, and under ``automatic`` where weight_bytes <= on_chip_mb x 1e6 (an
+    unknown on-chip size never fits).
+    """
+    width = bytes_per_element(table["precision"])
+    params = table["params"].to_numpy(dtype=float)
+    weight_bytes = params * width
+    capacity = table["on_chip_mb"].to_numpy(dtype=float) * 1e6 if "on_chip_mb" in table else np.nan
+    fits = np.asarray(weight_bytes <= capacity)
+    on_chip = {"on-chip": np.ones(len(table), dtype=bool), "automatic": np.broadcast_to(fits, (len(table),))}.get(
+        weights, np.zeros(len(table), dtype=bool))
+    moved = bytes_moved_per_input(params, table["activation_elems"].to_numpy(dtype=float), width, weights, batch,
+                                  activations, weights_fit=on_chip)
+    return table.assign(weight_bytes=weight_bytes, weights_on_chip=on_chip, bytes_per_input=moved,
+                        intensity=intensity_ops_per_byte(table["ops_per_input"].to_numpy(dtype=float), moved))
 
 
 @lru_cache(maxsize=1)
@@ -235,12 +271,16 @@ def variant_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) -
 def topology_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) -> pd.DataFrame:
     """:func:`variant_table` plus the QuTiBench default intensity (ops/byte) per precision."""
     table = variant_table(task, width_scales)
-    for precision, width in BYTES_PER_ELEMENT.items():
-        moved = bytes_moved_per_input(table["params"].to_numpy(), 0.0, width)
-        table[f"intensity_{precision.lower()}"] = intensity_ops_per_byte(table["ops_per_input"].to_numpy(), moved)
+    for precision in PRECISIONS:
+        table[f"intensity_{precision.lower()}"] = traffic_columns(table.assign(precision=precision))["intensity"]
     return table
+
+
+def pruning_text(pruning_pct: float) -> str:
+    """A pruning factor as shown everywhere: ``100``, ``12.5`` (percent of full width)."""
+    return f"{float(pruning_pct):g}"
 
 
 def variant_label(topology: pd.Series, pruning_pct: pd.Series) -> pd.Series:
     """Human label of each variant, e.g. ``CNV 12.5%``: the one spelling used by tables and charts."""
-    return topology.astype(str) + " " + pruning_pct.map("{:g}%".format).astype(str)
+    return topology.astype(str) + " " + pruning_pct.map(pruning_text).astype(str) + "%"

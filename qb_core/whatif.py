@@ -7,24 +7,31 @@ turning a small table into text and back.
 
 from __future__ import annotations
 
-import io
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from qb_core.csv_io import to_csv_safe
 from qb_core.hardware import (
     CATALOG_COLUMNS,
+    CATALOG_NUMBER_COLUMNS,
+    CATALOG_TEXT_COLUMNS,
+    EXECUTION_STYLES,
     MAX_BANDWIDTH_GBPS,
     MAX_PEAK_TOPS,
     PEAK_COLUMNS,
+    PEAK_PRECISIONS,
     catalog_long,
     device_name,
     load_catalog,
     validate_catalog,
 )
+from qb_core.roof import ridge_ops_per_byte
 from qb_core.roofline import scale_catalog
 
 #: Global scale range offered to users (the CLI accepts any positive number).
@@ -34,7 +41,91 @@ MAX_CUSTOM_PLATFORMS = 12
 #: Fields a per-platform override may set (absolute values).
 OVERRIDE_FIELDS: tuple[str, ...] = ("bandwidth_gbps", *PEAK_COLUMNS.values())
 #: Columns a user's platform is described by (the rest of the catalog schema is filled in).
-CUSTOM_COLUMNS: tuple[str, ...] = ("platform", "family", "bandwidth_gbps", *PEAK_COLUMNS.values(), "power_w")
+CUSTOM_COLUMNS: tuple[str, ...] = ("platform", "family", "bandwidth_gbps", *PEAK_COLUMNS.values(), "power_w",
+                                   "on_chip_mb", "execution")
+#: Upper sanity bounds of a user's optional figures (W, MB).
+MAX_POWER_W = 1e5
+MAX_ON_CHIP_MB = 1e6
+#: The text form of "no overrides" and "no platforms of your own" (what a link carries when empty).
+NO_OVERRIDES = "{}"
+NO_PLATFORMS = "[]"
+#: What a link may carry at most: longer or deeper JSON is refused before it is parsed.
+MAX_LINK_TEXT = 20_000
+MAX_LINK_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """One session's what-if settings: hashable, so cached functions can key on them.
+
+    The defaults are the datasheet and QuTiBench's storage assumption (weights read off chip by
+    every input, activations on chip). ``batch`` is N of "weights once per batch of N" (1 otherwise).
+    """
+
+    bandwidth_scale: float = 1.0
+    peak_scale: float = 1.0
+    weights: str = "off-chip"
+    batch: int = 1
+    activations: str = "on-chip"
+    width_pct: float | None = None
+    overrides_text: str = NO_OVERRIDES
+    custom_text: str = NO_PLATFORMS
+
+    @property
+    def hardware_changed(self) -> bool:
+        """True when any platform's figures differ from the datasheet (scales or overrides)."""
+        default = WhatIf()
+        return (self.bandwidth_scale, self.peak_scale, self.overrides_text) != (
+            default.bandwidth_scale, default.peak_scale, default.overrides_text)
+
+    @property
+    def storage_changed(self) -> bool:
+        default = WhatIf()
+        return (self.weights, self.batch, self.activations) != (default.weights, default.batch, default.activations)
+
+    @property
+    def active(self) -> bool:
+        """True when anything differs from the datasheet and QuTiBench's assumption."""
+        return (self.hardware_changed or self.storage_changed or self.width_pct is not None
+                or self.custom_text != NO_PLATFORMS)
+
+    @property
+    def width_scales(self) -> tuple[float, ...]:
+        return () if self.width_pct is None else (self.width_pct / 100.0,)
+
+    def file_suffix(self) -> str:
+        """The settings in a download's file name (empty at the defaults): ``_bw2x_weights-per-batch-N8``;
+        overrides and own platforms are named by their count."""
+        default = WhatIf()
+        parts = []
+        if self.bandwidth_scale != default.bandwidth_scale:
+            parts.append(f"bw{self.bandwidth_scale:g}x")
+        if self.peak_scale != default.peak_scale:
+            parts.append(f"peak{self.peak_scale:g}x")
+        if self.weights != default.weights:
+            parts.append(f"weights-{self.weights}" + (f"-N{self.batch}" if self.weights == "per-batch" else ""))
+        if self.activations != default.activations:
+            parts.append(f"activations-{self.activations}")
+        if self.width_pct is not None:
+            parts.append(f"cnv{self.width_pct:g}pct")
+        if self.overrides_text != NO_OVERRIDES:
+            parts.append(f"{len(json.loads(self.overrides_text))}-overrides")
+        if self.custom_text != NO_PLATFORMS:
+            parts.append(f"{len(json.loads(self.custom_text))}-own-platforms")
+        return "".join(f"_{part}" for part in parts)
+
+    def describe(self) -> str:
+        """The settings in one line, e.g. for a CSV header: ``bandwidth x2; weights per-batch (N=8)``."""
+        parts = [f"bandwidth x{self.bandwidth_scale:g}", f"peak x{self.peak_scale:g}",
+                 f"weights {self.weights}" + (f" (N={self.batch})" if self.weights == "per-batch" else ""),
+                 f"activations {self.activations}"]
+        if self.width_pct is not None:
+            parts.append(f"own CNV width {self.width_pct:g}%")
+        if self.overrides_text != NO_OVERRIDES:
+            parts.append(f"overrides {self.overrides_text}")
+        if self.custom_text != NO_PLATFORMS:
+            parts.append(f"own platforms {self.custom_text}")
+        return "; ".join(parts)
 
 
 #: Round, roughly log-spaced stops per decade (2x, 4x, 5x are all exact).
@@ -82,14 +173,20 @@ def custom_catalog(platforms: Sequence[Mapping[str, object]]) -> pd.DataFrame:
                                        allow_empty=True)
         if all(row[c] is None for c in PEAK_COLUMNS.values()):
             raise ValueError(f"{label}: give the peak TOP/s of at least one precision")
-        row["power_w"] = check_number(given.get("power_w"), f"{label}: power (W)", 1e5, allow_empty=True)
+        row["power_w"] = check_number(given.get("power_w"), f"{label}: power (W)", MAX_POWER_W, allow_empty=True)
+        row["on_chip_mb"] = check_number(given.get("on_chip_mb"), f"{label}: on-chip memory (MB)", MAX_ON_CHIP_MB,
+                                         allow_empty=True)
+        execution = str(given.get("execution") or EXECUTION_STYLES[0]).strip()
+        if execution not in EXECUTION_STYLES:
+            raise ValueError(f"{label}: execution must be one of {', '.join(EXECUTION_STYLES)}")
+        row["execution"] = execution
         rows.append(row)
     frame = pd.DataFrame(rows, columns=list(CUSTOM_COLUMNS))
     for column in CATALOG_COLUMNS:
         if column not in frame.columns:
-            frame[column] = "" if column in ("op_mode", "vendor", "toolflow", "aliases") else np.nan
+            frame[column] = "" if column in CATALOG_TEXT_COLUMNS else np.nan
     frame["source"] = "user"
-    frame = frame[list(CATALOG_COLUMNS)].astype({c: float for c in (*OVERRIDE_FIELDS, "power_w", "memory_gb")})
+    frame = frame[list(CATALOG_COLUMNS)].astype(dict.fromkeys(CATALOG_NUMBER_COLUMNS, float))
     frame["device"] = device_name(frame["platform"], frame["op_mode"])
     return frame
 
@@ -138,10 +235,32 @@ def apply_overrides(long: pd.DataFrame, overrides: Mapping[str, Mapping[str, flo
             if field == "bandwidth_gbps":
                 out.loc[rows, "bandwidth_gbps"] = number
             else:
-                precision = field.removeprefix("peak_tops_").upper()
-                out.loc[rows & (out["precision"] == precision), "peak_tops"] = number
-    out["ridge_ops_per_byte"] = 1000.0 * out["peak_tops"] / out["bandwidth_gbps"]
+                out.loc[rows & (out["precision"] == PEAK_PRECISIONS[field]), "peak_tops"] = number
+    out["ridge_ops_per_byte"] = ridge_ops_per_byte(out["peak_tops"], out["bandwidth_gbps"])
     return out
+
+
+def whatif_long(long: pd.DataFrame, bandwidth_scale: float = 1.0, peak_scale: float = 1.0,
+                overrides: Mapping[str, Mapping[str, float]] | None = None) -> pd.DataFrame:
+    """The what-if rule, in one place: scale every platform, then apply the absolute overrides
+    (an override wins over the scale for the field it sets)."""
+    return apply_overrides(scale_catalog(long, bandwidth_scale, peak_scale), overrides or {})
+
+
+def device_figures(long: pd.DataFrame, device: str) -> dict[str, float]:
+    """A device's overridable figures as ``{field: value}``: bandwidth and its native peaks."""
+    rows = long[long["device"] == device]
+    if rows.empty:
+        raise ValueError(f"no platform named {device}")
+    figures = {"bandwidth_gbps": float(rows["bandwidth_gbps"].iloc[0])}
+    return figures | {PEAK_COLUMNS[p]: float(v) for p, v in zip(rows["precision"], rows["peak_tops"], strict=True)}
+
+
+def changed_figures(datasheet: Mapping[str, float], entered: Mapping[str, float],
+                    rel_tolerance: float = 1e-12) -> dict[str, float]:
+    """The entered figures that differ from the datasheet's (beyond rounding): what an override keeps."""
+    return {field: value for field, value in entered.items()
+            if abs(value - datasheet[field]) > rel_tolerance * max(1.0, abs(datasheet[field]))}
 
 
 def whatif_hardware(base: pd.DataFrame, custom: pd.DataFrame | None = None, bandwidth_scale: float = 1.0,
@@ -154,9 +273,7 @@ def whatif_hardware(base: pd.DataFrame, custom: pd.DataFrame | None = None, band
     Scales multiply every platform's bandwidth and peaks (users' platforms too); an override is
     an absolute figure and wins over the scale for the field it sets.
     """
-    long = catalog_long(combined_catalog(base, custom))
-    long = scale_catalog(long, bandwidth_scale, peak_scale)
-    return apply_overrides(long, overrides or {})
+    return whatif_long(catalog_long(combined_catalog(base, custom)), bandwidth_scale, peak_scale, overrides)
 
 
 def compare(original: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
@@ -173,16 +290,17 @@ def compare(original: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
 
 
 def platforms_to_csv(custom: pd.DataFrame) -> str:
-    """Users' platforms as CSV in the catalog's column names (importable again)."""
-    return custom[list(CUSTOM_COLUMNS)].to_csv(index=False)
+    """Users' platforms as CSV in the catalog's column names (importable again), text cells escaped
+    against formula injection."""
+    return to_csv_safe(custom[list(CUSTOM_COLUMNS)])
 
 
-def platforms_from_csv(data: bytes | str) -> pd.DataFrame:
+def platforms_from_csv(data: bytes | str, name: str = "platforms file") -> pd.DataFrame:
     """Read users' platforms from CSV (the export above or ``data/hardware.csv``'s schema)."""
     raw = data.encode() if isinstance(data, str) else data
-    catalog = load_catalog(io.BytesIO(raw))
+    catalog = load_catalog(raw, name)
     if catalog.empty:
-        raise ValueError("the platforms file has no rows")
+        raise ValueError(f"{name}: the file has no platform rows")
     if catalog["op_mode"].ne("").any():
         catalog["platform"] = catalog["device"]
     records = catalog.astype(object).where(catalog.notna(), None).to_dict("records")
@@ -190,32 +308,62 @@ def platforms_from_csv(data: bytes | str) -> pd.DataFrame:
 
 
 def platforms_to_text(custom: pd.DataFrame) -> str:
-    """Compact JSON for a URL: ``[[name, family, GB/s, power, {precision: TOP/s}], ...]``."""
+    """Compact JSON for a URL: ``[[name, family, GB/s, power, {precision: TOP/s}, on-chip MB,
+    execution], ...]`` (the last two only where they differ from "unknown" and layer-by-layer)."""
     items = []
     for row in custom.itertuples(index=False):
         peaks = {p: getattr(row, c) for p, c in PEAK_COLUMNS.items() if pd.notna(getattr(row, c))}
         power = None if pd.isna(row.power_w) else row.power_w
-        items.append([row.platform, row.family, row.bandwidth_gbps, power, peaks])
+        item = [row.platform, row.family, row.bandwidth_gbps, power, peaks]
+        on_chip = None if pd.isna(row.on_chip_mb) else row.on_chip_mb
+        if on_chip is not None or row.execution != EXECUTION_STYLES[0]:
+            item += [on_chip, row.execution]
+        items.append(item)
     return json.dumps(items, separators=(",", ":"))
+
+
+def json_depth(text: str) -> int:
+    """How deeply ``text``'s brackets nest (outside strings), without parsing it: a link with
+    thousands of levels must be refused before ``json.loads`` recurses into it."""
+    bare = np.frombuffer(_JSON_STRING.sub("", text).encode(), dtype=np.uint8)
+    steps = np.isin(bare, _OPENERS).astype(np.int64) - np.isin(bare, _CLOSERS).astype(np.int64)
+    return int(np.cumsum(steps).max(initial=0))
+
+
+_JSON_STRING = re.compile(r'"(?:\\.|[^"\\])*"')
+_OPENERS = np.frombuffer(b"[{", dtype=np.uint8)
+_CLOSERS = np.frombuffer(b"]}", dtype=np.uint8)
+
+
+def parse_link_json(text: str, what: str) -> object:
+    """JSON from a link, bounded: at most :data:`MAX_LINK_TEXT` characters and
+    :data:`MAX_LINK_DEPTH` levels; ValueError naming ``what`` otherwise."""
+    if not isinstance(text, str) or len(text) > MAX_LINK_TEXT:
+        raise ValueError(f"the link's {what} are longer than {MAX_LINK_TEXT:,} characters")
+    if json_depth(text) > MAX_LINK_DEPTH:
+        raise ValueError(f"the link's {what} are nested deeper than {MAX_LINK_DEPTH} levels")
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        raise ValueError(f"the link's {what} are not readable") from None
 
 
 def platforms_from_text(text: str) -> pd.DataFrame:
     """Inverse of :func:`platforms_to_text`; ValueError with a clear message on anything malformed."""
-    try:
-        items = json.loads(text)
-    except (TypeError, ValueError):
-        raise ValueError("the link's platform list is not readable") from None
+    items = parse_link_json(text, "platforms")
     if not isinstance(items, list) or len(items) > MAX_CUSTOM_PLATFORMS:
         raise ValueError(f"the link's platform list must be a list of at most {MAX_CUSTOM_PLATFORMS} platforms")
     records = []
     for item in items:
-        if not (isinstance(item, list) and len(item) == 5 and isinstance(item[4], dict)):
+        if not (isinstance(item, list) and len(item) in (5, 7) and isinstance(item[4], dict)):
             raise ValueError("the link's platform list is not in the expected form")
-        name, family, bandwidth, power, peaks = item
+        name, family, bandwidth, power, peaks, *rest = item
         unknown = set(peaks) - set(PEAK_COLUMNS)
         if unknown:
-            raise ValueError(f"unknown precision {', '.join(map(str, unknown))} in the link")
+            raise ValueError(f"unknown precision {', '.join(sorted(map(str, unknown)))} in the link")
+        on_chip, execution = rest or (None, None)
         records.append({"platform": name, "family": family, "bandwidth_gbps": bandwidth, "power_w": power,
+                        "on_chip_mb": on_chip, "execution": execution,
                         **{PEAK_COLUMNS[p]: v for p, v in peaks.items()}})
     return custom_catalog(records)
 
@@ -226,10 +374,7 @@ def overrides_to_text(overrides: Mapping[str, Mapping[str, float]]) -> str:
 
 def overrides_from_text(text: str, devices: Sequence[str]) -> dict[str, dict[str, float]]:
     """Parse and validate overrides from a link: known devices, known fields, sane numbers."""
-    try:
-        raw = json.loads(text)
-    except (TypeError, ValueError):
-        raise ValueError("the link's overrides are not readable") from None
+    raw = parse_link_json(text, "overrides")
     if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
         raise ValueError("the link's overrides are not in the expected form")
     return checked_overrides(raw, devices)

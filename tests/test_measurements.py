@@ -4,11 +4,15 @@ import pandas as pd
 import pytest
 
 from qb_core.measurements import (
+    MEASURED,
     TIDY_COLUMNS,
+    VALID_RANGES,
     DataFormatError,
     import_qutibench,
     load_measurements,
     read_any,
+    read_measurement_file,
+    topology_task,
 )
 
 
@@ -107,13 +111,38 @@ def test_contribution_template_spellings(fixtures):
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    (b"", "empty"),
-    (b"a,b\n1,2\n", "missing column"),
-    (b"NN_Topology,HWType\nCNV,TX2\n", "missing column"),
+    (b"", "<bytes>: the file is empty"),
+    (b"a,b\n1,2\n", "<bytes>: not a QuTiBench or QB Explorer measurement file: missing column(s) NN_Topology, "
+                    "HWType, Datatype, batch/thread/stream, PruningFactor"),
+    (b"NN_Topology,HWType\nCNV,TX2\n", "<bytes>: not a QuTiBench or QB Explorer measurement file: missing "
+                                       "column(s) Datatype, batch/thread/stream, PruningFactor"),
 ])
-def test_unusable_files_raise_one_clear_error(content, message):
-    with pytest.raises(DataFormatError, match=message):
+def test_unusable_files_raise_one_clear_error_naming_the_file(content, message):
+    with pytest.raises(DataFormatError) as error:
         import_qutibench(io.BytesIO(content))
+    assert str(error.value) == message
+
+
+def test_files_are_named_as_written(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(DataFormatError, match=r"^.*empty\.csv: the file is empty$"):
+        read_measurement_file(path)
+    with pytest.raises(DataFormatError, match=r"^mine\.csv: the file is empty$"):
+        read_any(b"", name="mine.csv")
+
+
+def test_topology_task_follows_the_layer_models():
+    tasks = topology_task(pd.Series(["CNV", "MLP", "ResNet-50", "", "CNV"]))
+    assert tasks.astype(str).tolist() == ["cifar10", "mnist", "imagenet", "imagenet", "cifar10"]
+
+
+def test_bundled_measurements_lie_within_the_valid_ranges():
+    data = load_measurements()
+    assert set(VALID_RANGES) == set(MEASURED)
+    for column, (low, high, low_inclusive) in VALID_RANGES.items():
+        values = data[column].dropna()
+        assert ((values >= low) if low_inclusive else (values > low)).all() and (values <= high).all(), column
 
 
 def test_read_any_accepts_both_formats(fixtures):
