@@ -1,0 +1,187 @@
+"""Theory meets measurement: every measured configuration joined to its roofline prediction.
+
+Nothing is dropped. Each row of the result is one of
+
+- ``paired``: a measured configuration (device x precision x topology variant, per dataset) and
+  the prediction for the same device, precision and variant under the current what-if settings;
+- ``predicted-only``: a prediction nothing was measured for;
+- ``measured-only``: a measured configuration without a prediction, with the reason (unknown
+  platform, op mode missing, precision not native, unknown op count, no positive throughput).
+
+Notes
+-----
+measured_fps   = the configuration's best ``fps_comp`` over its batch sizes (that batch is kept,
+                 with its power and top-1 accuracy)
+efficiency_pct = 100 x measured_fps / predicted_fps
+measured_tops  = measured_fps x ops_per_input / 1e12 (the point on the roofline chart)
+mj_per_input   = 1000 x full_power_w / measured_fps (measured energy per input)
+Above 100 % the roofline was beaten, so its storage assumption cannot hold for that row.
+Under "weights once per batch of N" each measured batch is paired with the prediction at that
+batch, and the configuration keeps the batch of its best throughput.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from qb_core.roofline import predict, predict_grid
+from qb_core.topology import LAYER_MODELS, variant_label
+
+#: Status of a row of the join.
+STATUSES: tuple[str, ...] = ("paired", "predicted-only", "measured-only")
+#: A measured configuration: where it comes from, the device, precision and network variant.
+CONFIG_KEYS: list[str] = ["dataset", "device", "precision", "topology", "pruning_pct"]
+PREDICTION_KEYS: list[str] = ["device", "precision", "topology", "pruning_pct"]
+BEATS_ROOFLINE = ("measured above the roofline: its storage assumption cannot hold here (typically the weights "
+                  "stay on chip instead of being read per input)")
+BEATS_PEAK = ("measured above the platform's peak compute: no storage assumption explains it (check the measurement, "
+              "the network's operation count or the datasheet peak)")
+NOT_MEASURED = "nothing measured for this platform, precision and variant"
+#: The join's columns, in order (the CLI prints these).
+JOIN_COLUMNS: tuple[str, ...] = (
+    "device", "platform", "op_mode", "family", "precision", "topology", "pruning_pct", "variant", "dataset", "config",
+    "status", "measured_fps", "measured_batch", "predicted_fps", "efficiency_pct", "bound", "intensity", "top1_pct",
+    "measured_tops", "peak_tops", "bandwidth_gbps", "peak_fps", "ops_per_input", "full_power_w", "mj_per_input",
+    "inputs_per_joule", "power_w", "predicted_mj_per_input", "predicted_inputs_per_joule", "weights_on_chip",
+    "execution", "reason",
+)  # fmt: skip
+
+
+def best_batches(measured: pd.DataFrame) -> pd.DataFrame:
+    """One row per measured configuration (:data:`CONFIG_KEYS`): its row with the best positive,
+    finite ``fps_comp`` (the smallest such batch on ties); configurations with none keep one row
+    with ``fps_comp`` missing, so they can be listed rather than lost."""
+    rows = _with_dataset(measured)
+    fps = rows["fps_comp"].to_numpy(dtype=float)
+    usable = np.isfinite(fps) & (fps > 0)
+    score = np.where(usable, fps, -np.inf)
+    order = np.lexsort((rows["batch"].to_numpy(dtype=float), -score))
+    ranked = rows.iloc[order]
+    best = ranked[~ranked.duplicated(CONFIG_KEYS)].copy()
+    best.loc[~(best["fps_comp"] > 0) | ~np.isfinite(best["fps_comp"].astype(float)), "fps_comp"] = np.nan
+    return best.reset_index(drop=True)
+
+
+def _with_dataset(measured: pd.DataFrame) -> pd.DataFrame:
+    if "dataset" in measured.columns:
+        return measured
+    return measured.assign(dataset="QuTiBench")
+
+
+def measured_widths(measured: pd.DataFrame, task: str) -> tuple[float, ...]:
+    """Width scales of the layer-modelled networks measured at a pruning outside the published
+    ones (e.g. an uploaded CNV 75%): the layer model predicts any width, so they get a prediction."""
+    rows = measured[(measured["task"] == task) & measured["topology"].isin(list(LAYER_MODELS))]
+    return tuple(sorted({float(p) / 100.0 for p in rows["pruning_pct"].dropna().unique() if float(p) > 0}))
+
+
+def efficiency_table(
+    measured: pd.DataFrame,
+    hardware: pd.DataFrame,
+    task: str = "cifar10",
+    *,
+    weights: str = "off-chip",
+    batch: int = 1,
+    activations: str = "on-chip",
+    width_scales: tuple[float, ...] = (),
+) -> pd.DataFrame:
+    """Join ``measured`` (tidy measurements of ``task``) to the roofline predictions over
+    ``hardware`` (a long, possibly what-if catalog) under the storage assumption; see the module
+    docstring. Returns :data:`JOIN_COLUMNS`, one row per measured configuration or unmeasured
+    prediction, paired rows first."""
+    measured = measured[measured["task"] == task]
+    widths = tuple(sorted({*width_scales, *measured_widths(measured, task)}))
+    predictions = predict(task, hardware, weights=weights, batch=batch, activations=activations,
+                          width_scales=widths)
+    best = best_batches(measured).rename(columns={"fps_comp": "measured_fps", "batch": "measured_batch"})
+    best = best[[*CONFIG_KEYS, "platform", "op_mode", "family", "config", "measured_fps", "measured_batch",
+                 "full_power_w", "top1_pct", "ops_per_input"]]
+    reasons = unpaired_reasons(best, hardware, predictions)
+    unpaired = reasons.notna().to_numpy()
+    paired = best[~unpaired].drop(columns=["platform", "op_mode", "family", "ops_per_input"]).merge(
+        predictions, on=PREDICTION_KEYS, how="inner")
+    if weights == "per-batch":  # each measured batch against the prediction at that batch
+        paired = predict_grid(paired.assign(batch=paired["measured_batch"]), "per-batch", activations)
+    measured_only = best[unpaired].assign(reason=reasons[unpaired].to_numpy())
+    unmeasured = predictions.merge(best[PREDICTION_KEYS].drop_duplicates(), on=PREDICTION_KEYS, how="left",
+                                   indicator=True)
+    predicted_only = unmeasured[unmeasured["_merge"] == "left_only"].drop(columns="_merge")
+    table = pd.concat([paired.assign(status="paired", reason=""),
+                       predicted_only.assign(status="predicted-only", reason=NOT_MEASURED),
+                       measured_only.assign(status="measured-only")], ignore_index=True)
+    return _derived(table.rename(columns={"inputs_per_s": "predicted_fps"}))
+
+
+def unpaired_reasons(best: pd.DataFrame, hardware: pd.DataFrame, predictions: pd.DataFrame) -> pd.Series:
+    """Why each measured configuration has no prediction (missing where it has one). Checked in
+    order: no positive throughput, unknown platform, op mode missing or unknown, precision not
+    native, no operation count for the variant."""
+    device = best["device"].astype(str)
+    platform = best["platform"].astype(str)
+    precision = best["precision"].astype(str)
+    modes = hardware.groupby("platform")["op_mode"].agg(lambda m: ", ".join(sorted(set(m) - {""})))
+    natives = hardware.groupby("device")["precision"].agg(lambda p: ", ".join(p.astype(str)))
+    native_pairs = pd.MultiIndex.from_arrays([hardware["device"].astype(str), hardware["precision"].astype(str)])
+    variants = pd.MultiIndex.from_arrays([predictions["topology"].astype(str),
+                                          predictions["pruning_pct"].astype(float)])
+    checks = [
+        (~(best["measured_fps"] > 0), pd.Series("no positive measured throughput (fps_comp missing or 0): nothing "
+                                                "to compare", index=best.index)),
+        (~platform.isin(set(hardware["platform"].astype(str))),
+         "platform " + platform.map(repr) + " is not in the hardware catalog (add it on the What-if hardware page "
+                                            "to get a prediction)"),
+        (~device.isin(set(hardware["device"].astype(str))),
+         platform + " needs an op mode among " + platform.map(modes).fillna("") + "; this row has "
+         + best["op_mode"].astype(str).map(repr)),
+        (~pd.MultiIndex.from_arrays([device, precision]).isin(native_pairs),
+         precision + " is not native on " + device + " (native: " + device.map(natives).fillna("") + ")"),
+        (~pd.MultiIndex.from_arrays([best["topology"].astype(str), best["pruning_pct"].astype(float)]).isin(variants),
+         "no operation count known for " + variant_label(best["topology"].astype(str),
+                                                         best["pruning_pct"].astype(float))),
+    ]
+    reasons = pd.Series(pd.NA, index=best.index, dtype=object)
+    for failed, text in checks:
+        fresh = np.asarray(failed) & reasons.isna().to_numpy()
+        reasons[fresh] = text[fresh]
+    return reasons
+
+
+def _derived(table: pd.DataFrame) -> pd.DataFrame:
+    """Efficiency, measured TOP/s, peak inputs/s and the energy figures; rows sorted and ordered."""
+    measured = table["measured_fps"].astype(float)
+    predicted = table["predicted_fps"].astype(float)
+    ops = table["ops_per_input"].astype(float)
+    power = table["full_power_w"].astype(float).where(lambda w: w > 0)
+    datasheet_power = table["power_w"].astype(float).where(lambda w: w > 0)
+    table = table.assign(
+        efficiency_pct=100.0 * measured / predicted,
+        measured_tops=measured * ops / 1e12,
+        peak_fps=table["peak_tops"].astype(float) * 1e12 / ops,
+        mj_per_input=1000.0 * power / measured,
+        inputs_per_joule=measured / power,
+        predicted_mj_per_input=1000.0 * datasheet_power / predicted,
+        predicted_inputs_per_joule=predicted / datasheet_power,
+        variant=variant_label(table["topology"].astype(str), table["pruning_pct"].astype(float)),
+        bound=table["bound"].astype(object),
+        **{c: table[c].astype(object).fillna("").astype(str)
+           for c in ("dataset", "config", "op_mode", "platform", "family", "execution", "device", "precision",
+                     "topology")},
+    )
+    table.loc[table["efficiency_pct"] > 100.0, "reason"] = BEATS_ROOFLINE
+    table.loc[table["measured_tops"] > table["peak_tops"].astype(float) * (1 + 1e-9), "reason"] = BEATS_PEAK
+    rank = table["status"].map({s: i for i, s in enumerate(STATUSES)})
+    table = table.assign(_rank=rank, _pruning=-table["pruning_pct"].astype(float)).sort_values(
+        ["_rank", "device", "precision", "topology", "_pruning", "dataset"], kind="stable")
+    return table[list(JOIN_COLUMNS)].reset_index(drop=True)
+
+
+def summary(table: pd.DataFrame) -> dict[str, float]:
+    """Counts per status, the median efficiency over paired rows, and how many beat the roofline."""
+    paired = table[table["status"] == "paired"]
+    counts = table["status"].value_counts()
+    return {
+        **{status: int(counts.get(status, 0)) for status in STATUSES},
+        "median_efficiency_pct": float(paired["efficiency_pct"].median()) if len(paired) else float("nan"),
+        "above_roofline": int((paired["efficiency_pct"] > 100).sum()),
+    }
