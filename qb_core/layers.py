@@ -1,0 +1,109 @@
+"""Per-layer rooflines: which layer of a network limits it on a platform, and by how much.
+
+Every layer of a layer-modelled network (CNV, MLP) gets its own point on the platform's roofline:
+its operations, the bytes it moves off chip under the storage assumption, its intensity, and its
+time per input = max(ops / peak, bytes / bandwidth). How the layer times add up depends on how
+the platform runs a network (``execution`` in ``data/hardware.csv``):
+
+- ``layer-by-layer`` (GPU, CPU, VPU, TPU, DPU, BISMO): one layer after the other, so the time per
+  input is the sum of the layer times;
+- ``dataflow`` (FINN): every layer is a pipeline stage and all run at once, so the slowest stage
+  sets the pace. The model gives each of the L computing layers an equal share of the chip
+  (peak / L, bandwidth / L): the unbalanced extreme. A folding factor per layer would balance the
+  stages; perfectly balanced (compute in proportion to each layer's ops) the pipeline reaches the
+  whole-network roofline. Real builds sit between the two; clock frequency and fabric limits are
+  not modelled.
+
+Notes
+-----
+layer time_s      = max(ops_l / (peak_tops x 1e12 x share), bytes_l / (bandwidth_gbps x 1e9 x share))
+                    with share = 1 (layer-by-layer) or 1 / L (dataflow)
+layer-by-layer    : inputs/s = 1 / sum_l time_l
+dataflow          : inputs/s = 1 / max_l time_l
+Pools count no operations and move no weights: with activations on chip they take no time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from qb_core.roof import is_compute_bound
+from qb_core.topology import LAYER_MODELS, bytes_moved_per_input, bytes_per_element, intensity_ops_per_byte, layer_table
+
+LAYER_COLUMNS = ["topology", "pruning_pct", "layer", "name", "kind", "params", "ops", "in_elems", "out_elems"]
+
+
+@lru_cache(maxsize=256)
+def _layers(topology: str, pruning_pct: float) -> pd.DataFrame:
+    table = layer_table(LAYER_MODELS[topology](pruning_pct / 100.0))
+    number = table.groupby("kind").cumcount() + 1
+    return table.assign(topology=topology, pruning_pct=pruning_pct, name=table["kind"] + number.astype(str))
+
+
+def variant_layers(variants: pd.DataFrame) -> pd.DataFrame:
+    """One row per layer of each (topology, pruning_pct) in ``variants`` that has a layer model:
+    its name (``conv1`` ... ``fc3``), params, ops and activation elements in and out."""
+    pairs = variants[["topology", "pruning_pct"]].drop_duplicates()
+    pairs = pairs[pairs["topology"].isin(list(LAYER_MODELS))]
+    frames = [_layers(str(t), float(p)) for t, p in pairs.itertuples(index=False)]
+    if not frames:
+        return pd.DataFrame(columns=LAYER_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[LAYER_COLUMNS]
+
+
+def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.ndarray | int = 1,
+                   activations: str = "on-chip") -> pd.DataFrame:
+    """Every layer of every configuration in ``configs`` (device, precision, topology, pruning_pct,
+    peak_tops, bandwidth_gbps, execution, and ``weights_on_chip`` for ``weights="automatic"``) on
+    the platform's roofline: bytes, intensity, compute and memory time, time and bound per layer;
+    ``config_row`` is the configuration's position in ``configs``.
+
+    Under ``automatic`` a layer's weights are on chip when the whole network's are
+    (``weights_on_chip`` of the configuration, from :func:`qb_core.topology.traffic_columns`).
+    """
+    keep = ["device", "precision", "topology", "pruning_pct", "peak_tops", "bandwidth_gbps", "execution"]
+    keep += ["weights_on_chip"] if "weights_on_chip" in configs.columns else []
+    positions = configs[keep].reset_index(drop=True).rename_axis("config_row").reset_index()
+    table = positions.merge(variant_layers(configs), on=["topology", "pruning_pct"])
+    width = bytes_per_element(table["precision"])
+    fit = table["weights_on_chip"].to_numpy(dtype=bool) if "weights_on_chip" in table else False
+    batch_of_row = batch if np.ndim(batch) == 0 else np.asarray(batch)[table["config_row"].to_numpy()]
+    moved = bytes_moved_per_input(table["params"].to_numpy(dtype=float),
+                                  (table["in_elems"] + table["out_elems"]).to_numpy(dtype=float), width, weights,
+                                  batch_of_row, activations, weights_fit=fit)
+    computing = (table["ops"] > 0) | (moved > 0)
+    stages = computing.groupby(table["config_row"]).transform("sum").to_numpy(dtype=float)
+    share = np.where(table["execution"].to_numpy() == "dataflow", 1.0 / np.maximum(stages, 1.0), 1.0)
+    peak = table["peak_tops"].to_numpy(dtype=float) * 1e12 * share
+    bandwidth = table["bandwidth_gbps"].to_numpy(dtype=float) * 1e9 * share
+    compute_s = table["ops"].to_numpy(dtype=float) / peak
+    memory_s = moved / bandwidth
+    intensity = intensity_ops_per_byte(table["ops"].to_numpy(dtype=float), moved)
+    bound = np.where(is_compute_bound(table["peak_tops"], table["bandwidth_gbps"], intensity), "compute", "memory")
+    return table.assign(bytes=moved, intensity=intensity, compute_s=compute_s, memory_s=memory_s,
+                        time_s=np.maximum(compute_s, memory_s), share=share,
+                        bound=np.where(computing, bound, "none"))
+
+
+def layer_predictions(configs: pd.DataFrame, weights: str = "off-chip", batch: np.ndarray | int = 1,
+                      activations: str = "on-chip") -> pd.DataFrame:
+    """Per configuration of ``configs`` (index kept): ``layer_fps`` (inputs/s of the per-layer
+    model, by the platform's execution style), the ``bottleneck`` layer (the slowest) and its
+    share of the time. Networks without a layer model get missing values."""
+    layers = layer_roofline(configs, weights, batch, activations)
+    out = pd.DataFrame(index=configs.index, columns=["layer_fps", "bottleneck", "bottleneck_share"])
+    if layers.empty:
+        return out.astype({"layer_fps": float, "bottleneck_share": float})
+    grouped = layers.groupby("config_row")["time_s"]
+    total, slowest = grouped.sum(), grouped.max()
+    dataflow = layers.groupby("config_row")["execution"].first() == "dataflow"
+    per_input_s = slowest.where(dataflow, total)
+    top = layers.loc[grouped.idxmax(), ["config_row", "name", "time_s"]].set_index("config_row")
+    rows = configs.index[per_input_s.index]
+    out.loc[rows, "layer_fps"] = (1.0 / per_input_s).to_numpy()
+    out.loc[rows, "bottleneck"] = top["name"].to_numpy()
+    out.loc[rows, "bottleneck_share"] = (top["time_s"] / total).to_numpy()
+    return out.astype({"layer_fps": float, "bottleneck_share": float})
