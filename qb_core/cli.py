@@ -1,6 +1,9 @@
 """Command line: ``python -m qb_core COMMAND [--task cifar10|mnist|imagenet]``, CSV on stdout.
 
-A stable contract for scripts: bad arguments or files print one line on stderr and exit 2.
+A stable contract for scripts: CSV on stdout, text cells escaped against spreadsheet formula
+injection (:func:`qb_core.csv_io.to_csv_safe`); a bad argument or file prints one line on stderr
+and exits 2. Only the errors a user can cause are caught: anything else is a bug and shows its
+traceback.
 """
 
 from __future__ import annotations
@@ -11,23 +14,31 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 import pandas as pd
 
+from qb_core.calibration import HOLDOUTS, calibration_table, paired_for_calibration
+from qb_core.csv_io import DataFormatError, no_rows_imported, to_csv_safe
+from qb_core.efficiency import efficiency_table
 from qb_core.hardware import catalog_long, default_catalog, load_catalog, validate_catalog
-from qb_core.measurements import DataFormatError, import_qutibench, load_measurements
+from qb_core.measurements import ImportResult, import_qutibench, load_measurements, read_measurement_file
 from qb_core.overview import overview_table
 from qb_core.pareto import OBJECTIVES, pareto_front, with_efficiency
 from qb_core.roofline import predict
 from qb_core.topology import ACTIVATION_MODES, TASKS, WEIGHT_MODES, topology_table
+from qb_core.whatif import whatif_long
 
 EXIT_USAGE = 2
 
 
+class UsageError(Exception):
+    """A command line argparse refuses: reported as one line, exit 2."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one clear line, no usage dump
-        self.exit(EXIT_USAGE, f"qb_core: {message} (see python -m qb_core --help)\n")
+        raise UsageError(f"{message} (see python -m qb_core --help)")
 
 
 def _positive(text: str) -> float:
@@ -50,6 +61,17 @@ def _batch(text: str) -> int:
     return value
 
 
+def _whatif_flags(parser: argparse.ArgumentParser) -> None:
+    """The what-if flags shared by predict, efficiency and calibrate."""
+    parser.add_argument("--bandwidth-scale", type=_positive, default=1.0, help="multiply every bandwidth")
+    parser.add_argument("--peak-scale", type=_positive, default=1.0, help="multiply every peak TOP/s")
+    parser.add_argument("--batch", type=_batch, default=1, help="batch size (with --weights per-batch)")
+    parser.add_argument("--weights", choices=WEIGHT_MODES, default="off-chip",
+                        help="where weights live (automatic: on chip where they fit)")
+    parser.add_argument("--activations", choices=ACTIVATION_MODES, default="on-chip", help="where activations live")
+    parser.add_argument("--platforms", type=Path, help="extra platforms, a CSV in data/hardware.csv's schema")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m qb_core", description="QB Explorer numbers as CSV on stdout.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -60,22 +82,23 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     command("topologies", "params, ops per input and intensity (ops/byte) per precision")
-    pred = command("predict", "roofline prediction per platform x precision x topology variant")
-    pred.add_argument("--bandwidth-scale", type=_positive, default=1.0, help="multiply every bandwidth")
-    pred.add_argument("--peak-scale", type=_positive, default=1.0, help="multiply every peak TOP/s")
-    pred.add_argument("--batch", type=_batch, default=1, help="batch size (with --weights per-batch)")
-    pred.add_argument("--weights", choices=WEIGHT_MODES, default="off-chip", help="where weights live")
-    pred.add_argument("--activations", choices=ACTIVATION_MODES, default="on-chip",
-                      help="where activations live")
-    pred.add_argument("--platforms", type=Path, help="extra platforms, a CSV in data/hardware.csv's schema")
+    _whatif_flags(command("predict", "roofline prediction per platform x precision x topology variant"))
     command("overview", "measured experiments per platform")
     par = command("pareto", "Pareto front of measured rows (default: fps_comp and top1, maximized)")
-    par.add_argument("--measurements", type=Path, help="tidy measurement CSV (default: bundled)")
+    par.add_argument("--measurements", type=Path, help="measurement CSV, QuTiBench or tidy (default: bundled)")
     par.add_argument("--platform", action="append", help="keep only this platform (repeatable)")
     par.add_argument("--precision", action="append", help="keep only this precision (repeatable)")
     par.add_argument("--x", choices=list(OBJECTIVES), default="fps_comp",
                      help="first objective (latency and power are minimized, the others maximized)")
     par.add_argument("--y", choices=list(OBJECTIVES), default="top1_pct", help="second objective")
+    eff = command("efficiency", "every measured configuration joined to its roofline prediction (nothing dropped)")
+    _whatif_flags(eff)
+    eff.add_argument("--measurements", type=Path, help="measurement CSV, QuTiBench or tidy (default: bundled)")
+    cal = command("calibrate", "held-out calibrated predictions, one row per paired configuration")
+    _whatif_flags(cal)
+    cal.add_argument("--holdout", choices=HOLDOUTS, required=True,
+                     help="leave out one configuration, or every configuration of one network variant")
+    cal.add_argument("--measurements", type=Path, help="measurement CSV, QuTiBench or tidy (default: bundled)")
     imp = commands.add_parser("import-qutibench", help="convert a QuTiBench CSV to the tidy schema",
                               description="Convert a QuTiBench measurement CSV (export or contribution "
                                           "template); problems go to stderr as 'line N: reason'.")
@@ -84,22 +107,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _predict(args: argparse.Namespace) -> pd.DataFrame:
-    hardware = None
+def _report(result: ImportResult, name: Path, err: TextIO) -> pd.DataFrame:
+    """A user's file's problems to stderr as ``line N: severity: reason``; its rows, or an error
+    when none could be imported."""
+    for line, severity, reason in result.problems.itertuples(index=False):
+        print(f"line {line}: {severity}: {reason}", file=err)
+    if result.measurements.empty:
+        raise DataFormatError(no_rows_imported(str(name), result.skipped))
+    return result.measurements
+
+
+def _measured(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
+    if args.measurements is None:
+        return load_measurements()
+    return _report(read_measurement_file(args.measurements), args.measurements, err)
+
+
+def _hardware(args: argparse.Namespace) -> pd.DataFrame:
+    """The long catalog with ``--platforms`` added, scaled by the what-if flags."""
+    catalog = default_catalog()
     if args.platforms:
-        extra = load_catalog(args.platforms)
-        combined = pd.concat([default_catalog(), extra], ignore_index=True)
-        problems = validate_catalog(combined)
+        catalog = pd.concat([catalog, load_catalog(args.platforms)], ignore_index=True)
+        problems = validate_catalog(catalog)
         if problems:
             raise DataFormatError(f"{args.platforms}: {'; '.join(problems)}")
-        hardware = catalog_long(combined)
-    return predict(args.task, hardware, weights=args.weights, batch=args.batch,
-                   activations=args.activations, bandwidth_scale=args.bandwidth_scale,
-                   peak_scale=args.peak_scale)
+    return whatif_long(catalog_long(catalog), args.bandwidth_scale, args.peak_scale)
 
 
-def _pareto(args: argparse.Namespace) -> pd.DataFrame:
-    rows = load_measurements(args.measurements)
+def _storage(args: argparse.Namespace) -> dict[str, object]:
+    return {"weights": args.weights, "batch": args.batch, "activations": args.activations}
+
+
+def _pareto(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
+    rows = _measured(args, err)
     rows = rows[rows["task"] == args.task]
     if args.platform:
         rows = rows[rows["platform"].isin(args.platform) | rows["device"].isin(args.platform)]
@@ -110,34 +150,49 @@ def _pareto(args: argparse.Namespace) -> pd.DataFrame:
     return front
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _import(args: argparse.Namespace, err: TextIO) -> pd.DataFrame | None:
+    rows = _report(import_qutibench(args.file), args.file, err)
+    if args.output is None:
+        return rows
     try:
-        if args.command == "topologies":
-            table = topology_table(args.task)
-        elif args.command == "predict":
-            table = _predict(args)
-        elif args.command == "overview":
-            table = overview_table(load_measurements(), args.task)
-        elif args.command == "pareto":
-            table = _pareto(args)
-        else:
-            result = import_qutibench(args.file)
-            for line, severity, reason in result.problems.itertuples(index=False):
-                print(f"line {line}: {severity}: {reason}", file=sys.stderr)
-            if result.measurements.empty:
-                raise DataFormatError(f"{args.file}: no row could be imported")
-            if args.output:
-                result.measurements.to_csv(args.output, index=False)
-                print(f"wrote {len(result.measurements)} rows to {args.output} "
-                      f"({result.skipped} skipped)", file=sys.stderr)
-                return 0
-            table = result.measurements
-    except (DataFormatError, ValueError, OSError, KeyError) as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"qb_core: {message}", file=sys.stderr)
+        args.output.write_text(to_csv_safe(rows), newline="")
+    except OSError as exc:
+        raise DataFormatError(f"{args.output}: cannot write ({(exc.strerror or type(exc).__name__).lower()})") from None
+    print(f"wrote {len(rows)} rows to {args.output}", file=err)
+    return None
+
+
+def _table(args: argparse.Namespace, err: TextIO) -> pd.DataFrame | None:
+    if args.command == "topologies":
+        return topology_table(args.task)
+    if args.command == "predict":
+        return predict(args.task, _hardware(args), **_storage(args))
+    if args.command == "overview":
+        return overview_table(load_measurements(), args.task)
+    if args.command == "pareto":
+        return _pareto(args, err)
+    if args.command in ("efficiency", "calibrate"):
+        join = efficiency_table(_measured(args, err), _hardware(args), args.task, **_storage(args))
+        if args.command == "efficiency":
+            return join
+        paired = paired_for_calibration(join, **_storage(args))
+        if paired.empty:
+            raise DataFormatError("no measured configuration pairs with a prediction: nothing to calibrate")
+        return calibration_table(paired, args.holdout)
+    return _import(args, err)
+
+
+def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run one command; returns the exit status (0, or 2 with one line on ``err``)."""
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+        table = _table(args, err)
+    except (UsageError, DataFormatError) as exc:
+        print(f"qb_core: {str(exc).strip().splitlines()[0]}", file=err)
         return EXIT_USAGE
-    table.to_csv(sys.stdout, index=False)
+    if table is not None:
+        out.write(to_csv_safe(table))
     return 0
 
 

@@ -1,16 +1,35 @@
+"""The command line's contract: CSV on stdout, one line on stderr and exit 2 for what a user gets
+wrong. Commands run in-process (``qb_core.cli.run``); two tests start a real interpreter for
+``python -m qb_core`` and a closed pipe."""
+
+from __future__ import annotations
+
 import io
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pandas as pd
 import pytest
 
+from qb_core.cli import run
 from qb_core.paths import PROJECT_DIR
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qb_core", *args], cwd=PROJECT_DIR,
-                          capture_output=True, text=True, timeout=60)
+@dataclass
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str) -> Done:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        code = run(list(args), out, err)
+    except SystemExit as exit_:  # argparse's own refusals
+        code = exit_.code
+    return Done(code, out.getvalue(), err.getvalue())
 
 
 def table(*args: str) -> pd.DataFrame:
@@ -58,6 +77,39 @@ def test_overview_and_pareto():
     assert set(finn["platform"]) == {"ZCU104-FINN"}
 
 
+def test_efficiency_prints_the_join_with_the_issue_columns():
+    out = table("efficiency")
+    contract = ["device", "platform", "op_mode", "precision", "topology", "pruning_pct", "status", "measured_fps",
+                "measured_batch", "predicted_fps", "efficiency_pct", "bound", "intensity", "measured_tops", "reason"]
+    assert set(contract) <= set(out.columns)
+    assert out["status"].value_counts().to_dict() == {"paired": 46, "predicted-only": 34}
+    tx2 = out[(out["device"] == "TX2-maxp") & (out["precision"] == "FP16") & (out["pruning_pct"] == 100)]
+    assert round(tx2["efficiency_pct"].item(), 1) == 79.2
+    doubled = table("efficiency", "--bandwidth-scale", "2")
+    finn = doubled[(doubled["device"] == "ZCU104-FINN") & (doubled["precision"] == "INT2")
+                   & (doubled["pruning_pct"] == 100)]
+    assert finn["efficiency_pct"].item() == pytest.approx(2979.082 / (2 * 19.2e9 / 1_539_424) * 100)
+
+
+def test_efficiency_lists_an_uploaded_unknown_board_as_measured_only(tmp_path, fixtures):
+    done = cli("efficiency", "--measurements", str(fixtures / "qutibench_quirks.csv"))
+    assert done.returncode == 0
+    assert "line 8: skipped: no measured values" in done.stderr
+    out = pd.read_csv(io.StringIO(done.stdout))
+    board = out[out["platform"] == "MyBoard"]
+    assert board["status"].tolist() == ["measured-only"]
+    assert "is not in the hardware catalog" in board["reason"].item()
+
+
+def test_calibrate_holds_out_and_reports_signed_errors():
+    out = table("calibrate", "--holdout", "variant")
+    assert list(out.columns[:4]) == ["device", "precision", "topology", "pruning_pct"]
+    assert {"measured_fps", "roofline_fps", "layer_fps", "calibrated_fps", "error_pct"} <= set(out.columns)
+    assert len(out) == 46
+    assert out["error_pct"].abs().median() <= 30
+    assert cli("calibrate").returncode == 2  # --holdout is required
+
+
 def test_import_qutibench_writes_the_tidy_table(tmp_path, fixtures):
     target = tmp_path / "out.csv"
     done = cli("import-qutibench", str(fixtures / "qutibench_quirks.csv"), "--output", str(target))
@@ -66,21 +118,46 @@ def test_import_qutibench_writes_the_tidy_table(tmp_path, fixtures):
     assert len(pd.read_csv(target)) == 10  # 14 data lines, 4 skipped
 
 
-@pytest.mark.parametrize("args", [
-    ("predict", "--bandwidth-scale", "0"),
-    ("predict", "--peak-scale", "abc"),
-    ("predict", "--task", "coco"),
-    ("predict", "--batch", "0"),
-    ("frobnicate",),
-    ("import-qutibench", "/no/such/file.csv"),
-    ("predict", "--platforms", "/no/such/platforms.csv"),
+def test_names_that_look_like_formulas_are_escaped_and_read_back(tmp_path):
+    source = tmp_path / "evil.csv"
+    source.write_text("NN_Topology,HWType,Precision,batch/thread/stream,fps-comp,top1 [%],PruningFactor\n"
+                      "CNV,=HYPERLINK(\"http://x\"),INT8,1,100,80,100%\n")
+    done = cli("import-qutibench", str(source))
+    assert "'=HYPERLINK" in done.stdout  # a spreadsheet shows it as text
+    target = tmp_path / "tidy.csv"
+    target.write_text(done.stdout)
+    front = table("pareto", "--measurements", str(target))
+    assert front["platform"].tolist() == ["'=HYPERLINK(\"http://x\")"]  # escaped again on the way out
+    assert cli("efficiency", "--measurements", str(target)).returncode == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("predict", "--bandwidth-scale", "0"), "must be a number above 0"),
+    (("predict", "--peak-scale", "abc"), "is not a number"),
+    (("predict", "--task", "coco"), "invalid choice"),
+    (("predict", "--batch", "0"), "must be at least 1"),
+    (("frobnicate",), "invalid choice"),
+    (("import-qutibench", "/no/such/file.csv"), "file not found: /no/such/file.csv"),
+    (("predict", "--platforms", "/no/such/platforms.csv"), "file not found: /no/such/platforms.csv"),
+    (("pareto", "--measurements", "/no/such/m.csv"), "file not found: /no/such/m.csv"),
+    (("efficiency", "--measurements", "/no/such/m.csv"), "file not found: /no/such/m.csv"),
 ])
-def test_bad_arguments_exit_2_with_one_line(args):
+def test_bad_arguments_exit_2_with_one_line(args, message):
     done = cli(*args)
     assert done.returncode == 2
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in done.stderr
+    assert message in done.stderr
+
+
+def test_an_empty_file_is_named_the_same_way_by_every_command(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    for command in (("import-qutibench", str(empty)), ("pareto", "--measurements", str(empty)),
+                    ("efficiency", "--measurements", str(empty)), ("predict", "--platforms", str(empty))):
+        done = cli(*command)
+        assert done.returncode == 2
+        assert done.stderr.strip() == f"qb_core: {empty}: the file is empty", command
 
 
 def test_malformed_platform_file_is_one_line(tmp_path):
@@ -90,12 +167,34 @@ def test_malformed_platform_file_is_one_line(tmp_path):
     assert done.returncode == 2 and "bandwidth must be a number above 0" in done.stderr
 
 
+def test_impossible_uploaded_values_never_reach_the_front(tmp_path):
+    source = tmp_path / "inf.csv"
+    source.write_text("NN_Topology,HWType,Precision,batch/thread/stream,fps-comp,top1 [%],PruningFactor\n"
+                      "CNV,MyBoard,INT8,1,inf,90,100%\nCNV,MyBoard,INT8,2,1e309,90,100%\n"
+                      "CNV,MyBoard,INT8,4,500,150,100%\nCNV,MyBoard,INT8,8,400,88,100%\n")
+    done = cli("pareto", "--measurements", str(source))
+    assert done.returncode == 0
+    front = pd.read_csv(io.StringIO(done.stdout))
+    assert front["fps_comp"].tolist() == [400.0]
+    assert "line 2: skipped: fps_comp 'inf' is outside the valid range" in done.stderr
+    assert "line 4: skipped: top1_pct '150' is outside the valid range" in done.stderr
+
+
 def test_pareto_over_other_objectives():
     front = table("pareto", "--x", "lat_comp_ms")
     assert front["lat_comp_ms"].is_monotonic_increasing and front["top1"].is_monotonic_increasing
     efficient = table("pareto", "--x", "inputs_per_joule", "--y", "full_power_w")
     assert (efficient["inputs_per_joule"] == efficient["fps_comp"] / efficient["full_power_w"]).all()
     assert cli("pareto", "--x", "colour").returncode == 2
+
+
+def test_python_dash_m_runs_the_command_line():
+    done = subprocess.run([sys.executable, "-m", "qb_core", "topologies"], cwd=PROJECT_DIR, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("topology,task,pruning_pct")
+    bad = subprocess.run([sys.executable, "-m", "qb_core", "predict", "--batch", "0"], cwd=PROJECT_DIR,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
 
 def test_a_closed_pipe_is_not_an_error(tmp_path, fixtures):
