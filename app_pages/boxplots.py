@@ -2,31 +2,34 @@
 
 import streamlit as st
 
-from qb_core.measurements import configs_with_single_value, with_facet_labels
-from ui import charts, sidebar
+from qb_core.spread import box_statistics, configs_with_single_value
+from ui import charts, data, sidebar, uploads
+from ui.safe import download_csv, literal_list
 
 st.title("Latency, throughput and power by pruning")
 st.markdown(
     "How much does pruning (thinner channels) change latency, throughput and power on each platform "
-    "and precision? Each box spans the measurements of one configuration over its batch sizes "
-    "(log scale); one panel per precision · platform."
+    "and precision? Each box spans the measurements of one configuration over its batch sizes (log scale): "
+    "whiskers from the minimum to the maximum, the box between the quartiles, a black tick at the median. "
+    "Within each precision · platform group the boxes run from the full network (darkest) to the most pruned "
+    "(lightest), in the platform's colour."
 )
 
-rows = with_facet_labels(sidebar.measured_rows())
-
-st.vega_lite_chart(charts.boxplot_spec(rows[rows["lat_comp_ms"].notna()], "lat_comp_ms",
-                                     "Latency by platform, precision and pruning"), key="box_latency")
-st.vega_lite_chart(charts.boxplot_spec(rows[rows["fps_comp"].notna()], "fps_comp",
-                                     "Throughput by platform, precision and pruning"), key="box_throughput")
+rows = sidebar.measured_rows()
+colors = {config: style.color for config, style in data.styles_for(uploads.rows(), sidebar.selection().task).items()}
+for metric, heading, key in (("lat_comp_ms", "Compute latency by platform, precision and pruning", "box_latency"),
+                             ("fps_comp", "Compute throughput by platform, precision and pruning", "box_throughput")):
+    stats = box_statistics(rows, metric)
+    if len(stats):
+        st.vega_lite_chart(charts.boxplot_spec(stats, metric, heading, colors), key=key)
 single = configs_with_single_value(rows, "full_power_w")
-power_rows = rows[rows["full_power_w"].notna() & ~rows["config"].isin(single)]
-if power_rows.empty:
+power = box_statistics(rows[~rows["config"].isin(single)], "full_power_w")
+if power.empty:
     st.info("No configuration in the selection has more than one power reading.")
 else:
-    st.vega_lite_chart(charts.boxplot_spec(power_rows, "full_power_w",
-                                         "Full power by platform, precision and pruning"), key="box_power")
+    st.vega_lite_chart(charts.boxplot_spec(power, "full_power_w", "Full power by platform, precision and pruning",
+                                           colors), key="box_power")
 if single:
     st.caption(f"Left out of the power plot, as the notebook does: {len(single)} configuration(s) with a single "
-               f"power value for every batch size ({', '.join(single)}).")
-st.download_button("Download the data behind the charts (CSV)", rows.to_csv(index=False), "boxplots.csv",
-                   "text/csv")
+               f"power value for every batch size ({literal_list(single, 12)}).")
+download_csv("Download the data behind the charts (CSV)", rows, "boxplots.csv")

@@ -1,41 +1,48 @@
-"""Home: what the tool answers, the dataset at a glance, how to read a roofline, credits."""
+"""Home: what the tool answers, the dataset at a glance, where each answer lives, credits."""
 
 import streamlit as st
 
-from qb_core.topology import TASKS
-from ui import data, sidebar, uploads
+from qb_core.topology import TASKS, pruning_text
+from ui import data, navigation, sidebar, uploads
+from ui.safe import literal_list
+from ui.text import ROOFLINE_PRIMER
 
 st.title("QB Explorer")
 st.markdown(
     "**How fast, how accurately and at what power can a given neural network run on a given piece "
     "of hardware, and why?** QB Explorer puts the theory (rooflines, predicted throughput) beside the "
     "measurements (latency, throughput, power, accuracy) for CNN inference on FPGAs, GPUs, TPUs, VPUs "
-    "and CPUs. Pick an analysis in the navigation; the sidebar filters apply to every page and are "
-    "kept in the page address, so a copied link reopens the same view."
+    "and CPUs, joins the two, and explains the gap. The sidebar's choices hold on every page and live in "
+    "the page address: a copied link reopens the same view."
 )
 
 current = sidebar.selection()
-rows = data.measurements()
-task_rows = rows[rows["task"] == current.task]
+task_rows = data.measurements()[data.measurements()["task"] == current.task]
 st.subheader(f"The dataset: {TASKS[current.task]}")
-cols = st.columns(5)
+cols = st.columns(4)
 cols[0].metric("Measured rows", f"{len(task_rows):,}")
-cols[1].metric("Platforms measured", task_rows["device"].nunique())
-cols[2].metric("Precisions", ", ".join(sorted(task_rows["precision"].astype(str).unique())))
-cols[3].metric("Pruning factors", ", ".join(f"{p:g}%" for p in sorted(task_rows["pruning_pct"].unique(), reverse=True)))
-cols[4].metric("Platforms in the catalog", data.catalog()["platform"].nunique())
+cols[1].metric("Configurations", f"{task_rows['config'].nunique():,}")
+cols[2].metric("Platforms measured", task_rows["device"].nunique())
+cols[3].metric("Platforms in the catalog", data.catalog()["platform"].nunique())
+st.markdown(f"**Precisions:** {', '.join(sorted(task_rows['precision'].astype(str).unique()))} · "
+            f"**Networks:** {', '.join(sorted(task_rows['topology'].astype(str).unique()))} · "
+            f"**Pruning (width):** "
+            + ", ".join(f"{pruning_text(p)}%" for p in sorted(task_rows["pruning_pct"].unique(), reverse=True)))
 if uploads.uploads():
     st.caption(f"Plus {sum(len(r) for r in uploads.uploads().values()):,} row(s) of your own "
-               f"({', '.join(uploads.uploads())}), on the measurement pages.")
+               f"({literal_list(uploads.uploads())}), on the measurement pages.")
+
+st.subheader("Where each answer lives")
+for section, infos in navigation.SECTIONS.items():
+    if not section:
+        continue
+    st.markdown(f"**{section}**")
+    columns = st.columns(3)
+    for index, info in enumerate(infos):
+        columns[index % 3].page_link(f"app_pages/{info.script}.py", label=info.title, icon=info.icon)
 
 st.subheader("How to read a roofline")
-st.markdown(
-    "A roofline plots performance (TOP/s) against arithmetic intensity (operations per byte moved "
-    "off chip), on log-log axes. Left of the ridge point the slanted roof, bandwidth x intensity, "
-    "limits the network: it is **memory-bound**, and more bandwidth or fewer bytes (smaller "
-    "precision, weights kept on chip) make it faster. Right of the ridge the flat roof, the peak "
-    "TOP/s, limits it: it is **compute-bound**, and only a faster platform or fewer operations help."
-)
+st.markdown(ROOFLINE_PRIMER)
 st.caption("Operations count 2 per multiply-accumulate. TOP/s = 10¹² operations per second.")
 
 st.subheader("Credits")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import charts, data, sidebar, uploads
+from ui.safe import download_csv
 
 #: The notebook's two panels.
 DEFAULT_PANELS = (("NCS2", "ZCU104-BISMO", "U96-A53"), ("TX2", "ZCU104-FINN", "U96-A53"))
@@ -11,30 +12,32 @@ st.title("Latency versus throughput")
 st.markdown(
     "How does each deployment trade latency for throughput as the batch (or stream, or thread count) "
     "grows? Each line is one configuration, platform_precision_pruning, its points joined in batch "
-    "order: compute latency in ms across, compute throughput in inputs/s up (log). Click a legend "
-    "entry to highlight that configuration; shift-click for several. Panels group platforms as the "
+    "order: compute latency in ms across, compute throughput in inputs/s up (log). Colour: the platform "
+    "(lighter when pruned); point shape: the precision; dash: the op mode (dotted: your own file). Click a "
+    "legend entry to highlight that configuration; shift-click for several. Panels group platforms as the "
     "QuTiBench notebook does; regroup them below."
 )
 
 rows = sidebar.measured_rows("lat_comp_ms", "fps_comp").sort_values(["config", "batch"])
-options = list(dict.fromkeys(data.catalog()["platform"]))
+task = sidebar.selection().task
+measured_platforms = list(dict.fromkeys(uploads.rows().loc[uploads.rows()["task"] == task, "platform"].astype(str)))
+options = list(dict.fromkeys([*data.catalog()["platform"], *measured_platforms]))
+defaults = [[p for p in panel if p in measured_platforms] or measured_platforms[:3] for panel in DEFAULT_PANELS]
 left, right, axis = st.columns([2, 2, 1])
-panels = [left.multiselect("Left panel", options, default=list(DEFAULT_PANELS[0]), key="panel_a",
-                           bind="query-params"),
-          right.multiselect("Right panel", options, default=list(DEFAULT_PANELS[1]), key="panel_b",
-                            bind="query-params")]
-log_latency = axis.toggle("Log latency axis", value=True, key="log_latency")
+panels = [left.multiselect("Left panel", options, default=defaults[0], key="panel_a", bind="query-params"),
+          right.multiselect("Right panel", options, default=defaults[1], key="panel_b", bind="query-params")]
+log_latency = axis.toggle("Log latency axis", value=True, key="log_latency", bind="query-params")
 
-shades = data.config_shades(uploads.rows(), sidebar.selection().task)
+styles = data.styles_for(uploads.rows(), task)
 for index, (column, platforms) in enumerate(zip(st.columns(2), panels, strict=True)):
     panel_rows = rows[rows["platform"].isin(platforms)]
     with column:
         if panel_rows.empty:
             st.info("No measurements for this panel's platforms under the current filters.")
             continue
-        chart = charts.latency_throughput_spec(panel_rows, shades, name=f"pick_{index}",
-                                               title=", ".join(platforms), log_latency=log_latency)
+        heading = ("Left: " if index == 0 else "Right: ") + ", ".join(platforms)
+        chart = charts.latency_throughput_spec(panel_rows, styles, name=f"pick_{index}", heading=heading,
+                                               log_latency=log_latency, legend_cols=1)
         st.vega_lite_chart(chart, key=f"latency_chart_{index}")
 shown = rows[rows["platform"].isin(set(panels[0]) | set(panels[1]))]
-st.download_button("Download the data behind the chart (CSV)", shown.to_csv(index=False),
-                   "latency_throughput.csv", "text/csv")
+download_csv("Download the data behind the charts (CSV)", shown, "latency_throughput.csv")

@@ -4,17 +4,19 @@ import streamlit as st
 
 from qb_core.filters import select
 from qb_core.whatif import compare
-from ui import charts, data, whatif
+from ui import charts, data, tables, theory
+from ui.safe import download_csv
 
 st.title("Performance prediction")
 st.markdown(
     "What throughput does the roofline promise? Each cell is the attainable TOP/s of a platform at one "
     "precision, min(peak, bandwidth x intensity), divided by the variant's operations per input: the "
     "inputs per second an ideal implementation would reach. Cells are blank where the platform has "
-    "no native support for the precision. Pruning and low precision together give the largest figures."
+    "no native support for the precision. How far real deployments fall short, and a prediction "
+    "calibrated on the measurements, are under *Theory vs measurement*."
 )
 
-view = whatif.theory_view()
+view = theory.view()
 settings, current, predictions = view.settings, view.selection, view.predictions
 
 layout = st.segmented_control("Rows", ["Platform", "Platform · precision"], default="Platform", required=True,
@@ -22,22 +24,23 @@ layout = st.segmented_control("Rows", ["Platform", "Platform · precision"], def
                               help="Platform: one row per platform, columns per variant and precision (blank where "
                                    "the precision is not native). Platform · precision: one row per pair.")
 by_precision = layout == "Platform · precision"
-st.vega_lite_chart(charts.prediction_spec(predictions, by_precision), key="prediction_heatmap", width="content")
-st.caption("Colour: log scale of predicted inputs/s. Hover a cell for attainable TOP/s and the bound."
+st.vega_lite_chart(charts.prediction_spec(predictions, by_precision), key="prediction_heatmap")
+st.caption("Colour: log scale of predicted inputs/s; each cell's figure in three significant digits (k = "
+           "thousand, M = million). Hover a cell for attainable TOP/s and the bound."
            + (" Under the what-if settings in the sidebar." if settings.active else ""))
 
 if settings.active:
     st.subheader("Change against the datasheet")
     st.markdown("What-if inputs/s divided by the datasheet prediction (QuTiBench's storage assumption, no "
-                "scaling): blue is faster, red slower. ⇄ and a black border mark cells whose bound flipped "
+                "scaling): blue is faster, red slower. **⇄ and a black border** mark cells whose bound flipped "
                 "between memory and compute; *new* marks your own platforms and widths.")
     original = select(data.predictions(current.task), current, by_batch=False)
     comparison = compare(original, predictions)
-    st.vega_lite_chart(charts.change_spec(comparison, by_precision), key="change_heatmap", width="content")
-    flipped = int(comparison["bound_flipped"].sum())
-    st.caption(f"{flipped} cell(s) changed bound.")
+    st.vega_lite_chart(charts.change_spec(comparison, by_precision), key="change_heatmap")
+    st.caption(f"{int(comparison['bound_flipped'].sum())} cell(s) changed bound.")
 
 columns = ["device", "precision", "topology", "pruning_pct", "ops_per_input", "weight_bytes", "bytes_per_input",
            "intensity", "peak_tops", "bandwidth_gbps", "attainable_tops", "inputs_per_s", "bound"]
-st.download_button("Download predictions (CSV)", predictions[columns].to_csv(index=False), "predictions.csv",
-                   "text/csv")
+with st.expander("The predictions as a table"):
+    tables.show(predictions, columns)
+download_csv("Download predictions (CSV)", predictions[columns], f"predictions{settings.file_suffix()}.csv")

@@ -1,59 +1,96 @@
-"""Rooflines: is each network variant memory- or compute-bound on each platform?"""
+"""Rooflines: is each network variant memory- or compute-bound on each platform, and where do the
+measured deployments sit below their roofs?"""
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from qb_core.filters import select
-from qb_core.roofline import log_axis_range
-from ui import charts, data, whatif
+from qb_core.roofline import coinciding_names, log_axis_range, weights_fit_table
+from qb_core.topology import TASKS
+from ui import charts, data, tables, theory, uploads
+from ui.safe import download_csv
+from ui.text import ACTIVATION_LABELS, ASSUMPTIONS, WEIGHT_LABELS
 
 st.title("Rooflines")
 st.markdown(
-    "Where does each CNV variant sit against each platform's limits? Every line is one platform at one "
-    "precision: the slanted part is memory bandwidth x arithmetic intensity, the flat part its peak "
-    "TOP/s, and they meet at the ridge point. The dashed verticals are the network variants' "
-    "intensities (operations per byte moved off chip): a variant left of a platform's ridge is "
-    "memory-bound there, right of it compute-bound. Hover for the figures; change the hardware or the "
-    "storage assumption under *What-if* in the sidebar."
+    "Where does each network variant sit against each platform's limits? Every line is one platform at one "
+    "precision: the slanted part is memory bandwidth x arithmetic intensity, the flat part its peak TOP/s, "
+    "and they meet at the ridge point (marked). The dashed verticals are the variants' intensities "
+    "(operations per byte moved off chip): left of a platform's ridge a variant is memory-bound there, right "
+    "of it compute-bound. Lines whose figures coincide are drawn once and named together."
 )
 
 # --- data ---
-view = whatif.theory_view()
+view = theory.view()
 settings, current, hardware = view.settings, view.selection, view.hardware
-intensity = select(data.intensities(current.task, settings.weights, settings.batch, settings.activations,
-                                    settings.width_scales), current)
+left, middle, right = st.columns([1, 1, 1])
+show_measured = left.toggle("Measured points", key="roof_measured", bind="query-params",
+                            help="Each measured configuration at its variant's intensity and its measured TOP/s "
+                                 "(best throughput over its batch sizes): how far below its roof it runs.")
+all_networks = middle.toggle("All tasks' networks", key="roof_all", bind="query-params",
+                             help="Draw the intensities of the networks of every task at once.")
+tasks = [current.task]
+if all_networks:
+    tasks = right.multiselect("Networks of", list(TASKS), default=list(TASKS), format_func=TASKS.get,
+                              key="roof_tasks", bind="query-params") or [current.task]
+parts = [data.intensities(task, settings.weights, settings.batch, settings.activations,
+                          settings.width_scales if task == current.task else ()) for task in tasks]
+intensity = pd.concat(parts, ignore_index=True)
+intensity = intensity[intensity["precision"].isin(current.precisions)]
+if not all_networks:
+    intensity = select(intensity, current)
 finite = intensity[np.isfinite(intensity["intensity"])]
+
 datasheet = select(data.hardware(), current) if settings.hardware_changed else None
+measured = None
+if show_measured:
+    join = data.join(select(uploads.rows(), current), hardware, current.task, settings.weights, settings.batch,
+                     settings.activations, settings.width_scales)
+    paired = join[(join["status"] == "paired") & np.isfinite(join["intensity"])]
+    names = hardware.assign(roof_devices=coinciding_names(hardware))[["device", "precision", "roof_devices"]]
+    measured = paired.merge(names, on=["device", "precision"], how="left")
 ridges = [hardware["ridge_ops_per_byte"]] + ([] if datasheet is None else [datasheet["ridge_ops_per_byte"]])
 x_min, x_max = log_axis_range(np.concatenate([finite["intensity"], *ridges]))
 points = data.rooflines(hardware, x_min, x_max)
 ghost = None if datasheet is None or datasheet.empty else data.rooflines(datasheet, x_min, x_max)
 
 # --- chart ---
-st.vega_lite_chart(charts.roofline_spec(points, finite, data.colors(settings.custom_text), ghost),
+st.vega_lite_chart(charts.roofline_spec(points, finite, theory.device_colors(hardware), ghost, measured),
                    key="roofline_chart")
-notes = [f"{len(hardware)} rooflines (platform x precision) and {len(finite)} variant intensities."]
+notes = [f"{len(points['roof'].unique())} rooflines (platform x precision) and {len(finite)} variant intensities."]
 if ghost is not None:
     notes.append("Faded lines: the datasheet rooflines, for comparison.")
+if measured is not None:
+    notes.append(f"{len(measured)} measured configurations (points, outlined): each sits below its roof by its "
+                 "efficiency; the Efficiency page lists them.")
 if np.isinf(intensity["intensity"]).any():
     notes.append("With weights and activations on chip nothing moves off chip: intensity is infinite, every "
                  "variant is compute-bound and runs at the peak, so no vertical is drawn.")
 st.caption(" ".join(notes) + " Ops are operations, 2 per multiply-accumulate.")
 
-with st.expander("What the storage assumptions mean", expanded=settings.active):
-    st.markdown("\n\n".join(whatif.ASSUMPTIONS[key] for key in (*whatif.WEIGHT_LABELS, "act-off-chip")))
-    st.caption(f"Now: weights {whatif.WEIGHT_LABELS[settings.weights].lower()}"
+with st.expander("What the storage assumptions mean", expanded=settings.storage_changed):
+    st.markdown("\n\n".join(ASSUMPTIONS[key] for key in (*WEIGHT_LABELS, "act-off-chip")))
+    st.caption(f"Now: weights {WEIGHT_LABELS[settings.weights].lower()}"
                + (f" (N = {settings.batch})" if settings.weights == "per-batch" else "")
-               + f"; activations {whatif.ACTIVATION_LABELS[settings.activations].lower()}.")
+               + f"; activations {ACTIVATION_LABELS[settings.activations].lower()}.")
+
+# --- on-chip capacity ---
+st.subheader("Do the weights fit on chip?")
+fits = weights_fit_table(view.predictions)
+st.markdown("Each variant's weights at each precision against the platform's on-chip memory (BRAM/UltraRAM, "
+            "L2 or scratchpad, as its datasheet states). Where they fit, the *Automatic* storage assumption "
+            "keeps them on chip and the platform is compute-bound: this is why FINN's small networks run above "
+            "the QuTiBench roofline, which reads every weight per input.")
+tables.show(fits, key="fits_table")
 
 # --- bound table ---
 st.subheader("Ridge points and bounds")
-st.markdown("Ridge point = peak / bandwidth (ops/byte). Per variant: *memory* or *compute*-bound at that "
-            "platform's precision.")
+st.markdown("Ridge point = 1000 x peak / bandwidth (ops/byte). Per variant: *memory* or *compute*-bound at that "
+            "platform's precision, under the current storage assumption.")
 bounds = data.bounds(view.predictions)
-st.dataframe(bounds, hide_index=True, column_config={
-    "device": "platform", "peak_tops": st.column_config.NumberColumn("peak TOP/s", format="%.3g"),
-    "bandwidth_gbps": st.column_config.NumberColumn("bandwidth GB/s", format="%.3g"),
-    "ridge_ops_per_byte": st.column_config.NumberColumn("ridge ops/byte", format="%.1f")})
-st.download_button("Download roofline points (CSV)", points.to_csv(index=False), "rooflines.csv", "text/csv")
-st.download_button("Download bounds (CSV)", bounds.to_csv(index=False), "roofline_bounds.csv", "text/csv")
+tables.show(bounds, key="bounds_table")
+suffix = settings.file_suffix()
+download_csv("Download roofline points (CSV)", points, f"rooflines{suffix}.csv")
+download_csv("Download bounds (CSV)", bounds, f"roofline_bounds{suffix}.csv")
+download_csv("Download on-chip fit (CSV)", fits, "weights_on_chip.csv")

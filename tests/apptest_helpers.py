@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pyarrow as pa
@@ -47,3 +48,17 @@ def layer_data(chart, index: int) -> pd.DataFrame:
 def chart_bytes(chart) -> int:
     """Bytes of chart spec plus data sent to the browser."""
     return len(chart.proto.spec) + sum(len(d.data.data) for d in chart.proto.datasets)
+
+
+def named(chart, name: str) -> pd.DataFrame:
+    """The dataset ``name`` a chart sends (``roofs``, ``cells``, ``points``...)."""
+    return datasets(chart)[name]
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def plain(markdown: str) -> str:
+    """Markdown as read on screen: backslash escapes (``ui.safe.literal``) removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)

@@ -2,31 +2,34 @@
 
 The bundled tables are loaded once per process and shared read-only (``st.cache_resource``: no
 copy per call; pandas' copy-on-write keeps derived frames from touching them). Derivations use
-``st.cache_data``, which hands each caller its own copy.
+``st.cache_data``, which hands each caller its own copy; their arguments are small tables or
+the text forms of this session's settings.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from types import MappingProxyType
 
 import pandas as pd
 import streamlit as st
 
-from qb_core.hardware import FAMILIES, catalog_long, default_catalog
+from qb_core.accuracy import load_accuracy
+from qb_core.calibration import calibrate_predictions, calibration_table, error_summary, paired_for_calibration
+from qb_core.efficiency import efficiency_table
+from qb_core.filters import filter_options as core_filter_options
+from qb_core.hardware import catalog_long, default_catalog
 from qb_core.measurements import load_measurements
 from qb_core.overview import overview_table
-from qb_core.roofline import bound_table, intensity_table, predict, roofline_points, scale_catalog
-from qb_core.topology import PUBLISHED_PRUNING_PCT
-from qb_core.whatif import apply_overrides, combined_catalog, custom_catalog, platforms_from_text
-from ui.charts import config_colors, platform_colors
+from qb_core.roofline import bound_table, intensity_table, merge_coinciding, predict, roofline_points
+from qb_core.whatif import NO_PLATFORMS, combined_catalog, custom_catalog, platforms_from_text, whatif_long
+from ui.colors import Style, config_styles, device_colors, platform_colors
 
 
 @st.cache_resource(show_spinner=False)
 def measurements() -> pd.DataFrame:
     """The bundled tidy measurements (shared, read-only)."""
-    return load_measurements()
+    return load_measurements().assign(dataset="QuTiBench")
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,26 +39,15 @@ def catalog() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def accuracy() -> pd.DataFrame:
+    """Published top-1 (top-5) accuracy per network variant and precision (shared, read-only)."""
+    return load_accuracy()
+
+
+@st.cache_resource(show_spinner=False)
 def filter_options(task: str) -> Mapping[str, object]:
     """Options of the sidebar filters for the bundled data (shared, read-only)."""
-    return measured_options(catalog(), measurements(), task)
-
-
-def measured_options(catalog_table: pd.DataFrame, rows: pd.DataFrame, task: str) -> Mapping[str, object]:
-    """Platforms by family (catalog plus boards only in ``rows``), batch sizes and pruning factors
-    measured for ``task`` (with the published ones)."""
-    firsts = catalog_table[["platform", "family"]].drop_duplicates("platform")
-    extra = rows.loc[~rows["platform"].isin(firsts["platform"]), ["platform", "family"]].astype(str)
-    firsts = pd.concat([firsts, extra.drop_duplicates("platform")], ignore_index=True)
-    families = {f: firsts.loc[firsts["family"] == f, "platform"].tolist() for f in FAMILIES}
-    task_rows = rows[rows["task"] == task]
-    return MappingProxyType({  # shared between sessions: immutable all the way down
-        "families": MappingProxyType({family: tuple(names) for family, names in families.items() if names}),
-        "batches": tuple(sorted(int(b) for b in task_rows["batch"].unique())) or (1,),
-        "pruning": tuple(sorted({*PUBLISHED_PRUNING_PCT, *(float(p) for p in task_rows["pruning_pct"].unique())},
-                                reverse=True)),
-        "op_modes": tuple(m for m in catalog_table["op_mode"].drop_duplicates() if m),
-    })
+    return core_filter_options(catalog(), measurements(), task)
 
 
 @st.cache_resource(show_spinner=False)
@@ -74,7 +66,8 @@ def predictions(task: str, hardware_long: pd.DataFrame | None = None, weights: s
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def rooflines(hardware_long: pd.DataFrame, x_min: float, x_max: float) -> pd.DataFrame:
-    return roofline_points(hardware_long, x_min, x_max)
+    """Corner points of every distinct roofline (coinciding platforms named together)."""
+    return roofline_points(merge_coinciding(hardware_long), x_min, x_max)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -93,32 +86,19 @@ def intensities(task: str, weights: str = "off-chip", batch: int = 1, activation
     return intensity_table(task, width_scales, weights=weights, batch=batch, activations=activations)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _shades(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    table = pd.DataFrame(list(pairs), columns=["config", "platform"])
-    return config_colors(table, platform_colors([*catalog()["platform"], *table["platform"]]))
-
-
-def config_shades(rows: pd.DataFrame, task: str) -> dict[str, str]:
-    """Config -> colour (a shade of its platform's colour), fixed per task whatever the filters."""
-    task_rows = rows.loc[rows["task"] == task, ["config", "platform"]].astype(str).drop_duplicates()
-    return _shades(tuple(task_rows.itertuples(index=False, name=None)))
-
-
 @st.cache_data(max_entries=16, show_spinner=False)
 def hardware_with(custom_text: str) -> pd.DataFrame:
     """Long catalog of the bundled platforms plus the user's own (validated), before any what-if."""
-    custom = platforms_from_text(custom_text) if custom_text != "[]" else None
+    custom = platforms_from_text(custom_text) if custom_text != NO_PLATFORMS else None
     return catalog_long(combined_catalog(catalog(), custom))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def whatif_hardware_long(custom_text: str, overrides_text: str, bandwidth_scale: float,
                          peak_scale: float) -> pd.DataFrame:
-    """Long what-if catalog from this session's settings (their text forms are the cache key):
-    scales first, then the absolute overrides (see :func:`qb_core.whatif.whatif_hardware`)."""
-    scaled = scale_catalog(hardware_with(custom_text), bandwidth_scale, peak_scale)
-    return apply_overrides(scaled, json.loads(overrides_text))
+    """Long what-if catalog from this session's settings (their text forms are the cache key);
+    the rule itself is :func:`qb_core.whatif.whatif_long`."""
+    return whatif_long(hardware_with(custom_text), bandwidth_scale, peak_scale, json.loads(overrides_text))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -127,10 +107,62 @@ def custom_table(records_json: str) -> pd.DataFrame:
     return custom_catalog(json.loads(records_json))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def colors(custom_text: str = "[]") -> dict[str, str]:
-    """Platform -> colour: the catalog's order, then the user's platforms."""
+@st.cache_data(max_entries=32, show_spinner=False)
+def colors(custom_text: str = NO_PLATFORMS, extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Platform -> colour: the catalog's order, then the user's platforms, then uploaded boards."""
     names = list(catalog()["platform"])
-    if custom_text != "[]":
+    if custom_text != NO_PLATFORMS:
         names += list(platforms_from_text(custom_text)["platform"])
-    return platform_colors(names)
+    return platform_colors([*names, *extra])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def device_palette(custom_text: str = NO_PLATFORMS, extra: tuple[tuple[str, str, str], ...] = ()) -> dict[str, str]:
+    """Device (platform + op mode) -> colour: shades of the platform's hue; ``extra`` holds
+    (device, platform, op_mode) of uploaded boards."""
+    devices = hardware_with(custom_text)[["device", "platform", "op_mode"]]
+    devices = pd.concat([devices, pd.DataFrame(list(extra), columns=["device", "platform", "op_mode"])],
+                        ignore_index=True)
+    return device_colors(devices, colors(custom_text, tuple(dict.fromkeys(p for _, p, _ in extra))))
+
+
+def device_colors_for(rows: pd.DataFrame, custom_text: str = NO_PLATFORMS) -> dict[str, str]:
+    """:func:`device_palette` covering every device of ``rows`` (bundled, own and uploaded)."""
+    known = set(hardware_with(custom_text)["device"])
+    extra = rows.loc[~rows["device"].astype(str).isin(known), ["device", "platform", "op_mode"]].astype(str)
+    return device_palette(custom_text, tuple(extra.drop_duplicates().itertuples(index=False, name=None)))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _styles(table: pd.DataFrame, custom_text: str) -> dict[str, Style]:
+    return config_styles(table, colors(custom_text, tuple(table["platform"].astype(str).unique())))
+
+
+def styles_for(rows: pd.DataFrame, task: str, custom_text: str = NO_PLATFORMS) -> dict[str, Style]:
+    """Config -> style, fixed per task whatever the filters (computed from every row of the task)."""
+    task_rows = rows.loc[rows["task"] == task, ["config", "platform", "op_mode", "precision", "pruning_pct",
+                                                "dataset"]]
+    return _styles(task_rows.astype(str).drop_duplicates().astype({"pruning_pct": float}), custom_text)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def join(measured: pd.DataFrame, hardware_long: pd.DataFrame, task: str, weights: str, batch: int,
+         activations: str, width_scales: tuple[float, ...]) -> pd.DataFrame:
+    """The measurement-prediction join (:func:`qb_core.efficiency.efficiency_table`)."""
+    return efficiency_table(measured, hardware_long, task, weights=weights, batch=batch, activations=activations,
+                            width_scales=width_scales)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def calibration(join_table: pd.DataFrame, weights: str, batch: int, activations: str) -> dict[str, pd.DataFrame]:
+    """Paired rows ready for the fit, both held-out tables and the error summary."""
+    paired = paired_for_calibration(join_table, weights, batch, activations)
+    if paired.empty:
+        return {"paired": paired}
+    return {"paired": paired, "config": calibration_table(paired, "config"),
+            "variant": calibration_table(paired, "variant"), "summary": error_summary(paired)}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def calibrated(prediction_table: pd.DataFrame, paired: pd.DataFrame) -> pd.DataFrame:
+    return calibrate_predictions(prediction_table, paired)

@@ -1,8 +1,10 @@
 """The shared sidebar filters: declared once in the entry point, read by every page.
 
-Each widget has a key and ``bind="query-params"``, so its value holds across pages and lives in
-the URL (values at their default stay out of it): a shared link reopens the same view.
-Platforms are grouped by hardware family, one row of toggles per family.
+Each widget has a key, ``bind="query-params"`` (its value lives in the URL, values at their
+default stay out) and ``persist_state="session"`` (its value holds while a page that does not
+show it is open). Which filters a page shows depends on its group (:mod:`ui.navigation`):
+theory pages show every op mode unless narrowed, measurement pages start with the notebook's
+(TX2 maxp) and a batch range.
 """
 
 from __future__ import annotations
@@ -11,16 +13,23 @@ import pandas as pd
 import streamlit as st
 
 from qb_core.filters import DEFAULT_OP_MODES, Selection, select
-from qb_core.topology import PRECISIONS, TASKS
-from ui import uploads
+from qb_core.topology import PRECISIONS, TASKS, pruning_text
+from ui import uploads, whatif_state
 
-#: Tasks offered in the app; the core and pages handle "mnist" and "imagenet" too.
-ENABLED_TASKS: tuple[str, ...] = ("cifar10",)
+#: Tasks offered in the app.
+ENABLED_TASKS: tuple[str, ...] = ("cifar10", "mnist", "imagenet")
+KEEP = {"bind": "query-params", "persist_state": "session"}
+#: Op-mode widget per page group: theory pages keep every op mode by default.
+OP_MODE_KEYS = {"theory": "theory_op_mode", "gap": "theory_op_mode", "measured": "op_mode"}
 
 
 def family_key(family: str) -> str:
     """Widget key (and URL parameter) of a family's platform toggles, e.g. ``hw_fpga``."""
     return f"hw_{family.lower()}"
+
+
+def current_group() -> str:
+    return st.session_state.get("_page_group", "data")
 
 
 def defaults(task: str) -> dict[str, object]:
@@ -30,8 +39,15 @@ def defaults(task: str) -> dict[str, object]:
     batches = options["batches"]
     values |= {"precision": list(PRECISIONS), "pruning": list(options["pruning"]),
                "op_mode": [m for m in DEFAULT_OP_MODES if m in options["op_modes"]],
+               "theory_op_mode": list(options["op_modes"]),
+               "own_platforms": own_platform_names(),
                "batch": (batches[0], batches[-1])}
     return values
+
+
+def own_platform_names() -> list[str]:
+    frame = whatif_state.custom_frame()
+    return [] if frame is None else list(frame["platform"])
 
 
 def _reset() -> None:
@@ -39,45 +55,60 @@ def _reset() -> None:
         st.session_state[key] = value
 
 
-def render() -> None:
-    """Draw the filters in the sidebar (call once per run, from the entry point)."""
+def render(group: str) -> None:
+    """Draw the filters of a page group in the sidebar (call once per run, from the entry point)."""
+    st.session_state["_page_group"] = group
     bar = st.sidebar
-    bar.header("Filters")
-    task = bar.selectbox("Task", ENABLED_TASKS, format_func=TASKS.get, key="task", bind="query-params")
+    task = bar.selectbox("Task", ENABLED_TASKS, format_func=TASKS.get, key="task", **KEEP)
+    if group == "data":
+        return
     options, start = uploads.filter_options(task), defaults(task)
-    bar.caption("Hardware platforms")
-    for family, platforms in options["families"].items():
-        bar.pills(family, platforms, selection_mode="multi", default=platforms, key=family_key(family),
-                  bind="query-params")
-    bar.pills("Precision", list(PRECISIONS), selection_mode="multi", default=start["precision"],
-              key="precision", bind="query-params")
-    bar.pills("Pruning factor (% of full width)", options["pruning"], selection_mode="multi",
-              default=start["pruning"], format_func="{:g}".format, key="pruning", bind="query-params")
-    bar.pills("Op mode", options["op_modes"], selection_mode="multi", default=start["op_mode"], key="op_mode",
-              bind="query-params", help="TX2: maxn, maxp (the notebook's choice), maxq; EdgeTPU: fast, slow. "
-                                        "Platforms without op modes are always kept.")
-    bar.select_slider("Batch / streams / threads (measurements)", options["batches"], value=start["batch"], key="batch",
-                      bind="query-params")
-    bar.button("Reset filters", on_click=_reset, icon=":material/restart_alt:")
+    with bar.expander("Filters", expanded=True, icon=":material/filter_alt:"):
+        st.caption("Hardware platforms")
+        for family, platforms in options["families"].items():
+            st.pills(family, platforms, selection_mode="multi", default=platforms, key=family_key(family), **KEEP)
+        if group in ("theory", "gap") and start["own_platforms"]:
+            st.pills("Your platforms", start["own_platforms"], selection_mode="multi",
+                     default=start["own_platforms"], key="own_platforms", **KEEP)
+        st.pills("Precision", list(PRECISIONS), selection_mode="multi", default=start["precision"], key="precision",
+                 **KEEP)
+        st.pills("Pruning factor (% of full width)", options["pruning"], selection_mode="multi",
+                 default=start["pruning"], format_func=pruning_text, key="pruning", **KEEP)
+        op_key = OP_MODE_KEYS[group]
+        st.pills("Op mode", options["op_modes"], selection_mode="multi", default=start[op_key], key=op_key,
+                 help="TX2: maxn, maxp, maxq; EdgeTPU: fast, slow. Platforms without op modes are always kept. "
+                      "Theory pages show every op mode; measurement pages start with the notebook's choice (maxp).",
+                 **KEEP)
+        if group in ("measured", "gap"):
+            st.select_slider("Batch / streams / threads (measurements)", options["batches"], value=start["batch"],
+                             key="batch", **KEEP)
+        st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:")
 
 
-def selection() -> Selection:
-    """The current filters as a :class:`qb_core.filters.Selection` (defaults for unset widgets)."""
+def selection(group: str | None = None) -> Selection:
+    """The current filters of a page group as a :class:`qb_core.filters.Selection` (defaults for
+    widgets that have not run)."""
+    group = group or current_group()
     state = st.session_state
     task = state.get("task", ENABLED_TASKS[0])
+    if task not in ENABLED_TASKS:
+        task = ENABLED_TASKS[0]
     start = defaults(task)
     value = {key: state[key] if key in state and state[key] is not None else default
              for key, default in start.items()}
     family_keys = [k for k in start if k.startswith("hw_")]
     platforms = tuple(p for k in family_keys for p in value[k])
+    if group in ("theory", "gap"):
+        own = [p for p in value["own_platforms"] if p in start["own_platforms"]]
+        platforms = (*platforms, *own)
     low, high = value["batch"]
     return Selection(
         task=task,
         platforms=platforms,
         precisions=tuple(value["precision"]),
         pruning_pcts=tuple(float(p) for p in value["pruning"]),
-        op_modes=tuple(value["op_mode"]),
-        batch_range=(int(low), int(high)),
+        op_modes=tuple(value[OP_MODE_KEYS.get(group, "op_mode")]),
+        batch_range=(int(low), int(high)) if group in ("measured", "gap") else None,
     )
 
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from qb_core.csv_io import no_rows_imported
+from qb_core.filters import filter_options as core_filter_options
 from qb_core.measurements import DataFormatError, read_any
 from ui import data
 
@@ -33,7 +35,7 @@ def reports() -> dict[str, pd.DataFrame]:
 
 def _refresh() -> None:
     """Rebuild this session's combined table once, when its uploads change (not on every rerun)."""
-    parts = [data.measurements().assign(dataset=BUNDLED)]
+    parts = [data.measurements()]
     for name, rows in uploads().items():
         labelled = rows.assign(dataset=name)
         labelled["config"] = labelled["config"].astype(str) + " · " + name
@@ -48,19 +50,32 @@ def add(name: str, content: bytes) -> tuple[int, int]:
     """Import ``content`` as ``name``; returns (rows kept, rows skipped). Raises ValueError with a
     readable reason, leaving every earlier upload as it was."""
     try:
-        result = read_any(content)
+        result = read_any(content, name=name)
     except DataFormatError as exc:
         raise ValueError(str(exc)) from None
     if result.measurements.empty:
-        raise ValueError(f"no row could be imported ({result.skipped} skipped)")
+        raise ValueError(no_rows_imported(name, result.skipped))
     total = sum(len(rows) for n, rows in uploads().items() if n != name) + len(result.measurements)
     if total > MAX_UPLOADED_ROWS:
         raise ValueError(f"{total:,} uploaded rows in all; the app shows at most {MAX_UPLOADED_ROWS:,} "
                          "(the command line has no such limit: python -m qb_core import-qutibench)")
+    before = set(rows()["platform"].astype(str))
     uploads()[name] = result.measurements
     reports()[name] = result.problems
     _refresh()
+    _select_new_boards(result.measurements, before)
     return len(result.measurements), result.skipped
+
+
+def _select_new_boards(rows_added: pd.DataFrame, known: set[str]) -> None:
+    """Boards an upload brings are selected in the sidebar when they arrive (every upload, not
+    only the first): their family's toggle gets them added to what is already chosen."""
+    new = rows_added.loc[~rows_added["platform"].astype(str).isin(known), ["platform", "family"]].astype(str)
+    for family, boards in new.drop_duplicates().groupby("family")["platform"]:
+        key = f"hw_{family.lower()}"
+        chosen = st.session_state.get(key)
+        if chosen is not None:
+            st.session_state[key] = list(dict.fromkeys([*chosen, *boards]))
 
 
 def remove(name: str) -> None:
@@ -75,7 +90,7 @@ def filter_options(task: str) -> Mapping[str, object]:
         return data.filter_options(task)
     cache = st.session_state.setdefault("_combined_options", {})
     if task not in cache:
-        cache[task] = data.measured_options(data.catalog(), rows(), task)
+        cache[task] = core_filter_options(data.catalog(), rows(), task)
     return cache[task]
 
 

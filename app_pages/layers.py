@@ -1,0 +1,83 @@
+"""Per-layer roofline: which layer limits a network on a platform, and is it memory or compute?"""
+
+import streamlit as st
+
+from qb_core.layers import layer_predictions, layer_roofline
+from qb_core.roofline import log_axis_range, roofline_points
+from qb_core.topology import LAYER_MODELS, variant_label
+from ui import charts, tables, theory
+from ui.safe import download_csv, literal
+
+st.title("Per-layer roofline")
+st.markdown(
+    "Which layer holds the network back? Every layer gets its own point on the platform's roofline: its "
+    "operations, the bytes it moves off chip under the storage assumption, its intensity, and its time per "
+    "input = max(ops / peak, bytes / bandwidth). **Layer-by-layer** platforms (GPU, CPU, VPU, TPU, DPU, "
+    "BISMO) run one layer after the other, so the time per input is the sum of the layer times. "
+    "**Dataflow** platforms (FINN) run every layer at once as a pipeline stage, so the slowest stage sets the "
+    "pace; the model gives each of the L stages an equal share of the chip (peak / L, bandwidth / L), the "
+    "unbalanced extreme. A folding factor per layer would balance the stages, and perfectly balanced the "
+    "pipeline reaches the whole-network roofline; real builds sit between the two. Clock frequency, folding "
+    "limits of the fabric and kernel launch overheads are not modelled (the Calibrated prediction page "
+    "measures the overhead)."
+)
+
+gap = theory.gap_view()
+predictions = gap.theory.predictions
+settings = gap.theory.settings
+modelled = predictions[predictions["topology"].isin(list(LAYER_MODELS))]
+if modelled.empty:
+    st.info("The networks of this task come from published totals without a layer list (ImageNet), so they have "
+            "no per-layer view. Choose CIFAR-10 or MNIST in the sidebar.")
+    st.stop()
+
+devices = list(dict.fromkeys(modelled["device"]))
+left, middle, right = st.columns(3)
+default_device = "TX2-maxp" if "TX2-maxp" in devices else devices[0]
+device = left.selectbox("Platform", devices, index=devices.index(default_device), key="layer_device")
+precisions = list(dict.fromkeys(modelled.loc[modelled["device"] == device, "precision"]))
+precision = middle.selectbox("Precision", precisions, key=f"layer_precision_{device}")
+rows = modelled[(modelled["device"] == device) & (modelled["precision"] == precision)]
+variants = list(variant_label(rows["topology"], rows["pruning_pct"]))
+variant = right.selectbox("Network variant", variants, key="layer_variant")
+row = rows.iloc[[variants.index(variant)]]
+
+layers = layer_roofline(row, settings.weights, settings.batch, settings.activations)
+summary = layer_predictions(row, settings.weights, settings.batch, settings.activations).iloc[0]
+measured = gap.paired[(gap.paired["device"] == device) & (gap.paired["precision"] == precision)
+                      & (gap.paired["variant"] == variant)]
+execution = str(row["execution"].iloc[0])
+cols = st.columns(4)
+cols[0].metric("Per-layer model (inputs/s)", f"{summary['layer_fps']:,.0f}",
+               help="Sum of layer times (layer-by-layer) or the slowest stage (dataflow).")
+cols[1].metric("Whole-network roofline (inputs/s)", f"{row['inputs_per_s'].iloc[0]:,.0f}")
+cols[2].metric("Measured, best batch (inputs/s)", f"{measured['measured_fps'].max():,.0f}" if len(measured)
+               else "not measured")
+cols[3].metric("Execution style", execution)
+bottleneck = layers.loc[layers["time_s"].idxmax()]
+st.markdown(f"**The bottleneck is {literal(bottleneck['name'])}**: {bottleneck['bound']}-bound, "
+            f"{100 * bottleneck['time_s'] / layers['time_s'].sum():.0f} % of the summed layer time "
+            f"({bottleneck['ops']:,} ops, {bottleneck['bytes']:,.0f} bytes off chip, intensity "
+            f"{bottleneck['intensity']:,.1f} ops/byte).")
+
+share_roof = row.assign(peak_tops=row["peak_tops"] * layers["share"].iloc[0],
+                        bandwidth_gbps=row["bandwidth_gbps"] * layers["share"].iloc[0])
+x_min, x_max = log_axis_range(layers.loc[layers["bound"] != "none", "intensity"].to_numpy().tolist()
+                              + [float(share_roof["ridge_ops_per_byte"].iloc[0])])
+roof = roofline_points(share_roof.reset_index(drop=True), x_min, x_max)
+color = theory.device_colors(row).get(device, "#1f77b4")
+roofline_spec, time_spec = charts.layer_specs(layers, roof, color)
+st.vega_lite_chart(roofline_spec, key="layer_roofline")
+st.caption("Each computing layer at (its intensity, the TOP/s it attains); pools do no operations and are left out. "
+           + ("Dataflow: the roof drawn is one stage's equal share of the chip." if execution == "dataflow" else ""))
+st.vega_lite_chart(time_spec, key="layer_times")
+st.caption("Compute time = ops / peak, memory time = bytes / bandwidth; the longer one (solid) is the layer's time.")
+shown = ["name", "kind", "ops", "params", "bytes", "intensity", "compute_us", "memory_us", "time_us", "bound"]
+layer_table = layers.assign(compute_us=layers["compute_s"] * 1e6, memory_us=layers["memory_s"] * 1e6,
+                            time_us=layers["time_s"] * 1e6)
+tables.show(layer_table, shown, key="layers_table", name="Layer",
+            bytes=st.column_config.NumberColumn("Off-chip bytes", format="localized"),
+            compute_us=st.column_config.NumberColumn("Compute time (µs)", format="%.3f"),
+            memory_us=st.column_config.NumberColumn("Memory time (µs)", format="%.3f"),
+            time_us=st.column_config.NumberColumn("Layer time (µs)", format="%.3f"))
+download_csv("Download the layers (CSV)", layer_table[shown], f"layers_{device}_{precision}_{variant}.csv")

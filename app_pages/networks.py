@@ -1,0 +1,78 @@
+"""Networks and hardware: the tables a researcher reads first, for every task."""
+
+import streamlit as st
+
+from qb_core.filters import select
+from qb_core.networks import model_vs_published, networks_long, networks_wide, unmeasurable_variants
+from qb_core.topology import PRECISIONS, TASKS
+from ui import charts, data, sidebar, tables, theory, whatif_state
+from ui.safe import download_csv, literal
+
+st.title("Networks and hardware")
+st.markdown(
+    "What does each network cost, and what does each platform offer? Parameters, operations per input "
+    "(2 per multiply-accumulate), model size and arithmetic intensity per precision (weights read once per "
+    "input, QuTiBench's default), and the published top-1 (top-5) accuracy; then the hardware catalog with "
+    "each platform's ridge point."
+)
+
+# --- networks ---
+current = sidebar.current_or_stop()
+every_task = st.toggle("Every task", value=True, key="networks_all", bind="query-params",
+                       help="Off: only the task chosen in the sidebar.")
+tasks = list(TASKS) if every_task else [current.task]
+long = networks_long(tasks, data.accuracy())
+long = long[long["precision"].isin(current.precisions)]
+wide = networks_wide(long)
+st.subheader("Networks")
+config = {}
+for precision in PRECISIONS:
+    config[f"model_mb_{precision.lower()}"] = st.column_config.NumberColumn(f"Size {precision} (MB)", format="%.3f")
+    config[f"intensity_{precision.lower()}"] = st.column_config.NumberColumn(f"Ops/byte {precision}", format="%.1f")
+    config[f"accuracy_{precision.lower()}"] = f"Top-1 (top-5) {precision} (%)"
+shown = [c for c in wide.columns if c not in ("topology", "pruning_pct", "gops_per_input")]
+tables.show(wide, shown, key="networks_table", **config)
+st.caption("*not measured*: the accuracy table has no figure (`nm`) for that network and precision.")
+missing = unmeasurable_variants(data.measurements(), tasks)
+if len(missing):
+    st.warning("Measured but without a published operation count, so their throughput in ops/s, intensity and "
+               "predictions are unknown: " + literal(", ".join(missing)) + ".")
+ops_spec, size_spec = charts.networks_specs(wide, long)
+left, right = st.columns(2)
+left.vega_lite_chart(ops_spec, key="networks_ops")
+right.vega_lite_chart(size_spec, key="networks_size")
+download_csv("Download the networks table (CSV)", wide, "networks.csv")
+
+compared = model_vs_published()
+compared = compared[compared["task"].isin(tasks)]
+if len(compared):
+    st.markdown("**Layer model against a published count.** CNV and MLP are counted from their layers "
+                "(3x3 convolutions without padding, 2x2 max-pools, fully connected layers). The published "
+                "exact counts (`topology_details.csv`) agree for every variant but CNV 12.5 %, where the "
+                "published figure is 107,136 ops (1.3 %) higher; QuTiBench's other table rounds it to 0.01 GOP. "
+                "The larger variants match to the operation, so the 12.5 % figure is the outlier: the app uses "
+                "the layer model.")
+    tables.show(compared, key="model_vs_published", **{
+        "params_published": st.column_config.NumberColumn("Params (published)", format="localized"),
+        "ops_per_input_published": st.column_config.NumberColumn("Ops (published)", format="localized"),
+        "params": st.column_config.NumberColumn("Params (layer model)", format="localized"),
+        "ops_per_input": st.column_config.NumberColumn("Ops (layer model)", format="localized"),
+        "ops_difference": st.column_config.NumberColumn("Published - model (ops)", format="localized"),
+        "ops_difference_pct": st.column_config.NumberColumn("Difference (%)", format="%.2f"),
+        "agrees": st.column_config.CheckboxColumn("Agree")})
+
+# --- hardware ---
+st.subheader("Hardware")
+settings = whatif_state.current()
+hardware = select(data.hardware_with(settings.custom_text), current)
+catalog = hardware.merge(data.catalog()[["platform", "op_mode", "vendor", "memory_gb", "source"]],
+                         on=["platform", "op_mode"], how="left")
+catalog["source"] = catalog["source"].fillna("your own platform")
+shown = ["device", "family", "vendor", "toolflow", "execution", "precision", "peak_tops", "bandwidth_gbps",
+         "ridge_ops_per_byte", "memory_gb", "on_chip_mb", "power_w", "source"]
+tables.show(catalog, shown, key="hardware_table")
+st.vega_lite_chart(charts.hardware_spec(catalog, theory.device_colors(catalog)), key="hardware_chart")
+st.caption("Each point is a platform at one native precision; its label is its ridge point. Dashed lines join "
+           "platforms with the same ridge: a network needs at least that many ops per byte there to be "
+           "compute-bound. Your own platforms (What-if hardware) are included, marked *your own platform*.")
+download_csv("Download the hardware table (CSV)", catalog[shown], "hardware.csv")

@@ -1,0 +1,38 @@
+"""Predicted vs measured Pareto: which deployments would be best in theory, which are in practice?"""
+
+import streamlit as st
+
+from qb_core.pareto import predicted_and_measured
+from ui import charts, data, tables, theory
+from ui.safe import download_csv
+
+st.title("Accuracy against throughput: predicted and measured")
+st.markdown(
+    "Which deployments would be worth it if every platform reached its roofline, and which are in practice? "
+    "**Crosses**: each platform x precision x variant at its roofline prediction, with the published top-1 "
+    "accuracy of that variant and precision. **Circles**: each measured configuration at its best "
+    "throughput and the accuracy measured there. The dashed staircase is the predicted Pareto front, the "
+    "solid one the measured front; hover a point for its status in the join."
+)
+
+gap = theory.gap_view()
+points, fronts = predicted_and_measured(gap.join, data.accuracy())
+placed = points[points["top1_pct"].notna() & (points["fps"] > 0)]
+unplaced = points[points["top1_pct"].isna()]
+if placed.empty:
+    st.info("No point inside the filters has both a throughput and an accuracy.")
+    st.stop()
+st.vega_lite_chart(charts.pareto_gap_spec(placed, fronts, theory.device_colors(placed)), key="pareto_gap_chart")
+if len(unplaced):
+    st.caption(f"{len(unplaced)} prediction(s) have no published accuracy for their variant and precision "
+               "(*not measured* in the accuracy table), so they cannot be placed.")
+st.subheader("The two fronts")
+shown = ["kind", "config", "device", "precision", "variant", "fps", "top1_pct", "status", "efficiency_pct"]
+tables.show(fronts, shown, key="fronts_table", kind="Point",
+            fps=st.column_config.NumberColumn("Inputs/s", format="localized"))
+st.subheader("Published accuracy")
+accuracy = data.accuracy()
+tables.show(accuracy[accuracy["task"] == gap.theory.selection.task], key="accuracy_table",
+            measured=st.column_config.CheckboxColumn("Measured (not nm)"))
+suffix = gap.theory.settings.file_suffix()
+download_csv("Download every point (CSV)", points[shown], f"pareto_predicted_measured{suffix}.csv")

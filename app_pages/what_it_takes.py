@@ -1,0 +1,114 @@
+"""What would it take: the bandwidth and peak a target throughput needs, by the roofline."""
+
+import streamlit as st
+
+from qb_core.calibration import fit, roofline_target
+from qb_core.filters import select
+from qb_core.roofline import what_it_takes
+from qb_core.topology import variant_label
+from qb_core.whatif import SCALE_MAX
+from ui import data, messages, theory, whatif_state
+from ui.safe import literal
+from ui.whatif_sidebar import SCALES
+
+SCOPE = "what_it_takes"
+st.title("What would it take?")
+st.markdown(
+    "How much bandwidth and compute would a platform need to reach a target throughput on a network? The "
+    "roofline run backwards: needed TOP/s = target x ops per input; needed GB/s = needed TOP/s x 1000 / "
+    "intensity (under the sidebar's storage assumption). Both are given as absolute figures and as "
+    "multiples of the platform's datasheet; the one that falls short today is what binds."
+)
+messages.show(SCOPE)
+
+gap = theory.gap_view()
+view, settings = gap.theory, gap.theory.settings
+datasheet = select(data.predictions(view.selection.task, data.hardware_with(settings.custom_text),
+                                    settings.weights, settings.batch, settings.activations, settings.width_scales),
+                   view.selection, by_batch=False)
+datasheet = datasheet[datasheet["intensity"].notna() | (settings.activations == "on-chip")]
+if datasheet.empty:
+    st.info("No prediction inside the filters.")
+    st.stop()
+left, middle, right, far = st.columns(4)
+devices = list(dict.fromkeys(datasheet["device"]))
+device = left.selectbox("Platform", devices, index=devices.index("ZCU104-FINN") if "ZCU104-FINN" in devices else 0,
+                        key="take_device")
+rows = datasheet[datasheet["device"] == device]
+precision = middle.selectbox("Precision", list(dict.fromkeys(rows["precision"])), key=f"take_precision_{device}")
+rows = rows[rows["precision"] == precision]
+variants = list(variant_label(rows["topology"], rows["pruning_pct"]))
+variant = right.selectbox("Network variant", variants, key="take_variant")
+row = rows.iloc[[variants.index(variant)]]
+target = far.number_input("Target (inputs/s)", min_value=1.0, max_value=1e9, value=30_000.0, step=1000.0,
+                          format="%.0f", key="take_target")
+
+need = what_it_takes(row, float(target)).iloc[0]
+known = need["needed_gbps"] == need["needed_gbps"]
+cols = st.columns(3)
+cols[0].metric("Bandwidth needed (GB/s)", f"{need['needed_gbps']:,.1f}" if known else "unknown")
+cols[0].caption(f"{need['bandwidth_multiple']:.2f}x the datasheet's {row['bandwidth_gbps'].iloc[0]:g} GB/s" if known
+                else "activation traffic unknown")
+cols[1].metric("Peak needed (TOP/s)", f"{need['needed_tops']:,.2f}")
+cols[1].caption(f"{need['peak_multiple']:.2f}x the datasheet's {row['peak_tops'].iloc[0]:g} TOP/s")
+cols[2].metric("Today's roofline (inputs/s)", f"{row['inputs_per_s'].iloc[0]:,.0f}")
+words = {"bandwidth": "**Bandwidth binds**: the peak already suffices.",
+         "peak": "**The peak binds**: the bandwidth already suffices.",
+         "both": "**Both fall short**: bandwidth and peak must grow.",
+         "nothing": "**Already reached** with today's datasheet figures."}
+st.markdown(words[need["binds"]] + (f" {literal(need['note'], 300)}." if need["note"] else ""))
+
+
+def _set_sliders(bandwidth: float, peak: float) -> None:
+    """Move the global what-if sliders to the smallest stops that reach both multiples."""
+    for key, multiple in (("bw_scale", bandwidth), ("peak_scale", peak)):
+        st.session_state[key] = next((s for s in SCALES if s >= multiple - 1e-9), SCALES[-1]) if multiple > 1 else 1.0
+    messages.flash(SCOPE, "success", "Sliders set: see the Rooflines and Prediction pages (the scales apply to every "
+                                     "platform).")
+
+
+def _override(device: str, field: str, needed: tuple[float, float], today: tuple[float, float]) -> None:
+    """Override the platform with the needed figures (never below today's)."""
+    (needed_gbps, needed_tops), (bandwidth_gbps, peak_tops) = needed, today
+    overrides = dict(whatif_state.overrides())
+    figures = dict(overrides.get(device, {}))
+    if needed_gbps == needed_gbps and needed_gbps > 0:
+        figures["bandwidth_gbps"] = max(needed_gbps, bandwidth_gbps)
+    figures[field] = max(needed_tops, peak_tops)
+    overrides[device] = figures
+    whatif_state.set_overrides(overrides)
+    messages.flash(SCOPE, "success", f"{literal(device)} overridden: see the Rooflines and Prediction pages.")
+
+
+beyond = [name for name, multiple in (("bandwidth", need["bandwidth_multiple"]), ("peak", need["peak_multiple"]))
+          if multiple == multiple and multiple > SCALE_MAX]
+if need["binds"] != "nothing":
+    left, right = st.columns(2)
+    if beyond:
+        left.warning(f"Beyond the sliders: the {' and '.join(beyond)} would have to grow more than {SCALE_MAX:g}x. "
+                     "An override sets the exact figures.")
+    else:
+        left.button("Set the what-if sliders to this", on_click=_set_sliders,
+                    args=(need["bandwidth_multiple"], need["peak_multiple"]), icon=":material/tune:",
+                    help="Rounded up to the sliders' stops; they scale every platform.")
+    needed = (float(need["needed_gbps"]), float(need["needed_tops"]))
+    today = (float(row["bandwidth_gbps"].iloc[0]), float(row["peak_tops"].iloc[0]))
+    right.button(f"Override {device} with exactly these figures", on_click=_override,
+                 args=(device, f"peak_tops_{precision.lower()}", needed, today), icon=":material/edit:")
+st.subheader("To measure the target, not just to be promised it")
+st.markdown("The roofline is an upper bound: every platform runs below it. With the calibrated model of the "
+            "platform (Calibrated prediction page: time per input = overhead + roofline time / fraction), the "
+            "roofline would have to promise more:")
+fitted = data.calibration(gap.join, settings.weights, settings.batch, settings.activations)
+platform = str(row["platform"].iloc[0])
+coefficients = fit(fitted["paired"]) if len(fitted["paired"]) else None
+needed_roofline, why = roofline_target(coefficients, platform, float(target)) if coefficients is not None \
+    else (float("nan"), "no measurement pairs with a prediction inside the filters")
+if why:
+    st.info(f"Not available: {literal(why, 400)}.")
+else:
+    planned = what_it_takes(row, needed_roofline).iloc[0]
+    st.markdown(f"A roofline of **{needed_roofline:,.0f} inputs/s**, that is **{planned['needed_gbps']:,.1f} GB/s** "
+                f"({planned['bandwidth_multiple']:.2f}x) and **{planned['needed_tops']:,.2f} TOP/s** "
+                f"({planned['peak_multiple']:.2f}x); what binds: {planned['binds']}. The calibrated model's "
+                "held-out error applies (Calibrated prediction page).")

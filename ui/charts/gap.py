@@ -1,0 +1,254 @@
+"""Theory meets measurement: efficiency bars, its spread per family, energy, predicted against
+measured Pareto fronts, per-layer rooflines and the calibrated model against the measurements."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from qb_core.labels import title
+from qb_core.topology import variant_label
+from ui.charts.core import HEIGHT, LOG, field, legend, log_floor, pairs, scale, tooltips, with_data
+
+SERIES = ("Peak compute", "Roofline prediction", "Measured")
+SERIES_OPACITY = (0.22, 0.5, 1.0)
+JOIN_FIELDS = (field("config", "N"), field("device", "N", label="Platform"), field("precision", "N"),
+               field("variant", "N"), field("dataset", "N", label="Data set"), field("status", "N", label="Status"))
+
+
+def efficiency_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...]) -> alt.LayerChart:
+    """Per paired configuration, three bars on a log axis: the platform's peak compute (peak / ops
+    per input), the roofline prediction and the measurement, the last labelled with its
+    efficiency; colour per platform, rows grouped by platform (dataset ``bars``, ``labels``)."""
+    y = alt.Y("row:N", sort=list(rows), title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
+    x = alt.X("value:Q", scale=LOG, title="Inputs per second (log)")
+    tip = tooltips((*JOIN_FIELDS, field("series", "N", label="Bar"), field("value", "Q", ",.0f", "Inputs/s"),
+                    field("efficiency_pct", "Q", ".1f"), field("bound", "N"), field("measured_batch", "Q", ",d")))
+    bars = alt.Chart(alt.NamedData(name="bars")).mark_bar(height={"band": 0.9}).encode(
+        y=y, yOffset=alt.YOffset("series:N", sort=list(SERIES)), x=x, x2="floor:Q",
+        color=alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
+        opacity=alt.Opacity("series:N", sort=list(SERIES), scale=alt.Scale(domain=list(SERIES),
+                                                                          range=list(SERIES_OPACITY)),
+                            title="Bar", legend=legend(symbolType="square")),
+        tooltip=tip)
+    labels = alt.Chart(alt.NamedData(name="labels")).mark_text(align="left", dx=4, fontSize=10, fontWeight="bold",
+                                                               color="#111").encode(
+        y=y, yOffset=alt.YOffset("series:N", sort=list(SERIES)), x=x, text="text:N", tooltip=tip)
+    return alt.layer(bars, labels).properties(width="container", height=alt.Step(7))
+
+
+def efficiency_spec(paired: pd.DataFrame, device_colors: dict[str, str]) -> dict:
+    """Spec of :func:`efficiency_chart` for the paired rows of the join."""
+    table = paired.assign(row=paired["device"] + " · " + paired["precision"] + " · " + paired["variant"]
+                          + np.where(paired["dataset"] != "QuTiBench", " · " + paired["dataset"], ""))
+    table = table.sort_values(["device", "precision", "topology", "pruning_pct"], ascending=[True, True, True, False])
+    keep = ["row", "config", "device", "precision", "variant", "dataset", "status", "efficiency_pct", "bound",
+            "measured_batch"]
+    long = table.melt(id_vars=keep, value_vars=["peak_fps", "predicted_fps", "measured_fps"], var_name="series",
+                      value_name="value")
+    long["series"] = long["series"].map(dict(zip(["peak_fps", "predicted_fps", "measured_fps"], SERIES, strict=True)))
+    long = long.assign(floor=log_floor(long["value"]))
+    measured = long[long["series"] == SERIES[2]]
+    labels = measured.assign(text=measured["efficiency_pct"].map("{:.1f}%".format))
+    structure = (pairs(device_colors, table["device"]), tuple(table["row"]))
+    return with_data(efficiency_chart, structure, bars=long, labels=labels)
+
+
+def efficiency_spread_chart(colors: tuple[tuple[str, str], ...], families: tuple[str, ...]) -> alt.LayerChart:
+    """Efficiency (log) of every paired configuration per platform family: a point per
+    configuration in its platform's colour, the family median as a black tick, 100 % as a rule."""
+    y = alt.Y("family:N", sort=list(families), title="Family")
+    x = alt.X("efficiency_pct:Q", scale=LOG, title=title("efficiency_pct") + " (log)")
+    points = alt.Chart(alt.NamedData(name="points")).mark_point(filled=True, size=70, opacity=0.85).encode(
+        x=x, y=y, yOffset=alt.YOffset("jitter:Q"),
+        color=alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
+        tooltip=tooltips((*JOIN_FIELDS, field("efficiency_pct", "Q", ".1f"), field("bound", "N"))))
+    medians = alt.Chart(alt.NamedData(name="medians")).mark_tick(color="#000", thickness=3, size=34).encode(
+        x=x, y=y, tooltip=tooltips((field("family", "N", label="Family"),
+                                    field("efficiency_pct", "Q", ".1f", "Median efficiency (%)"))))
+    roof = alt.Chart(alt.NamedData(name="roof")).mark_rule(color="#b00", strokeDash=[4, 3]).encode(x=x)
+    return alt.layer(roof, points, medians).properties(width="container", height=alt.Step(60))
+
+
+def efficiency_spread_spec(paired: pd.DataFrame, device_colors: dict[str, str]) -> dict:
+    table = paired[np.isfinite(paired["efficiency_pct"]) & (paired["efficiency_pct"] > 0)]
+    rank = table.groupby("family").cumcount()
+    points = table.assign(jitter=(rank % 7 - 3) * 5.0)[["family", "device", "jitter", "efficiency_pct", "config",
+                                                        "precision", "variant", "dataset", "status", "bound"]]
+    medians = table.groupby("family", as_index=False)["efficiency_pct"].median()
+    families = tuple(medians.sort_values("efficiency_pct", ascending=False)["family"])
+    return with_data(efficiency_spread_chart, (pairs(device_colors, table["device"]), families),
+                     points=points, medians=medians, roof=pd.DataFrame({"efficiency_pct": [100.0]}))
+
+
+ENERGY_SERIES = ("Measured", "Predicted (datasheet power)")
+
+
+def energy_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...], column: str) -> alt.LayerChart:
+    """Energy per input (mJ) or inputs per joule (log) per configuration: measured (full power /
+    measured inputs/s) and, where the datasheet has a power figure, predicted (datasheet power /
+    roofline inputs/s); dataset ``energy``."""
+    y = alt.Y("row:N", sort=list(rows), title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
+    return alt.Chart(alt.NamedData(name="energy")).mark_bar(height={"band": 0.9}).encode(
+        y=y, yOffset=alt.YOffset("series:N", sort=list(ENERGY_SERIES)),
+        x=alt.X("value:Q", scale=LOG, title=title(column) + " (log)"), x2="floor:Q",
+        color=alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
+        opacity=alt.Opacity("series:N", scale=alt.Scale(domain=list(ENERGY_SERIES), range=[1.0, 0.45]),
+                            title="Bar", legend=legend(symbolType="square")),
+        tooltip=tooltips((*JOIN_FIELDS, field("series", "N", label="Bar"), field("value", "Q", ",.4~g", title(column)),
+                          field("full_power_w", "Q", ".3~g"), field("power_w", "Q", ".3~g"),
+                          field("measured_fps", "Q", ",.0f"), field("predicted_fps", "Q", ",.0f")))
+    ).properties(width="container", height=alt.Step(9))
+
+
+def energy_spec(paired: pd.DataFrame, device_colors: dict[str, str], measure: str = "mj_per_input") -> dict:
+    """Spec of :func:`energy_chart`; ``measure`` is ``mj_per_input`` or ``inputs_per_joule``."""
+    predicted = {"mj_per_input": "predicted_mj_per_input", "inputs_per_joule": "predicted_inputs_per_joule"}[measure]
+    table = paired[paired[measure].notna()].assign(
+        row=lambda f: f["device"] + " · " + f["precision"] + " · " + f["variant"]
+        + np.where(f["dataset"] != "QuTiBench", " · " + f["dataset"], ""))
+    table = table.sort_values(["device", "precision", "topology", "pruning_pct"], ascending=[True, True, True, False])
+    keep = ["row", "config", "device", "precision", "variant", "dataset", "status", "full_power_w", "power_w",
+            "measured_fps", "predicted_fps"]
+    long = table.melt(id_vars=keep, value_vars=[measure, predicted], var_name="series", value_name="value")
+    long["series"] = long["series"].map({measure: ENERGY_SERIES[0], predicted: ENERGY_SERIES[1]})
+    long = long[np.isfinite(long["value"])]
+    long = long.assign(floor=log_floor(long["value"]))
+    return with_data(energy_chart, (pairs(device_colors, table["device"]), tuple(table["row"]), measure), energy=long)
+
+
+def pareto_gap_chart(colors: tuple[tuple[str, str], ...]) -> alt.LayerChart:
+    """Top-1 accuracy against inputs/s (log): predicted points (crosses) and measured points
+    (circles) per configuration, and both Pareto fronts (predicted dashed, measured solid);
+    datasets ``points`` and ``fronts``."""
+    x = alt.X("fps:Q", scale=LOG, title="Inputs per second (log): roofline prediction or measured")
+    y = alt.Y("top1_pct:Q", scale=alt.Scale(zero=False), title=title("top1_pct"))
+    kind = alt.Shape("kind:N", scale=alt.Scale(domain=["predicted", "measured"], range=["cross", "circle"]),
+                     title="Point", legend=legend())
+    points = alt.Chart(alt.NamedData(name="points")).mark_point(filled=True, size=75, opacity=0.85).encode(
+        x=x, y=y, shape=kind,
+        color=alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
+        tooltip=tooltips((field("kind", "N", label="Point"), *JOIN_FIELDS, field("fps", "Q", ",.0f", "Inputs/s"),
+                          field("top1_pct", "Q", ".2f"), field("efficiency_pct", "Q", ".1f"),
+                          field("on_front", "N", label="On its front"))))
+    fronts = alt.Chart(alt.NamedData(name="fronts")).mark_line(color="#000", strokeWidth=2,
+                                                               interpolate="step-before").encode(
+        x=x, y=y, detail="front:N", order="fps:Q",
+        strokeDash=alt.StrokeDash("front:N", scale=alt.Scale(domain=["predicted front", "measured front"],
+                                                             range=[[6, 4], [1, 0]]),
+                                  title="Pareto front", legend=alt.Legend(symbolType="stroke", symbolSize=400,
+                                                                          symbolStrokeColor="#000")))
+    return alt.layer(fronts, points).properties(width="container", height=HEIGHT)
+
+
+def pareto_gap_spec(points: pd.DataFrame, fronts: pd.DataFrame, device_colors: dict[str, str]) -> dict:
+    keep = ["kind", "config", "device", "precision", "variant", "dataset", "status", "fps", "top1_pct",
+            "efficiency_pct", "on_front"]
+    return with_data(pareto_gap_chart, (pairs(device_colors, points["device"]),), points=points[keep],
+                     fronts=fronts[["kind", "fps", "top1_pct"]].assign(front=fronts["kind"] + " front"))
+
+
+LAYER_FIELDS = (field("name", "N", label="Layer"), field("kind", "N", label="Kind"), field("ops", "Q", ",d", "Ops"),
+                field("bytes", "Q", ",.0f", "Off-chip bytes"), field("intensity", "Q", ",.1f"),
+                field("compute_us", "Q", ",.3~g", "Compute time (µs)"),
+                field("memory_us", "Q", ",.3~g", "Memory time (µs)"), field("bound", "N"),
+                field("time_share_pct", "Q", ".1f", "Share of the time (%)"))
+
+
+def layer_roofline_chart(color: str) -> alt.LayerChart:
+    """One platform x precision roofline (dataset ``roof``) with each layer of the network as a
+    labelled point at its intensity and attainable TOP/s (dataset ``layers``)."""
+    x = alt.X("intensity:Q", scale=LOG, title=title("intensity") + ", per layer")
+    y = alt.Y("tops:Q", scale=LOG, title=title("tops") + " attainable")
+    roof = alt.Chart(alt.NamedData(name="roof")).mark_line(color=color, strokeWidth=2.2).encode(
+        x=x, y=y, order="point:Q")
+    points = alt.Chart(alt.NamedData(name="layers")).mark_point(filled=True, size=110, color=color,
+                                                                stroke="#000", strokeWidth=0.7).encode(
+        x=x, y=y, shape=alt.Shape("bound:N", scale=alt.Scale(domain=["memory", "compute"],
+                                                             range=["triangle-down", "circle"]),
+                                  title="Layer is", legend=legend()),
+        tooltip=tooltips(LAYER_FIELDS))
+    labels = alt.Chart(alt.NamedData(name="labels")).mark_text(align="left", dx=8, dy=-8, fontSize=11,
+                                                               color="#111").encode(x=x, y=y, text="names:N")
+    return alt.layer(roof, points, labels).properties(width="container", height=HEIGHT - 60)
+
+
+def layer_time_chart(names: tuple[str, ...]) -> alt.Chart:
+    """Time per input of every layer (µs), its compute and its memory time side by side (dataset
+    ``times``); the longer of the two is the layer's time."""
+    return alt.Chart(alt.NamedData(name="times")).mark_bar().encode(
+        x=alt.X("name:N", sort=list(names), title="Layer", axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("part:N", sort=["compute", "memory"]),
+        y=alt.Y("us:Q", title="Time per input (µs)"),
+        color=alt.Color("part:N", scale=alt.Scale(domain=["compute", "memory"], range=["#4c78a8", "#e45756"]),
+                        title="Time for", legend=legend()),
+        opacity=alt.Opacity("binding:N", scale=alt.Scale(domain=["sets the time", "hidden"], range=[1.0, 0.35]),
+                            title="", legend=legend()),
+        tooltip=tooltips((*LAYER_FIELDS[:2], field("part", "N", label="Time for"), field("us", "Q", ",.3~g",
+                                                                                        "Time (µs)"),
+                          field("binding", "N", label="")))).properties(width="container", height=280)
+
+
+def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> tuple[dict, dict]:
+    """Specs of the per-layer roofline and the per-layer time bars for one configuration's layers
+    (:func:`qb_core.layers.layer_roofline`) and its roofline's corner points."""
+    computing = layers[layers["bound"] != "none"]
+    total = float(layers["time_s"].sum())
+    shown = computing.assign(
+        tops=computing["ops"] / computing["time_s"] / 1e12, compute_us=computing["compute_s"] * 1e6,
+        memory_us=computing["memory_s"] * 1e6, time_share_pct=100 * computing["time_s"] / total if total else 0.0)
+    shown = shown[shown["tops"] > 0]
+    keep = [f[0] for f in LAYER_FIELDS] + ["tops"]
+    times = pd.concat([
+        layers.assign(part="compute", us=layers["compute_s"] * 1e6,
+                      binding=np.where(layers["compute_s"] >= layers["memory_s"], "sets the time", "hidden")),
+        layers.assign(part="memory", us=layers["memory_s"] * 1e6,
+                      binding=np.where(layers["memory_s"] > layers["compute_s"], "sets the time", "hidden")),
+    ])[["name", "kind", "part", "us", "binding"]]
+    position = shown[["intensity", "tops"]].round(6).astype(str).agg("|".join, axis=1)
+    labels = shown.groupby(position, sort=False).agg(intensity=("intensity", "first"), tops=("tops", "first"),
+                                                     names=("name", ", ".join))
+    roofline = with_data(layer_roofline_chart, (color,), roof=roof_points[["point", "intensity", "tops"]],
+                         layers=shown[keep], labels=labels.reset_index(drop=True))
+    bars = with_data(layer_time_chart, (tuple(layers["name"]),), times=times)
+    return roofline, bars
+
+
+MODEL_SHAPES = {"whole-network roofline": "triangle-up", "per-layer roofline": "square",
+                "calibrated (held out)": "circle"}
+
+
+def calibration_chart(colors: tuple[tuple[str, str], ...]) -> alt.LayerChart:
+    """Prediction against measurement (both log, inputs/s) for each model and configuration
+    (dataset ``points``): on the diagonal a prediction is exact, inside the band within +-25 %."""
+    x = alt.X("measured_fps:Q", scale=LOG, title=title("measured_fps") + " (log)")
+    y = alt.Y("predicted:Q", scale=LOG, title="Predicted inputs/s (log)")
+    band = alt.Chart(alt.NamedData(name="band")).mark_area(opacity=0.15, color="#2a9d8f").encode(
+        x=x, y=alt.Y("low:Q", scale=LOG), y2="high:Q")
+    diagonal = alt.Chart(alt.NamedData(name="band")).mark_line(color="#333", strokeDash=[4, 3]).encode(
+        x=x, y=alt.Y("measured_fps:Q", scale=LOG))
+    points = alt.Chart(alt.NamedData(name="points")).mark_point(filled=True, size=70, opacity=0.85).encode(
+        x=x, y=y, color=alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
+        shape=alt.Shape("model:N", scale=alt.Scale(domain=list(MODEL_SHAPES), range=list(MODEL_SHAPES.values())),
+                        title="Model", legend=legend()),
+        tooltip=tooltips((field("model", "N", label="Model"), field("device", "N", label="Platform"),
+                          field("precision", "N"), field("variant", "N"), field("measured_fps", "Q", ",.0f"),
+                          field("predicted", "Q", ",.0f", "Predicted inputs/s"), field("error_pct", "Q", "+.1f"))))
+    return alt.layer(band, diagonal, points).properties(width="container", height=HEIGHT)
+
+
+def calibration_spec(table: pd.DataFrame, device_colors: dict[str, str]) -> dict:
+    """Spec of :func:`calibration_chart` for :func:`qb_core.calibration.calibration_table` output."""
+    base = table.assign(variant=variant_label(table["topology"], table["pruning_pct"]))
+    models = {"roofline_fps": "whole-network roofline", "layer_fps": "per-layer roofline",
+              "calibrated_fps": "calibrated (held out)"}
+    long = base.melt(id_vars=["device", "precision", "variant", "measured_fps"], value_vars=list(models),
+                     var_name="model", value_name="predicted").dropna(subset=["predicted"])
+    long["model"] = long["model"].map(models)
+    long["error_pct"] = 100 * (long["predicted"] - long["measured_fps"]) / long["measured_fps"]
+    low, high = float(base["measured_fps"].min()) / 1.5, float(base["measured_fps"].max()) * 1.5
+    grid = np.geomspace(low, high, 2)
+    band = pd.DataFrame({"measured_fps": grid, "low": grid * 0.75, "high": grid * 1.25})
+    return with_data(calibration_chart, (pairs(device_colors, base["device"]),), points=long, band=band)
+

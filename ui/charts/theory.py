@@ -1,0 +1,304 @@
+"""Theory charts: rooflines (with measured points and layer points), prediction heatmaps, the
+networks and the hardware at a glance."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from qb_core.labels import title
+from qb_core.topology import PRECISIONS, variant_label
+from ui.charts.core import (
+    HALF_HEIGHT,
+    HEIGHT,
+    LOG,
+    compact_number,
+    field,
+    legend,
+    log_floor,
+    pairs,
+    scale,
+    tooltips,
+    with_data,
+)
+from ui.colors import PRECISION_DASHES, PRECISION_SHAPES
+
+ROOF_TOOLTIP = (field("roof_devices", "N", label="Platform(s)"), field("precision", "N"), field("peak_tops"),
+                field("bandwidth_gbps"), field("ridge_ops_per_byte"))
+MEASURED_TOOLTIP = (field("config", "N"), field("device", "N"), field("precision", "N"), field("variant", "N"),
+                    field("dataset", "N", label="Data set"), field("measured_batch", "Q", ",d"),
+                    field("measured_fps", "Q", ",.0f"), field("predicted_fps", "Q", ",.0f"),
+                    field("efficiency_pct", "Q", ".1f"), field("measured_tops", "Q", ".3~g"),
+                    field("intensity", "Q", ",.1f"))
+def intensity_labels(rules: pd.DataFrame) -> pd.DataFrame:
+    """One label per network x precision, at the group's lowest intensity: ``CNV INT2`` and the
+    variants' pruning range when there are several (their verticals sit within a few percent of
+    each other), e.g. ``CNV 12.5–100% INT2``; drawn along the vertical, so neighbours never collide."""
+    rules = rules[np.isfinite(rules["intensity"])]
+    group = rules.groupby(["topology", "precision"], sort=False)
+    first = rules.loc[group["intensity"].idxmin()].copy()
+    key = pd.MultiIndex.from_frame(first[["topology", "precision"]])
+    count = group["pruning_pct"].size().reindex(key).to_numpy()
+    low = group["pruning_pct"].min().reindex(key).to_numpy()
+    high = group["pruning_pct"].max().reindex(key).to_numpy()
+    span = [f"{t} {lo:g}–{hi:g}% {p}" for t, lo, hi, p in zip(first["topology"], low, high, first["precision"],
+                                                               strict=True)]
+    first["text"] = np.where(count > 1, span, first["variant"].astype(str) + " " + first["precision"].astype(str))
+    return first[["text", "intensity", "precision"]]
+
+
+def roofline_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, ...], ghost: bool,
+                   measured: bool) -> alt.LayerChart:
+    """Log-log rooflines over datasets ``roofs`` (three corner points per line: drawn straight they
+    are exactly the memory and compute roofs), ``ridges``, ``rules`` (a vertical per variant x
+    precision at its intensity) and ``labels``; with ``ghost`` the datasheet rooflines faded under
+    what-if ones, with ``measured`` each measured configuration at (its intensity, its TOP/s)."""
+    x = alt.X("intensity:Q", scale=LOG, title=title("intensity") + ", 2 ops per MAC")
+    y = alt.Y("tops:Q", scale=LOG, title=title("tops"))
+    color = alt.Color("roof_devices:N", scale=scale(colors), title="Platform (op mode)", legend=legend())
+    dash_pairs = tuple((p, tuple(PRECISION_DASHES[p])) for p in precisions)
+    shape_pairs = tuple((p, PRECISION_SHAPES[p]) for p in precisions)
+    dash = alt.StrokeDash("precision:N", scale=scale(dash_pairs), title="Precision (dash)",
+                          legend=alt.Legend(orient="top", symbolType="stroke", symbolSize=500, symbolStrokeWidth=2.2,
+                                            symbolStrokeColor="#333", labelLimit=200))
+    layers = []
+    if ghost:
+        layers.append(alt.Chart(alt.NamedData(name="ghost")).mark_line(strokeWidth=1.5, opacity=0.3).encode(
+            x=x, y=y, color=color, strokeDash=dash, detail="roof:N", order="point:Q",
+            tooltip=tooltips((*ROOF_TOOLTIP[:2], field("peak_tops", label="Datasheet peak (TOP/s)"),
+                              field("bandwidth_gbps", label="Datasheet bandwidth (GB/s)")))))
+    layers.append(alt.Chart(alt.NamedData(name="roofs")).mark_line(strokeWidth=2.2).encode(
+        x=x, y=y, color=color, strokeDash=dash, detail="roof:N", order="point:Q", tooltip=tooltips(ROOF_TOOLTIP)))
+    layers.append(alt.Chart(alt.NamedData(name="ridges")).mark_point(filled=True, size=60, opacity=1).encode(
+        x=x, y=y, color=color, shape=alt.Shape("precision:N", scale=scale(shape_pairs), title="Precision",
+                                                 legend=None), tooltip=tooltips(ROOF_TOOLTIP)))
+    layers.append(alt.Chart(alt.NamedData(name="rules")).mark_rule(strokeDash=[4, 3], color="#666", opacity=0.6)
+                  .encode(x=x, tooltip=tooltips((field("variant", "N"), field("precision", "N"),
+                                                 field("intensity", "Q", ",.1f")))))
+    layers.append(alt.Chart(alt.NamedData(name="labels")).mark_text(
+        align="right", baseline="bottom", angle=270, dx=-4, dy=-3, fontSize=10, color="#333")
+                  .encode(x=x, y=alt.value(0), text="text:N"))
+    if measured:
+        layers.append(alt.Chart(alt.NamedData(name="measured")).mark_point(
+            filled=True, size=90, stroke="#000", strokeWidth=0.8, opacity=0.95).encode(
+            x=x, y=alt.Y("measured_tops:Q", scale=LOG), color=color,
+            shape=alt.Shape("precision:N", scale=scale(shape_pairs), legend=None),
+            tooltip=tooltips(MEASURED_TOOLTIP)))
+    return alt.layer(*layers).properties(width="container", height=HEIGHT + 60)
+
+
+ROOF_COLUMNS = ["roof", "roof_devices", "device", "precision", "point", "intensity", "tops", "peak_tops",
+                "bandwidth_gbps", "ridge_ops_per_byte"]
+
+
+def roofline_spec(points: pd.DataFrame, intensities: pd.DataFrame, device_colors: dict[str, str],
+                  ghost: pd.DataFrame | None = None, measured: pd.DataFrame | None = None) -> dict:
+    """Spec of :func:`roofline_chart` for roofline corner points (:func:`qb_core.roofline.roofline_points`
+    of :func:`qb_core.roofline.merge_coinciding` hardware), finite variant intensities and,
+    optionally, datasheet corner points and measured configurations (with their ``roof_devices``)."""
+    roofs = points[ROOF_COLUMNS]
+    group_colors = {}
+    for devices in roofs["roof_devices"]:
+        group_colors.setdefault(devices, device_colors.get(devices.split(" = ")[0], "#555555"))
+    rules = intensities[["topology", "variant", "precision", "pruning_pct", "intensity"]]
+    datasets = {"roofs": roofs, "ridges": roofs[roofs["point"] == 1], "rules": rules,
+                "labels": intensity_labels(rules) if len(rules) else rules.assign(text="")}
+    if ghost is not None:
+        datasets["ghost"] = ghost[ROOF_COLUMNS]
+        for devices in ghost["roof_devices"]:
+            group_colors.setdefault(devices, device_colors.get(devices.split(" = ")[0], "#555555"))
+    if measured is not None:
+        datasets["measured"] = measured[["roof_devices", *[f[0] for f in MEASURED_TOOLTIP]]]
+    precisions = tuple(p for p in PRECISIONS if p in set(roofs["precision"]))
+    structure = (tuple(group_colors.items()), precisions, ghost is not None, measured is not None)
+    return with_data(roofline_chart, structure, **datasets)
+
+
+PREDICTION_TOOLTIP = (field("device", "N", label="Platform"), field("precision", "N"), field("variant", "N"),
+                      field("inputs_per_s", "Q", ",.0f"), field("attainable_tops", "Q", ".3~g"), field("bound", "N"),
+                      field("intensity", "Q", ",.1f"))
+
+
+def _grid(columns: tuple[str, ...], rows: tuple[str, ...], tooltip, by_precision: bool) -> alt.Chart:
+    column_title = "Network variant" if by_precision else "Network variant · precision"
+    return alt.Chart(alt.NamedData(name="cells")).encode(
+        x=alt.X("column:N", sort=list(columns), title=column_title,
+                axis=alt.Axis(labelAngle=-40, labelOverlap=False, orient="top", labelLimit=200)),
+        y=alt.Y("row:N", sort=list(rows), title="Platform · precision" if by_precision else "Platform",
+                axis=alt.Axis(labelOverlap=False, labelLimit=260)),
+        tooltip=tooltips(tooltip))
+
+
+def heatmap_layout(table: pd.DataFrame, by_precision: bool) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
+    """Add ``row`` and ``column`` to heatmap cells; return them with the row and column order.
+
+    Default: rows are platforms, columns variant · precision (blank where a platform lacks the
+    precision). ``by_precision``: rows platform · precision, columns the variants (no blanks).
+    """
+    variant = variant_label(table["topology"], table["pruning_pct"])
+    precision = table["precision"].astype(str)
+    rank = precision.map({p: i for i, p in enumerate(PRECISIONS)})
+    if by_precision:
+        cells = table.assign(row=table["device"].astype(str) + " · " + precision, column=variant)
+        rows = tuple(cells.assign(rank=rank, first=cells.groupby("device", sort=False).ngroup())
+                     .sort_values(["first", "rank"], kind="stable")["row"].unique())
+        columns = tuple(cells.sort_values(["topology", "pruning_pct"], ascending=[True, False])["column"].unique())
+        return cells, columns, rows
+    cells = table.assign(row=table["device"].astype(str), column=variant + " · " + precision)
+    ordered = cells.assign(rank=rank).sort_values(["rank", "topology", "pruning_pct"], ascending=[True, True, False])
+    return cells, tuple(ordered["column"].unique()), tuple(cells["row"].unique())
+
+
+def ink(values: pd.Series, dark_above: float = 0.62, log: bool = True) -> pd.Series:
+    """``light`` text on cells whose colour is dark (the top of a sequential log scale), else ``dark``."""
+    numbers = values.astype(float)
+    scaled = np.log10(numbers) if log else numbers
+    low, high = np.nanmin(scaled), np.nanmax(scaled)
+    position = (scaled - low) / (high - low) if high > low else scaled * 0.0
+    return pd.Series(np.where(position > dark_above, "light", "dark"), index=values.index)
+
+
+INK = alt.Color("ink:N", scale=alt.Scale(domain=["dark", "light"], range=["#111111", "#ffffff"]), legend=None)
+
+
+def prediction_heatmap(columns: tuple[str, ...], rows: tuple[str, ...], by_precision: bool = False) -> alt.LayerChart:
+    """Predicted inputs/s (log colour, written in each cell) per platform and variant x precision;
+    see :func:`heatmap_layout` for the two layouts (dataset ``cells``)."""
+    base = _grid(columns, rows, PREDICTION_TOOLTIP, by_precision)
+    cells = base.mark_rect().encode(
+        color=alt.Color("inputs_per_s:Q", scale=alt.Scale(type="log", scheme="goldred"),
+                        title="Predicted inputs/s", legend=alt.Legend(format="~s", orient="right", titleLimit=300)))
+    text = base.mark_text(fontSize=10).encode(text="label:N", color=INK)
+    return alt.layer(cells, text).properties(width="container", height=alt.Step(26))
+
+
+def prediction_spec(predictions: pd.DataFrame, by_precision: bool = False) -> dict:
+    """Spec of :func:`prediction_heatmap` for a table of predictions."""
+    table = predictions.assign(variant=variant_label(predictions["topology"], predictions["pruning_pct"]))
+    keep = ["topology", "pruning_pct", *[name for name, *_ in PREDICTION_TOOLTIP]]
+    table = table[keep].assign(label=table["inputs_per_s"].map(compact_number), ink=ink(table["inputs_per_s"]),
+                               bound=table["bound"].astype(str))
+    cells, columns, rows = heatmap_layout(table, by_precision)
+    return with_data(prediction_heatmap, (columns, rows, by_precision), cells=cells)
+
+
+CHANGE_TOOLTIP = (field("device", "N", label="Platform"), field("precision", "N"), field("variant", "N"),
+                  field("original_inputs_per_s", "Q", ",.0f", "Datasheet prediction (inputs/s)"),
+                  field("inputs_per_s", "Q", ",.0f", "What-if prediction (inputs/s)"),
+                  field("ratio", "Q", ".3~g", "What-if / datasheet"),
+                  field("original_bound", "N", label="Datasheet bound"), field("bound", "N", label="What-if bound"))
+
+
+def change_heatmap(columns: tuple[str, ...], rows: tuple[str, ...], by_precision: bool = False) -> alt.LayerChart:
+    """What-if / datasheet inputs/s per cell (diverging log colour around 1x); cells whose bound
+    flipped (memory <-> compute) carry a ⇄ mark and a black border; users' platforms read ``new``."""
+    base = _grid(columns, rows, CHANGE_TOOLTIP, by_precision)
+    cells = base.mark_rect().encode(
+        color=alt.Color("change:Q", title="What-if / datasheet",
+                        scale=alt.Scale(type="log", scheme="redblue", domainMid=1.0), legend=alt.Legend(format=".2~g")),
+        stroke=alt.Stroke("flipped:N", scale=alt.Scale(domain=["bound flipped", "same bound"],
+                                                       range=["#000000", "transparent"]), legend=None),
+        strokeWidth=alt.value(2.5))
+    text = base.mark_text(fontSize=10).encode(text="label:N", color=INK)
+    return alt.layer(cells, text).properties(width="container", height=alt.Step(26))
+
+
+def change_spec(comparison: pd.DataFrame, by_precision: bool = False) -> dict:
+    """Spec of :func:`change_heatmap` for :func:`qb_core.whatif.compare`'s table."""
+    change = comparison["ratio"].fillna(1.0)
+    distance = np.abs(np.log10(change.clip(lower=1e-12)))
+    far = distance.max() if len(distance) and distance.max() > 0 else 1.0
+    table = comparison[["device", "precision", "topology", "pruning_pct", "inputs_per_s", "original_inputs_per_s",
+                        "ratio", "bound", "original_bound", "bound_flipped"]].assign(
+        variant=variant_label(comparison["topology"], comparison["pruning_pct"]),
+        label=comparison["ratio"].map(lambda r: "new" if pd.isna(r) else f"{r:.3g}x")
+        + comparison["bound_flipped"].map({True: " ⇄", False: ""}),
+        change=change,
+        ink=np.where(distance > 0.6 * far, "light", "dark"),
+        flipped=comparison["bound_flipped"].map({True: "bound flipped", False: "same bound"}),
+        bound=comparison["bound"].astype(str), original_bound=comparison["original_bound"].astype(str),
+    )
+    cells, columns, rows = heatmap_layout(table, by_precision)
+    return with_data(change_heatmap, (columns, rows, by_precision), cells=cells)
+
+
+NETWORK_TOOLTIP = (field("task_name", "N", label="Task"), field("variant", "N"), field("params", "Q", ",d"),
+                   field("gops_per_input", "Q", ",.4~g"), field("ops_source", "N", label="Operation count from"))
+
+
+def network_ops_chart(variants: tuple[str, ...], tasks: tuple[str, ...]) -> alt.Chart:
+    """Operations per input (GOP, log) per network variant, coloured by task (dataset ``networks``)."""
+    return alt.Chart(alt.NamedData(name="networks")).mark_bar().encode(
+        x=alt.X("variant:N", sort=list(variants), title=title("variant"), axis=alt.Axis(labelAngle=-40,
+                                                                                       labelLimit=200)),
+        y=alt.Y("gops_per_input:Q", scale=LOG, title=title("gops_per_input") + ", log"), y2="floor:Q",
+        color=alt.Color("task_name:N", sort=list(tasks), title="Task", legend=legend(orient="top")),
+        tooltip=tooltips(NETWORK_TOOLTIP)).properties(width="container", height=HALF_HEIGHT)
+
+
+def network_size_chart(variants: tuple[str, ...], precisions: tuple[str, ...]) -> alt.Chart:
+    """Model size (MB, log) per network variant and precision (dataset ``sizes``)."""
+    return alt.Chart(alt.NamedData(name="sizes")).mark_bar().encode(
+        x=alt.X("variant:N", sort=list(variants), title=title("variant"), axis=alt.Axis(labelAngle=-40,
+                                                                                       labelLimit=200)),
+        xOffset=alt.XOffset("precision:N", sort=list(precisions)),
+        y=alt.Y("model_mb:Q", scale=LOG, title=title("model_mb") + ", log"), y2="floor:Q",
+        color=alt.Color("precision:N", sort=list(precisions), title="Precision", legend=legend(orient="top")),
+        tooltip=tooltips((field("variant", "N"), field("precision", "N"), field("model_mb", "Q", ",.4~g"),
+                          field("intensity", "Q", ",.1f", "Intensity, weights read per input (ops/byte)")))
+    ).properties(width="container", height=HALF_HEIGHT)
+
+
+def networks_specs(networks: pd.DataFrame, sizes: pd.DataFrame) -> tuple[dict, dict]:
+    """Specs of the ops and model-size charts of the Networks and hardware page."""
+    variants = tuple(networks["variant"])
+    ops_table = networks[[f[0] for f in NETWORK_TOOLTIP]].assign(floor=log_floor(networks["gops_per_input"]))
+    ops = with_data(network_ops_chart, (variants, tuple(dict.fromkeys(networks["task_name"]))), networks=ops_table)
+    precisions = tuple(p for p in PRECISIONS if p in set(sizes["precision"]))
+    size_table = sizes[["variant", "precision", "model_mb", "intensity"]].assign(floor=log_floor(sizes["model_mb"]))
+    size = with_data(network_size_chart, (variants, precisions), sizes=size_table)
+    return ops, size
+
+
+HARDWARE_TOOLTIP = (field("device", "N", label="Platform"), field("precision", "N"), field("peak_tops"),
+                    field("bandwidth_gbps"), field("ridge_ops_per_byte", "Q", ",.1f"), field("source", "N",
+                                                                                            label="Figures from"))
+
+
+def hardware_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, ...]) -> alt.LayerChart:
+    """Peak TOP/s against bandwidth (both log) per platform x precision (dataset ``hardware``),
+    with lines of equal ridge point (dataset ``ridges``): a point's ridge is the intensity a network
+    needs there to be compute-bound; points above a line need more than its value."""
+    x = alt.X("bandwidth_gbps:Q", scale=LOG, title=title("bandwidth_gbps"))
+    y = alt.Y("peak_tops:Q", scale=LOG, title=title("peak_tops"))
+    guides = alt.Chart(alt.NamedData(name="ridges")).mark_line(color="#999", strokeDash=[3, 3]).encode(
+        x=x, y=y, detail="ridge:N")
+    guide_labels = alt.Chart(alt.NamedData(name="ridge_labels")).mark_text(
+        align="left", dx=4, dy=-4, color="#777", fontSize=10).encode(x=x, y=y, text="text:N")
+    points = alt.Chart(alt.NamedData(name="hardware")).mark_point(filled=True, size=140, opacity=0.9).encode(
+        x=x, y=y, color=alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
+        shape=alt.Shape("precision:N", scale=scale(tuple((p, PRECISION_SHAPES[p]) for p in precisions)),
+                        title="Precision", legend=legend()),
+        tooltip=tooltips(HARDWARE_TOOLTIP))
+    labels = alt.Chart(alt.NamedData(name="hardware")).mark_text(align="left", dx=9, fontSize=10, color="#333").encode(
+        x=x, y=y, text="ridge_text:N")
+    return alt.layer(guides, guide_labels, points, labels).properties(width="container", height=HEIGHT)
+
+
+def hardware_spec(hardware: pd.DataFrame, device_colors: dict[str, str]) -> dict:
+    """Spec of :func:`hardware_chart` for a long catalog (bundled and the user's platforms)."""
+    table = hardware.assign(ridge_text="ridge " + hardware["ridge_ops_per_byte"].map("{:,.0f}".format),
+                            source=hardware["source"].astype(str).str.slice(0, 80) if "source" in hardware else "")
+    low = max(float(table["bandwidth_gbps"].min()) / 2, 1e-3)
+    high = float(table["bandwidth_gbps"].max()) * 2
+    ridges = pd.DataFrame([(r, bw, r * bw / 1000.0) for r in (10, 100, 1000, 10_000) for bw in (low, high)],
+                          columns=["ridge", "bandwidth_gbps", "peak_tops"])
+    peak_low, peak_high = float(table["peak_tops"].min()) / 2, float(table["peak_tops"].max()) * 2
+    ridges = ridges[(ridges["peak_tops"] >= peak_low / 10) & (ridges["peak_tops"] <= peak_high * 10)]
+    ridges = ridges[ridges.groupby("ridge")["ridge"].transform("size") == 2]
+    label_rows = ridges.groupby("ridge").tail(1).assign(text=lambda f: f["ridge"].map("{:,} ops/byte".format))
+    precisions = tuple(p for p in PRECISIONS if p in set(table["precision"]))
+    structure = (pairs(device_colors, table["device"]), precisions)
+    return with_data(hardware_chart, structure, hardware=table[[*[f[0] for f in HARDWARE_TOOLTIP], "ridge_text"]],
+                     ridges=ridges, ridge_labels=label_rows)

@@ -1,0 +1,57 @@
+"""The app's pages, their sections and which sidebar each one needs.
+
+Groups decide the sidebar: ``theory`` pages show every op mode by default and the what-if block;
+``measured`` pages start with the notebook's op modes (TX2 maxp) and the batch range; ``gap``
+pages (theory meets measurement) show both; ``data`` pages (home, uploads) need only the task.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import streamlit as st
+
+
+class PageInfo(NamedTuple):
+    script: str
+    title: str
+    icon: str
+    group: str
+
+
+SECTIONS: dict[str, tuple[PageInfo, ...]] = {
+    "": (PageInfo("home", "Home", ":material/home:", "data"),),
+    "Theory": (
+        PageInfo("rooflines", "Rooflines", ":material/show_chart:", "theory"),
+        PageInfo("prediction", "Prediction", ":material/grid_on:", "theory"),
+        PageInfo("networks", "Networks and hardware", ":material/table_view:", "theory"),
+        PageInfo("whatif", "What-if hardware", ":material/tune:", "theory"),
+    ),
+    "Theory vs measurement": (
+        PageInfo("efficiency", "Efficiency", ":material/percent:", "gap"),
+        PageInfo("energy", "Energy", ":material/bolt:", "gap"),
+        PageInfo("pareto_gap", "Predicted vs measured Pareto", ":material/compare:", "gap"),
+        PageInfo("layers", "Per-layer roofline", ":material/layers:", "gap"),
+        PageInfo("calibration", "Calibrated prediction", ":material/model_training:", "gap"),
+        PageInfo("what_it_takes", "What would it take", ":material/flag:", "gap"),
+    ),
+    "Measurements": (
+        PageInfo("overview", "Overview", ":material/table_chart:", "measured"),
+        PageInfo("latency_throughput", "Latency/Throughput", ":material/speed:", "measured"),
+        PageInfo("boxplots", "Boxplots", ":material/candlestick_chart:", "measured"),
+        PageInfo("pareto", "Pareto", ":material/scatter_plot:", "measured"),
+        PageInfo("your_measurements", "Your measurements", ":material/upload_file:", "data"),
+    ),
+}
+GROUP_OF_SCRIPT: dict[str, str] = {p.script: p.group for pages in SECTIONS.values() for p in pages}
+
+
+def pages() -> dict[str, list[st.Page]]:
+    """The sections as ``st.Page`` objects for ``st.navigation`` (Home is the default page)."""
+    return {section: [st.Page(f"app_pages/{p.script}.py", title=p.title, icon=p.icon, default=p.script == "home")
+                      for p in infos] for section, infos in SECTIONS.items()}
+
+
+def group_of(page: st.Page) -> str:
+    """The sidebar group of the page ``st.navigation`` chose."""
+    return GROUP_OF_SCRIPT.get(page.url_path or "home", "data")

@@ -1,0 +1,69 @@
+"""Tables a person can read: headers in plain language with their unit (``qb_core.labels``),
+numbers formatted by unit, missing values blank, text shown as text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from qb_core.labels import QUANTITIES, title
+
+#: Display format per unit (Streamlit NumberColumn formats).
+UNIT_FORMATS: dict[str, str] = {
+    "inputs/s": "localized", "inputs/J": "localized", "ops": "localized", "bytes": "localized",
+    "elements": "localized", "%": "%.1f", "TOP/s": "%.3f", "GB/s": "%.2f", "ops/byte": "%.1f", "ms": "%.4f",
+    "W": "%.3f", "MB": "%.3f", "GB": "%.1f", "mJ": "%.4f", "GOP": "%.4f",
+}
+
+
+def column_config(frame: pd.DataFrame, columns: Sequence[str], **overrides: object) -> dict[str, object]:
+    """Streamlit column configuration for ``columns``: plain-language headers (the CSV column name
+    in the header's help), numbers formatted by their unit; ``overrides`` win."""
+    config: dict[str, object] = {}
+    for column in columns:
+        label = title(column) if column in QUANTITIES else column.replace("_", " ").capitalize()
+        unit = QUANTITIES[column].unit if column in QUANTITIES else ""
+        if column in frame and pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(
+                frame[column]):
+            config[column] = st.column_config.NumberColumn(label, format=UNIT_FORMATS.get(unit, "%.4g"),
+                                                           help=f"CSV column: {column}")
+        else:
+            config[column] = st.column_config.TextColumn(label, help=f"CSV column: {column}") \
+                if not (column in frame and pd.api.types.is_bool_dtype(frame[column])) \
+                else st.column_config.CheckboxColumn(label, help=f"CSV column: {column}")
+    return config | overrides
+
+
+def readable(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``frame[columns]`` ready to show: infinities blank (nothing moved off chip), numbers in
+    number columns, missing text blank."""
+    shown = frame[list(columns)].copy()
+    for column in shown.columns:
+        values = shown[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            shown[column] = values.astype(float).where(np.isfinite(values.astype(float)))
+        elif values.dtype == object:
+            numbers = pd.to_numeric(values, errors="coerce")
+            if numbers.notna().sum() == values.notna().sum() and values.notna().any():
+                shown[column] = numbers
+            else:
+                shown[column] = values.where(values.notna(), "")
+    return shown
+
+
+def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, key: str | None = None,
+         **overrides: object) -> None:
+    """A sortable table of ``frame[columns]`` with readable headers and formats."""
+    columns = list(frame.columns if columns is None else columns)
+    shown = readable(frame, columns)
+    st.dataframe(shown, hide_index=True, key=key, column_config=column_config(shown, columns, **overrides))
+
+
+def static(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: dict[str, str] | None = None) -> None:
+    """A small table shown whole (every cell wraps instead of being cut), headers in plain language."""
+    columns = list(frame.columns if columns is None else columns)
+    names = {c: (labels or {}).get(c, title(c) if c in QUANTITIES else c) for c in columns}
+    st.table(readable(frame, columns).rename(columns=names).set_index(names[columns[0]]))

@@ -1,0 +1,94 @@
+"""What a theory page draws from: the what-if settings, the sidebar selection, the what-if
+hardware inside it and the predictions over it (the page stops with a clear message when
+nothing is left)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import streamlit as st
+
+from qb_core.filters import Selection, select
+from qb_core.whatif import WhatIf
+from ui import data, sidebar, uploads, whatif_state
+from ui.safe import literal_list
+
+
+@dataclass(frozen=True)
+class TheoryView:
+    settings: WhatIf
+    selection: Selection
+    hardware: pd.DataFrame
+    predictions: pd.DataFrame
+
+
+def selection_with_own_width(selection: Selection, settings: WhatIf) -> Selection:
+    """The sidebar selection widened to the user's own CNV width."""
+    if settings.width_pct is None or selection.pruning_pcts is None:
+        return selection
+    return replace(selection, pruning_pcts=(*selection.pruning_pcts, settings.width_pct))
+
+
+def hardware_or_stop(settings: WhatIf, selection: Selection) -> pd.DataFrame:
+    """The what-if long catalog inside the selection; stops with a message when it is empty."""
+    hardware = select(data.whatif_hardware_long(settings.custom_text, settings.overrides_text,
+                                                settings.bandwidth_scale, settings.peak_scale), selection)
+    if hardware.empty:
+        sidebar.no_rows_message("platform x precision pairs")
+        st.stop()
+    return hardware
+
+
+def view(*, drop_unknown: bool = True) -> TheoryView:
+    """Settings, selection, hardware and predictions of a theory page. With ``drop_unknown``,
+    predictions whose intensity is unknown (activation traffic of a network without a layer list,
+    with activations off chip) are left out and the page says which."""
+    settings = whatif_state.current()
+    selection = selection_with_own_width(sidebar.current_or_stop(), settings)
+    hardware = hardware_or_stop(settings, selection)
+    predictions = select(data.predictions(selection.task, hardware, settings.weights, settings.batch,
+                                          settings.activations, settings.width_scales), selection, by_batch=False)
+    unknown = predictions["intensity"].isna()
+    if drop_unknown and unknown.any():
+        names = sorted(predictions.loc[unknown, "topology"].astype(str).unique())
+        st.caption(f"Left out: {literal_list(names)}. These networks come from published totals without a layer "
+                   "list, so their activation traffic, needed with activations off chip, is unknown.")
+        predictions = predictions[~unknown]
+    if predictions.empty:
+        sidebar.no_rows_message("predictions")
+        st.stop()
+    return TheoryView(settings, selection, hardware, predictions)
+
+
+@dataclass(frozen=True)
+class GapView:
+    """A theory-meets-measurement page's inputs: the theory view and the join of the measured
+    rows inside the filters to its predictions (:func:`qb_core.efficiency.efficiency_table`)."""
+
+    theory: TheoryView
+    measured: pd.DataFrame
+    join: pd.DataFrame
+
+    @property
+    def paired(self) -> pd.DataFrame:
+        return self.join[self.join["status"] == "paired"]
+
+
+def gap_view() -> GapView:
+    """The join under this session's what-if settings and filters (measurements of every batch
+    inside the batch range); the page stops with a message when nothing is paired or listed."""
+    theory = view(drop_unknown=False)
+    settings, selection = theory.settings, theory.selection
+    measured = select(uploads.rows(), selection)
+    join = data.join(measured, theory.hardware, selection.task, settings.weights, settings.batch,
+                     settings.activations, settings.width_scales)
+    if join.empty:
+        sidebar.no_rows_message("measurements or predictions")
+        st.stop()
+    return GapView(theory, measured, join)
+
+
+def device_colors(frame: pd.DataFrame) -> dict[str, str]:
+    """Device colours for every device of ``frame`` (bundled, own and uploaded)."""
+    return data.device_colors_for(frame, whatif_state.current().custom_text)

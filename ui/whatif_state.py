@@ -1,0 +1,99 @@
+"""This session's what-if state: the user's overrides and own platforms (kept in
+``st.session_state``, never in a module) and the settings of the sidebar's what-if widgets,
+read back as one :class:`qb_core.whatif.WhatIf`."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from qb_core.whatif import (
+    CUSTOM_COLUMNS,
+    MAX_CUSTOM_PLATFORMS,
+    NO_PLATFORMS,
+    WhatIf,
+    custom_catalog,
+    overrides_to_text,
+    platforms_to_text,
+    whatif_hardware,
+)
+from ui import data
+
+#: The widgets' keys and defaults: the datasheet, QuTiBench's storage assumption, no own width.
+DEFAULT_SETTINGS = WhatIf()
+DEFAULT_BATCH_N = 8
+DEFAULT_OWN_WIDTH_PCT = 75
+DEFAULTS: dict[str, object] = {
+    "bw_scale": DEFAULT_SETTINGS.bandwidth_scale, "peak_scale": DEFAULT_SETTINGS.peak_scale,
+    "weights": DEFAULT_SETTINGS.weights, "weights_batch": DEFAULT_BATCH_N,
+    "activations": DEFAULT_SETTINGS.activations, "width_on": False, "width_pct": DEFAULT_OWN_WIDTH_PCT,
+}
+
+
+def overrides() -> dict[str, dict[str, float]]:
+    return st.session_state.setdefault("overrides", {})
+
+
+def set_overrides(values: dict[str, dict[str, float]]) -> None:
+    st.session_state["overrides"] = values
+
+
+def custom_records() -> list[dict]:
+    return st.session_state.setdefault("custom_platforms", [])
+
+
+def set_custom_records(records: list[dict]) -> None:
+    """Validate, then store; raises ValueError (state unchanged) when the list is not usable."""
+    if len(records) > MAX_CUSTOM_PLATFORMS:
+        raise ValueError(f"at most {MAX_CUSTOM_PLATFORMS} platforms of your own fit in a shareable link")
+    frame = custom_catalog(records)
+    whatif_hardware(data.catalog(), frame)  # refuses names that clash with the catalog
+    st.session_state["custom_platforms"] = records
+
+
+def records_of(frame: pd.DataFrame) -> list[dict]:
+    """Catalog rows of users' platforms back to the plain records kept in session state."""
+    table = frame[list(CUSTOM_COLUMNS)].astype(object)
+    return table.where(table.notna(), None).to_dict("records")
+
+
+def custom_frame() -> pd.DataFrame | None:
+    """The user's platforms as catalog rows (validated once per distinct list, not per call)."""
+    records = custom_records()
+    return data.custom_table(json.dumps(records, sort_keys=True)) if records else None
+
+
+def all_devices() -> list[str]:
+    names = list(data.catalog()["device"])
+    frame = custom_frame()
+    return names + ([] if frame is None else list(frame["device"]))
+
+
+def reset() -> None:
+    """Back to the datasheet and QuTiBench's assumption; the user's own platforms stay."""
+    for key, value in DEFAULTS.items():
+        st.session_state[key] = value
+    set_overrides({})
+
+
+def current() -> WhatIf:
+    """This session's settings (defaults where a widget has not run yet)."""
+    state = st.session_state
+
+    def value(key: str):
+        got = state.get(key)
+        return DEFAULTS[key] if got is None else got
+
+    frame = custom_frame()
+    return WhatIf(
+        bandwidth_scale=float(value("bw_scale")),
+        peak_scale=float(value("peak_scale")),
+        weights=str(value("weights")),
+        batch=int(value("weights_batch")) if value("weights") == "per-batch" else 1,
+        activations=str(value("activations")),
+        width_pct=float(value("width_pct")) if value("width_on") else None,
+        overrides_text=overrides_to_text(overrides()),
+        custom_text=NO_PLATFORMS if frame is None else platforms_to_text(frame),
+    )
