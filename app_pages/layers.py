@@ -47,13 +47,12 @@ summary = layer_predictions(row, settings.weights, settings.batch, settings.acti
 measured = gap.paired[(gap.paired["device"] == device) & (gap.paired["precision"] == precision)
                       & (gap.paired["variant"] == variant)]
 execution = str(row["execution"].iloc[0])
-cols = st.columns(4)
-cols[0].metric("Per-layer model (inputs/s)", f"{summary['layer_fps']:,.0f}",
+cols = st.columns(3)
+cols[0].metric("Per-layer model", f"{summary['layer_fps']:,.0f}",
                help="Sum of layer times (layer-by-layer) or the slowest stage (dataflow).")
-cols[1].metric("Whole-network roofline (inputs/s)", f"{row['inputs_per_s'].iloc[0]:,.0f}")
-cols[2].metric("Measured, best batch (inputs/s)", f"{measured['measured_fps'].max():,.0f}" if len(measured)
-               else "not measured")
-cols[3].metric("Execution style", execution)
+cols[1].metric("Whole-network roofline", f"{row['inputs_per_s'].iloc[0]:,.0f}")
+cols[2].metric("Measured, best batch", f"{measured['measured_fps'].max():,.0f}" if len(measured) else "not measured")
+st.caption(f"Inputs per second. {literal(device)} runs networks {execution}.")
 bottleneck = layers.loc[layers["time_s"].idxmax()]
 st.markdown(f"**The bottleneck is {literal(bottleneck['name'])}**: {bottleneck['bound']}-bound, "
             f"{100 * bottleneck['time_s'] / layers['time_s'].sum():.0f} % of the summed layer time "

@@ -5,7 +5,7 @@ import streamlit as st
 from qb_core.filters import select
 from qb_core.whatif import compare
 from ui import charts, data, tables, theory
-from ui.safe import download_csv
+from ui.safe import download_csv, literal_list
 
 st.title("Performance prediction")
 st.markdown(
@@ -28,6 +28,10 @@ st.vega_lite_chart(charts.prediction_spec(predictions, by_precision), key="predi
 st.caption("Colour: log scale of predicted inputs/s; each cell's figure in three significant digits (k = "
            "thousand, M = million). Hover a cell for attainable TOP/s and the bound."
            + (" Under the what-if settings in the sidebar." if settings.active else ""))
+beaten = theory.beaten_predictions(view)
+if len(beaten):
+    st.warning(f"**Measurements beat {len(beaten)} of these predictions** ({literal_list(beaten['config'])}), so the "
+               "storage assumption cannot hold for them: " + " ".join(dict.fromkeys(beaten["why"])))
 
 if settings.active:
     st.subheader("Change against the datasheet")

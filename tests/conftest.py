@@ -1,8 +1,11 @@
-"""Shared fixtures: paths resolved from this file, never from the working directory."""
+"""Shared fixtures: paths resolved from this file, never from the working directory; the app
+and Debian's Chromium for the browser tests (a failure in CI when the browser is missing)."""
 
 from pathlib import Path
 
 import pytest
+
+from devtools.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, executable, in_ci, running_app
 
 TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES = TESTS_DIR / "fixtures"
@@ -19,3 +22,25 @@ def shared_qutibench() -> Path:
     if not (SHARED_QUTIBENCH / "measurements.csv").exists():
         pytest.skip("../shared/qutibench is not beside this clone")
     return SHARED_QUTIBENCH
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = executable()
+    if path is None:
+        if in_ci():
+            pytest.fail(f"chromium not found at {CHROMIUM}: .ci/run must install it (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(browser):
+    with running_app() as url:
+        yield url

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from apptest_helpers import button, charts, datasets, named, new_app, open_page, plain, spec
 
+from devtools.apptest import button, charts, datasets, named, new_app, open_page, plain, spec
 from qb_core.hardware import catalog_long, default_catalog
 from qb_core.measurements import load_measurements
 from qb_core.pareto import pareto_front

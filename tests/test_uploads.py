@@ -4,8 +4,8 @@ measurement page and in the theory-vs-measurement join."""
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import button, charts, named, new_app, open_page, plain
 
+from devtools.apptest import button, charts, named, new_app, open_page, plain
 from qb_core.paths import PROJECT_DIR
 
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"

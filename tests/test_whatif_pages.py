@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_helpers import button, charts, datasets, named, new_app, open_page, plain, spec
 
+from devtools.apptest import button, charts, datasets, named, new_app, open_page, plain, spec
 from qb_core.topology import cnv, layer_table
 
 OPS_100 = 469_449_728

@@ -22,7 +22,7 @@ from qb_core.topology import PRECISIONS
 #: Strong, distinct hues (D3's category10 without its grey, then Vega's category20b darks): none
 #: pale, none grey (grey reads as "no data"), none a light yellow.
 PALETTE: tuple[str, ...] = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#17becf", "#8c564b", "#d62728", "#9467bd", "#e377c2", "#9a9c14", "#393b79",
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#17becf", "#8c564b", "#d62728", "#9467bd", "#e377c2", "#5254a3", "#393b79",
     "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
 )  # fmt: skip
 #: Point shape per precision (Vega-Lite shape names).
@@ -34,7 +34,7 @@ PRECISION_DASHES: dict[str, list[int]] = dict(zip(PRECISIONS, ([1, 0], [10, 4], 
 #: Dash per op-mode rank (first op mode solid); uploaded configurations are dotted.
 MODE_DASHES: tuple[list[int], ...] = ([1, 0], [7, 3], [2, 2])
 UPLOAD_DASH: list[int] = [1, 3]
-LIGHTNESS_RANGE = (0.28, 0.62)
+LIGHTNESS_RANGE = (0.26, 0.56)
 
 
 class Style(NamedTuple):

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from qb_core.filters import Selection, select
+from qb_core.roofline import weights_fit_table
 from qb_core.whatif import WhatIf
 from ui import data, sidebar, uploads, whatif_state
 from ui.safe import literal_list
@@ -92,3 +94,24 @@ def gap_view() -> GapView:
 def device_colors(frame: pd.DataFrame) -> dict[str, str]:
     """Device colours for every device of ``frame`` (bundled, own and uploaded)."""
     return data.device_colors_for(frame, whatif_state.current().custom_text)
+
+
+def beaten_predictions(theory_view: TheoryView) -> pd.DataFrame:
+    """The paired configurations whose measurement beats the prediction shown, with why in words:
+    weights that fit on chip (say so and point to *Automatic*), a batch that shares one read of
+    the weights, or a measurement above the peak itself."""
+    settings, selection = theory_view.settings, theory_view.selection
+    join = data.join(select(uploads.rows(), selection), theory_view.hardware, selection.task, settings.weights,
+                     settings.batch, settings.activations, settings.width_scales)
+    beaten = join[(join["status"] == "paired") & (join["efficiency_pct"] > 100)]
+    fits = weights_fit_table(theory_view.predictions).set_index(["device", "precision", "variant"])["fits"]
+    key = pd.MultiIndex.from_frame(beaten[["device", "precision", "variant"]])
+    fit = fits.reindex(key).to_numpy() == "yes"
+    above_peak = (beaten["measured_tops"] > beaten["peak_tops"]).to_numpy()
+    why = np.select(
+        [above_peak, fit],
+        ["Some measure above the platform's peak itself: check those measurements or the datasheet peak.",
+         "The weights of some fit in the platform's on-chip memory: choose Automatic under What-if (weights on "
+         "chip where they fit)."],
+        "The others read their weights once per batch of many inputs: choose Off chip, once per batch.")
+    return beaten.assign(why=why)

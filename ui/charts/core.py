@@ -27,6 +27,8 @@ from qb_core.labels import QUANTITIES, title
 #: Plot-area height of a full chart and of a chart in a half-width column (px).
 HEIGHT = 420
 HALF_HEIGHT = 360
+#: No plot area is ever shorter than this (px), however few rows a filter leaves.
+MIN_PLOT = 220
 LOG = alt.Scale(type="log")
 #: Width fits the column; the height grows with legends and labels instead of squeezing the plot.
 FIT_WIDTH = {"type": "fit-x", "contains": "padding"}

@@ -9,7 +9,7 @@ import pandas as pd
 
 from qb_core.labels import title
 from qb_core.topology import variant_label
-from ui.charts.core import HEIGHT, LOG, field, legend, log_floor, pairs, scale, tooltips, with_data
+from ui.charts.core import HEIGHT, LOG, MIN_PLOT, field, legend, log_floor, pairs, scale, tooltips, with_data
 
 SERIES = ("Peak compute", "Roofline prediction", "Measured")
 SERIES_OPACITY = (0.22, 0.5, 1.0)
@@ -35,7 +35,7 @@ def efficiency_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...])
     labels = alt.Chart(alt.NamedData(name="labels")).mark_text(align="left", dx=4, fontSize=10, fontWeight="bold",
                                                                color="#111").encode(
         y=y, yOffset=alt.YOffset("series:N", sort=list(SERIES)), x=x, text="text:N", tooltip=tip)
-    return alt.layer(bars, labels).properties(width="container", height=alt.Step(7))
+    return alt.layer(bars, labels).properties(width="container", height=max(MIN_PLOT, 26 * len(rows)))
 
 
 def efficiency_spec(paired: pd.DataFrame, device_colors: dict[str, str]) -> dict:
@@ -68,7 +68,7 @@ def efficiency_spread_chart(colors: tuple[tuple[str, str], ...], families: tuple
         x=x, y=y, tooltip=tooltips((field("family", "N", label="Family"),
                                     field("efficiency_pct", "Q", ".1f", "Median efficiency (%)"))))
     roof = alt.Chart(alt.NamedData(name="roof")).mark_rule(color="#b00", strokeDash=[4, 3]).encode(x=x)
-    return alt.layer(roof, points, medians).properties(width="container", height=alt.Step(60))
+    return alt.layer(roof, points, medians).properties(width="container", height=max(MIN_PLOT, 70 * len(families)))
 
 
 def efficiency_spread_spec(paired: pd.DataFrame, device_colors: dict[str, str]) -> dict:
@@ -99,7 +99,7 @@ def energy_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...], col
         tooltip=tooltips((*JOIN_FIELDS, field("series", "N", label="Bar"), field("value", "Q", ",.4~g", title(column)),
                           field("full_power_w", "Q", ".3~g"), field("power_w", "Q", ".3~g"),
                           field("measured_fps", "Q", ",.0f"), field("predicted_fps", "Q", ",.0f")))
-    ).properties(width="container", height=alt.Step(9))
+    ).properties(width="container", height=max(MIN_PLOT, 20 * len(rows)))
 
 
 def energy_spec(paired: pd.DataFrame, device_colors: dict[str, str], measure: str = "mj_per_input") -> dict:
@@ -169,9 +169,11 @@ def layer_roofline_chart(color: str) -> alt.LayerChart:
                                                              range=["triangle-down", "circle"]),
                                   title="Layer is", legend=legend()),
         tooltip=tooltips(LAYER_FIELDS))
-    labels = alt.Chart(alt.NamedData(name="labels")).mark_text(align="left", dx=8, dy=-8, fontSize=11,
-                                                               color="#111").encode(x=x, y=y, text="names:N")
-    return alt.layer(roof, points, labels).properties(width="container", height=HEIGHT - 60)
+    above = alt.Chart(alt.NamedData(name="labels_above")).mark_text(align="left", dx=6, dy=-10, fontSize=11,
+                                                                    color="#111").encode(x=x, y=y, text="names:N")
+    below = alt.Chart(alt.NamedData(name="labels_below")).mark_text(align="left", dx=6, dy=14, fontSize=11,
+                                                                    color="#111").encode(x=x, y=y, text="names:N")
+    return alt.layer(roof, points, above, below).properties(width="container", height=HEIGHT - 60)
 
 
 def layer_time_chart(names: tuple[str, ...]) -> alt.Chart:
@@ -209,8 +211,9 @@ def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> 
     position = shown[["intensity", "tops"]].round(6).astype(str).agg("|".join, axis=1)
     labels = shown.groupby(position, sort=False).agg(intensity=("intensity", "first"), tops=("tops", "first"),
                                                      names=("name", ", ".join))
+    labels = labels.sort_values("intensity").reset_index(drop=True)  # neighbours alternate above and below
     roofline = with_data(layer_roofline_chart, (color,), roof=roof_points[["point", "intensity", "tops"]],
-                         layers=shown[keep], labels=labels.reset_index(drop=True))
+                         layers=shown[keep], labels_above=labels.iloc[::2], labels_below=labels.iloc[1::2])
     bars = with_data(layer_time_chart, (tuple(layers["name"]),), times=times)
     return roofline, bars
 

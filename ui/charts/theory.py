@@ -13,6 +13,7 @@ from ui.charts.core import (
     HALF_HEIGHT,
     HEIGHT,
     LOG,
+    MIN_PLOT,
     compact_number,
     field,
     legend,
@@ -71,8 +72,7 @@ def roofline_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, .
     layers.append(alt.Chart(alt.NamedData(name="roofs")).mark_line(strokeWidth=2.2).encode(
         x=x, y=y, color=color, strokeDash=dash, detail="roof:N", order="point:Q", tooltip=tooltips(ROOF_TOOLTIP)))
     layers.append(alt.Chart(alt.NamedData(name="ridges")).mark_point(filled=True, size=60, opacity=1).encode(
-        x=x, y=y, color=color, shape=alt.Shape("precision:N", scale=scale(shape_pairs), title="Precision",
-                                                 legend=None), tooltip=tooltips(ROOF_TOOLTIP)))
+        x=x, y=y, color=color, tooltip=tooltips(ROOF_TOOLTIP)))
     layers.append(alt.Chart(alt.NamedData(name="rules")).mark_rule(strokeDash=[4, 3], color="#666", opacity=0.6)
                   .encode(x=x, tooltip=tooltips((field("variant", "N"), field("precision", "N"),
                                                  field("intensity", "Q", ",.1f")))))
@@ -83,7 +83,8 @@ def roofline_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, .
         layers.append(alt.Chart(alt.NamedData(name="measured")).mark_point(
             filled=True, size=90, stroke="#000", strokeWidth=0.8, opacity=0.95).encode(
             x=x, y=alt.Y("measured_tops:Q", scale=LOG), color=color,
-            shape=alt.Shape("precision:N", scale=scale(shape_pairs), legend=None),
+            shape=alt.Shape("point_precision:N", scale=scale(shape_pairs), title="Measured point (precision)",
+                            legend=alt.Legend(orient="top", labelLimit=200)),
             tooltip=tooltips(MEASURED_TOOLTIP)))
     return alt.layer(*layers).properties(width="container", height=HEIGHT + 60)
 
@@ -109,7 +110,8 @@ def roofline_spec(points: pd.DataFrame, intensities: pd.DataFrame, device_colors
         for devices in ghost["roof_devices"]:
             group_colors.setdefault(devices, device_colors.get(devices.split(" = ")[0], "#555555"))
     if measured is not None:
-        datasets["measured"] = measured[["roof_devices", *[f[0] for f in MEASURED_TOOLTIP]]]
+        datasets["measured"] = measured[["roof_devices", *[f[0] for f in MEASURED_TOOLTIP]]].assign(
+            point_precision=measured["precision"])
     precisions = tuple(p for p in PRECISIONS if p in set(roofs["precision"]))
     structure = (tuple(group_colors.items()), precisions, ghost is not None, measured is not None)
     return with_data(roofline_chart, structure, **datasets)
@@ -170,7 +172,7 @@ def prediction_heatmap(columns: tuple[str, ...], rows: tuple[str, ...], by_preci
         color=alt.Color("inputs_per_s:Q", scale=alt.Scale(type="log", scheme="goldred"),
                         title="Predicted inputs/s", legend=alt.Legend(format="~s", orient="right", titleLimit=300)))
     text = base.mark_text(fontSize=10).encode(text="label:N", color=INK)
-    return alt.layer(cells, text).properties(width="container", height=alt.Step(26))
+    return alt.layer(cells, text).properties(width="container", height=max(MIN_PLOT, 26 * len(rows)))
 
 
 def prediction_spec(predictions: pd.DataFrame, by_precision: bool = False) -> dict:
@@ -201,7 +203,7 @@ def change_heatmap(columns: tuple[str, ...], rows: tuple[str, ...], by_precision
                                                        range=["#000000", "transparent"]), legend=None),
         strokeWidth=alt.value(2.5))
     text = base.mark_text(fontSize=10).encode(text="label:N", color=INK)
-    return alt.layer(cells, text).properties(width="container", height=alt.Step(26))
+    return alt.layer(cells, text).properties(width="container", height=max(MIN_PLOT, 26 * len(rows)))
 
 
 def change_spec(comparison: pd.DataFrame, by_precision: bool = False) -> dict:

@@ -62,3 +62,30 @@ def button(at: AppTest, label: str):
 def plain(markdown: str) -> str:
     """Markdown as read on screen: backslash escapes (``ui.safe.literal``) removed."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "strokeDash", "opacity", "size")
+
+
+def legend_entries(chart) -> int | None:
+    """How many entries the chart's symbol legends should list: per legend (channels sharing a
+    field and title are merged into one by Vega-Lite), the size of its scale's domain, or the
+    distinct values of its field in the layer's data. None when a chart has a gradient legend
+    (its labels are ticks, not entries)."""
+    chart_spec = spec(chart)
+    frames = datasets(chart)
+    layers = chart_spec.get("layer", [chart_spec])
+    entries: dict[tuple[str, str], int] = {}
+    for layer in layers:
+        data_name = layer.get("data", chart_spec.get("data", {})).get("name")
+        for channel in LEGEND_CHANNELS:
+            encoding = layer.get("encoding", {}).get(channel)
+            if not isinstance(encoding, dict) or "field" not in encoding or encoding.get("legend", {}) is None:
+                continue
+            if encoding.get("type") == "quantitative":
+                return None
+            key = (encoding["field"], str(encoding.get("title", encoding["field"])))
+            domain = encoding.get("scale", {}).get("domain")
+            count = len(domain) if domain is not None else frames[data_name][encoding["field"]].nunique()
+            entries[key] = max(entries.get(key, 0), count)
+    return sum(entries.values())

@@ -1,0 +1,166 @@
+"""AppTest tests of the theory-vs-measurement pages: what they draw equals the core's join,
+layer model and calibration, and every what-if setting moves it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from devtools.apptest import button, charts, named, new_app, open_page, plain
+from qb_core.calibration import error_summary, paired_for_calibration
+from qb_core.efficiency import efficiency_table
+from qb_core.hardware import catalog_long
+from qb_core.layers import layer_roofline
+from qb_core.measurements import load_measurements
+from qb_core.roofline import predict
+
+OPS_100 = 469_449_728
+
+
+@pytest.fixture
+def at():
+    return new_app().run()
+
+
+@pytest.fixture(scope="module")
+def join():
+    return efficiency_table(load_measurements(), catalog_long())
+
+
+def measured_bar(at, config: str) -> dict:
+    bars = named(charts(at)[0], "bars")
+    row = bars[(bars["config"] == config) & (bars["series"] == "Measured")]
+    assert len(row) == 1
+    return row.iloc[0].to_dict()
+
+
+class TestEfficiency:
+    def test_figures_and_bars_equal_the_cores_join(self, at, join):
+        open_page(at, "efficiency")
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics == {"Paired configurations": "46", "Median efficiency": "26.8%",
+                           "Predictions not measured": "34", "Measured without prediction": "0"}
+        bars = named(charts(at)[0], "bars")
+        assert len(bars) == 3 * 46
+        tx2 = measured_bar(at, "TX2-maxp_FP16_100%")
+        assert tx2["value"] == 1939.6 and round(tx2["efficiency_pct"], 1) == 79.2
+        labels = named(charts(at)[0], "labels")
+        assert labels.loc[labels["config"] == "TX2-maxp_FP16_100%", "text"].item() == "79.2%"
+        peak = bars[(bars["config"] == "TX2-maxp_FP16_100%") & (bars["series"] == "Peak compute")]
+        assert peak["value"].item() == pytest.approx(1.15e12 / OPS_100)
+        unpaired = at.dataframe[1].value
+        assert len(unpaired) == 34 and (unpaired["status"] == "predicted-only").all()
+        assert (unpaired["reason"] != "").all()
+
+    def test_doubling_bandwidth_halves_memory_bound_efficiency(self, at):
+        open_page(at, "efficiency")
+        before = measured_bar(at, "ZCU104-FINN_INT2_100%")["efficiency_pct"]
+        at.select_slider(key="bw_scale").set_value(2.0).run()
+        assert measured_bar(at, "ZCU104-FINN_INT2_100%")["efficiency_pct"] == pytest.approx(before / 2)
+
+    def test_above_roofline_rows_appear_and_clear_with_the_storage_assumption(self, at):
+        at.selectbox(key="task").set_value("mnist").run()
+        open_page(at, "efficiency")
+        warning = " ".join(plain(w.value) for w in at.warning)
+        assert "23 configuration(s) run above the roofline" in warning  # 16 TX2 and 7 FINN
+        assert measured_bar(at, "ZCU104-FINN_INT2_100%")["efficiency_pct"] > 100
+        at.selectbox(key="weights").set_value("automatic").run()
+        warning = " ".join(plain(w.value) for w in at.warning)
+        assert "16 configuration(s) run above the roofline" in warning  # FINN's weights fit on chip: cleared
+        assert measured_bar(at, "ZCU104-FINN_INT2_100%")["efficiency_pct"] < 100
+
+    def test_the_prediction_page_says_where_a_measurement_beats_it(self, at):
+        at.selectbox(key="task").set_value("mnist").run()
+        open_page(at, "prediction")
+        warning = plain(at.warning[0].value)
+        assert "Measurements beat 31 of these predictions" in warning
+        assert "fit in the platform's on-chip memory" in warning
+
+
+def test_energy_bars_are_full_power_over_measured_throughput(at, join):
+    open_page(at, "energy")
+    energy = named(charts(at)[0], "energy")
+    ncs = energy[(energy["config"] == "NCS2_FP16_100%") & (energy["series"] == "Measured")]
+    expected = join.loc[join["config"] == "NCS2_FP16_100%", "mj_per_input"].item()
+    assert ncs["value"].item() == pytest.approx(expected)
+    predicted = energy[(energy["config"] == "NCS2_FP16_100%") & (energy["series"] != "Measured")]
+    assert predicted["value"].item() == pytest.approx(1000 * 1.0 / (12.8e9 / (2 * 6_157_696)))
+    assert "ZCU104-FINN" in " ".join(plain(c.value) for c in at.caption)  # no datasheet power: said so
+
+
+def test_pareto_gap_points_and_both_fronts(at, join):
+    open_page(at, "pareto_gap")
+    chart = charts(at)[0]
+    points = named(chart, "points")
+    measured = points[points["kind"] == "measured"]
+    assert len(measured) == 46
+    predicted = points[points["kind"] == "predicted"]
+    tx2 = predicted[(predicted["device"] == "TX2-maxp") & (predicted["precision"] == "FP16")
+                    & (predicted["variant"] == "CNV 100%")]
+    assert tx2["fps"].item() == pytest.approx(1.15e12 / OPS_100) and tx2["top1_pct"].item() == 87.02
+    fronts = named(chart, "fronts")
+    assert set(fronts["front"]) == {"predicted front", "measured front"}
+    assert any("cannot be placed" in c.value for c in at.caption)  # INT8 CNV has no published accuracy
+
+
+def test_layer_view_equals_the_core_and_names_the_bottleneck(at):
+    open_page(at, "layers")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Per-layer model"] == "1,803" and metrics["Whole-network roofline"] == "2,450"
+    assert any("The bottleneck is conv2" in plain(m.value) for m in at.markdown)
+    row = predict()
+    row = row[(row["device"] == "TX2-maxp") & (row["precision"] == "FP16") & (row["pruning_pct"] == 100)]
+    expected = layer_roofline(row)
+    shown = named(charts(at)[0], "layers")
+    assert len(shown) == (expected["bound"] != "none").sum()
+    times = named(charts(at)[1], "times")
+    conv2 = times[(times["name"] == "conv2") & (times["part"] == "compute")]
+    assert conv2["us"].item() == pytest.approx(231_211_008 / 1.15e12 * 1e6)
+    at.selectbox(key="layer_device").set_value("ZCU104-FINN").run()
+    assert not at.exception
+    assert any("dataflow" in c.value for c in at.caption)
+
+
+def test_calibration_page_shows_the_cores_held_out_errors(at, join):
+    open_page(at, "calibration")
+    table = at.table[0].value
+    summary = error_summary(paired_for_calibration(join)).set_index(["model", "holdout"])
+    calibrated = "calibrated: overhead + fraction of the roofline"
+    shown = table.loc[calibrated]
+    assert shown.iloc[0] == pytest.approx(round(summary.loc[(calibrated, "config"), "median_abs_error_pct"], 1))
+    assert shown.iloc[1] == pytest.approx(round(summary.loc[(calibrated, "variant"), "median_abs_error_pct"], 1))
+    assert shown.iloc[0] <= 15 and shown.iloc[1] <= 30
+    calibrated_table = at.dataframe[1].value
+    dpu = calibrated_table[calibrated_table["device"] == "ZCU104-DPU"]
+    assert (dpu["band_source"] == "not calibrated").all() and not dpu["calibrated"].any()
+    points = named(charts(at)[0], "points")
+    assert set(points["model"]) == {"whole-network roofline", "per-layer roofline", "calibrated (held out)"}
+
+
+class TestWhatItTakes:
+    def test_finn_int2_cnv100_at_30000(self, at):
+        open_page(at, "what_it_takes")
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics["Bandwidth needed (GB/s)"] == "46.2" and metrics["Peak needed (TOP/s)"] == "14.08"
+        assert any("2.41x" in c.value for c in at.caption)
+        assert any("Bandwidth binds" in m.value for m in at.markdown)
+
+    def test_buttons_set_the_sliders_or_an_exact_override(self, at):
+        open_page(at, "what_it_takes")
+        button(at, "Set the what-if sliders to this").click().run()
+        assert at.select_slider(key="bw_scale").value == 2.5  # the first stop above 2.41x
+        open_page(at, "what_it_takes")
+        button(at, "Override ZCU104-FINN with exactly these figures").click().run()
+        assert at.session_state["overrides"]["ZCU104-FINN"]["bandwidth_gbps"] == pytest.approx(30_000 * 1_539_424 / 1e9)
+        at.select_slider(key="bw_scale").set_value(1.0).run()
+        open_page(at, "prediction")
+        cells = named(charts(at)[0], "cells")
+        finn = cells[(cells["device"] == "ZCU104-FINN") & (cells["precision"] == "INT2")
+                     & (cells["pruning_pct"] == 100)]
+        assert finn["inputs_per_s"].item() == pytest.approx(30_000)  # the round trip through the roofline
+
+    def test_a_target_the_overhead_alone_forbids_is_refused_in_words(self, at):
+        open_page(at, "what_it_takes")
+        at.number_input(key="take_target").set_value(1e7).run()
+        assert any("overhead" in plain(i.value) for i in at.info)
+        assert np.isfinite(float(at.metric[0].value.replace(",", "")))
