@@ -1,5 +1,6 @@
-"""Core benchmarks: 1,000,000-row prediction grid (vectorized vs a plain loop) and the
-import + derive + Pareto pipeline on 1,000,000 rows resampled from the real measurements."""
+"""Core benchmarks: 1,000,000-row prediction grid (vectorized vs a plain loop), the import +
+derive + Pareto pipeline and the measurement-prediction join on 1,000,000 rows resampled from the
+real measurements, and the calibration (fit and both hold-outs) with its error table."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qb_core.calibration import MODELS, error_summary, fit, paired_for_calibration
+from qb_core.efficiency import efficiency_table, summary
 from qb_core.hardware import catalog_long
 from qb_core.measurements import SOURCE_COLUMNS, load_measurements
 from qb_core.roofline import predict_grid
@@ -20,6 +23,7 @@ from qb_core.topology import BYTES_PER_ELEMENT, variant_table
 
 GRID_ROWS = 1_000_000
 IMPORT_ROWS = 1_000_000
+JOIN_ROWS = 1_000_000
 
 
 def median_seconds(fn, runs: int) -> float:
@@ -84,11 +88,49 @@ print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(result.me
 """
 
 
+def join_figures(runs: int = 5) -> list[tuple[str, str, str]]:
+    """The join of 1,000,000 measured rows (the bundled ones resampled, each a distinct data set
+    of 1,000 rows so configurations multiply) to the roofline predictions."""
+    tidy = load_measurements()
+    sample = tidy.sample(JOIN_ROWS, replace=True, random_state=1).reset_index(drop=True)
+    sample = sample.assign(dataset=(np.arange(JOIN_ROWS) // 1000).astype(str), task="cifar10",
+                           topology="CNV").astype({"dataset": "category"})
+    hardware = catalog_long()
+    seconds = median_seconds(lambda: efficiency_table(sample, hardware), runs)
+    counts = summary(efficiency_table(sample, hardware))
+    return [(f"join {JOIN_ROWS:,} measured rows to the predictions ({counts['paired']:,} paired, "
+             f"{counts['measured-only']:,} measured-only)", f"{seconds * 1000:.0f} ms", "< 1 s")]
+
+
+def calibration_figures(runs: int = 5) -> list[tuple[str, str, str]]:
+    """Calibration on CIFAR-10: the join, the fit and both hold-outs, timed together; then the
+    held-out error table (median |error| and share within +-25 % per model and hold-out)."""
+    measured, hardware = load_measurements(), catalog_long()
+
+    def everything():
+        paired = paired_for_calibration(efficiency_table(measured, hardware))
+        fit(paired)
+        return error_summary(paired)
+
+    seconds = median_seconds(everything, runs)
+    table = everything().set_index(["column", "holdout"])
+    rows = [("calibration: join + fit + both hold-outs, CIFAR-10", f"{seconds * 1000:.0f} ms", "< 2 s")]
+    targets = {("calibrated_fps", "config"): "<= 15 %", ("calibrated_fps", "variant"): "<= 30 %"}
+    for column, name in MODELS.items():
+        for holdout in ("config", "variant"):
+            row = table.loc[(column, holdout)]
+            rows.append((f"  {name}, leave one {holdout} out: median |error| / within +-25 %",
+                         f"{row['median_abs_error_pct']:.1f} % / {row['within_25_pct']:.0f} %",
+                         targets.get((column, holdout), "")))
+    return rows
+
+
 def run(runs: int = 5) -> list[tuple[str, str, str]]:
+    report = join_figures(runs) + calibration_figures(runs)
     grid = prediction_grid()
     vector_s = median_seconds(lambda: predict_grid(grid, weights="per-batch"), runs)
     loop_s = median_seconds(lambda: plain_loop(grid), 3)
-    report = [
+    report += [
         (f"predict {len(grid):,} rows (vectorized)", f"{vector_s * 1000:.0f} ms", "< 200 ms"),
         (f"predict {len(grid):,} rows (plain Python loop)", f"{loop_s * 1000:.0f} ms",
          f"speed-up x{loop_s / vector_s:.0f}"),

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 
-from qb_core.paths import PROJECT_DIR
-
-sys.path.insert(0, str(PROJECT_DIR / "tests"))
-
-from apptest_helpers import new_app, open_page
+from devtools.apptest import new_app, open_page
 
 #: Every value is new to the session's caches, so each rerun recomputes what the slider changed.
 STEPS = (2.0, 0.5, 4.0, 0.25, 8.0, 1.25, 0.8, 3.0, 0.4)
@@ -18,7 +13,7 @@ STEPS = (2.0, 0.5, 4.0, 0.25, 8.0, 1.25, 0.8, 3.0, 0.4)
 
 def run() -> list[tuple[str, str, str]]:
     rows = []
-    for page in ("rooflines", "prediction"):
+    for page in ("rooflines", "prediction", "efficiency"):
         for key in ("bw_scale", "peak_scale"):
             at = new_app().run()
             open_page(at, page)

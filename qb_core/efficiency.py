@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from qb_core.distinct import distinct_rows
 from qb_core.roofline import predict, predict_grid
 from qb_core.topology import LAYER_MODELS, variant_label
 
@@ -51,15 +52,24 @@ JOIN_COLUMNS: tuple[str, ...] = (
 def best_batches(measured: pd.DataFrame) -> pd.DataFrame:
     """One row per measured configuration (:data:`CONFIG_KEYS`): its row with the best positive,
     finite ``fps_comp`` (the smallest such batch on ties); configurations with none keep one row
-    with ``fps_comp`` missing, so they can be listed rather than lost."""
+    with ``fps_comp`` missing, so they can be listed rather than lost.
+
+    Notes
+    -----
+    Two hash-based group passes on arrays (no sort of the table): each configuration's best
+    score, then the smallest batch among its rows with that score; only those rows are taken.
+    """
     rows = _with_dataset(measured)
+    codes, _ = distinct_rows(*(rows[key] for key in CONFIG_KEYS))
     fps = rows["fps_comp"].to_numpy(dtype=float)
     usable = np.isfinite(fps) & (fps > 0)
     score = np.where(usable, fps, -np.inf)
-    order = np.lexsort((rows["batch"].to_numpy(dtype=float), -score))
-    ranked = rows.iloc[order]
-    best = ranked[~ranked.duplicated(CONFIG_KEYS)].copy()
-    best.loc[~(best["fps_comp"] > 0) | ~np.isfinite(best["fps_comp"].astype(float)), "fps_comp"] = np.nan
+    best_score = pd.Series(score).groupby(codes).transform("max").to_numpy()
+    candidates = np.flatnonzero(score == best_score)
+    batches = pd.Series(rows["batch"].to_numpy(dtype=float)[candidates], index=candidates)
+    positions = np.sort(batches.groupby(codes[candidates]).idxmin().to_numpy())
+    best = rows.iloc[positions].copy()
+    best.loc[~usable[positions], "fps_comp"] = np.nan
     return best.reset_index(drop=True)
 
 
@@ -113,37 +123,42 @@ def efficiency_table(
     return _derived(table.rename(columns={"inputs_per_s": "predicted_fps"}))
 
 
+REASON_KEYS = ["platform", "op_mode", "device", "precision", "topology", "pruning_pct"]
+
+
 def unpaired_reasons(best: pd.DataFrame, hardware: pd.DataFrame, predictions: pd.DataFrame) -> pd.Series:
     """Why each measured configuration has no prediction (missing where it has one). Checked in
     order: no positive throughput, unknown platform, op mode missing or unknown, precision not
-    native, no operation count for the variant."""
-    device = best["device"].astype(str)
-    platform = best["platform"].astype(str)
-    precision = best["precision"].astype(str)
+    native, no operation count for the variant. Worked out once per distinct combination."""
+    codes, combos = distinct_rows(*(best[key] for key in REASON_KEYS))
+    combos.columns = REASON_KEYS
+    device, platform, precision = (combos[c].astype(str) for c in ("device", "platform", "precision"))
     modes = hardware.groupby("platform")["op_mode"].agg(lambda m: ", ".join(sorted(set(m) - {""})))
     natives = hardware.groupby("device")["precision"].agg(lambda p: ", ".join(p.astype(str)))
     native_pairs = pd.MultiIndex.from_arrays([hardware["device"].astype(str), hardware["precision"].astype(str)])
     variants = pd.MultiIndex.from_arrays([predictions["topology"].astype(str),
                                           predictions["pruning_pct"].astype(float)])
     checks = [
-        (~(best["measured_fps"] > 0), pd.Series("no positive measured throughput (fps_comp missing or 0): nothing "
-                                                "to compare", index=best.index)),
         (~platform.isin(set(hardware["platform"].astype(str))),
          "platform " + platform.map(repr) + " is not in the hardware catalog (add it on the What-if hardware page "
                                             "to get a prediction)"),
         (~device.isin(set(hardware["device"].astype(str))),
          platform + " needs an op mode among " + platform.map(modes).fillna("") + "; this row has "
-         + best["op_mode"].astype(str).map(repr)),
+         + combos["op_mode"].astype(str).map(repr)),
         (~pd.MultiIndex.from_arrays([device, precision]).isin(native_pairs),
          precision + " is not native on " + device + " (native: " + device.map(natives).fillna("") + ")"),
-        (~pd.MultiIndex.from_arrays([best["topology"].astype(str), best["pruning_pct"].astype(float)]).isin(variants),
-         "no operation count known for " + variant_label(best["topology"].astype(str),
-                                                         best["pruning_pct"].astype(float))),
+        (~pd.MultiIndex.from_arrays([combos["topology"].astype(str),
+                                     combos["pruning_pct"].astype(float)]).isin(variants),
+         "no operation count known for " + variant_label(combos["topology"].astype(str),
+                                                         combos["pruning_pct"].astype(float))),
     ]
-    reasons = pd.Series(pd.NA, index=best.index, dtype=object)
+    per_combo = pd.Series(pd.NA, index=combos.index, dtype=object)
     for failed, text in checks:
-        fresh = np.asarray(failed) & reasons.isna().to_numpy()
-        reasons[fresh] = text[fresh]
+        fresh = np.asarray(failed) & per_combo.isna().to_numpy()
+        per_combo[fresh] = text[fresh]
+    reasons = pd.Series(per_combo.to_numpy()[codes], index=best.index, dtype=object)
+    no_throughput = ~(best["measured_fps"] > 0)
+    reasons[no_throughput] = "no positive measured throughput (fps_comp missing or 0): nothing to compare"
     return reasons
 
 

@@ -168,3 +168,11 @@ def test_energy_per_input_is_full_power_over_measured_throughput(cifar, measured
     assert ncs["predicted_mj_per_input"] == pytest.approx(1000 * 1.0 / ncs["predicted_fps"])  # 1 W datasheet
     finn = row(cifar, "ZCU104-FINN", "INT2")
     assert np.isnan(finn["predicted_mj_per_input"])  # no datasheet power: nothing invented
+
+
+def test_on_a_throughput_tie_the_smaller_batch_is_kept(measured):
+    rows = config_rows(measured, "NCS2_FP16_100%").copy()
+    top = rows["fps_comp"].max()
+    rows.loc[rows.index[0], "fps_comp"] = top  # the smallest batch now ties with the best
+    best = best_batches(rows)
+    assert best["fps_comp"].item() == top and best["batch"].item() == rows["batch"].min()
