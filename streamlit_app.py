@@ -19,6 +19,7 @@ group = navigation.group_of(page)
 
 # --- shared sidebar: what this page needs; hidden widgets keep their values ---
 whatif_url.load_from_url()
+whatif_url.show_notes()
 sidebar.render(group)
 if group in ("theory", "gap"):
     whatif_sidebar.render()

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from qb_core.csv_io import echo_list
 from ui import charts, data, sidebar, uploads
-from ui.safe import download_csv
+from ui.safe import download_csv, option_label
 
 #: The notebook's two panels.
 DEFAULT_PANELS = (("NCS2", "ZCU104-BISMO", "U96-A53"), ("TX2", "ZCU104-FINN", "U96-A53"))
@@ -24,8 +25,10 @@ measured_platforms = list(dict.fromkeys(uploads.rows().loc[uploads.rows()["task"
 options = list(dict.fromkeys([*data.catalog()["platform"], *measured_platforms]))
 defaults = [[p for p in panel if p in measured_platforms] or measured_platforms[:3] for panel in DEFAULT_PANELS]
 left, right, axis = st.columns([2, 2, 1])
-panels = [left.multiselect("Left panel", options, default=defaults[0], key="panel_a", bind="query-params"),
-          right.multiselect("Right panel", options, default=defaults[1], key="panel_b", bind="query-params")]
+panels = [left.multiselect("Left panel", options, default=defaults[0], key="panel_a", bind="query-params",
+                           format_func=option_label),
+          right.multiselect("Right panel", options, default=defaults[1], key="panel_b", bind="query-params",
+                            format_func=option_label)]
 log_latency = axis.toggle("Log latency axis", value=True, key="log_latency", bind="query-params")
 
 styles = data.styles_for(uploads.rows(), task)
@@ -35,7 +38,7 @@ for index, (column, platforms) in enumerate(zip(st.columns(2), panels, strict=Tr
         if panel_rows.empty:
             st.info("No measurements for this panel's platforms under the current filters.")
             continue
-        heading = ("Left: " if index == 0 else "Right: ") + ", ".join(platforms)
+        heading = ("Left: " if index == 0 else "Right: ") + echo_list(platforms, 6)
         chart = charts.latency_throughput_spec(panel_rows, styles, name=f"pick_{index}", heading=heading,
                                                log_latency=log_latency, legend_cols=1)
         st.vega_lite_chart(chart, key=f"latency_chart_{index}")

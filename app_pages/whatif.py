@@ -7,7 +7,7 @@ from qb_core.hardware import EXECUTION_STYLES, FAMILIES, PEAK_COLUMNS, PEAK_PREC
 from qb_core.labels import title
 from qb_core.whatif import CUSTOM_COLUMNS, device_figures
 from ui import data, messages, whatif_forms, whatif_state
-from ui.safe import download_csv
+from ui.safe import cell_text, download_csv
 
 st.title("What-if hardware")
 st.markdown(
@@ -77,7 +77,7 @@ with st.form(f"own_{target}"):
         column.number_input(precision, value=existing.get(field), format="%.4g", key=key(field, target))
     st.form_submit_button("Save platform", on_click=whatif_forms.save_platform, args=(target,))
 if target != whatif_forms.NEW:
-    st.button(f"Remove {target}", on_click=whatif_forms.remove_platform, args=(target,), key="own_remove")
+    st.button(f"Remove {cell_text(target)}", on_click=whatif_forms.remove_platform, args=(target,), key="own_remove")
 
 left, right = st.columns(2)
 with left:

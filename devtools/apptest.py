@@ -60,8 +60,10 @@ def button(at: AppTest, label: str):
 
 
 def plain(markdown: str) -> str:
-    """Markdown as read on screen: backslash escapes (``ui.safe.literal``) removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Markdown as read on screen: code spans (how ``ui.safe`` shows user text) and backslash
+    escapes removed."""
+    unfenced = re.sub(r"(`+) ?(.*?) ?\1", r"\2", markdown)
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", unfenced)
 
 
 LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "strokeDash", "opacity", "size")

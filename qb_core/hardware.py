@@ -15,7 +15,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from qb_core.csv_io import DataFormatError, duplicate_column, open_csv, unescape_cell, unreadable
+from qb_core.csv_io import DataFormatError, duplicate_column, echo_list, open_csv, unescape_cell, unreadable
 from qb_core.paths import DATA_DIR
 from qb_core.roof import ridge_ops_per_byte
 from qb_core.topology import PRECISIONS
@@ -145,13 +145,13 @@ def validate_catalog(catalog: pd.DataFrame) -> list[str]:
     devices = device_name(names, catalog["op_mode"].fillna(""))
     dupes = sorted(set(devices[devices.duplicated()]) - {""})
     if dupes:
-        problems.append(f"duplicate platform names: {', '.join(dupes)}")
+        problems.append(f"duplicate platform names: {echo_list(dupes)}")
     bandwidth = pd.to_numeric(catalog["bandwidth_gbps"], errors="coerce")
     bad_bw = names[~(bandwidth > 0) | ~(bandwidth <= MAX_BANDWIDTH_GBPS)]
     if len(bad_bw):
         problems.append(
             f"bandwidth must be a number above 0 and at most {MAX_BANDWIDTH_GBPS:g} GB/s "
-            f"({', '.join(bad_bw)})"
+            f"({echo_list(bad_bw)})"
         )
     peaks = catalog[list(PEAK_COLUMNS.values())].apply(pd.to_numeric, errors="coerce")
     raw = catalog[list(PEAK_COLUMNS.values())]
@@ -160,21 +160,21 @@ def validate_catalog(catalog: pd.DataFrame) -> list[str]:
     if bad_peak.any(axis=None):
         problems.append(
             f"peak TOP/s must be a number above 0 and at most {MAX_PEAK_TOPS:g} "
-            f"({', '.join(names[bad_peak.any(axis=1)])}); leave a precision empty if not supported"
+            f"({echo_list(names[bad_peak.any(axis=1)])}); leave a precision empty if not supported"
         )
     no_peak = names[peaks.isna().all(axis=1)]
     if len(no_peak):
-        problems.append(f"at least one precision needs a peak TOP/s ({', '.join(no_peak)})")
+        problems.append(f"at least one precision needs a peak TOP/s ({echo_list(no_peak)})")
     optional = (("power_w", "power (W)"), ("on_chip_mb", "on-chip memory (MB)"), ("memory_gb", "memory (GB)"))
     for column, label in optional:
         given = catalog[column].notna() & (catalog[column].astype(str).str.strip() != "")
         value = pd.to_numeric(catalog[column], errors="coerce")
         bad = names[given & ~((value > 0) & np.isfinite(value))]
         if len(bad):
-            problems.append(f"{label} must be a number above 0 where given ({', '.join(bad)})")
+            problems.append(f"{label} must be a number above 0 where given ({echo_list(bad)})")
     bad_style = names[~catalog["execution"].isin(EXECUTION_STYLES)]
     if len(bad_style):
-        problems.append(f"execution must be one of {', '.join(EXECUTION_STYLES)} ({', '.join(bad_style)})")
+        problems.append(f"execution must be one of {', '.join(EXECUTION_STYLES)} ({echo_list(bad_style)})")
     return problems
 
 

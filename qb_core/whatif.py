@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from qb_core.csv_io import to_csv_safe
+from qb_core.csv_io import echo_list, echo_value, to_csv_safe
 from qb_core.hardware import (
     CATALOG_COLUMNS,
     CATALOG_NUMBER_COLUMNS,
@@ -43,6 +43,8 @@ OVERRIDE_FIELDS: tuple[str, ...] = ("bandwidth_gbps", *PEAK_COLUMNS.values())
 #: Columns a user's platform is described by (the rest of the catalog schema is filled in).
 CUSTOM_COLUMNS: tuple[str, ...] = ("platform", "family", "bandwidth_gbps", *PEAK_COLUMNS.values(), "power_w",
                                    "on_chip_mb", "execution")
+#: Longest name a user's platform may have.
+MAX_NAME_CHARS = 60
 #: Upper sanity bounds of a user's optional figures (W, MB).
 MAX_POWER_W = 1e5
 MAX_ON_CHIP_MB = 1e6
@@ -148,9 +150,9 @@ def check_number(value: object, label: str, upper: float, allow_empty: bool = Fa
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{label} must be a number, got {value!r}") from None
+        raise ValueError(f"{label} must be a number, got {echo_value(str(value))}") from None
     if not math.isfinite(number) or number <= 0 or number > upper:
-        raise ValueError(f"{label} must be above 0 and at most {upper:g}, got {value!r}")
+        raise ValueError(f"{label} must be above 0 and at most {upper:g}, got {echo_value(str(value))}")
     return number
 
 
@@ -165,6 +167,8 @@ def custom_catalog(platforms: Sequence[Mapping[str, object]]) -> pd.DataFrame:
         label = name or f"platform {index}"
         if not name:
             raise ValueError(f"{label}: every platform needs a name")
+        if len(name) > MAX_NAME_CHARS or any(ord(c) < 32 for c in name):
+            raise ValueError(f"{echo_value(name)}: a platform name is at most {MAX_NAME_CHARS} characters, on one line")
         row: dict[str, object] = {"platform": name, "family": str(given.get("family") or "Other").strip() or "Other"}
         row["bandwidth_gbps"] = check_number(given.get("bandwidth_gbps"), f"{label}: bandwidth (GB/s)",
                                              MAX_BANDWIDTH_GBPS)
@@ -198,7 +202,7 @@ def combined_catalog(base: pd.DataFrame, custom: pd.DataFrame | None) -> pd.Data
     taken = set(base["device"]) | set(base["platform"])
     clashes = sorted(set(custom["platform"]) & taken)
     if clashes:
-        raise ValueError(f"a platform named {', '.join(clashes)} exists already: choose another name")
+        raise ValueError(f"a platform named {echo_list(clashes)} exists already: choose another name")
     combined = pd.concat([base, custom], ignore_index=True)
     problems = validate_catalog(combined)
     if problems:
@@ -212,12 +216,12 @@ def checked_overrides(overrides: Mapping[str, Mapping[str, object]],
     problem otherwise."""
     unknown = sorted(set(overrides) - set(devices))
     if unknown:
-        raise ValueError(f"no platform named {', '.join(unknown)} to override")
+        raise ValueError(f"no platform named {echo_list(unknown)} to override")
     checked: dict[str, dict[str, float]] = {}
     for device, fields in overrides.items():
         for field, value in fields.items():
             if field not in OVERRIDE_FIELDS:
-                raise ValueError(f"{field!r} cannot be overridden")
+                raise ValueError(f"{echo_value(str(field))} cannot be overridden")
             upper = MAX_BANDWIDTH_GBPS if field == "bandwidth_gbps" else MAX_PEAK_TOPS
             checked.setdefault(device, {})[field] = check_number(value, f"{device} {field}", upper)
     return checked
@@ -360,7 +364,7 @@ def platforms_from_text(text: str) -> pd.DataFrame:
         name, family, bandwidth, power, peaks, *rest = item
         unknown = set(peaks) - set(PEAK_COLUMNS)
         if unknown:
-            raise ValueError(f"unknown precision {', '.join(sorted(map(str, unknown)))} in the link")
+            raise ValueError(f"unknown precision {echo_list(sorted(map(str, unknown)))} in the link")
         on_chip, execution = rest or (None, None)
         records.append({"platform": name, "family": family, "bandwidth_gbps": bandwidth, "power_w": power,
                         "on_chip_mb": on_chip, "execution": execution,

@@ -135,3 +135,30 @@ def test_dragging_the_bandwidth_slider_redraws_the_rooflines(app_url, browser):
     assert value.get_attribute("aria-valuetext") != "1x"
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(ARTIFACTS / "whatif_rooflines_after_drag.png"), full_page=True)
+
+
+def test_hostile_names_render_as_text_not_markup(app_url, browser, tmp_path):
+    name = "<img src=x onerror=alert(1)>fb.csv"
+    content = ("NN_Topology,HWType,Precision,batch/thread/stream,lat-comp,fps-comp,top1 [%],PruningFactor\n"
+               "CNV,\"[click me](https://example.com/phish)\",INT8,1,0.1,99000,90,100%\n")
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{app_url}/your_measurements")
+    wait_for_app(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content.encode()}])
+    page.get_by_role("button", name="Add to my measurements").click()
+    page.wait_for_selector("[data-testid='stAlertContentSuccess']")
+    wait_for_app(page)
+    main = page.locator("[data-testid='stMain']")
+    assert "[click me](https://example.com/phish)" in main.inner_text()  # shown literally
+    assert name in main.inner_text()
+    links = page.locator("a[href*='example.com']")
+    assert links.count() == 0, [links.nth(i).evaluate("a => a.parentElement.outerHTML") for i in range(links.count())]
+    assert page.locator("img[src='x']").count() == 0 and dialogs == []
+    page.locator("[data-testid='stSidebarNav'] a[href$='/overview']").click()  # same session: upload kept
+    page.wait_for_url(f"{app_url}/overview*")
+    wait_for_app(page)
+    assert page.locator("a[href*='example.com']").count() == 0
+    assert page.locator("[data-testid='stSidebar']").get_by_text("[click me](https://example.com/phish)").count() == 1

@@ -1,8 +1,9 @@
 """User-supplied text shown literally, and CSV downloads that no spreadsheet will execute.
 
 Names inside uploaded files, file names, the user's platform names and URL parameters reach the
-page through :func:`literal` (or a table, which shows text as text): no Markdown link, image,
-colour directive or HTML ever comes from a user. Every CSV leaves through :func:`download_csv`,
+page through :func:`literal` (prose), :func:`cell_text` (tables and option labels that render
+Markdown) or a data grid, which shows text as text: no Markdown link, image, autolink, colour
+directive or HTML ever comes from a user. Every CSV leaves through :func:`download_csv`,
 whose cells are escaped against formula injection (``qb_core.csv_io.to_csv_safe``).
 """
 
@@ -16,21 +17,47 @@ import streamlit as st
 
 from qb_core.csv_io import echo_list, to_csv_safe
 
-#: Every ASCII punctuation character may be backslash-escaped in CommonMark: escaping them all
-#: disarms links, images, emphasis, HTML, Streamlit's ``:colour[...]`` and ``:icon:`` directives
-#: and LaTeX (``$``).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'^%@;,/?])")
+#: What makes Markdown active (links, images, emphasis, HTML, LaTeX, Streamlit's ``:colour[...]``
+#: and ``:icon:`` directives) or turns text into a link by itself (``https://``, ``www.``, ``a@b.c``).
+_ACTIVE = re.compile(r"[\\`*_{}\[\]()#!|<>~$&@]|:(?=[A-Za-z/])|www\.", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_BACKTICKS = re.compile(r"`+")
 MAX_SHOWN = 120
 
 
-def literal(text: object, limit: int = MAX_SHOWN) -> str:
-    """``text`` as Markdown that shows exactly its characters (newlines folded, long text cut
-    with an ellipsis)."""
+def code_span(text: str) -> str:
+    """``text`` as a Markdown code span: shown character for character, never a link, image or
+    markup (backslash escapes cannot stop GitHub's autolinks; a code span does). The fence is
+    longer than any run of backticks inside."""
+    if not text:
+        return ""
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" or text.isspace() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _folded(text: object, limit: int) -> str:
     plain = _SPACE.sub(" ", str(text)).strip()
-    if len(plain) > limit:
-        plain = plain[: limit - 1] + "…"
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain)
+    return plain if len(plain) <= limit else plain[: limit - 1] + "…"
+
+
+def literal(text: object, limit: int = MAX_SHOWN) -> str:
+    """User-supplied ``text`` for a Markdown body: newlines folded, long text cut with an ellipsis,
+    shown exactly as written (a code span)."""
+    return code_span(_folded(text, limit))
+
+
+def cell_text(text: object) -> str:
+    """Text for a place that renders Markdown but should read as plain text (``st.table`` cells and
+    headers, widget option labels): as it is when nothing in it is active (``INT2: 100%, 50%``,
+    ``ZCU104-FINN``), else a code span."""
+    plain = _SPACE.sub(" ", str(text))
+    return code_span(plain) if _ACTIVE.search(plain) else plain
+
+
+def option_label(name: object) -> str:
+    """A widget option's label (pills and multiselects render Markdown), cut to a readable length."""
+    return cell_text(_folded(name, MAX_SHOWN))
 
 
 def literal_list(names: Iterable[object], limit: int = 8) -> str:

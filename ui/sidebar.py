@@ -15,6 +15,7 @@ import streamlit as st
 from qb_core.filters import DEFAULT_OP_MODES, Selection, select
 from qb_core.topology import PRECISIONS, TASKS, pruning_text
 from ui import uploads, whatif_state
+from ui.safe import option_label
 
 #: Tasks offered in the app.
 ENABLED_TASKS: tuple[str, ...] = ("cifar10", "mnist", "imagenet")
@@ -66,10 +67,11 @@ def render(group: str) -> None:
     with bar.expander("Filters", expanded=True, icon=":material/filter_alt:"):
         st.caption("Hardware platforms")
         for family, platforms in options["families"].items():
-            st.pills(family, platforms, selection_mode="multi", default=platforms, key=family_key(family), **KEEP)
+            st.pills(family, platforms, selection_mode="multi", default=platforms, key=family_key(family),
+                     format_func=option_label, **KEEP)
         if group in ("theory", "gap") and start["own_platforms"]:
             st.pills("Your platforms", start["own_platforms"], selection_mode="multi",
-                     default=start["own_platforms"], key="own_platforms", **KEEP)
+                     default=start["own_platforms"], key="own_platforms", format_func=option_label, **KEEP)
         st.pills("Precision", list(PRECISIONS), selection_mode="multi", default=start["precision"], key="precision",
                  **KEEP)
         st.pills("Pruning factor (% of full width)", options["pruning"], selection_mode="multi",

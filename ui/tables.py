@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from qb_core.labels import QUANTITIES, title
+from ui.safe import cell_text
 
 #: Display format per unit (Streamlit NumberColumn formats).
 UNIT_FORMATS: dict[str, str] = {
@@ -63,7 +64,11 @@ def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, key: str | N
 
 
 def static(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: dict[str, str] | None = None) -> None:
-    """A small table shown whole (every cell wraps instead of being cut), headers in plain language."""
+    """A small table shown whole (every cell wraps instead of being cut), headers in plain language.
+    ``st.table`` renders Markdown, so every text cell and header passes through ``cell_text``."""
     columns = list(frame.columns if columns is None else columns)
-    names = {c: (labels or {}).get(c, title(c) if c in QUANTITIES else c) for c in columns}
-    st.table(readable(frame, columns).rename(columns=names).set_index(names[columns[0]]))
+    names = {c: cell_text((labels or {}).get(c, title(c) if c in QUANTITIES else c)) for c in columns}
+    shown = readable(frame, columns)
+    text = shown.select_dtypes(exclude="number").columns
+    shown[text] = shown[text].astype(str).map(cell_text)
+    st.table(shown.rename(columns=names).set_index(names[columns[0]]))

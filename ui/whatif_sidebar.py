@@ -6,7 +6,7 @@ import streamlit as st
 
 from qb_core.topology import ACTIVATION_MODES, WEIGHT_MODES
 from qb_core.whatif import log_scale_steps
-from ui import whatif_state, whatif_url
+from ui import whatif_state
 from ui.text import ACTIVATION_LABELS, WEIGHT_LABELS
 
 SCALES = log_scale_steps()
@@ -42,5 +42,3 @@ def render(expanded: bool = True) -> None:
     if overrides or own:
         box.caption(f"{len(overrides)} platform override(s), {len(own)} platform(s) of your own: "
                     "edit them on the What-if hardware page.")
-    for note in whatif_url.notes():
-        box.warning(note)

@@ -36,6 +36,15 @@ def notes() -> list[str]:
     return st.session_state.get("_whatif_notes", [])
 
 
+def show_notes() -> None:
+    """The link's problems, on whichever page the link opened, until the user dismisses them."""
+    if notes():
+        for note in notes():
+            st.sidebar.warning(note, icon=":material/link_off:")
+        st.sidebar.button("Dismiss", key="dismiss_link_notes", on_click=st.session_state.pop,
+                          args=("_whatif_notes", None))
+
+
 def write_to_url(current: WhatIf) -> None:
     for key, text, empty in (("platforms", current.custom_text, NO_PLATFORMS),
                              ("overrides", current.overrides_text, NO_OVERRIDES)):
