@@ -91,3 +91,11 @@ def legend_entries(chart) -> int | None:
             count = len(domain) if domain is not None else frames[data_name][encoding["field"]].nunique()
             entries[key] = max(entries.get(key, 0), count)
     return sum(entries.values())
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    """Upload ``content`` as ``name`` on the Your measurements page, as a user would."""
+    open_page(at, "your_measurements")
+    at.file_uploader(key="measurement_upload").set_value((name, content, "text/csv"))
+    button(at, "Add to my measurements").click().run()
+    return at

@@ -99,35 +99,17 @@ class WhatIf:
         """The settings in a download's file name (empty at the defaults): ``_bw2x_weights-per-batch-N8``;
         overrides and own platforms are named by their count."""
         default = WhatIf()
-        parts = []
-        if self.bandwidth_scale != default.bandwidth_scale:
-            parts.append(f"bw{self.bandwidth_scale:g}x")
-        if self.peak_scale != default.peak_scale:
-            parts.append(f"peak{self.peak_scale:g}x")
-        if self.weights != default.weights:
-            parts.append(f"weights-{self.weights}" + (f"-N{self.batch}" if self.weights == "per-batch" else ""))
-        if self.activations != default.activations:
-            parts.append(f"activations-{self.activations}")
-        if self.width_pct is not None:
-            parts.append(f"cnv{self.width_pct:g}pct")
-        if self.overrides_text != NO_OVERRIDES:
-            parts.append(f"{len(json.loads(self.overrides_text))}-overrides")
-        if self.custom_text != NO_PLATFORMS:
-            parts.append(f"{len(json.loads(self.custom_text))}-own-platforms")
-        return "".join(f"_{part}" for part in parts)
-
-    def describe(self) -> str:
-        """The settings in one line, e.g. for a CSV header: ``bandwidth x2; weights per-batch (N=8)``."""
-        parts = [f"bandwidth x{self.bandwidth_scale:g}", f"peak x{self.peak_scale:g}",
-                 f"weights {self.weights}" + (f" (N={self.batch})" if self.weights == "per-batch" else ""),
-                 f"activations {self.activations}"]
-        if self.width_pct is not None:
-            parts.append(f"own CNV width {self.width_pct:g}%")
-        if self.overrides_text != NO_OVERRIDES:
-            parts.append(f"overrides {self.overrides_text}")
-        if self.custom_text != NO_PLATFORMS:
-            parts.append(f"own platforms {self.custom_text}")
-        return "; ".join(parts)
+        batch = f"-N{self.batch}" if self.weights == "per-batch" else ""
+        parts = [
+            (self.bandwidth_scale != default.bandwidth_scale, f"bw{self.bandwidth_scale:g}x"),
+            (self.peak_scale != default.peak_scale, f"peak{self.peak_scale:g}x"),
+            (self.weights != default.weights, f"weights-{self.weights}{batch}"),
+            (self.activations != default.activations, f"activations-{self.activations}"),
+            (self.width_pct is not None, f"cnv{self.width_pct or 0:g}pct"),
+            (self.overrides_text != NO_OVERRIDES, f"{len(json.loads(self.overrides_text))}-overrides"),
+            (self.custom_text != NO_PLATFORMS, f"{len(json.loads(self.custom_text))}-own-platforms"),
+        ]
+        return "".join(f"_{text}" for changed, text in parts if changed)
 
 
 #: Round, roughly log-spaced stops per decade (2x, 4x, 5x are all exact).

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from devtools.apptest import button, charts, datasets, new_app, open_page, plain
+from devtools.apptest import button, charts, datasets, new_app, open_page, plain, upload
 from qb_core.csv_io import unescape_cell
 from qb_core.paths import PROJECT_DIR
 
@@ -25,12 +25,6 @@ FORMULA = "=HYPERLINK(\"http://evil\",\"x\")"
 def at():
     return new_app().run()
 
-
-def upload(at, name: str, content: bytes):
-    open_page(at, "your_measurements")
-    at.file_uploader(key="measurement_upload").set_value((name, content, "text/csv"))
-    button(at, "Add to my measurements").click().run()
-    return at
 
 
 def rendered(at) -> str:

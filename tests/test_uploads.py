@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from devtools.apptest import button, charts, named, new_app, open_page, plain
+from devtools.apptest import button, charts, named, new_app, open_page, plain, upload
 from qb_core.paths import PROJECT_DIR
 
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
@@ -20,12 +20,6 @@ OTHER_BOARD = HEADER + b"CNV,OtherBoard,INT8,,1,0.2,,5000,,,85,,1,1,2.0,,50%,l3\
 def at():
     return new_app().run()
 
-
-def upload(at, name: str, content: bytes):
-    open_page(at, "your_measurements")
-    at.file_uploader(key="measurement_upload").set_value((name, content, "text/csv"))
-    button(at, "Add to my measurements").click().run()
-    return at
 
 
 def test_uploaded_rows_reach_the_pareto_front(at):

@@ -129,3 +129,24 @@ def test_compare_marks_ratio_and_flipped_bounds():
     assert edge["ratio"] == pytest.approx(2.0 / (25.6 * 469_449_728 / 6_157_696 / 1000))
     mine = table[table["device"] == "MyBoard"]
     assert mine["new"].all() and mine["ratio"].isna().all() and not mine["bound_flipped"].any()
+
+
+def test_settings_name_themselves_in_a_download():
+    from qb_core.whatif import WhatIf
+
+    assert WhatIf().file_suffix() == ""
+    settings = WhatIf(bandwidth_scale=2.0, weights="per-batch", batch=8,
+                      overrides_text='{"NCS2":{"bandwidth_gbps":50.0}}')
+    assert settings.file_suffix() == "_bw2x_weights-per-batch-N8_1-overrides"
+    assert settings.hardware_changed and settings.storage_changed and settings.active
+    assert not WhatIf(width_pct=75.0).hardware_changed and WhatIf(width_pct=75.0).active
+
+
+def test_a_link_nested_too_deep_or_too_long_is_refused_before_parsing():
+    from qb_core.whatif import MAX_LINK_TEXT, json_depth
+
+    assert json_depth('[[1, "[[[[", {"a": [2]}]]') == 4  # brackets inside strings do not count
+    with pytest.raises(ValueError, match="nested deeper"):
+        overrides_from_text("[" * 5000 + "]" * 5000, [])
+    with pytest.raises(ValueError, match="longer than"):
+        platforms_from_text("[" + " " * MAX_LINK_TEXT + "]")

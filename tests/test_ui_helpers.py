@@ -1,0 +1,77 @@
+"""The small functions behind shown figures and colours: number labels, axis ranges and ticks,
+one colour per platform, one style per configuration, literal text."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from qb_core.roofline import log_axis_range
+from ui.charts.core import compact_number, log_floor, log_ticks
+from ui.colors import PALETTE, config_styles, device_colors, platform_colors, shade
+from ui.safe import cell_text, code_span, literal, safe_file_name
+
+
+@pytest.mark.parametrize(("value", "label"), [
+    (409.3, "409"), (6236.1, "6.24k"), (12472.2, "12.5k"), (99_950, "100k"), (785_983.3, "786k"),
+    (999_999, "1M"), (1_566_000, "1.57M"), (2.5e9, "2.5G"), (0.5, "0.5"), (float("nan"), ""), (float("inf"), ""),
+])
+def test_compact_number_uses_three_significant_digits_throughout(value, label):
+    assert compact_number(value) == label
+
+
+def test_log_axis_range_takes_whole_decades_around_the_finite_positive_values():
+    assert log_axis_range([19.06, 1598.96]) == (1.0, 10_000.0)
+    assert log_axis_range([0.0, -3.0, float("inf"), float("nan")]) == (1.0, 1e4)  # nothing usable: a default
+    low, high = log_axis_range([5.0])
+    assert low < 5.0 < high
+
+
+def test_log_ticks_are_1_2_5_and_cover_the_range():
+    assert log_ticks(0.46, 40.6) == [0.2, 0.5, 1, 2, 5, 10, 20, 50]
+    assert 10 in log_ticks(1, 100)  # the squashed power axis had no 10
+    assert log_ticks(0, 10) == []
+    assert log_floor(pd.Series([0.0, 3.2, 77.0])) == 1.0
+
+
+def test_platform_colours_follow_the_catalog_order_and_are_never_grey():
+    colors = platform_colors(["ZCU104-FINN", "TX2", "ZCU104-FINN", "NCS2"])
+    assert list(colors) == ["ZCU104-FINN", "TX2", "NCS2"] and colors["ZCU104-FINN"] == PALETTE[0]
+    assert len(set(colors.values())) == 3
+    greys = [c for c in PALETTE if c[1:3] == c[3:5] == c[5:7]]
+    assert greys == []
+
+
+def test_device_colours_are_shades_of_their_platform():
+    devices = pd.DataFrame({"device": ["TX2-maxn", "TX2-maxp", "TX2-maxq", "NCS2"],
+                            "platform": ["TX2", "TX2", "TX2", "NCS2"], "op_mode": ["maxn", "maxp", "maxq", ""]})
+    colors = device_colors(devices, {"TX2": "#d62728", "NCS2": "#e377c2"})
+    assert colors["NCS2"] == "#e377c2"  # a platform with one device keeps its colour
+    assert len({colors["TX2-maxn"], colors["TX2-maxp"], colors["TX2-maxq"]}) == 3
+    assert colors["TX2-maxn"] == shade("#d62728", 0, 3)
+
+
+def test_every_configuration_of_a_platform_is_distinguishable():
+    from qb_core.measurements import load_measurements
+
+    rows = load_measurements()
+    rows = rows[rows["task"] == "cifar10"].assign(dataset="QuTiBench")
+    styles = config_styles(rows, platform_colors(sorted(rows["platform"].astype(str).unique())))
+    assert set(styles) == set(rows["config"].astype(str))
+    for platform, group in rows.groupby("platform", observed=True):
+        looks = {styles[c] for c in group["config"].astype(str).unique()}
+        assert len(looks) == group["config"].nunique(), platform
+    tx2 = rows[rows["device"] == "TX2-maxp"]
+    assert styles["TX2-maxp_FP16_100%"].shape != styles["TX2-maxp_FP32_100%"].shape  # precision -> shape
+    assert styles["TX2-maxp_FP16_100%"].dash != styles["TX2-maxn_FP16_100%"].dash  # op mode -> dash
+    assert len(tx2) and styles["TX2-maxp_FP16_100%"].color != styles["TX2-maxp_FP16_12.5%"].color  # pruning
+
+
+def test_user_text_is_code_and_plain_cells_stay_plain():
+    assert literal("[click me](https://x)") == "`[click me](https://x)`"
+    assert literal("a`b") == "``a`b``" and code_span("`x`") == "`` `x` ``"
+    assert literal("line\nbreak") == "`line break`" and literal("x" * 500).endswith("…`")
+    assert cell_text("INT2: 100%, 50%") == "INT2: 100%, 50%" and cell_text("ZCU104-FINN") == "ZCU104-FINN"
+    for active in ("https://evil.com", "www.evil.com", "me@evil.com", ":red[x]", "<b>", "**bold**"):
+        assert cell_text(active) == f"`{active}`"
+    assert safe_file_name("../../etc/passwd") == "etc_passwd.csv"
