@@ -22,7 +22,7 @@ from qb_core.topology import PRECISIONS
 #: Strong, distinct hues (D3's category10 without its grey, then Vega's category20b darks): none
 #: pale, none grey (grey reads as "no data"), none a light yellow.
 PALETTE: tuple[str, ...] = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#17becf", "#8c564b", "#d62728", "#9467bd", "#e377c2", "#5254a3", "#393b79",
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#17becf", "#8c564b", "#d62728", "#9467bd", "#e377c2", "#bcbd22", "#393b79",
     "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
 )  # fmt: skip
 #: Point shape per precision (Vega-Lite shape names).

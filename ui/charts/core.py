@@ -139,6 +139,7 @@ def tooltips(fields: Iterable[Field]) -> list[alt.Tooltip]:
 
 def legend(columns: int = 1, orient: str = "right", **extra: object) -> alt.Legend:
     """A legend that shows every entry whole: no symbol limit, long labels kept."""
+    extra.setdefault("symbolOpacity", 1)  # a faded layer (datasheet rooflines) never fades the legend
     return alt.Legend(orient=orient, columns=columns, symbolLimit=0, labelLimit=LABEL_LIMIT, **extra)
 
 

@@ -170,7 +170,8 @@ def prediction_heatmap(columns: tuple[str, ...], rows: tuple[str, ...], by_preci
     base = _grid(columns, rows, PREDICTION_TOOLTIP, by_precision)
     cells = base.mark_rect().encode(
         color=alt.Color("inputs_per_s:Q", scale=alt.Scale(type="log", scheme="goldred"),
-                        title="Predicted inputs/s", legend=alt.Legend(format="~s", orient="right", titleLimit=300)))
+                        title="Predicted inputs/s", legend=alt.Legend(format="~s", orient="top", direction="horizontal",
+                                                                      gradientLength=260, titleLimit=300)))
     text = base.mark_text(fontSize=10).encode(text="label:N", color=INK)
     return alt.layer(cells, text).properties(width="container", height=max(MIN_PLOT, 26 * len(rows)))
 
@@ -198,11 +199,12 @@ def change_heatmap(columns: tuple[str, ...], rows: tuple[str, ...], by_precision
     base = _grid(columns, rows, CHANGE_TOOLTIP, by_precision)
     cells = base.mark_rect().encode(
         color=alt.Color("change:Q", title="What-if / datasheet",
-                        scale=alt.Scale(type="log", scheme="redblue", domainMid=1.0), legend=alt.Legend(format=".2~g")),
+                        scale=alt.Scale(type="log", scheme="redblue", domainMid=1.0),
+                        legend=alt.Legend(format=".2~g", orient="top", direction="horizontal", gradientLength=260)),
         stroke=alt.Stroke("flipped:N", scale=alt.Scale(domain=["bound flipped", "same bound"],
                                                        range=["#000000", "transparent"]), legend=None),
         strokeWidth=alt.value(2.5))
-    text = base.mark_text(fontSize=10).encode(text="label:N", color=INK)
+    text = base.mark_text(fontSize=9).encode(text="label:N", color=INK)
     return alt.layer(cells, text).properties(width="container", height=max(MIN_PLOT, 26 * len(rows)))
 
 
