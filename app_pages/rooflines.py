@@ -94,3 +94,5 @@ suffix = settings.file_suffix()
 download_csv("Download roofline points (CSV)", points, f"rooflines{suffix}.csv")
 download_csv("Download bounds (CSV)", bounds, f"roofline_bounds{suffix}.csv")
 download_csv("Download on-chip fit (CSV)", fits, "weights_on_chip.csv")
+if measured is not None:
+    download_csv("Download the measured points (CSV)", measured, f"roofline_measured_points{suffix}.csv")

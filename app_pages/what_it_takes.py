@@ -8,7 +8,7 @@ from qb_core.roofline import what_it_takes
 from qb_core.topology import variant_label
 from qb_core.whatif import SCALE_MAX
 from ui import data, messages, theory, whatif_state
-from ui.safe import literal
+from ui.safe import literal, literal_list
 from ui.whatif_sidebar import SCALES
 
 SCOPE = "what_it_takes"
@@ -26,7 +26,12 @@ view, settings = gap.theory, gap.theory.settings
 datasheet = select(data.predictions(view.selection.task, data.hardware_with(settings.custom_text),
                                     settings.weights, settings.batch, settings.activations, settings.width_scales),
                    view.selection, by_batch=False)
-datasheet = datasheet[datasheet["intensity"].notna() | (settings.activations == "on-chip")]
+unknown = datasheet["intensity"].isna()
+if unknown.any():
+    st.caption(f"Left out: {literal_list(sorted(datasheet.loc[unknown, 'topology'].astype(str).unique()))}. These "
+               "networks come from published totals without a layer list, so their activation traffic, needed with "
+               "activations off chip, is unknown.")
+datasheet = datasheet[~unknown]
 if datasheet.empty:
     st.info("No prediction inside the filters.")
     st.stop()

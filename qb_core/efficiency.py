@@ -39,6 +39,8 @@ BEATS_ROOFLINE = ("measured above the roofline: its storage assumption cannot ho
 BEATS_PEAK = ("measured above the platform's peak compute: no storage assumption explains it (check the measurement, "
               "the network's operation count or the datasheet peak)")
 NOT_MEASURED = "nothing measured for this platform, precision and variant"
+UNKNOWN_TRAFFIC = ("no prediction: the network's activation traffic is unknown (published totals, no layer list), "
+                   "needed with activations off chip")
 #: The join's columns, in order (the CLI prints these).
 JOIN_COLUMNS: tuple[str, ...] = (
     "device", "platform", "op_mode", "family", "precision", "topology", "pruning_pct", "variant", "dataset", "config",
@@ -117,8 +119,10 @@ def efficiency_table(
     unmeasured = predictions.merge(best[PREDICTION_KEYS].drop_duplicates(), on=PREDICTION_KEYS, how="left",
                                    indicator=True)
     predicted_only = unmeasured[unmeasured["_merge"] == "left_only"].drop(columns="_merge")
+    predicted_only = predicted_only.assign(reason=np.where(predicted_only["inputs_per_s"].isna(), UNKNOWN_TRAFFIC,
+                                                           NOT_MEASURED))
     table = pd.concat([paired.assign(status="paired", reason=""),
-                       predicted_only.assign(status="predicted-only", reason=NOT_MEASURED),
+                       predicted_only.assign(status="predicted-only"),
                        measured_only.assign(status="measured-only")], ignore_index=True)
     return _derived(table.rename(columns={"inputs_per_s": "predicted_fps"}))
 
@@ -128,8 +132,9 @@ REASON_KEYS = ["platform", "op_mode", "device", "precision", "topology", "prunin
 
 def unpaired_reasons(best: pd.DataFrame, hardware: pd.DataFrame, predictions: pd.DataFrame) -> pd.Series:
     """Why each measured configuration has no prediction (missing where it has one). Checked in
-    order: no positive throughput, unknown platform, op mode missing or unknown, precision not
-    native, no operation count for the variant. Worked out once per distinct combination."""
+    order: unknown platform, op mode missing or unknown, precision not native, no operation count
+    for the variant, no prediction (unknown activation traffic); no positive throughput overrides
+    them all. Worked out once per distinct combination."""
     codes, combos = distinct_rows(*(best[key] for key in REASON_KEYS))
     combos.columns = REASON_KEYS
     device, platform, precision = (combos[c].astype(str) for c in ("device", "platform", "precision"))
@@ -138,6 +143,9 @@ def unpaired_reasons(best: pd.DataFrame, hardware: pd.DataFrame, predictions: pd
     native_pairs = pd.MultiIndex.from_arrays([hardware["device"].astype(str), hardware["precision"].astype(str)])
     variants = pd.MultiIndex.from_arrays([predictions["topology"].astype(str),
                                           predictions["pruning_pct"].astype(float)])
+    predicted = predictions[predictions["inputs_per_s"].notna()]
+    known = pd.MultiIndex.from_arrays([predicted["device"].astype(str), predicted["precision"].astype(str),
+                                       predicted["topology"].astype(str), predicted["pruning_pct"].astype(float)])
     checks = [
         (~platform.isin(set(hardware["platform"].astype(str))),
          "platform " + platform.map(repr) + " is not in the hardware catalog (add it on the What-if hardware page "
@@ -151,6 +159,10 @@ def unpaired_reasons(best: pd.DataFrame, hardware: pd.DataFrame, predictions: pd
                                      combos["pruning_pct"].astype(float)]).isin(variants),
          "no operation count known for " + variant_label(combos["topology"].astype(str),
                                                          combos["pruning_pct"].astype(float))),
+        (~pd.MultiIndex.from_arrays([device, precision, combos["topology"].astype(str),
+                                     combos["pruning_pct"].astype(float)]).isin(known),
+         UNKNOWN_TRAFFIC + " (" + variant_label(combos["topology"].astype(str),
+                                                combos["pruning_pct"].astype(float)) + ")"),
     ]
     per_combo = pd.Series(pd.NA, index=combos.index, dtype=object)
     for failed, text in checks:

@@ -176,3 +176,13 @@ def test_on_a_throughput_tie_the_smaller_batch_is_kept(measured):
     rows.loc[rows.index[0], "fps_comp"] = top  # the smallest batch now ties with the best
     best = best_batches(rows)
     assert best["fps_comp"].item() == top and best["batch"].item() == rows["batch"].min()
+
+
+def test_unknown_activation_traffic_gives_reasons_not_blank_efficiencies(measured):
+    table = efficiency_table(measured, catalog_long(), "imagenet", activations="off-chip")
+    paired = table[table["status"] == "paired"]
+    assert paired.empty  # no ImageNet network has a layer list, so nothing has a prediction
+    listed = table[table["status"] != "paired"]
+    assert listed["reason"].str.contains("activation traffic is unknown").sum() > 0
+    assert (listed["reason"] != "").all()
+    assert summary(efficiency_table(measured, catalog_long(), "imagenet"))["paired"] == 32
