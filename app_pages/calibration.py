@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qb_core.calibration import MODELS, fit
+from qb_core.calibration import MODELS
 from qb_core.topology import variant_label
 from ui import charts, data, tables, theory
 from ui.safe import download_csv
@@ -22,7 +22,7 @@ st.markdown(
 
 gap = theory.gap_view()
 settings = gap.theory.settings
-fitted = data.calibration(gap.join, settings.weights, settings.batch, settings.activations)
+fitted = gap.calibration()
 paired = fitted["paired"]
 if paired.empty:
     st.info("No measured configuration inside the filters pairs with a prediction: nothing to calibrate.")
@@ -35,11 +35,15 @@ table.columns = [f"{'Median |error| (%)' if m == 'median_abs_error_pct' else 'Wi
                  f"{h} out" for m, h in table.columns]
 table = table.reindex(list(MODELS.values())).reset_index().rename(columns={"model": "Model"})
 tables.static(table.round(1))
-st.caption(f"{len(paired)} paired configurations. The two roofline models are not fitted, so both hold-outs give "
+uncalibrated = int(summary.loc[summary["column"] == "calibrated_fps", "not_calibrated"].max())
+st.caption(f"{len(paired)} paired configurations (on the datasheet hardware: the measurements ran there, so the fit "
+           "ignores the what-if sliders; the calibrated predictions below apply it to the what-if roofline)"
+           + (f"; {uncalibrated} of them on a platform with no other configuration, left out of the fitted models' "
+              "figures" if uncalibrated else "") + ". The two roofline models are not fitted, so both hold-outs give "
            "them the same figures. Error = (prediction - measured) / measured. The baseline fits, per platform, "
            "log(efficiency) against log(ops per input).")
 
-coefficients = fit(paired).reset_index()
+coefficients = fitted["coefficients"].reset_index()
 coefficients = coefficients.assign(overhead_us=coefficients["overhead_s"] * 1e6)
 st.subheader("The fit per platform")
 tables.show(coefficients, ["platform", "overhead_us", "fraction", "fit_rows"], key="coefficients",

@@ -8,7 +8,7 @@ import streamlit as st
 from qb_core.filters import select
 from qb_core.roofline import coinciding_names, log_axis_range, weights_fit_table
 from qb_core.topology import TASKS
-from ui import charts, data, tables, theory, uploads
+from ui import charts, data, tables, theory
 from ui.safe import download_csv
 from ui.text import ACTIVATION_LABELS, ASSUMPTIONS, WEIGHT_LABELS
 
@@ -45,8 +45,7 @@ finite = intensity[np.isfinite(intensity["intensity"])]
 datasheet = select(data.hardware(), current) if settings.hardware_changed else None
 measured = None
 if show_measured:
-    join = data.join(select(uploads.rows(), current), hardware, current.task, settings.weights, settings.batch,
-                     settings.activations, settings.width_scales)
+    join = theory.measured_join(view)[2]
     paired = join[(join["status"] == "paired") & np.isfinite(join["intensity"])]
     names = hardware.assign(roof_devices=coinciding_names(hardware))[["device", "precision", "roof_devices"]]
     measured = paired.merge(names, on=["device", "precision"], how="left")

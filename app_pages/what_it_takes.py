@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from qb_core.calibration import fit, roofline_target
+from qb_core.calibration import roofline_target
 from qb_core.filters import select
 from qb_core.roofline import what_it_takes
 from qb_core.topology import variant_label
 from qb_core.whatif import SCALE_MAX
 from ui import data, messages, theory, whatif_state
-from ui.safe import literal, literal_list
+from ui.safe import cell_text, literal
 from ui.whatif_sidebar import SCALES
 
 SCOPE = "what_it_takes"
@@ -26,12 +26,7 @@ view, settings = gap.theory, gap.theory.settings
 datasheet = select(data.predictions(view.selection.task, data.hardware_with(settings.custom_text),
                                     settings.weights, settings.batch, settings.activations, settings.width_scales),
                    view.selection, by_batch=False)
-unknown = datasheet["intensity"].isna()
-if unknown.any():
-    st.caption(f"Left out: {literal_list(sorted(datasheet.loc[unknown, 'topology'].astype(str).unique()))}. These "
-               "networks come from published totals without a layer list, so their activation traffic, needed with "
-               "activations off chip, is unknown.")
-datasheet = datasheet[~unknown]
+datasheet = theory.without_unknown_traffic(datasheet)
 if datasheet.empty:
     st.info("No prediction inside the filters.")
     st.stop()
@@ -60,7 +55,8 @@ cols[2].metric("Today's roofline (inputs/s)", f"{row['inputs_per_s'].iloc[0]:,.0
 words = {"bandwidth": "**Bandwidth binds**: the peak already suffices.",
          "peak": "**The peak binds**: the bandwidth already suffices.",
          "both": "**Both fall short**: bandwidth and peak must grow.",
-         "nothing": "**Already reached** with today's datasheet figures."}
+         "nothing": "**Already reached** with today's datasheet figures.",
+         "unknown": "**Unknown**: the bandwidth this network needs cannot be worked out."}
 st.markdown(words[need["binds"]] + (f" {literal(need['note'], 300)}." if need["note"] else ""))
 
 
@@ -98,15 +94,15 @@ if need["binds"] != "nothing":
                     help="Rounded up to the sliders' stops; they scale every platform.")
     needed = (float(need["needed_gbps"]), float(need["needed_tops"]))
     today = (float(row["bandwidth_gbps"].iloc[0]), float(row["peak_tops"].iloc[0]))
-    right.button(f"Override {device} with exactly these figures", on_click=_override,
+    right.button(f"Override {cell_text(device)} with exactly these figures", on_click=_override,
                  args=(device, f"peak_tops_{precision.lower()}", needed, today), icon=":material/edit:")
 st.subheader("To measure the target, not just to be promised it")
 st.markdown("The roofline is an upper bound: every platform runs below it. With the calibrated model of the "
             "platform (Calibrated prediction page: time per input = overhead + roofline time / fraction), the "
             "roofline would have to promise more:")
-fitted = data.calibration(gap.join, settings.weights, settings.batch, settings.activations)
+fitted = gap.calibration()
 platform = str(row["platform"].iloc[0])
-coefficients = fit(fitted["paired"]) if len(fitted["paired"]) else None
+coefficients = fitted.get("coefficients")
 needed_roofline, why = roofline_target(coefficients, platform, float(target)) if coefficients is not None \
     else (float("nan"), "no measurement pairs with a prediction inside the filters")
 if why:

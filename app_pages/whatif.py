@@ -5,7 +5,7 @@ import streamlit as st
 
 from qb_core.hardware import EXECUTION_STYLES, FAMILIES, PEAK_COLUMNS, PEAK_PRECISIONS
 from qb_core.labels import title
-from qb_core.whatif import CUSTOM_COLUMNS, device_figures
+from qb_core.whatif import CUSTOM_COLUMNS, device_figures, platforms_to_csv
 from ui import data, messages, whatif_forms, whatif_state
 from ui.safe import cell_text, download_csv
 
@@ -84,7 +84,7 @@ with left:
     if own is None:
         st.caption("Export: no platforms of your own yet.")
     else:
-        download_csv("Export your platforms (CSV)", own[list(CUSTOM_COLUMNS)], "my_platforms.csv")
+        download_csv("Export your platforms (CSV)", platforms_to_csv(own), "my_platforms.csv")
 with right:
     st.file_uploader("Import platforms (CSV in the export's or data/hardware.csv's columns)", type=["csv"],
                      key="own_upload")

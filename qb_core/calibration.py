@@ -65,16 +65,19 @@ def _terms(u: np.ndarray, v: np.ndarray, index: pd.Index) -> pd.DataFrame:
 def _training_sums(terms: pd.DataFrame, platform: pd.Series, group: pd.Series) -> np.ndarray:
     """Per row, the sums of its platform's rows outside its held-out group.
 
-    The sums of each (platform, held-out group) are added up with weight 1 for the platform's
-    other groups and exactly 0 for the row's own: its values never enter its training sums (a
-    subtraction ``total - own`` would leave rounding traces of them).
+    Cells (platform, held-out group) are summed, ordered by platform, and each cell's training
+    sums are the running sums of the cells before it plus those after it within its platform
+    (both exclusive): its own values are never added, so they cannot leave even a rounding
+    trace (as ``total - own`` would), and the cost grows with the number of cells, not its square.
     """
     key = pd.MultiIndex.from_arrays([platform.to_numpy(), group.astype(str).to_numpy()])
     codes, cells = pd.factorize(key)
-    cell_sums = terms.groupby(codes).sum().sort_index().to_numpy()
-    cell_platform = np.asarray([p for p, _ in cells], dtype=object)
-    weights = (cell_platform[:, None] == cell_platform[None, :]) & ~np.eye(len(cells), dtype=bool)
-    return (weights.astype(float) @ cell_sums)[codes]
+    cell_sums = terms.groupby(codes).sum().sort_index()
+    cell_platform = pd.Series([p for p, _ in cells], index=cell_sums.index)
+    by_platform = cell_sums.groupby(cell_platform.to_numpy())
+    before = by_platform.transform(lambda frame: frame.cumsum().shift(1, fill_value=0.0))
+    after = by_platform.transform(lambda frame: frame.iloc[::-1].cumsum().shift(1, fill_value=0.0).iloc[::-1])
+    return (before + after).to_numpy()[codes]
 
 
 def _solve(s: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -132,9 +135,12 @@ def apply(coefficients: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
 
 
 def held_out_group(paired: pd.DataFrame, holdout: str) -> pd.Series:
-    """The label of each row's held-out group: itself (``config``) or its network variant."""
+    """The label of each row's held-out group: its configuration (device x precision x variant,
+    whatever data set it came from, so a re-upload of the same configuration is held out with
+    it) or its network variant."""
     if holdout == "config":
-        return pd.Series(np.arange(len(paired)).astype(str), index=paired.index)
+        return (paired["device"].astype(str) + "|" + paired["precision"].astype(str) + "|"
+                + variant_label(paired["topology"].astype(str), paired["pruning_pct"].astype(float)))
     if holdout == "variant":
         return variant_label(paired["topology"].astype(str), paired["pruning_pct"].astype(float))
     raise ValueError(f"holdout must be one of {', '.join(HOLDOUTS)}, got {holdout!r}")
@@ -181,6 +187,9 @@ def paired_for_calibration(join: pd.DataFrame, weights: str = "off-chip", batch:
     """The paired rows of an efficiency join (:func:`qb_core.efficiency.efficiency_table`) with the
     columns the fit needs: roofline_fps, layer_fps (the per-layer model) and the platform."""
     paired = join[join["status"] == "paired"].reset_index(drop=True)
+    if paired.empty:
+        return paired.assign(roofline_fps=pd.Series(dtype=float), layer_fps=pd.Series(dtype=float),
+                             bottleneck=pd.Series(dtype=object))
     layers = layer_predictions(paired, weights,
                                paired["measured_batch"].to_numpy() if weights == "per-batch" else batch, activations)
     return paired.assign(roofline_fps=paired["predicted_fps"], layer_fps=layers["layer_fps"],
@@ -202,16 +211,24 @@ def calibration_table(paired: pd.DataFrame, holdout: str = "config") -> pd.DataF
     return table[list(CALIBRATE_COLUMNS)]
 
 
+FITTED = ("baseline_fps", "calibrated_fps")
+
+
 def error_summary(paired: pd.DataFrame) -> pd.DataFrame:
     """Median |error| and share within +-25 % of every model under both hold-outs: one row per
-    model x hold-out (the two roofline models are not fitted, so their figures are the same)."""
+    model x hold-out (the two roofline models are not fitted, so their figures are the same).
+    The fitted models are scored only where their fit had training rows; ``not_calibrated``
+    counts the configurations left out of their figures (their platform had no other row)."""
     rows = []
     for holdout in HOLDOUTS:
         table = calibration_table(paired, holdout)
+        trained = (table["fit_rows"] > 0).to_numpy()
         for column, name in MODELS.items():
-            errors = np.abs(error_pct(table[column], table["measured_fps"]))
+            scored = trained if column in FITTED else np.ones(len(table), dtype=bool)
+            errors = np.abs(error_pct(table[column], table["measured_fps"]))[scored]
             errors = errors[np.isfinite(errors)]
             rows.append({"model": name, "column": column, "holdout": holdout, "configurations": len(errors),
+                         "not_calibrated": int((~scored).sum()),
                          "median_abs_error_pct": float(np.median(errors)) if len(errors) else np.nan,
                          "within_25_pct": float(100.0 * np.mean(errors <= WITHIN_PCT)) if len(errors) else np.nan})
     return pd.DataFrame(rows)
@@ -224,8 +241,9 @@ def error_bands(paired: pd.DataFrame, holdout: str = "variant", low_q: float = 0
     value of a prediction F lies in [F / (1 + e_90), F / (1 + e_10)] for 80 % of held-out rows.
     Platforms with fewer than 3 held-out rows take the band of all platforms together."""
     table = calibration_table(paired, holdout)
-    relative = table["error_pct"] / 100.0
-    platform = paired[GROUP].astype(str)
+    trained = (table["fit_rows"] > 0).to_numpy()
+    relative = (table["error_pct"] / 100.0)[trained]
+    platform = paired[GROUP].astype(str)[trained]
     grouped = relative.groupby(platform.to_numpy())
     bands = pd.DataFrame({"low_error": grouped.quantile(low_q), "high_error": grouped.quantile(high_q),
                           "band_rows": grouped.size(), "median_abs_error_pct": 100 * grouped.apply(
@@ -265,7 +283,11 @@ def roofline_target(coefficients: pd.DataFrame, platform: str, target_fps: float
         return float("nan"), f"{platform} has no measurements to calibrate on"
     overhead, fraction = coefficients.loc[platform, ["overhead_s", "fraction"]].astype(float)
     budget_s = 1.0 / target_fps - overhead
-    if budget_s <= 0 or not np.isfinite(fraction):
+    if not np.isfinite(fraction):
+        return float("nan"), (f"{platform}'s fit puts all of its time in a fixed overhead of {overhead * 1e6:,.1f} µs "
+                              "per input: by its measurements the roofline does not limit it, so no bandwidth or "
+                              "peak changes its throughput")
+    if budget_s <= 0:
         return float("nan"), (f"{platform}'s measured overhead of {overhead * 1e6:,.1f} µs per input alone exceeds "
                               f"the {1e6 / target_fps:,.1f} µs a target of {target_fps:,.0f} inputs/s allows: "
                               "no bandwidth or peak reaches it")

@@ -21,13 +21,13 @@ import pandas as pd
 from qb_core.calibration import HOLDOUTS, calibration_table, paired_for_calibration
 from qb_core.csv_io import DataFormatError, no_rows_imported, to_csv_safe
 from qb_core.efficiency import efficiency_table
-from qb_core.hardware import catalog_long, default_catalog, load_catalog, validate_catalog
+from qb_core.hardware import catalog_long, default_catalog, load_catalog
 from qb_core.measurements import ImportResult, import_qutibench, load_measurements, read_measurement_file
 from qb_core.overview import overview_table
 from qb_core.pareto import OBJECTIVES, pareto_front, with_efficiency
 from qb_core.roofline import predict
 from qb_core.topology import ACTIVATION_MODES, TASKS, WEIGHT_MODES, topology_table
-from qb_core.whatif import whatif_long
+from qb_core.whatif import combined_catalog, whatif_long
 
 EXIT_USAGE = 2
 
@@ -127,10 +127,12 @@ def _hardware(args: argparse.Namespace) -> pd.DataFrame:
     """The long catalog with ``--platforms`` added, scaled by the what-if flags."""
     catalog = default_catalog()
     if args.platforms:
-        catalog = pd.concat([catalog, load_catalog(args.platforms)], ignore_index=True)
-        problems = validate_catalog(catalog)
-        if problems:
-            raise DataFormatError(f"{args.platforms}: {'; '.join(problems)}")
+        try:
+            catalog = combined_catalog(catalog, load_catalog(args.platforms))
+        except DataFormatError:
+            raise
+        except ValueError as exc:  # the platforms clash with the catalog or with each other
+            raise DataFormatError(f"{args.platforms}: {exc}") from None
     return whatif_long(catalog_long(catalog), args.bandwidth_scale, args.peak_scale)
 
 

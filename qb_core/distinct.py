@@ -30,12 +30,14 @@ def distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
         code, unique = _codes(column)
         codes.append(code)
         uniques.append(unique)
-    shape = tuple(max(len(u), 1) for u in uniques)
-    combined = codes[0] if len(codes) == 1 else np.ravel_multi_index(codes, shape)
-    row_codes, keys = pd.factorize(combined)
-    parts = np.unravel_index(np.asarray(keys), shape) if len(codes) > 1 else (np.asarray(keys),)
-    table = pd.DataFrame({(c.name if c.name is not None else i): u[p]
-                          for i, (c, u, p) in enumerate(zip(columns, uniques, parts, strict=True))})
+    # Combine one column at a time, renumbering after each, so the combined code stays below the
+    # number of rows however many columns there are (a plain ravel of all of them can overflow).
+    row_codes, _ = pd.factorize(codes[0])
+    for code, unique in zip(codes[1:], uniques[1:], strict=True):
+        row_codes, _ = pd.factorize(row_codes.astype(np.int64) * max(len(unique), 1) + code)
+    first = np.unique(row_codes, return_index=True)[1]
+    table = pd.DataFrame({(c.name if c.name is not None else i): u[code[first]]
+                          for i, (c, u, code) in enumerate(zip(columns, uniques, codes, strict=True))})
     return row_codes, table
 
 

@@ -78,9 +78,13 @@ def load_catalog(path: Path | IO | bytes | None = None, name: str | None = None)
     return catalog
 
 
-@lru_cache(maxsize=1)
 def default_catalog() -> pd.DataFrame:
-    """The bundled catalog, read once per process (treat as read-only; copy before changing)."""
+    """The bundled catalog, read once per process; each caller gets a frame of its own."""
+    return _default_catalog().copy(deep=False)
+
+
+@lru_cache(maxsize=1)
+def _default_catalog() -> pd.DataFrame:
     return load_catalog()
 
 

@@ -16,6 +16,7 @@ the platform runs a network (``execution`` in ``data/hardware.csv``):
 
 Notes
 -----
+attained_tops     = ops_l / time_l / 1e12 (the layer's point on the roofline)
 layer time_s      = max(ops_l / (peak_tops x 1e12 x share), bytes_l / (bandwidth_gbps x 1e9 x share))
                     with share = 1 (layer-by-layer) or 1 / L (dataflow)
 layer-by-layer    : inputs/s = 1 / sum_l time_l
@@ -36,8 +37,13 @@ from qb_core.topology import LAYER_MODELS, bytes_moved_per_input, bytes_per_elem
 LAYER_COLUMNS = ["topology", "pruning_pct", "layer", "name", "kind", "params", "ops", "in_elems", "out_elems"]
 
 
-@lru_cache(maxsize=256)
 def _layers(topology: str, pruning_pct: float) -> pd.DataFrame:
+    """The cached layer table of one variant, as a frame of its own (the cache is never handed out)."""
+    return _cached_layers(topology, pruning_pct).copy(deep=False)
+
+
+@lru_cache(maxsize=256)
+def _cached_layers(topology: str, pruning_pct: float) -> pd.DataFrame:
     table = layer_table(LAYER_MODELS[topology](pruning_pct / 100.0))
     number = table.groupby("kind").cumcount() + 1
     return table.assign(topology=topology, pruning_pct=pruning_pct, name=table["kind"] + number.astype(str))
@@ -50,7 +56,8 @@ def variant_layers(variants: pd.DataFrame) -> pd.DataFrame:
     pairs = pairs[pairs["topology"].isin(list(LAYER_MODELS))]
     frames = [_layers(str(t), float(p)) for t, p in pairs.itertuples(index=False)]
     if not frames:
-        return pd.DataFrame(columns=LAYER_COLUMNS)
+        empty = _layers("CNV", 100.0).iloc[0:0]  # typed columns, so merges on an empty frame work
+        return empty[LAYER_COLUMNS]
     return pd.concat(frames, ignore_index=True)[LAYER_COLUMNS]
 
 
@@ -83,9 +90,11 @@ def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.n
     memory_s = moved / bandwidth
     intensity = intensity_ops_per_byte(table["ops"].to_numpy(dtype=float), moved)
     bound = np.where(is_compute_bound(table["peak_tops"], table["bandwidth_gbps"], intensity), "compute", "memory")
-    return table.assign(bytes=moved, intensity=intensity, compute_s=compute_s, memory_s=memory_s,
-                        time_s=np.maximum(compute_s, memory_s), share=share,
-                        bound=np.where(computing, bound, "none"))
+    time_s = np.maximum(compute_s, memory_s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        attained = np.where(time_s > 0, table["ops"].to_numpy(dtype=float) / time_s / 1e12, 0.0)
+    return table.assign(bytes=moved, intensity=intensity, compute_s=compute_s, memory_s=memory_s, time_s=time_s,
+                        attained_tops=attained, share=share, bound=np.where(computing, bound, "none"))
 
 
 def layer_predictions(configs: pd.DataFrame, weights: str = "off-chip", batch: np.ndarray | int = 1,

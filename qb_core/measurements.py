@@ -112,6 +112,8 @@ TIDY_TEXT_COLUMNS = ("task", "topology", "platform", "op_mode", "device", "famil
 TIDY_DTYPES = dict.fromkeys(TIDY_TEXT_COLUMNS, str)
 #: The task of each layer-modelled network, from its model; QuTiBench's convention: every other network is ImageNet.
 PROBLEM_COLUMNS = ("line", "severity", "reason")
+#: The name of the bundled data set, beside which uploaded files are listed by their file name.
+BUNDLED_DATASET = "QuTiBench"
 NO_RESULT = "no measured values (configuration not measured or not supported)"
 
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from qb_core.topology import (
-    BYTES_PER_ELEMENT,
     LAYER_MODELS,
     PRECISIONS,
     TASKS,
@@ -81,11 +79,6 @@ def model_vs_published() -> pd.DataFrame:
     return table[["task", "variant", "params", "params_published", "ops_per_input", "ops_per_input_published",
                   "ops_difference", "ops_difference_pct", "agrees", "source"]]
 
-
-def bytes_per_element_table() -> pd.DataFrame:
-    """The byte width of each precision (one source: :data:`qb_core.topology.BYTES_PER_ELEMENT`)."""
-    return pd.DataFrame({"precision": list(BYTES_PER_ELEMENT),
-                         "bytes_per_element": np.asarray(list(BYTES_PER_ELEMENT.values()))})
 
 
 def unmeasurable_variants(measurements: pd.DataFrame, tasks: Sequence[str]) -> list[str]:

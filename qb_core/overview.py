@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from qb_core.hardware import default_catalog
+from qb_core.measurements import BUNDLED_DATASET as BUNDLED
 from qb_core.topology import pruning_text
 
 NA = "na"
-BUNDLED = "QuTiBench"
 
 
 def _pct(values: pd.Series) -> str:

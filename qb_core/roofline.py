@@ -154,10 +154,10 @@ def what_it_takes(rows: pd.DataFrame, target_fps: float, datasheet: pd.DataFrame
     Notes
     -----
     needed_tops = target_fps x ops_per_input / 1e12; needed_gbps = 1000 x needed_tops / intensity.
-    ``binds`` names what falls short today: ``bandwidth``, ``peak``, ``both`` or ``nothing`` (the
-    target is already met). Infinite intensity (nothing moves off chip) needs no bandwidth: only
-    the peak can help. Unknown intensity (activation traffic of a network without a layer list)
-    leaves the bandwidth unknown.
+    ``binds`` names what falls short today: ``bandwidth``, ``peak``, ``both``, ``nothing`` (the
+    target is already met) or ``unknown`` (the bandwidth it needs cannot be known). Infinite
+    intensity (nothing moves off chip) needs no bandwidth: only the peak can help. Unknown
+    intensity (activation traffic of a network without a layer list) leaves the bandwidth unknown.
     """
     if not np.isfinite(target_fps) or target_fps <= 0:
         raise ValueError(f"the target must be a number of inputs/s above 0, got {target_fps}")
@@ -169,8 +169,8 @@ def what_it_takes(rows: pd.DataFrame, target_fps: float, datasheet: pd.DataFrame
     bandwidth_multiple = needed_gbps / base["bandwidth_gbps"].to_numpy(dtype=float)
     short_peak = needed_tops > rows["peak_tops"].to_numpy(dtype=float) * (1 + 1e-12)
     short_bandwidth = needed_gbps > rows["bandwidth_gbps"].to_numpy(dtype=float) * (1 + 1e-12)
-    binds = np.select([short_peak & short_bandwidth, short_peak, short_bandwidth], ["both", "peak", "bandwidth"],
-                      "nothing")
+    binds = np.select([np.isnan(intensity) & ~short_peak, short_peak & short_bandwidth, short_peak,
+                       short_bandwidth], ["unknown", "both", "peak", "bandwidth"], "nothing")
     notes = np.select(
         [np.isnan(intensity), np.isinf(intensity) & short_peak, np.isinf(intensity), binds == "nothing"],
         ["the network's activation traffic is unknown (no layer list), so the bandwidth it needs is unknown",

@@ -236,8 +236,13 @@ def traffic_columns(table: pd.DataFrame, weights: str = "off-chip", batch: np.nd
                         intensity=intensity_ops_per_byte(table["ops_per_input"].to_numpy(dtype=float), moved))
 
 
-@lru_cache(maxsize=1)
 def published_totals() -> pd.DataFrame:
+    """``data/topologies_published.csv`` (read once; each caller gets a frame of its own)."""
+    return _published_totals().copy(deep=False)
+
+
+@lru_cache(maxsize=1)
+def _published_totals() -> pd.DataFrame:
     """``data/topologies_published.csv``: networks without a layer model (read once; read-only)."""
     return pd.read_csv(DATA_DIR / "topologies_published.csv")
 

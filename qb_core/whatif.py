@@ -22,6 +22,7 @@ from qb_core.hardware import (
     CATALOG_NUMBER_COLUMNS,
     CATALOG_TEXT_COLUMNS,
     EXECUTION_STYLES,
+    FAMILIES,
     MAX_BANDWIDTH_GBPS,
     MAX_PEAK_TOPS,
     PEAK_COLUMNS,
@@ -151,7 +152,10 @@ def custom_catalog(platforms: Sequence[Mapping[str, object]]) -> pd.DataFrame:
             raise ValueError(f"{label}: every platform needs a name")
         if len(name) > MAX_NAME_CHARS or any(ord(c) < 32 for c in name):
             raise ValueError(f"{echo_value(name)}: a platform name is at most {MAX_NAME_CHARS} characters, on one line")
-        row: dict[str, object] = {"platform": name, "family": str(given.get("family") or "Other").strip() or "Other"}
+        family = str(given.get("family") or "Other").strip() or "Other"
+        if family not in FAMILIES:
+            raise ValueError(f"{label}: family must be one of {', '.join(FAMILIES)}, got {echo_value(family)}")
+        row: dict[str, object] = {"platform": name, "family": family}
         row["bandwidth_gbps"] = check_number(given.get("bandwidth_gbps"), f"{label}: bandwidth (GB/s)",
                                              MAX_BANDWIDTH_GBPS)
         for precision, column in PEAK_COLUMNS.items():

@@ -186,3 +186,16 @@ def test_unknown_activation_traffic_gives_reasons_not_blank_efficiencies(measure
     assert listed["reason"].str.contains("activation traffic is unknown").sum() > 0
     assert (listed["reason"] != "").all()
     assert summary(efficiency_table(measured, catalog_long(), "imagenet"))["paired"] == 32
+
+
+def test_a_peak_slider_does_not_turn_real_measurements_into_suspects(measured):
+    slow = whatif_long(catalog_long(), peak_scale=0.1)
+    table = efficiency_table(measured, slow, datasheet=catalog_long())
+    assert (table["reason"] != BEATS_PEAK).all()  # above a what-if peak is expected, not suspicious
+    assert (efficiency_table(measured, slow)["reason"] == BEATS_PEAK).any()  # against itself it would be
+
+
+def test_an_upload_at_a_width_of_many_decimals_still_pairs(measured):
+    mine = upload(measured, pruning_pct=100 / 3)
+    table = efficiency_table(pd.concat([measured, mine], ignore_index=True), catalog_long())
+    assert table.loc[table["dataset"] == "mine.csv", "status"].tolist() == ["paired"]

@@ -169,3 +169,41 @@ class TestWhatItTakes:
         assert need["needed_gbps"] == 0 and need["binds"] == "peak" and "only a higher peak" in need["note"]
         with pytest.raises(ValueError, match="above 0"):
             what_it_takes(row, 0)
+
+
+class TestCalibrationEdges:
+    def test_no_paired_row_gives_an_empty_calibration_not_a_crash(self):
+        join = efficiency_table(load_measurements(), catalog_long(), "imagenet", activations="off-chip")
+        assert paired_for_calibration(join).empty
+
+    def test_a_reupload_of_the_same_configuration_is_held_out_with_it(self, paired):
+        ncs2 = paired[paired["device"] == "NCS2"]
+        again = ncs2.assign(dataset="mine.csv", measured_fps=ncs2["measured_fps"] * 5)
+        both = pd.concat([paired, again], ignore_index=True)
+        held = held_out_calibrated(both, "config")["calibrated_fps"]
+        alone = held_out_calibrated(paired, "config")["calibrated_fps"]
+        first_ncs = paired.index[paired["device"] == "NCS2"][0]
+        assert len(alone) == len(paired)
+        # the copy from another data set never trains its twin's prediction
+        twin = both.index[(both["dataset"] == "mine.csv")][0]
+        coefficients = fit(both.drop(index=[first_ncs, twin]))
+        expected = 1 / (coefficients.loc["NCS2", "overhead_s"]
+                        + 1 / both.loc[first_ncs, "roofline_fps"] / coefficients.loc["NCS2", "fraction"])
+        assert held[first_ncs] == pytest.approx(expected)
+
+    def test_uncalibrated_rows_stay_out_of_the_fitted_models_figures(self, paired):
+        lonely = paired.iloc[[0]].assign(platform="Lonely", device="Lonely")
+        summary = error_summary(pd.concat([paired, lonely], ignore_index=True)).set_index(["column", "holdout"])
+        assert summary.loc[("calibrated_fps", "config"), "not_calibrated"] == 1
+        assert summary.loc[("calibrated_fps", "config"), "configurations"] == 46
+        assert summary.loc[("roofline_fps", "config"), "configurations"] == 47
+
+    def test_a_platform_whose_time_is_all_overhead_says_so(self):
+        from qb_core.calibration import roofline_target
+
+        coefficients = pd.DataFrame({"overhead_s": [1e-3], "fraction": [np.inf]}, index=["X"])
+        value, why = roofline_target(coefficients, "X", 100.0)
+        assert np.isnan(value) and "does not limit it" in why
+        coefficients = pd.DataFrame({"overhead_s": [1e-3], "fraction": [0.5]}, index=["X"])
+        assert roofline_target(coefficients, "X", 2000.0)[1].startswith("X's measured overhead")
+        assert roofline_target(coefficients, "X", 500.0)[0] == pytest.approx(1 / ((1 / 500 - 1e-3) * 0.5))

@@ -182,3 +182,15 @@ def test_tidy_files_are_checked_cell_by_cell(fixtures):
     assert result.problems[["line", "severity"]].values.tolist() == [[2, "warning"], [3, "skipped"]]
     with pytest.raises(DataFormatError, match="missing column"):
         read_any(b"platform,fps_comp\nX,1\n")
+
+
+def test_distinct_rows_never_overflow_however_many_columns():
+    import numpy as np
+
+    from qb_core.distinct import distinct_rows
+
+    columns = [pd.Series(np.arange(20_000).astype(str)) for _ in range(6)]
+    codes, table = distinct_rows(*columns)
+    assert len(table) == 20_000 and codes.max() == 19_999
+    codes, table = distinct_rows(pd.Series(["x", "y", "x", None]), pd.Series([1.0, 1.0, 1.0, float("nan")]))
+    assert codes.tolist() == [0, 1, 0, 2] and table.iloc[1].tolist() == ["y", 1.0]

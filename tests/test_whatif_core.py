@@ -150,3 +150,8 @@ def test_a_link_nested_too_deep_or_too_long_is_refused_before_parsing():
         overrides_from_text("[" * 5000 + "]" * 5000, [])
     with pytest.raises(ValueError, match="longer than"):
         platforms_from_text("[" + " " * MAX_LINK_TEXT + "]")
+
+
+def test_a_platform_family_must_be_one_of_the_families():
+    with pytest.raises(ValueError, match="family must be one of"):
+        custom_catalog([{**MINE, "family": "Quantum"}])

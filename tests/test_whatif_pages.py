@@ -232,3 +232,17 @@ def test_two_sessions_never_share_platforms_or_settings():
     assert second.session_state["custom_platforms"] == []
     finn = cells[(cells["device"] == "ZCU104-FINN") & (cells["precision"] == "INT2") & (cells["pruning_pct"] == 100)]
     assert finn["inputs_per_s"].iloc[0] == pytest.approx(19.2e9 / WEIGHT_BYTES_100_INT2)
+
+
+def test_renaming_an_overridden_platform_keeps_its_override_and_every_page_runs(at):
+    add_platform(at)
+    at.session_state["overrides"] = {"MyBoard": {"bandwidth_gbps": 50.0}}
+    at.selectbox(key="own_target").set_value("MyBoard").run()
+    at.text_input(key="own_platform_MyBoard").set_value("Renamed")
+    button(at, "Save platform").click().run()
+    assert at.session_state["overrides"] == {"Renamed": {"bandwidth_gbps": 50.0}}
+    at.session_state["overrides"] = {"Gone": {"bandwidth_gbps": 5.0}, "Renamed": {"bandwidth_gbps": 50.0}}
+    for page in ("rooflines", "prediction", "efficiency"):
+        open_page(at, page)
+        assert not at.exception, page
+    assert at.session_state["overrides"] == {"Renamed": {"bandwidth_gbps": 50.0}}  # a stale one is dropped

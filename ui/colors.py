@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from qb_core.measurements import BUNDLED_DATASET
 from qb_core.topology import PRECISIONS
 
 #: Strong, distinct hues (D3's category10 without its grey, then Vega's category20b darks): none
@@ -76,7 +77,8 @@ def config_styles(configs: pd.DataFrame, colors: dict[str, str]) -> dict[str, St
     """Configuration -> :class:`Style`. ``configs`` has config, platform, op_mode, precision,
     pruning_pct and (optionally) dataset columns; ``colors`` maps platform -> hue."""
     table = configs.astype({c: str for c in ("config", "platform", "op_mode", "precision")}).drop_duplicates("config")
-    uploaded = table["dataset"].astype(str).ne("QuTiBench") if "dataset" in table else pd.Series(False, table.index)
+    uploaded = table["dataset"].astype(str).ne(BUNDLED_DATASET) if "dataset" in table \
+        else pd.Series(False, table.index)
     styles: dict[str, Style] = {}
     for platform, group in table.groupby("platform", sort=False):
         base = colors.get(platform, PALETTE[-1])

@@ -15,11 +15,11 @@ import pandas as pd
 import streamlit as st
 
 from qb_core.accuracy import load_accuracy
-from qb_core.calibration import calibrate_predictions, calibration_table, error_summary, paired_for_calibration
+from qb_core.calibration import calibrate_predictions, calibration_table, error_summary, fit, paired_for_calibration
 from qb_core.efficiency import efficiency_table
 from qb_core.filters import filter_options as core_filter_options
 from qb_core.hardware import catalog_long, default_catalog
-from qb_core.measurements import load_measurements
+from qb_core.measurements import BUNDLED_DATASET, load_measurements
 from qb_core.overview import overview_table
 from qb_core.roofline import bound_table, intensity_table, merge_coinciding, predict, roofline_points
 from qb_core.whatif import NO_PLATFORMS, combined_catalog, custom_catalog, platforms_from_text, whatif_long
@@ -29,7 +29,7 @@ from ui.colors import Style, config_styles, device_colors, platform_colors
 @st.cache_resource(show_spinner=False)
 def measurements() -> pd.DataFrame:
     """The bundled tidy measurements (shared, read-only)."""
-    return load_measurements().assign(dataset="QuTiBench")
+    return load_measurements().assign(dataset=BUNDLED_DATASET)
 
 
 @st.cache_resource(show_spinner=False)
@@ -147,19 +147,20 @@ def styles_for(rows: pd.DataFrame, task: str, custom_text: str = NO_PLATFORMS) -
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def join(measured: pd.DataFrame, hardware_long: pd.DataFrame, task: str, weights: str, batch: int,
-         activations: str, width_scales: tuple[float, ...]) -> pd.DataFrame:
+         activations: str, width_scales: tuple[float, ...], datasheet: pd.DataFrame | None = None) -> pd.DataFrame:
     """The measurement-prediction join (:func:`qb_core.efficiency.efficiency_table`)."""
     return efficiency_table(measured, hardware_long, task, weights=weights, batch=batch, activations=activations,
-                            width_scales=width_scales)
+                            width_scales=width_scales, datasheet=datasheet)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def calibration(join_table: pd.DataFrame, weights: str, batch: int, activations: str) -> dict[str, pd.DataFrame]:
-    """Paired rows ready for the fit, both held-out tables and the error summary."""
+    """From a join on the datasheet hardware (what the measurements ran on): the paired rows,
+    the coefficients per platform, both held-out tables and the error summary."""
     paired = paired_for_calibration(join_table, weights, batch, activations)
     if paired.empty:
         return {"paired": paired}
-    return {"paired": paired, "config": calibration_table(paired, "config"),
+    return {"paired": paired, "coefficients": fit(paired), "config": calibration_table(paired, "config"),
             "variant": calibration_table(paired, "variant"), "summary": error_summary(paired)}
 
 

@@ -71,8 +71,9 @@ def safe_file_name(name: str, fallback: str = "download.csv") -> str:
     return cleaned if cleaned.endswith(".csv") else f"{cleaned}.csv"
 
 
-def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str | None = None) -> None:
+def download_csv(label: str, frame: pd.DataFrame | str, file_name: str, key: str | None = None) -> None:
     """A CSV download of ``frame`` with formula-injection escaping (OWASP: a leading ``'`` on text
-    cells starting with ``= + - @``, tab or CR), readable back by the project's importers."""
-    st.download_button(label, to_csv_safe(frame), safe_file_name(file_name), "text/csv", key=key,
-                       icon=":material/download:")
+    cells starting with ``= + - @``, tab or CR), readable back by the project's importers; text
+    given instead of a frame must come from ``to_csv_safe`` already (e.g. ``platforms_to_csv``)."""
+    data = to_csv_safe(frame) if isinstance(frame, pd.DataFrame) else frame
+    st.download_button(label, data, safe_file_name(file_name), "text/csv", key=key, icon=":material/download:")

@@ -16,17 +16,12 @@ from qb_core.filters import DEFAULT_OP_MODES, Selection, select
 from qb_core.topology import PRECISIONS, TASKS, pruning_text
 from ui import uploads, whatif_state
 from ui.safe import option_label
+from ui.widgets import KEEP, family_key
 
 #: Tasks offered in the app.
 ENABLED_TASKS: tuple[str, ...] = ("cifar10", "mnist", "imagenet")
-KEEP = {"bind": "query-params", "persist_state": "session"}
 #: Op-mode widget per page group: theory pages keep every op mode by default.
 OP_MODE_KEYS = {"theory": "theory_op_mode", "gap": "theory_op_mode", "measured": "op_mode"}
-
-
-def family_key(family: str) -> str:
-    """Widget key (and URL parameter) of a family's platform toggles, e.g. ``hw_fpga``."""
-    return f"hw_{family.lower()}"
 
 
 def current_group() -> str:

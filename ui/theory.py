@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from qb_core.efficiency import BEATS_PEAK
 from qb_core.filters import Selection, select
 from qb_core.roofline import weights_fit_table
 from qb_core.whatif import WhatIf
@@ -23,6 +24,17 @@ class TheoryView:
     selection: Selection
     hardware: pd.DataFrame
     predictions: pd.DataFrame
+
+
+def without_unknown_traffic(predictions: pd.DataFrame) -> pd.DataFrame:
+    """``predictions`` without those whose intensity is unknown, saying in a caption which networks
+    were left out and why (published totals have no layer list, so no activation traffic)."""
+    unknown = predictions["intensity"].isna()
+    if unknown.any():
+        names = sorted(predictions.loc[unknown, "topology"].astype(str).unique())
+        st.caption(f"Left out: {literal_list(names)}. These networks come from published totals without a layer "
+                   "list, so their activation traffic, needed with activations off chip, is unknown.")
+    return predictions[~unknown]
 
 
 def selection_with_own_width(selection: Selection, settings: WhatIf) -> Selection:
@@ -51,12 +63,8 @@ def view(*, drop_unknown: bool = True) -> TheoryView:
     hardware = hardware_or_stop(settings, selection)
     predictions = select(data.predictions(selection.task, hardware, settings.weights, settings.batch,
                                           settings.activations, settings.width_scales), selection, by_batch=False)
-    unknown = predictions["intensity"].isna()
-    if drop_unknown and unknown.any():
-        names = sorted(predictions.loc[unknown, "topology"].astype(str).unique())
-        st.caption(f"Left out: {literal_list(names)}. These networks come from published totals without a layer "
-                   "list, so their activation traffic, needed with activations off chip, is unknown.")
-        predictions = predictions[~unknown]
+    if drop_unknown:
+        predictions = without_unknown_traffic(predictions)
     if predictions.empty:
         sidebar.no_rows_message("predictions")
         st.stop()
@@ -71,24 +79,46 @@ class GapView:
     theory: TheoryView
     measured: pd.DataFrame
     join: pd.DataFrame
+    datasheet: pd.DataFrame
 
     @property
     def paired(self) -> pd.DataFrame:
         return self.join[self.join["status"] == "paired"]
+
+    def calibration(self) -> dict[str, pd.DataFrame]:
+        """The calibration, fitted on the datasheet join: the measurements ran on datasheet hardware,
+        so the what-if settings move the predictions it is applied to, never the fit itself."""
+        settings, selection = self.theory.settings, self.theory.selection
+        datasheet_join = data.join(self.measured, self.datasheet, selection.task, settings.weights, settings.batch,
+                                   settings.activations, settings.width_scales)
+        return data.calibration(datasheet_join, settings.weights, settings.batch, settings.activations)
+
+
+def datasheet_hardware(settings: WhatIf, selection: Selection) -> pd.DataFrame:
+    """The long catalog inside the selection before any scale or override (own platforms kept)."""
+    return select(data.hardware_with(settings.custom_text), selection)
+
+
+def measured_join(theory: TheoryView) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(measured rows inside the filters, the datasheet hardware, their join under the what-if
+    settings): a measurement above its platform's datasheet peak is named, not one above a slider."""
+    settings, selection = theory.settings, theory.selection
+    measured = select(uploads.rows(), selection)
+    datasheet = datasheet_hardware(settings, selection)
+    join = data.join(measured, theory.hardware, selection.task, settings.weights, settings.batch,
+                     settings.activations, settings.width_scales, datasheet)
+    return measured, datasheet, join
 
 
 def gap_view() -> GapView:
     """The join under this session's what-if settings and filters (measurements of every batch
     inside the batch range); the page stops with a message when nothing is paired or listed."""
     theory = view(drop_unknown=False)
-    settings, selection = theory.settings, theory.selection
-    measured = select(uploads.rows(), selection)
-    join = data.join(measured, theory.hardware, selection.task, settings.weights, settings.batch,
-                     settings.activations, settings.width_scales)
+    measured, datasheet, join = measured_join(theory)
     if join.empty:
         sidebar.no_rows_message("measurements or predictions")
         st.stop()
-    return GapView(theory, measured, join)
+    return GapView(theory, measured, join, datasheet)
 
 
 def device_colors(frame: pd.DataFrame) -> dict[str, str]:
@@ -100,14 +130,12 @@ def beaten_predictions(theory_view: TheoryView) -> pd.DataFrame:
     """The paired configurations whose measurement beats the prediction shown, with why in words:
     weights that fit on chip (say so and point to *Automatic*), a batch that shares one read of
     the weights, or a measurement above the peak itself."""
-    settings, selection = theory_view.settings, theory_view.selection
-    join = data.join(select(uploads.rows(), selection), theory_view.hardware, selection.task, settings.weights,
-                     settings.batch, settings.activations, settings.width_scales)
+    join = measured_join(theory_view)[2]
     beaten = join[(join["status"] == "paired") & (join["efficiency_pct"] > 100)]
     fits = weights_fit_table(theory_view.predictions).set_index(["device", "precision", "variant"])["fits"]
     key = pd.MultiIndex.from_frame(beaten[["device", "precision", "variant"]])
     fit = fits.reindex(key).to_numpy() == "yes"
-    above_peak = (beaten["measured_tops"] > beaten["peak_tops"]).to_numpy()
+    above_peak = (beaten["reason"] == BEATS_PEAK).to_numpy()
     why = np.select(
         [above_peak, fit],
         ["Some measure above the platform's peak itself: check those measurements or the datasheet peak.",

@@ -17,10 +17,10 @@ from qb_core.csv_io import no_rows_imported
 from qb_core.filters import filter_options as core_filter_options
 from qb_core.measurements import DataFormatError, read_any
 from ui import data
+from ui.widgets import family_key
 
 #: The app charts every measurement it shows; beyond this the charts would slow every rerun.
 MAX_UPLOADED_ROWS = 20_000
-BUNDLED = "QuTiBench"
 
 
 def uploads() -> dict[str, pd.DataFrame]:
@@ -72,7 +72,7 @@ def _select_new_boards(rows_added: pd.DataFrame, known: set[str]) -> None:
     only the first): their family's toggle gets them added to what is already chosen."""
     new = rows_added.loc[~rows_added["platform"].astype(str).isin(known), ["platform", "family"]].astype(str)
     for family, boards in new.drop_duplicates().groupby("family")["platform"]:
-        key = f"hw_{family.lower()}"
+        key = family_key(family)
         chosen = st.session_state.get(key)
         if chosen is not None:
             st.session_state[key] = list(dict.fromkeys([*chosen, *boards]))

@@ -63,11 +63,15 @@ def save_platform(target: str) -> None:
     record |= {field: state.get(own_key(field, target)) for field in fields}
     kept = [r for r in whatif_state.custom_records() if r["platform"] != target] if target != NEW \
         else list(whatif_state.custom_records())
+    overrides = dict(whatif_state.overrides())  # read before the rename, which would drop the old name's
     try:
         whatif_state.set_custom_records([*kept, record])
     except ValueError as exc:
         _fail(f"Platform not saved: {literal(exc, 300)}. Nothing was changed.")
         return
+    if target != NEW and target != record["platform"] and target in overrides:  # a rename keeps its override
+        overrides[record["platform"]] = overrides.pop(target)
+        whatif_state.set_overrides(overrides)
     _done(f"{literal(record['platform'])} saved: it is on every theory page.")
 
 

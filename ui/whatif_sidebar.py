@@ -8,11 +8,11 @@ from qb_core.topology import ACTIVATION_MODES, WEIGHT_MODES
 from qb_core.whatif import log_scale_steps
 from ui import whatif_state
 from ui.text import ACTIVATION_LABELS, WEIGHT_LABELS
+from ui.widgets import KEEP
 
 SCALES = log_scale_steps()
 BATCH_STEPS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
 WIDTH_RANGE = (5, 200)
-KEEP = {"bind": "query-params", "persist_state": "session"}
 
 
 def render(expanded: bool = True) -> None:

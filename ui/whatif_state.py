@@ -33,7 +33,16 @@ DEFAULTS: dict[str, object] = {
 
 
 def overrides() -> dict[str, dict[str, float]]:
-    return st.session_state.setdefault("overrides", {})
+    """This session's overrides of the platforms that exist (one of a platform since removed or
+    renamed is dropped, so it can never break a page)."""
+    stored = st.session_state.setdefault("overrides", {})
+    if not stored:
+        return stored
+    known = set(all_devices())
+    if set(stored) - known:
+        stored = {device: figures for device, figures in stored.items() if device in known}
+        st.session_state["overrides"] = stored
+    return stored
 
 
 def set_overrides(values: dict[str, dict[str, float]]) -> None:

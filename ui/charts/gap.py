@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from qb_core.labels import title
+from qb_core.measurements import BUNDLED_DATASET
 from qb_core.topology import variant_label
 from ui.charts.core import HEIGHT, LOG, MIN_PLOT, field, legend, log_floor, pairs, scale, tooltips, with_data
 
@@ -41,7 +42,7 @@ def efficiency_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...])
 def efficiency_spec(paired: pd.DataFrame, device_colors: dict[str, str]) -> dict:
     """Spec of :func:`efficiency_chart` for the paired rows of the join."""
     table = paired.assign(row=paired["device"] + " · " + paired["precision"] + " · " + paired["variant"]
-                          + np.where(paired["dataset"] != "QuTiBench", " · " + paired["dataset"], ""))
+                          + np.where(paired["dataset"] != BUNDLED_DATASET, " · " + paired["dataset"], ""))
     table = table.sort_values(["device", "precision", "topology", "pruning_pct"], ascending=[True, True, True, False])
     keep = ["row", "config", "device", "precision", "variant", "dataset", "status", "efficiency_pct", "bound",
             "measured_batch"]
@@ -107,7 +108,7 @@ def energy_spec(paired: pd.DataFrame, device_colors: dict[str, str], measure: st
     predicted = {"mj_per_input": "predicted_mj_per_input", "inputs_per_joule": "predicted_inputs_per_joule"}[measure]
     table = paired[paired[measure].notna()].assign(
         row=lambda f: f["device"] + " · " + f["precision"] + " · " + f["variant"]
-        + np.where(f["dataset"] != "QuTiBench", " · " + f["dataset"], ""))
+        + np.where(f["dataset"] != BUNDLED_DATASET, " · " + f["dataset"], ""))
     table = table.sort_values(["device", "precision", "topology", "pruning_pct"], ascending=[True, True, True, False])
     keep = ["row", "config", "device", "precision", "variant", "dataset", "status", "full_power_w", "power_w",
             "measured_fps", "predicted_fps"]
@@ -198,7 +199,7 @@ def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> 
     computing = layers[layers["bound"] != "none"]
     total = float(layers["time_s"].sum())
     shown = computing.assign(
-        tops=computing["ops"] / computing["time_s"] / 1e12, compute_us=computing["compute_s"] * 1e6,
+        tops=computing["attained_tops"], compute_us=computing["compute_s"] * 1e6,
         memory_us=computing["memory_s"] * 1e6, time_share_pct=100 * computing["time_s"] / total if total else 0.0)
     shown = shown[shown["tops"] > 0]
     keep = [f[0] for f in LAYER_FIELDS] + ["tops"]

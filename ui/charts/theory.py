@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from qb_core.labels import title
+from qb_core.roof import memory_roof_tops
 from qb_core.topology import PRECISIONS, variant_label
 from ui.charts.core import (
     HALF_HEIGHT,
@@ -296,8 +297,9 @@ def hardware_spec(hardware: pd.DataFrame, device_colors: dict[str, str]) -> dict
                             source=hardware["source"].astype(str).str.slice(0, 80) if "source" in hardware else "")
     low = max(float(table["bandwidth_gbps"].min()) / 2, 1e-3)
     high = float(table["bandwidth_gbps"].max()) * 2
-    ridges = pd.DataFrame([(r, bw, r * bw / 1000.0) for r in (10, 100, 1000, 10_000) for bw in (low, high)],
-                          columns=["ridge", "bandwidth_gbps", "peak_tops"])
+    ridges = pd.DataFrame([(r, bw) for r in (10, 100, 1000, 10_000) for bw in (low, high)],
+                          columns=["ridge", "bandwidth_gbps"])
+    ridges["peak_tops"] = memory_roof_tops(ridges["bandwidth_gbps"], ridges["ridge"])  # peak whose ridge is r
     peak_low, peak_high = float(table["peak_tops"].min()) / 2, float(table["peak_tops"].max()) * 2
     ridges = ridges[(ridges["peak_tops"] >= peak_low / 10) & (ridges["peak_tops"] <= peak_high * 10)]
     ridges = ridges[ridges.groupby("ridge")["ridge"].transform("size") == 2]
