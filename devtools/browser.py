@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,14 +61,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(port: int) -> subprocess.Popen:
-    """``streamlit run`` headless on ``port``; returns once /_stcore/health answers."""
+def start_app(port: int, script: Path = PROJECT_DIR / "streamlit_app.py", extra_args: Sequence[str] = (),
+              log: Path | None = None) -> subprocess.Popen:
+    """``streamlit run`` headless on ``port``; returns once /_stcore/health answers.
+
+    ``script`` is the app (the QB Explorer entry point unless told), ``extra_args`` more
+    ``streamlit run`` options, and ``log`` a file for the server's output (by default stderr is
+    kept for the error message and stdout dropped)."""
+    output = log.open("wb") if log is not None else None
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "streamlit_app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(script),
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra_args],
+        cwd=PROJECT_DIR, stdout=output or subprocess.DEVNULL, stderr=subprocess.STDOUT if output else subprocess.PIPE,
     )
+    if output is not None:
+        output.close()  # the child has its own copy
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -78,7 +86,9 @@ def start_app(port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.3)
     process.kill()
-    raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode()[-2000:]}")
+    process.wait()
+    output_text = log.read_bytes() if log is not None else process.stderr.read()
+    raise RuntimeError(f"streamlit did not start: {output_text.decode(errors='replace')[-2000:]}")
 
 
 @contextmanager
