@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qb_core.spread import box_statistics, configs_with_single_value
+from qb_core.spread import configs_with_single_value
 from ui import charts, data, sidebar, uploads
 from ui.safe import download_csv, literal_list
 
@@ -19,11 +19,11 @@ rows = sidebar.measured_rows()
 colors = {config: style.color for config, style in data.styles_for(uploads.rows(), sidebar.selection().task).items()}
 for metric, heading, key in (("lat_comp_ms", "Compute latency by platform, precision and pruning", "box_latency"),
                              ("fps_comp", "Compute throughput by platform, precision and pruning", "box_throughput")):
-    stats = box_statistics(rows, metric)
+    stats = data.boxes(rows, metric)
     if len(stats):
         st.vega_lite_chart(charts.boxplot_spec(stats, metric, heading, colors), key=key)
 single = configs_with_single_value(rows, "full_power_w")
-power = box_statistics(rows[~rows["config"].isin(single)], "full_power_w")
+power = data.boxes(rows, "full_power_w", tuple(single))
 if power.empty:
     st.info("No configuration in the selection has more than one power reading.")
 else:

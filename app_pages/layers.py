@@ -2,10 +2,8 @@
 
 import streamlit as st
 
-from qb_core.layers import layer_predictions, layer_roofline
-from qb_core.roofline import log_axis_range, roofline_points
 from qb_core.topology import LAYER_MODELS, variant_label
-from ui import charts, tables, theory
+from ui import charts, data, tables, theory
 from ui.safe import download_csv, literal
 
 st.title("Per-layer roofline")
@@ -42,30 +40,24 @@ variants = list(variant_label(rows["topology"], rows["pruning_pct"]))
 variant = right.selectbox("Network variant", variants, key="layer_variant")
 row = rows.iloc[[variants.index(variant)]]
 
-layers = layer_roofline(row, settings.weights, settings.batch, settings.activations)
-summary = layer_predictions(row, settings.weights, settings.batch, settings.activations).iloc[0]
+report = data.layer_report(row, settings.weights, settings.batch, settings.activations)
+layers, bottleneck = report.layers, report.bottleneck
 measured = gap.paired[(gap.paired["device"] == device) & (gap.paired["precision"] == precision)
                       & (gap.paired["variant"] == variant)]
 execution = str(row["execution"].iloc[0])
 cols = st.columns(3)
-cols[0].metric("Per-layer model", f"{summary['layer_fps']:,.0f}",
+cols[0].metric("Per-layer model", f"{report.layer_fps:,.0f}",
                help="Sum of layer times (layer-by-layer) or the slowest stage (dataflow).")
 cols[1].metric("Whole-network roofline", f"{row['inputs_per_s'].iloc[0]:,.0f}")
 cols[2].metric("Measured, best batch", f"{measured['measured_fps'].max():,.0f}" if len(measured) else "not measured")
 st.caption(f"Inputs per second. {literal(device)} runs networks {execution}.")
-bottleneck = layers.loc[layers["time_s"].idxmax()]
 st.markdown(f"**The bottleneck is {literal(bottleneck['name'])}**: {bottleneck['bound']}-bound, "
             f"{100 * bottleneck['time_s'] / layers['time_s'].sum():.0f} % of the summed layer time "
             f"({bottleneck['ops']:,} ops, {bottleneck['bytes']:,.0f} bytes off chip, intensity "
             f"{bottleneck['intensity']:,.1f} ops/byte).")
 
-share_roof = row.assign(peak_tops=row["peak_tops"] * layers["share"].iloc[0],
-                        bandwidth_gbps=row["bandwidth_gbps"] * layers["share"].iloc[0])
-x_min, x_max = log_axis_range(layers.loc[layers["bound"] != "none", "intensity"].to_numpy().tolist()
-                              + [float(share_roof["ridge_ops_per_byte"].iloc[0])])
-roof = roofline_points(share_roof.reset_index(drop=True), x_min, x_max)
 color = theory.device_colors(row).get(device, "#1f77b4")
-roofline_spec, time_spec = charts.layer_specs(layers, roof, color)
+roofline_spec, time_spec = charts.layer_specs(layers, report.roof, color)
 st.vega_lite_chart(roofline_spec, key="layer_roofline")
 st.caption("Each computing layer at (its intensity, the TOP/s it attains); pools do no operations and are left out. "
            + ("Dataflow: the roof drawn is one stage's equal share of the chip." if execution == "dataflow" else ""))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qb_core.filters import select
-from qb_core.networks import model_vs_published, networks_long, networks_wide, unmeasurable_variants
+from qb_core.networks import unmeasurable_variants
 from qb_core.topology import PRECISIONS, TASKS
 from ui import charts, data, sidebar, tables, theory, whatif_state
 from ui.safe import download_csv, literal
@@ -21,9 +21,7 @@ current = sidebar.current_or_stop()
 every_task = st.toggle("Every task", value=True, key="networks_all", bind="query-params",
                        help="Off: only the task chosen in the sidebar.")
 tasks = list(TASKS) if every_task else [current.task]
-long = networks_long(tasks, data.accuracy())
-long = long[long["precision"].isin(current.precisions)]
-wide = networks_wide(long)
+long, wide = data.networks(tuple(tasks), current.precisions)
 st.subheader("Networks")
 config = {}
 for precision in PRECISIONS:
@@ -43,7 +41,7 @@ left.vega_lite_chart(ops_spec, key="networks_ops")
 right.vega_lite_chart(size_spec, key="networks_size")
 download_csv("Download the networks table (CSV)", wide, "networks.csv")
 
-compared = model_vs_published()
+compared = data.published_comparison()
 compared = compared[compared["task"].isin(tasks)]
 if len(compared):
     st.markdown("**Layer model against a published count.** CNV and MLP are counted from their layers "
@@ -64,10 +62,7 @@ if len(compared):
 # --- hardware ---
 st.subheader("Hardware")
 settings = whatif_state.current()
-hardware = select(data.hardware_with(settings.custom_text), current)
-catalog = hardware.merge(data.catalog()[["platform", "op_mode", "vendor", "memory_gb", "source"]],
-                         on=["platform", "op_mode"], how="left")
-catalog["source"] = catalog["source"].fillna("your own platform")
+catalog = select(data.hardware_table(settings.custom_text), current)
 shown = ["device", "family", "vendor", "toolflow", "execution", "precision", "peak_tops", "bandwidth_gbps",
          "ridge_ops_per_byte", "memory_gb", "on_chip_mb", "power_w", "source"]
 tables.show(catalog, shown, key="hardware_table")

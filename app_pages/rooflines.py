@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from qb_core.filters import select
-from qb_core.roofline import coinciding_names, log_axis_range, weights_fit_table
+from qb_core.roofline import coinciding_names, log_axis_range
 from qb_core.topology import TASKS
 from ui import charts, data, tables, theory
 from ui.safe import download_csv
@@ -76,7 +76,7 @@ with st.expander("What the storage assumptions mean", expanded=settings.storage_
 
 # --- on-chip capacity ---
 st.subheader("Do the weights fit on chip?")
-fits = weights_fit_table(view.predictions)
+fits = data.fits(view.predictions)
 st.markdown("Each variant's weights at each precision against the platform's on-chip memory (BRAM/UltraRAM, "
             "L2 or scratchpad, as its datasheet states). Where they fit, the *Automatic* storage assumption "
             "keeps them on chip and the platform is compute-bound: this is why FINN's small networks run above "

@@ -27,11 +27,13 @@ Pools count no operations and move no weights: with activations on chip they tak
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from qb_core.roof import is_compute_bound
+from qb_core.roof import is_compute_bound, ridge_ops_per_byte
+from qb_core.roofline import log_axis_range, roofline_points
 from qb_core.topology import LAYER_MODELS, bytes_moved_per_input, bytes_per_element, intensity_ops_per_byte, layer_table
 
 LAYER_COLUMNS = ["topology", "pruning_pct", "layer", "name", "kind", "params", "ops", "in_elems", "out_elems"]
@@ -116,3 +118,28 @@ def layer_predictions(configs: pd.DataFrame, weights: str = "off-chip", batch: n
     out.loc[rows, "bottleneck"] = top["name"].to_numpy()
     out.loc[rows, "bottleneck_share"] = (top["time_s"] / total).to_numpy()
     return out.astype({"layer_fps": float, "bottleneck_share": float})
+
+
+class LayerReport(NamedTuple):
+    """What the per-layer view of one configuration shows."""
+
+    layers: pd.DataFrame
+    layer_fps: float
+    bottleneck: pd.Series
+    roof: pd.DataFrame
+
+
+def layer_report(config: pd.DataFrame, weights: str = "off-chip", batch: int = 1,
+                 activations: str = "on-chip") -> LayerReport:
+    """One configuration (a one-row prediction table) layer by layer: the layers on the roofline,
+    the per-layer model's inputs/s, the slowest layer, and the corner points of the roof the
+    layers sit under (for dataflow, one stage's equal share of the chip)."""
+    layers = layer_roofline(config, weights, batch, activations)
+    layer_fps = float(layer_predictions(config, weights, batch, activations)["layer_fps"].iloc[0])
+    share = float(layers["share"].iloc[0])
+    stage = config.assign(peak_tops=config["peak_tops"] * share, bandwidth_gbps=config["bandwidth_gbps"] * share)
+    stage = stage.assign(ridge_ops_per_byte=ridge_ops_per_byte(stage["peak_tops"], stage["bandwidth_gbps"]))
+    computing = layers.loc[layers["bound"] != "none", "intensity"].to_numpy(dtype=float)
+    x_min, x_max = log_axis_range(np.append(computing, stage["ridge_ops_per_byte"].to_numpy(dtype=float)))
+    roof = roofline_points(stage.reset_index(drop=True), x_min, x_max)
+    return LayerReport(layers, layer_fps, layers.loc[layers["time_s"].idxmax()], roof)

@@ -19,9 +19,20 @@ from qb_core.calibration import calibrate_predictions, calibration_table, error_
 from qb_core.efficiency import efficiency_table
 from qb_core.filters import filter_options as core_filter_options
 from qb_core.hardware import catalog_long, default_catalog
+from qb_core.layers import LayerReport
+from qb_core.layers import layer_report as qb_layer_report
 from qb_core.measurements import BUNDLED_DATASET, load_measurements
+from qb_core.networks import model_vs_published, networks_long, networks_wide
 from qb_core.overview import overview_table
-from qb_core.roofline import bound_table, intensity_table, merge_coinciding, predict, roofline_points
+from qb_core.roofline import (
+    bound_table,
+    intensity_table,
+    merge_coinciding,
+    predict,
+    roofline_points,
+    weights_fit_table,
+)
+from qb_core.spread import box_statistics
 from qb_core.whatif import NO_PLATFORMS, combined_catalog, custom_catalog, platforms_from_text, whatif_long
 from ui.colors import Style, config_styles, device_colors, platform_colors
 
@@ -101,6 +112,15 @@ def whatif_hardware_long(custom_text: str, overrides_text: str, bandwidth_scale:
     return whatif_long(hardware_with(custom_text), bandwidth_scale, peak_scale, json.loads(overrides_text))
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def hardware_table(custom_text: str) -> pd.DataFrame:
+    """The long catalog with each platform's vendor, off-chip memory and source (the user's own
+    platforms marked as such), for the Networks and hardware page."""
+    details = catalog()[["platform", "op_mode", "vendor", "memory_gb", "source"]]
+    table = hardware_with(custom_text).merge(details, on=["platform", "op_mode"], how="left")
+    return table.assign(source=table["source"].fillna("your own platform"))
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def custom_table(records_json: str) -> pd.DataFrame:
     """A session's own platforms (JSON records, the cache key) as validated catalog rows."""
@@ -162,6 +182,38 @@ def calibration(join_table: pd.DataFrame, weights: str, batch: int, activations:
         return {"paired": paired}
     return {"paired": paired, "coefficients": fit(paired), "config": calibration_table(paired, "config"),
             "variant": calibration_table(paired, "variant"), "summary": error_summary(paired)}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def networks(tasks: tuple[str, ...], precisions: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The networks of ``tasks`` per variant x precision (long) and per variant (wide)."""
+    long = networks_long(tasks, accuracy())
+    long = long[long["precision"].isin(precisions)]
+    return long, networks_wide(long)
+
+
+@st.cache_resource(show_spinner=False)
+def published_comparison() -> pd.DataFrame:
+    """The layer model against published counts (shared, read-only)."""
+    return model_vs_published()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def fits(prediction_table: pd.DataFrame) -> pd.DataFrame:
+    """Whether each variant's weights fit on chip (:func:`qb_core.roofline.weights_fit_table`)."""
+    return weights_fit_table(prediction_table)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def boxes(rows: pd.DataFrame, column: str, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Box statistics of ``column`` per configuration (:func:`qb_core.spread.box_statistics`)."""
+    return box_statistics(rows[~rows["config"].isin(leave_out)], column)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def layer_report(config: pd.DataFrame, weights: str, batch: int, activations: str) -> LayerReport:
+    """One configuration layer by layer (:func:`qb_core.layers.layer_report`)."""
+    return qb_layer_report(config, weights, batch, activations)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

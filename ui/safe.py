@@ -75,5 +75,10 @@ def download_csv(label: str, frame: pd.DataFrame | str, file_name: str, key: str
     """A CSV download of ``frame`` with formula-injection escaping (OWASP: a leading ``'`` on text
     cells starting with ``= + - @``, tab or CR), readable back by the project's importers; text
     given instead of a frame must come from ``to_csv_safe`` already (e.g. ``platforms_to_csv``)."""
-    data = to_csv_safe(frame) if isinstance(frame, pd.DataFrame) else frame
-    st.download_button(label, data, safe_file_name(file_name), "text/csv", key=key, icon=":material/download:")
+    if isinstance(frame, pd.DataFrame):
+        def data(table: pd.DataFrame = frame) -> str:  # written when clicked, not on every run
+            return to_csv_safe(table)
+    else:
+        data = frame
+    st.download_button(label, data, safe_file_name(file_name), "text/csv", key=key, icon=":material/download:",
+                       on_click="ignore")
