@@ -7,6 +7,8 @@ from qb_core.topology import variant_label
 from ui import charts, data, tables, theory
 from ui.safe import download_csv
 
+HOLDOUTS = {"config": "configuration", "variant": "network variant"}
+
 st.title("Calibrated prediction")
 st.markdown(
     "The roofline says what a platform could do; the measurements say how far below it each platform runs. "
@@ -31,10 +33,10 @@ if paired.empty:
 st.subheader("How wrong each prediction is, held out")
 summary = fitted["summary"]
 table = summary.pivot(index="model", columns="holdout", values=["median_abs_error_pct", "within_25_pct"])
-table.columns = [f"{'Median |error| (%)' if m == 'median_abs_error_pct' else 'Within ±25 % (%)'}, leave one "
-                 f"{h} out" for m, h in table.columns]
+table.columns = [f"{'Median absolute error, %' if m == 'median_abs_error_pct' else 'Percent within ±25 %'}, "
+                 f"leave one {HOLDOUTS[h]} out" for m, h in table.columns]
 table = table.reindex(list(MODELS.values())).reset_index().rename(columns={"model": "Model"})
-tables.static(table.round(1))
+tables.static(table, decimals=1)
 uncalibrated = int(summary.loc[summary["column"] == "calibrated_fps", "not_calibrated"].max())
 st.caption(f"{len(paired)} paired configurations (on the datasheet hardware: the measurements ran there, so the fit "
            "ignores the what-if sliders; the calibrated predictions below apply it to the what-if roofline)"
@@ -51,7 +53,7 @@ tables.show(coefficients, ["platform", "overhead_us", "fraction", "fit_rows"], k
             fraction=st.column_config.NumberColumn("Fraction of the roofline reached", format="%.3f"))
 
 holdout = st.segmented_control("Hold out", ["config", "variant"], default="variant", required=True,
-                               format_func={"config": "one configuration", "variant": "one network variant"}.get,
+                               format_func=lambda h: f"one {HOLDOUTS[h]}",
                                key="calibration_holdout", bind="query-params")
 held = fitted[holdout]
 st.vega_lite_chart(charts.calibration_spec(held, theory.device_colors(held)), key="calibration_chart")

@@ -43,6 +43,7 @@ download_csv("Download the networks table (CSV)", wide, "networks.csv")
 
 compared = data.published_comparison()
 compared = compared[compared["task"].isin(tasks)]
+compared = compared.assign(task=compared["task"].map(TASKS))
 if len(compared):
     st.markdown("**Layer model against a published count.** CNV and MLP are counted from their layers "
                 "(3x3 convolutions without padding, 2x2 max-pools, fully connected layers). The published "

@@ -3,6 +3,8 @@ filters act, theory and measurement pages have the sidebars they need."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -223,6 +225,8 @@ class TestNetworksAndHardware:
         assert table.loc["CNV 100%", "accuracy_int8"] == "not measured"
         assert table.loc["GoogLeNetv1 100%", "accuracy_int8"] == "69.24 (88.45)"
         assert table.loc["ResNet-50 30%", "accuracy_int8"] == "68.83 (90.16)"
+        shown_as = json.loads(at.dataframe[0].proto.columns)
+        assert shown_as["params"]["type_config"]["format"] == "localized"  # 6,157,696 in full, never rounded
 
     def test_the_cnv_12_5_discrepancy_is_shown_with_both_counts(self, at):
         open_page(at, "networks")

@@ -10,6 +10,7 @@ from qb_core.roofline import log_axis_range
 from ui.charts.core import compact_number, log_floor, log_ticks
 from ui.colors import PALETTE, config_styles, device_colors, platform_colors, shade
 from ui.safe import cell_text, code_span, literal, safe_file_name
+from ui.tables import number_format
 
 
 @pytest.mark.parametrize(("value", "label"), [
@@ -75,3 +76,11 @@ def test_user_text_is_code_and_plain_cells_stay_plain():
     for active in ("https://evil.com", "www.evil.com", "me@evil.com", ":red[x]", "<b>", "**bold**"):
         assert cell_text(active) == f"`{active}`"
     assert safe_file_name("../../etc/passwd") == "etc_passwd.csv"
+
+
+def test_counts_are_shown_in_full_and_units_keep_their_format():
+    params = pd.Series([6_157_696.0, 97_712.0, float("nan")])
+    assert number_format(params, "") == "localized"  # 6,157,696, not 6.158e+06 or 6158000
+    assert number_format(pd.Series([0.25, 3.0]), "") == "%.4g"
+    assert number_format(pd.Series([12.0]), "%") == "%.1f"
+    assert number_format(pd.Series([float("inf"), 2.0]), "") == "localized"

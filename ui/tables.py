@@ -20,6 +20,17 @@ UNIT_FORMATS: dict[str, str] = {
 }
 
 
+def number_format(values: pd.Series, unit: str) -> str:
+    """The display format of a number column: by its unit; a count without a unit (parameters,
+    batch sizes) in full with thousands separators, never rounded; other unitless numbers to 4
+    significant figures."""
+    if unit in UNIT_FORMATS:
+        return UNIT_FORMATS[unit]
+    numbers = values.astype(float)
+    finite = numbers[np.isfinite(numbers)]
+    return "localized" if len(finite) and (finite == finite.round()).all() else "%.4g"
+
+
 def column_config(frame: pd.DataFrame, columns: Sequence[str], **overrides: object) -> dict[str, object]:
     """Streamlit column configuration for ``columns``: plain-language headers (the CSV column name
     in the header's help), numbers formatted by their unit; ``overrides`` win."""
@@ -29,7 +40,7 @@ def column_config(frame: pd.DataFrame, columns: Sequence[str], **overrides: obje
         unit = QUANTITIES[column].unit if column in QUANTITIES else ""
         if column in frame and pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(
                 frame[column]):
-            config[column] = st.column_config.NumberColumn(label, format=UNIT_FORMATS.get(unit, "%.4g"),
+            config[column] = st.column_config.NumberColumn(label, format=number_format(frame[column], unit),
                                                            help=f"CSV column: {column}")
         else:
             config[column] = st.column_config.TextColumn(label, help=f"CSV column: {column}") \
@@ -63,12 +74,17 @@ def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, key: str | N
     st.dataframe(shown, hide_index=True, key=key, column_config=column_config(shown, columns, **overrides))
 
 
-def static(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: dict[str, str] | None = None) -> None:
+def static(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: dict[str, str] | None = None,
+           decimals: int | None = None) -> None:
     """A small table shown whole (every cell wraps instead of being cut), headers in plain language.
-    ``st.table`` renders Markdown, so every text cell and header passes through ``cell_text``."""
+    ``st.table`` renders Markdown, so every text cell and header passes through ``cell_text``. With
+    ``decimals``, numbers are shown with that many decimals (``st.table`` would show four)."""
     columns = list(frame.columns if columns is None else columns)
     names = {c: cell_text((labels or {}).get(c, title(c) if c in QUANTITIES else c)) for c in columns}
     shown = readable(frame, columns)
+    if decimals is not None:
+        numbers = shown.select_dtypes("number").columns
+        shown[numbers] = shown[numbers].map(lambda v: "" if pd.isna(v) else f"{v:,.{decimals}f}")
     text = shown.select_dtypes(exclude="number").columns
     shown[text] = shown[text].astype(str).map(cell_text)
     st.table(shown.rename(columns=names).set_index(names[columns[0]]))

@@ -233,26 +233,30 @@ NETWORK_TOOLTIP = (field("task_name", "N", label="Task"), field("variant", "N"),
 
 
 def network_ops_chart(variants: tuple[str, ...], tasks: tuple[str, ...]) -> alt.Chart:
-    """Operations per input (GOP, log) per network variant, coloured by task (dataset ``networks``)."""
+    """Operations per input (GOP, log) per network variant, coloured by task (dataset ``networks``).
+    Horizontal bars: every variant's name stays readable on the y axis, however many there are."""
     return alt.Chart(alt.NamedData(name="networks")).mark_bar().encode(
-        x=alt.X("variant:N", sort=list(variants), title=title("variant"), axis=alt.Axis(labelAngle=-40,
-                                                                                       labelLimit=200)),
-        y=alt.Y("gops_per_input:Q", scale=LOG, title=title("gops_per_input") + ", log"), y2="floor:Q",
+        y=alt.Y("variant:N", sort=list(variants), title=title("variant"), axis=alt.Axis(labelLimit=200)),
+        x=alt.X("gops_per_input:Q", scale=LOG, title=title("gops_per_input") + ", log"), x2="floor:Q",
         color=alt.Color("task_name:N", sort=list(tasks), title="Task", legend=legend(orient="top")),
-        tooltip=tooltips(NETWORK_TOOLTIP)).properties(width="container", height=HALF_HEIGHT)
+        tooltip=tooltips(NETWORK_TOOLTIP)).properties(width="container", height=network_height(variants))
 
 
 def network_size_chart(variants: tuple[str, ...], precisions: tuple[str, ...]) -> alt.Chart:
     """Model size (MB, log) per network variant and precision (dataset ``sizes``)."""
     return alt.Chart(alt.NamedData(name="sizes")).mark_bar().encode(
-        x=alt.X("variant:N", sort=list(variants), title=title("variant"), axis=alt.Axis(labelAngle=-40,
-                                                                                       labelLimit=200)),
-        xOffset=alt.XOffset("precision:N", sort=list(precisions)),
-        y=alt.Y("model_mb:Q", scale=LOG, title=title("model_mb") + ", log"), y2="floor:Q",
+        y=alt.Y("variant:N", sort=list(variants), title=title("variant"), axis=alt.Axis(labelLimit=200)),
+        yOffset=alt.YOffset("precision:N", sort=list(precisions)),
+        x=alt.X("model_mb:Q", scale=LOG, title=title("model_mb") + ", log"), x2="floor:Q",
         color=alt.Color("precision:N", sort=list(precisions), title="Precision", legend=legend(orient="top")),
         tooltip=tooltips((field("variant", "N"), field("precision", "N"), field("model_mb", "Q", ",.4~g"),
                           field("intensity", "Q", ",.1f", "Intensity, weights read per input (ops/byte)")))
-    ).properties(width="container", height=HALF_HEIGHT)
+    ).properties(width="container", height=network_height(variants))
+
+
+def network_height(variants: tuple[str, ...]) -> int:
+    """Plot height of the two network bar charts (side by side, so equal): 26 px per variant."""
+    return max(HALF_HEIGHT, 26 * len(variants))
 
 
 def networks_specs(networks: pd.DataFrame, sizes: pd.DataFrame) -> tuple[dict, dict]:
