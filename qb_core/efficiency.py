@@ -111,15 +111,10 @@ def efficiency_table(
     widths = tuple(sorted({*width_scales, *measured_widths(measured, task)}))
     predictions = predict(task, hardware, weights=weights, batch=batch, activations=activations,
                           width_scales=widths)
-    best = best_batches(measured).rename(columns={"fps_comp": "measured_fps", "batch": "measured_batch"})
-    best = best[[*CONFIG_KEYS, "platform", "op_mode", "family", "config", "measured_fps", "measured_batch",
-                 "full_power_w", "top1_pct", "ops_per_input"]]
+    best = best_measured(measured)
     reasons = unpaired_reasons(best, hardware, predictions)
     unpaired = reasons.notna().to_numpy()
-    paired = best[~unpaired].drop(columns=["platform", "op_mode", "family", "ops_per_input"]).merge(
-        predictions, on=PREDICTION_KEYS, how="inner")
-    if weights == "per-batch":  # each measured batch against the prediction at that batch
-        paired = predict_grid(paired.assign(batch=paired["measured_batch"]), "per-batch", activations)
+    paired = pair(best[~unpaired], predictions, weights, activations)
     measured_only = best[unpaired].assign(reason=reasons[unpaired].to_numpy())
     unmeasured = predictions.merge(best[PREDICTION_KEYS].drop_duplicates(), on=PREDICTION_KEYS, how="left",
                                    indicator=True)
@@ -130,11 +125,38 @@ def efficiency_table(
                        predicted_only.assign(status="predicted-only"),
                        measured_only.assign(status="measured-only")], ignore_index=True)
     table = _derived(table.rename(columns={"inputs_per_s": "predicted_fps"}))
-    reference = (hardware if datasheet is None else datasheet).set_index(["device", "precision"])["peak_tops"]
-    real_peak = reference.reindex(pd.MultiIndex.from_frame(table[["device", "precision"]])).to_numpy(dtype=float)
-    above_peak = table["measured_tops"].to_numpy(dtype=float) > real_peak * (1 + 1e-9)
-    table.loc[above_peak, "reason"] = BEATS_PEAK
+    table.loc[above_peak(table, hardware if datasheet is None else datasheet), "reason"] = BEATS_PEAK
     return table
+
+
+def best_measured(measured: pd.DataFrame) -> pd.DataFrame:
+    """The measured side of the join: each configuration's best batch (:func:`best_batches`) as
+    ``measured_fps`` and ``measured_batch``, with what the join keeps of it."""
+    best = best_batches(measured).rename(columns={"fps_comp": "measured_fps", "batch": "measured_batch"})
+    return best[[*CONFIG_KEYS, "platform", "op_mode", "family", "config", "measured_fps", "measured_batch",
+                 "full_power_w", "top1_pct", "ops_per_input"]]
+
+
+def pair(best: pd.DataFrame, predictions: pd.DataFrame, weights: str = "off-chip",
+         activations: str = "on-chip") -> pd.DataFrame:
+    """Measured configurations (:func:`best_measured`) joined to the predictions for the same
+    device, precision and variant; with weights read once per batch, each against the
+    prediction at its own measured batch. Configurations without a prediction drop out here:
+    :func:`efficiency_table` lists them with their reason."""
+    paired = best.drop(columns=["platform", "op_mode", "family", "ops_per_input"]).merge(
+        predictions, on=PREDICTION_KEYS, how="inner")
+    if weights == "per-batch":
+        paired = predict_grid(paired.assign(batch=paired["measured_batch"]), "per-batch", activations)
+    return paired
+
+
+def above_peak(paired: pd.DataFrame, datasheet: pd.DataFrame) -> np.ndarray:
+    """Rows whose measured TOP/s (measured inputs/s x ops per input) exceed their platform's peak
+    at that precision in ``datasheet`` (a long catalog: the hardware measured, not a what-if)."""
+    peak = datasheet.set_index(["device", "precision"])["peak_tops"]
+    peak_tops = peak.reindex(pd.MultiIndex.from_frame(paired[["device", "precision"]])).to_numpy(dtype=float)
+    measured_tops = paired["measured_fps"].to_numpy(dtype=float) * paired["ops_per_input"].to_numpy(dtype=float) / 1e12
+    return measured_tops > peak_tops * (1 + 1e-9)
 
 
 REASON_KEYS = ["platform", "op_mode", "device", "precision", "topology", "pruning_pct"]
@@ -148,36 +170,41 @@ def unpaired_reasons(best: pd.DataFrame, hardware: pd.DataFrame, predictions: pd
     codes, combos = distinct_rows(*(best[key] for key in REASON_KEYS))
     combos.columns = REASON_KEYS
     device, platform, precision = (combos[c].astype(str) for c in ("device", "platform", "precision"))
-    modes = hardware.groupby("platform")["op_mode"].agg(lambda m: ", ".join(sorted(set(m) - {""})))
-    natives = hardware.groupby("device")["precision"].agg(lambda p: ", ".join(p.astype(str)))
+    topology, pruning = combos["topology"].astype(str), combos["pruning_pct"].astype(float)
     native_pairs = pd.MultiIndex.from_arrays([hardware["device"].astype(str), hardware["precision"].astype(str)])
     variants = pd.MultiIndex.from_arrays([predictions["topology"].astype(str),
                                           predictions["pruning_pct"].astype(float)])
     predicted = predictions[predictions["inputs_per_s"].notna()]
     known = pd.MultiIndex.from_arrays([predicted["device"].astype(str), predicted["precision"].astype(str),
                                        predicted["topology"].astype(str), predicted["pruning_pct"].astype(float)])
+
+    def op_modes(rows: pd.Series) -> pd.Series:
+        modes = hardware.groupby("platform")["op_mode"].agg(lambda m: ", ".join(sorted(set(m) - {""})))
+        return platform[rows] + " needs an op mode among " + platform[rows].map(modes).fillna("") + \
+            "; this row has " + combos.loc[rows, "op_mode"].astype(str).map(repr)
+
+    def natives(rows: pd.Series) -> pd.Series:
+        listed = hardware.groupby("device")["precision"].agg(lambda p: ", ".join(p.astype(str)))
+        return precision[rows] + " is not native on " + device[rows] + " (native: " + \
+            device[rows].map(listed).fillna("") + ")"
+
+    # (failed, the reason's text for the rows given): texts are built only for rows that fail
     checks = [
         (~platform.isin(set(hardware["platform"].astype(str))),
-         "platform " + platform.map(repr) + " is not in the hardware catalog (add it on the What-if hardware page "
-                                            "to get a prediction)"),
-        (~device.isin(set(hardware["device"].astype(str))),
-         platform + " needs an op mode among " + platform.map(modes).fillna("") + "; this row has "
-         + combos["op_mode"].astype(str).map(repr)),
-        (~pd.MultiIndex.from_arrays([device, precision]).isin(native_pairs),
-         precision + " is not native on " + device + " (native: " + device.map(natives).fillna("") + ")"),
-        (~pd.MultiIndex.from_arrays([combos["topology"].astype(str),
-                                     combos["pruning_pct"].astype(float)]).isin(variants),
-         "no operation count known for " + variant_label(combos["topology"].astype(str),
-                                                         combos["pruning_pct"].astype(float))),
-        (~pd.MultiIndex.from_arrays([device, precision, combos["topology"].astype(str),
-                                     combos["pruning_pct"].astype(float)]).isin(known),
-         UNKNOWN_TRAFFIC + " (" + variant_label(combos["topology"].astype(str),
-                                                combos["pruning_pct"].astype(float)) + ")"),
+         lambda rows: "platform " + platform[rows].map(repr) + " is not in the hardware catalog (add it on the "
+                                                                 "What-if hardware page to get a prediction)"),
+        (~device.isin(set(hardware["device"].astype(str))), op_modes),
+        (~pd.MultiIndex.from_arrays([device, precision]).isin(native_pairs), natives),
+        (~pd.MultiIndex.from_arrays([topology, pruning]).isin(variants),
+         lambda rows: "no operation count known for " + variant_label(topology[rows], pruning[rows])),
+        (~pd.MultiIndex.from_arrays([device, precision, topology, pruning]).isin(known),
+         lambda rows: UNKNOWN_TRAFFIC + " (" + variant_label(topology[rows], pruning[rows]) + ")"),
     ]
     per_combo = pd.Series(pd.NA, index=combos.index, dtype=object)
     for failed, text in checks:
         fresh = np.asarray(failed) & per_combo.isna().to_numpy()
-        per_combo[fresh] = text[fresh]
+        if fresh.any():
+            per_combo[fresh] = text(pd.Series(fresh, index=combos.index)).to_numpy()
     reasons = pd.Series(per_combo.to_numpy()[codes], index=best.index, dtype=object)
     no_throughput = ~(best["measured_fps"] > 0)
     reasons[no_throughput] = "no positive measured throughput (fps_comp missing or 0): nothing to compare"

@@ -6,9 +6,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qb_core.efficiency import BEATS_PEAK, BEATS_ROOFLINE, JOIN_COLUMNS, best_batches, efficiency_table, summary
+from qb_core.efficiency import (
+    BEATS_PEAK,
+    BEATS_ROOFLINE,
+    JOIN_COLUMNS,
+    above_peak,
+    best_batches,
+    best_measured,
+    efficiency_table,
+    pair,
+    summary,
+)
 from qb_core.hardware import catalog_long
 from qb_core.measurements import load_measurements
+from qb_core.roofline import predict
 from qb_core.whatif import whatif_long
 
 
@@ -199,3 +210,22 @@ def test_an_upload_at_a_width_of_many_decimals_still_pairs(measured):
     mine = upload(measured, pruning_pct=100 / 3)
     table = efficiency_table(pd.concat([measured, mine], ignore_index=True), catalog_long())
     assert table.loc[table["dataset"] == "mine.csv", "status"].tolist() == ["paired"]
+
+
+@pytest.mark.parametrize(("task", "weights", "bandwidth_scale"),
+                         [("mnist", "off-chip", 1.0), ("cifar10", "off-chip", 0.25), ("mnist", "per-batch", 0.5)])
+def test_the_light_pairing_finds_what_the_join_finds(measured, task, weights, bandwidth_scale):
+    """The Prediction page pairs without the whole join (it reruns on every slider move): the
+    configurations it says beat their prediction, and which of them exceed the datasheet peak,
+    are exactly the join's."""
+    datasheet = catalog_long()
+    hardware = whatif_long(datasheet, bandwidth_scale)
+    join = efficiency_table(measured, hardware, task, weights=weights, batch=8, datasheet=datasheet)
+    over = join[(join["status"] == "paired") & (join["efficiency_pct"] > 100)]
+    predictions = predict(task, hardware, weights=weights, batch=8)
+    paired = pair(best_measured(measured[measured["task"] == task]), predictions, weights)
+    beaten = paired[paired["measured_fps"] > paired["inputs_per_s"]]
+    assert len(over) > 0
+    assert sorted(beaten["config"]) == sorted(over["config"])
+    over_peak = set(over.loc[over["reason"] == BEATS_PEAK, "config"])
+    assert set(beaten.loc[above_peak(beaten, datasheet), "config"]) == over_peak

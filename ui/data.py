@@ -16,6 +16,7 @@ import streamlit as st
 
 from qb_core.accuracy import load_accuracy
 from qb_core.calibration import calibrate_predictions, calibration_table, error_summary, fit, paired_for_calibration
+from qb_core.efficiency import best_measured as qb_best_measured
 from qb_core.efficiency import efficiency_table
 from qb_core.filters import filter_options as core_filter_options
 from qb_core.hardware import catalog_long, default_catalog
@@ -171,6 +172,12 @@ def join(measured: pd.DataFrame, hardware_long: pd.DataFrame, task: str, weights
     """The measurement-prediction join (:func:`qb_core.efficiency.efficiency_table`)."""
     return efficiency_table(measured, hardware_long, task, weights=weights, batch=batch, activations=activations,
                             width_scales=width_scales, datasheet=datasheet)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def best_measured(measured: pd.DataFrame, task: str) -> pd.DataFrame:
+    """Each measured configuration of ``task`` at its best batch (:func:`qb_core.efficiency.best_measured`)."""
+    return qb_best_measured(measured[measured["task"] == task])
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from qb_core.efficiency import BEATS_PEAK
+from qb_core.efficiency import above_peak, pair
 from qb_core.filters import Selection, select
-from qb_core.roofline import weights_fit_table
+from qb_core.topology import variant_label
 from qb_core.whatif import WhatIf
 from ui import data, sidebar, uploads, whatif_state
 from ui.safe import literal_list
@@ -127,17 +127,21 @@ def device_colors(frame: pd.DataFrame) -> dict[str, str]:
 
 
 def beaten_predictions(theory_view: TheoryView) -> pd.DataFrame:
-    """The paired configurations whose measurement beats the prediction shown, with why in words:
-    weights that fit on chip (say so and point to *Automatic*), a batch that shares one read of
-    the weights, or a measurement above the peak itself."""
-    join = measured_join(theory_view)[2]
-    beaten = join[(join["status"] == "paired") & (join["efficiency_pct"] > 100)]
-    fits = weights_fit_table(theory_view.predictions).set_index(["device", "precision", "variant"])["fits"]
+    """The measured configurations whose throughput beats the prediction shown for them, with why
+    in words: weights that fit on chip (say so and point to *Automatic*), a batch that shares one
+    read of the weights, or a measurement above the peak itself. Only the pairing is redone when a
+    slider moves; the measured side is cached."""
+    settings, selection = theory_view.settings, theory_view.selection
+    best = data.best_measured(select(uploads.rows(), selection), selection.task)
+    paired = pair(best, theory_view.predictions, settings.weights, settings.activations)
+    beaten = paired[paired["measured_fps"] > paired["inputs_per_s"]]
+    beaten = beaten.assign(variant=variant_label(beaten["topology"], beaten["pruning_pct"]))
+    fits = data.fits(theory_view.predictions).set_index(["device", "precision", "variant"])["fits"]
     key = pd.MultiIndex.from_frame(beaten[["device", "precision", "variant"]])
     fit = fits.reindex(key).to_numpy() == "yes"
-    above_peak = (beaten["reason"] == BEATS_PEAK).to_numpy()
+    above = above_peak(beaten, datasheet_hardware(settings, selection))
     why = np.select(
-        [above_peak, fit],
+        [above, fit],
         ["Some measure above the platform's peak itself: check those measurements or the datasheet peak.",
          "The weights of some fit in the platform's on-chip memory: choose Automatic under What-if (weights on "
          "chip where they fit)."],
