@@ -38,13 +38,6 @@ def datasets(chart) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def layer_data(chart, index: int) -> pd.DataFrame:
-    """The DataFrame behind layer ``index`` of a layered chart."""
-    chart_spec = spec(chart)
-    layer = chart_spec["layer"][index]
-    return datasets(chart)[layer.get("data", chart_spec.get("data"))["name"]]
-
-
 def chart_bytes(chart) -> int:
     """Bytes of chart spec plus data sent to the browser."""
     return len(chart.proto.spec) + sum(len(d.data.data) for d in chart.proto.datasets)
