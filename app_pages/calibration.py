@@ -1,75 +1,104 @@
-"""Calibrated prediction: a figure to plan with, and how wrong it has been on data it never saw."""
+"""Calibrated prediction: one physical model per platform across every task, and how wrong it has
+been on networks it never saw."""
 
 import streamlit as st
 
-from qb_core.calibration import MODELS
+from qb_core.model import CALIBRATED, HOLDOUTS, MODEL_COLUMNS, error_summary
 from qb_core.topology import variant_label
 from ui import charts, data, tables, theory
-from ui.safe import download_csv
+from ui.safe import download_csv, literal_list
 
-HOLDOUTS = {"config": "configuration", "variant": "network variant"}
+HOLDOUT_NAMES = {"network": "network", "variant": "network variant", "config": "configuration"}
 
 st.title("Calibrated prediction")
 st.markdown(
-    "The roofline says what a platform could do; the measurements say how far below it each platform runs. "
-    "This page fits, from the measurements alone, one small model per platform:\n\n"
-    "**time per input = overhead + roofline time / fraction**\n\n"
-    "*overhead* is a fixed cost per input (launching layers, moving the input, host round trips) and "
-    "*fraction* the share of the roofline the rest of the work reaches. Efficiency is then fraction / (1 + "
-    "fraction x overhead / roofline time): small networks are dominated by the overhead, large ones approach "
-    "the fraction. Its errors below are **held out**: each prediction comes from a fit that never saw the "
-    "configuration (*leave one configuration out*) or any configuration of its network variant (*leave one "
-    "variant out*, what predicting an unmeasured network faces)."
+    "The roofline says what a platform could do; the measurements say how it behaves. This page fits, on every "
+    "task's measurements at once, **one model per platform** whose terms are physical:\n\n"
+    "**time per input = c_conv x conv ops / peak + c_fc x FC ops / peak + c_w x weight bytes / bandwidth + c_0**\n\n"
+    "conv ops include depthwise layers; weight bytes count only where the weights do not fit in the on-chip "
+    "memory; 1 / c is the share of the datasheet peak (or bandwidth) the platform reaches on that kind of work "
+    "and c_0 a fixed cost per input. Errors below are **held out**: each prediction comes from a fit that never "
+    "saw its whole *network* (what your own network faces), its *network variant*, or its *configuration*. "
+    "The sidebar only chooses which rows are shown; it never changes the fit."
 )
 
 gap = theory.gap_view()
-settings = gap.theory.settings
-fitted = gap.calibration()
-paired = fitted["paired"]
-if paired.empty:
-    st.info("No measured configuration inside the filters pairs with a prediction: nothing to calibrate.")
+report = gap.model()
+if report is None:
+    st.info("No measured configuration pairs with a prediction: nothing to calibrate.")
     st.stop()
 
 st.subheader("How wrong each prediction is, held out")
-summary = fitted["summary"]
-table = summary.pivot(index="model", columns="holdout", values=["median_abs_error_pct", "within_25_pct"])
-table.columns = [f"{'Median absolute error, %' if m == 'median_abs_error_pct' else 'Percent within ±25 %'}, "
-                 f"leave one {HOLDOUTS[h]} out" for m, h in table.columns]
-table = table.reindex(list(MODELS.values())).reset_index().rename(columns={"model": "Model"})
-tables.static(table, decimals=1)
-uncalibrated = int(summary.loc[summary["column"] == "calibrated_fps", "not_calibrated"].max())
-st.caption(f"{len(paired)} paired configurations (on the datasheet hardware: the measurements ran there, so the fit "
-           "ignores the what-if sliders; the calibrated predictions below apply it to the what-if roofline)"
-           + (f"; {uncalibrated} of them on a platform with no other configuration, left out of the fitted models' "
-              "figures" if uncalibrated else "") + ". The two roofline models are not fitted, so both hold-outs give "
-           "them the same figures. Error = (prediction - measured) / measured. The baseline fits, per platform, "
-           "log(efficiency) against log(ops per input).")
+summary = error_summary(report.tables)
+table = summary.pivot(index="model", columns="holdout", values="median_abs_error_pct")
+table = table.reindex(index=list(MODEL_COLUMNS.values()), columns=list(HOLDOUTS))
+table.columns = [f"Median |error| %, leave one {HOLDOUT_NAMES[h]} out" for h in table.columns]
+tables.static(table.reset_index().rename(columns={"model": "Model"}), decimals=1)
+ours = summary[summary["model"] == MODEL_COLUMNS["predicted_fps"]].set_index("holdout")
+st.caption(
+    f"{len(report.rows)} paired configurations of every task. The calibrated model predicts only rows it calls "
+    "calibrated: " + ", ".join(f"{ours.loc[h, 'calibrated_pct']:.0f} % leaving one {HOLDOUT_NAMES[h]} out"
+                               for h in HOLDOUTS)
+    + ". Its 80 % band held " + ", ".join(f"{ours.loc[h, 'band_coverage_pct']:.0f} % ({HOLDOUT_NAMES[h]})"
+                                          for h in HOLDOUTS)
+    + " of held-out measurements, each band built only from fits that saw neither the row nor its group. "
+    "The old form is the model this one replaces (overhead + roofline time / fraction, fitted per task): it "
+    "cannot predict a network its task has not measured. Error = (prediction - measured) / measured."
+)
 
-coefficients = fitted["coefficients"].reset_index()
-coefficients = coefficients.assign(overhead_us=coefficients["overhead_s"] * 1e6)
-st.subheader("The fit per platform")
-tables.show(coefficients, ["platform", "overhead_us", "fraction", "fit_rows"], key="coefficients",
-            overhead_us=st.column_config.NumberColumn("Overhead per input (µs)", format="%.1f"),
-            fraction=st.column_config.NumberColumn("Fraction of the roofline reached", format="%.3f"))
-
-holdout = st.segmented_control("Hold out", ["config", "variant"], default="variant", required=True,
-                               format_func=lambda h: f"one {HOLDOUTS[h]}",
+holdout = st.segmented_control("Hold out", list(HOLDOUTS), default="network", required=True,
+                               format_func=lambda h: f"one {HOLDOUT_NAMES[h]}",
                                key="calibration_holdout", bind="query-params")
-held = fitted[holdout]
-st.vega_lite_chart(charts.calibration_spec(held, theory.device_colors(held)), key="calibration_chart")
-st.caption("Each configuration three times: whole-network roofline, per-layer roofline and calibrated (held out). "
-           "On the dashed diagonal a prediction is exact; inside the shaded band it is within ±25 %.")
+per_platform = error_summary({holdout: report.tables[holdout]}, by="platform")
+per_platform = per_platform[per_platform["model"] == MODEL_COLUMNS["predicted_fps"]]
+tables.show(per_platform, ["platform", "paired_rows", "calibrated_pct", "median_abs_error_pct", "band_coverage_pct"],
+            key="platform_errors",
+            calibrated_pct=st.column_config.NumberColumn("Calibrated (%)", format="%.0f"),
+            median_abs_error_pct=st.column_config.NumberColumn("Median |error| (%)", format="%.1f"),
+            band_coverage_pct=st.column_config.NumberColumn("In the 80 % band (%)", format="%.0f"))
+
+held = report.tables[holdout]
+selection = gap.theory.selection
+shown = held[held["task"].eq(selection.task) & held["device"].isin(gap.paired["device"].unique())]
+if shown.empty:
+    st.info("No paired configuration of this task inside the sidebar's filters.")
+else:
+    chart_rows = shown.rename(columns={"predicted_fps": "calibrated_fps"})
+    st.vega_lite_chart(charts.calibration_spec(chart_rows, theory.device_colors(chart_rows)), key="calibration_chart")
+    st.caption("The configurations inside the sidebar's filters, three times each: whole-network roofline, "
+               "per-layer roofline and calibrated (held out; absent where not calibrated). On the dashed diagonal "
+               "a prediction is exact; inside the shaded band it is within ±25 %.")
+    tables.show(shown.assign(variant=variant_label(shown["topology"], shown["pruning_pct"])),
+                ["device", "precision", "variant", "measured_fps", "predicted_fps", "band_low_fps", "band_high_fps",
+                 "error_pct", "status"], key="held_out_table")
+
+st.subheader("The model per platform")
+coefficients = data.model_coefficients(report)
+tables.show(coefficients, ["platform", "term", "claim", "coefficient", "rows", "networks"], key="coefficients",
+            coefficient=st.column_config.NumberColumn("Coefficient", format="%.4g"))
+suspect = coefficients[coefficients["above_datasheet"]]
+for row in suspect.itertuples():
+    st.warning(f"{row.platform}: the fit says its {row.term} run at {row.claim}, which the datasheet rules out. "
+               f"The rows that force it are suspect data (measured faster than that work allows at the datasheet "
+               f"figures): {literal_list(row.suspect_rows.split('; '), 8)}.")
+st.caption("Each coefficient is a claim about the hardware: a share of the datasheet peak or bandwidth (above "
+           "100 % is impossible, so the data that force it are named), or a fixed cost. 'Not needed by the data' "
+           "means the fit puts no time on that term. Platforms measured on fewer than 3 networks predict a network "
+           "new to them as *not calibrated*.")
 
 st.subheader("Calibrated predictions to plan with")
-calibrated = data.calibrated(gap.theory.predictions, paired)
-calibrated = calibrated.assign(variant=variant_label(calibrated["topology"], calibrated["pruning_pct"]))
-shown = ["device", "precision", "variant", "roofline_fps", "calibrated_fps", "band_low_fps", "band_high_fps",
-         "typical_error_pct", "band_source", "calibrated"]
-tables.show(calibrated, shown, key="calibrated_table")
-st.caption("Under the sidebar's what-if settings: the fit comes from the measurements, the roofline time from the "
-           "what-if hardware. The band holds 80 % of the platform's held-out errors (leave one variant out). "
-           "A platform without measurements keeps its raw roofline, marked *not calibrated*: no figure is "
-           "invented for it.")
-download_csv("Download held-out predictions (CSV)", held, f"calibration_{holdout}{settings.file_suffix()}.csv")
-download_csv("Download calibrated predictions (CSV)", calibrated[shown],
+predicted = data.model_predictions(report, gap.theory.predictions)
+predicted = predicted.assign(variant=variant_label(predicted["topology"], predicted["pruning_pct"]))
+columns = ["device", "precision", "variant", "roofline_fps", "predicted_fps", "band_low_fps", "band_high_fps",
+           "level", "status"]
+tables.show(predicted, columns, key="calibrated_table")
+calibrated_count = int((predicted["status"] == CALIBRATED).sum())
+st.caption(f"{calibrated_count} of {len(predicted)} rows calibrated, under the sidebar's what-if settings (a "
+           "what-if peak or bandwidth moves the terms it divides). *level* says what the prediction faces: a "
+           "network never measured on that platform, a new variant of one that was, or a measured variant at "
+           "another precision or op mode; its band is the 80 % band of held-out errors at that level. Not "
+           "calibrated rows keep the roofline and say why: no band that was never tested.")
+settings = gap.theory.settings
+download_csv("Download held-out predictions (CSV)", held, f"calibration_{holdout}.csv")
+download_csv("Download calibrated predictions (CSV)", predicted[columns],
              f"calibrated_predictions{settings.file_suffix()}.csv")

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from qb_core.calibration import roofline_target
 from qb_core.filters import select
+from qb_core.model import scale_for_target
 from qb_core.roofline import what_it_takes
 from qb_core.topology import variant_label
 from qb_core.whatif import SCALE_MAX
@@ -97,19 +97,20 @@ if need["binds"] != "nothing":
     right.button(f"Override {cell_text(device)} with exactly these figures", on_click=_override,
                  args=(device, f"peak_tops_{precision.lower()}", needed, today), icon=":material/edit:")
 st.subheader("To measure the target, not just to be promised it")
-st.markdown("The roofline is an upper bound: every platform runs below it. With the calibrated model of the "
-            "platform (Calibrated prediction page: time per input = overhead + roofline time / fraction), the "
-            "roofline would have to promise more:")
-fitted = gap.calibration()
-platform = str(row["platform"].iloc[0])
-coefficients = fitted.get("coefficients")
-needed_roofline, why = roofline_target(coefficients, platform, float(target)) if coefficients is not None \
-    else (float("nan"), "no measurement pairs with a prediction inside the filters")
-if why:
-    st.info(f"Not available: {literal(why, 400)}.")
+st.markdown("The roofline promises; the calibrated model (Calibrated prediction page: per platform, shares of the "
+            "datasheet peak and bandwidth on each kind of work plus a fixed cost, fitted on every task) says what "
+            "the platform measures. Scaling its peak and bandwidth together by:")
+report = gap.model()
+if report is None:
+    st.info("Not available: no measurement pairs with a prediction.")
 else:
-    planned = what_it_takes(row, needed_roofline).iloc[0]
-    st.markdown(f"A roofline of **{needed_roofline:,.0f} inputs/s**, that is **{planned['needed_gbps']:,.1f} GB/s** "
-                f"({planned['bandwidth_multiple']:.2f}x) and **{planned['needed_tops']:,.2f} TOP/s** "
-                f"({planned['peak_multiple']:.2f}x); what binds: {planned['binds']}. The calibrated model's "
-                "held-out error applies (Calibrated prediction page).")
+    modelled = data.model_predictions(report, row)
+    scale, why = scale_for_target(report.fitted, modelled, float(target))
+    if why:
+        st.info(f"Not available: {literal(why, 400)}.")
+    else:
+        st.markdown(f"**{scale:,.2f}x** would measure {float(target):,.0f} inputs/s by that model "
+                    f"({float(row['peak_tops'].iloc[0]) * scale:,.2f} TOP/s and "
+                    f"{float(row['bandwidth_gbps'].iloc[0]) * scale:,.1f} GB/s). Its held-out error applies "
+                    "(Calibrated prediction page). The model's weight term counts weights only where they do not "
+                    "fit on chip, whatever storage assumption the sidebar sets for the roofline above.")

@@ -18,11 +18,14 @@ from typing import NoReturn, TextIO
 
 import pandas as pd
 
-from qb_core.calibration import HOLDOUTS, calibration_table, paired_for_calibration
+from qb_core.accuracy import load_accuracy
+from qb_core.cli_find import add_find_arguments, candidates_for, constraints_from_args, find_command
+from qb_core.cli_network import network_command
 from qb_core.csv_io import DataFormatError, no_rows_imported, to_csv_safe
 from qb_core.efficiency import efficiency_table
 from qb_core.hardware import catalog_long, default_catalog, load_catalog
 from qb_core.measurements import ImportResult, import_qutibench, load_measurements, read_measurement_file
+from qb_core.model import CALIBRATE_COLUMNS, HOLDOUTS, build_report, coefficient_table, unmeasured_predictions
 from qb_core.overview import overview_table
 from qb_core.pareto import OBJECTIVES, pareto_front, with_efficiency
 from qb_core.roofline import predict
@@ -94,11 +97,25 @@ def build_parser() -> argparse.ArgumentParser:
     eff = command("efficiency", "every measured configuration joined to its roofline prediction (nothing dropped)")
     _whatif_flags(eff)
     eff.add_argument("--measurements", type=Path, help="measurement CSV, QuTiBench or tidy (default: bundled)")
-    cal = command("calibrate", "held-out calibrated predictions, one row per paired configuration")
-    _whatif_flags(cal)
-    cal.add_argument("--holdout", choices=HOLDOUTS, required=True,
-                     help="leave out one configuration, or every configuration of one network variant")
+    cal = commands.add_parser("calibrate", help="the calibrated model across every task: held-out predictions, "
+                              "one row per paired configuration, or its coefficients",
+                              description="Fit one model per platform on every task's paired configurations; "
+                                          "print each configuration's prediction from a fit that never saw "
+                                          "its hold-out group.")
+    cal.add_argument("--holdout", choices=HOLDOUTS, default="network",
+                     help="leave out every configuration of one network, one network variant, or one configuration")
+    cal.add_argument("--coefficients", action="store_true", help="print the model per platform instead")
     cal.add_argument("--measurements", type=Path, help="measurement CSV, QuTiBench or tidy (default: bundled)")
+    find = commands.add_parser("find", help="deployments that meet constraints, measured or predicted",
+                               description="The deployments (measured at every batch, or predicted by the "
+                                           "calibrated model) that meet every constraint, ranked by --objective; "
+                                           "with none, the 5 nearest and what they miss.")
+    add_find_arguments(find)
+    net = commands.add_parser("network", help="a network file (ONNX or layer-table CSV) as the project's layer table",
+                              description="Print the layer table of an ONNX file or a layer-table CSV; warnings "
+                                          "on stderr, one per line.")
+    net.add_argument("file", type=Path, help="an .onnx file or a layer-table CSV")
+    net.add_argument("--name", help="the network's name (default: the graph name or the file name)")
     imp = commands.add_parser("import-qutibench", help="convert a QuTiBench CSV to the tidy schema",
                               description="Convert a QuTiBench measurement CSV (export or contribution "
                                           "template); problems go to stderr as 'line N: reason'.")
@@ -173,15 +190,39 @@ def _table(args: argparse.Namespace, err: TextIO) -> pd.DataFrame | None:
         return overview_table(load_measurements(), args.task)
     if args.command == "pareto":
         return _pareto(args, err)
-    if args.command in ("efficiency", "calibrate"):
-        join = efficiency_table(_measured(args, err), _hardware(args), args.task, **_storage(args))
-        if args.command == "efficiency":
-            return join
-        paired = paired_for_calibration(join, **_storage(args))
-        if paired.empty:
-            raise DataFormatError("no measured configuration pairs with a prediction: nothing to calibrate")
-        return calibration_table(paired, args.holdout)
+    if args.command == "efficiency":
+        return efficiency_table(_measured(args, err), _hardware(args), args.task, **_storage(args))
+    if args.command == "calibrate":
+        return _calibrate(args, err)
     return _import(args, err)
+
+
+def _calibrate(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
+    """The calibrated model's held-out rows (:data:`qb_core.model.CALIBRATE_COLUMNS`) or, with
+    ``--coefficients``, its terms per platform."""
+    try:
+        report = build_report(_measured(args, err))
+    except ValueError as exc:
+        raise DataFormatError(str(exc)) from None
+    if args.coefficients:
+        return coefficient_table(report.fitted)
+    return report.tables[args.holdout][list(CALIBRATE_COLUMNS)]
+
+
+def _find(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``find``: candidates from the measurements (``--measurements`` or the bundled ones) and the
+    calibrated model's predictions of everything not measured."""
+    measured = _measured(args, err)
+    try:
+        report = build_report(measured)
+        constraints_from_args(args)  # a bad value is reported before any work
+    except ValueError as exc:
+        raise DataFormatError(str(exc)) from None
+    candidates = candidates_for(measured, unmeasured_predictions(report), load_accuracy())
+    try:
+        return find_command(args, candidates, out)
+    except ValueError as exc:
+        raise DataFormatError(str(exc)) from None
 
 
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -189,6 +230,10 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
     out, err = out or sys.stdout, err or sys.stderr
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "network":
+            return network_command(args.file, args.name, out, err)
+        if args.command == "find":
+            return _find(args, out, err)
         table = _table(args, err)
     except (UsageError, DataFormatError) as exc:
         print(f"qb_core: {str(exc).strip().splitlines()[0]}", file=err)

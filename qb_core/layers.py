@@ -32,9 +32,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from qb_core.netlayers import network_layers
 from qb_core.roof import is_compute_bound, ridge_ops_per_byte
 from qb_core.roofline import log_axis_range, roofline_points
-from qb_core.topology import LAYER_MODELS, bytes_moved_per_input, bytes_per_element, intensity_ops_per_byte, layer_table
+from qb_core.topology import bytes_moved_per_input, bytes_per_element, intensity_ops_per_byte
 
 LAYER_COLUMNS = ["topology", "pruning_pct", "layer", "name", "kind", "params", "ops", "in_elems", "out_elems"]
 
@@ -45,18 +46,22 @@ def _layers(topology: str, pruning_pct: float) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=256)
-def _cached_layers(topology: str, pruning_pct: float) -> pd.DataFrame:
-    table = layer_table(LAYER_MODELS[topology](pruning_pct / 100.0))
-    number = table.groupby("kind").cumcount() + 1
-    return table.assign(topology=topology, pruning_pct=pruning_pct, name=table["kind"] + number.astype(str))
+def _cached_layers(topology: str, pruning_pct: float) -> pd.DataFrame | None:
+    table = network_layers(topology, pruning_pct)
+    if table is None:
+        return None
+    return pd.DataFrame({"topology": topology, "pruning_pct": pruning_pct, "layer": np.arange(len(table)),
+                         "name": table["layer"], "kind": table["type"], "params": table["weights"],
+                         "ops": table["ops"], "in_elems": table["in_activations"],
+                         "out_elems": table["out_activations"]})
 
 
 def variant_layers(variants: pd.DataFrame) -> pd.DataFrame:
     """One row per layer of each (topology, pruning_pct) in ``variants`` that has a layer model:
     its name (``conv1`` ... ``fc3``), params, ops and activation elements in and out."""
     pairs = variants[["topology", "pruning_pct"]].drop_duplicates()
-    pairs = pairs[pairs["topology"].isin(list(LAYER_MODELS))]
-    frames = [_layers(str(t), float(p)) for t, p in pairs.itertuples(index=False)]
+    frames = [frame for t, p in pairs.itertuples(index=False)
+              if (frame := _cached_layers(str(t), float(p))) is not None]
     if not frames:
         empty = _layers("CNV", 100.0).iloc[0:0]  # typed columns, so merges on an empty frame work
         return empty[LAYER_COLUMNS]

@@ -268,9 +268,37 @@ def variant_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) -
     published = published_totals()
     published = published[(published["task"] == task) & ~published["topology"].isin(list(LAYER_MODELS))]
     if len(published):
-        extra = published.assign(activation_elems=np.nan, ops_source="published total")[table.columns]
+        extra = published.assign(activation_elems=_layer_activation_elems(published),
+                                 ops_source="published total")[table.columns]
         table = extra if table.empty else pd.concat([table, extra], ignore_index=True)
+    layer_only = _layer_only_variants(task, set(table["topology"].astype(str)))
+    if len(layer_only):
+        table = pd.concat([table, layer_only[table.columns]], ignore_index=True)
     return table.reset_index(drop=True)
+
+
+def _layer_activation_elems(published: pd.DataFrame) -> np.ndarray:
+    """Activation elements of published-total networks from their layer tables (NaN where none):
+    the published ops and params stay the roofline's figures, the layers add the traffic."""
+    from qb_core.netlayers import network_layers
+
+    tables = [network_layers(t, p) for t, p in zip(published["topology"], published["pruning_pct"], strict=True)]
+    return np.array([np.nan if t is None else float((t["in_activations"] + t["out_activations"]).sum())
+                     for t in tables])
+
+
+def _layer_only_variants(task: str, known: set[str]) -> pd.DataFrame:
+    """Networks of ``task`` with a layer table but no published total (ResNet-50v15): their totals
+    come from the layer table."""
+    if task != OTHER_TASK:
+        return pd.DataFrame()
+    from qb_core.layer_table import layer_totals
+    from qb_core.netlayers import network_layers
+    from qb_core.zoo import IMAGENET_VARIANTS
+
+    rows = [{"topology": t, "task": task, "pruning_pct": p, **layer_totals(network_layers(t, p)),
+             "ops_source": "layer table"} for t, p in IMAGENET_VARIANTS if t not in known]
+    return pd.DataFrame(rows)
 
 
 def topology_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) -> pd.DataFrame:

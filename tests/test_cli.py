@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from qb_core.cli import run
+from qb_core.model import CALIBRATE_COLUMNS
 from qb_core.paths import PROJECT_DIR
 
 
@@ -101,13 +102,19 @@ def test_efficiency_lists_an_uploaded_unknown_board_as_measured_only(tmp_path, f
     assert "is not in the hardware catalog" in board["reason"].item()
 
 
-def test_calibrate_holds_out_and_reports_signed_errors():
+def test_calibrate_fits_every_task_and_prints_the_contract_columns():
     out = table("calibrate", "--holdout", "variant")
-    assert list(out.columns[:4]) == ["device", "precision", "topology", "pruning_pct"]
-    assert {"measured_fps", "roofline_fps", "layer_fps", "calibrated_fps", "error_pct"} <= set(out.columns)
-    assert len(out) == 46
-    assert out["error_pct"].abs().median() <= 30
-    assert cli("calibrate").returncode == 2  # --holdout is required
+    assert list(out.columns) == list(CALIBRATE_COLUMNS)
+    assert set(out["task"]) == {"cifar10", "mnist", "imagenet"} and len(out) == 131
+    calibrated = out[out["status"] == "calibrated"]
+    assert calibrated["predicted_fps"].notna().all()
+    assert out.loc[out["status"] != "calibrated", "predicted_fps"].isna().all()
+    error = 100 * (calibrated["predicted_fps"] - calibrated["measured_fps"]) / calibrated["measured_fps"]
+    assert calibrated["error_pct"].to_numpy() == pytest.approx(error.to_numpy())
+    assert table("calibrate")["status"].str.startswith("not calibrated: ZCU104-FINN has 1").any()  # network default
+    coefficients = table("calibrate", "--coefficients")
+    assert len(coefficients) == 4 * coefficients["platform"].nunique()
+    assert cli("calibrate", "--holdout", "platform").returncode == 2
 
 
 def test_import_qutibench_writes_the_tidy_table(tmp_path, fixtures):

@@ -189,14 +189,22 @@ def test_on_a_throughput_tie_the_smaller_batch_is_kept(measured):
     assert best["fps_comp"].item() == top and best["batch"].item() == rows["batch"].min()
 
 
-def test_unknown_activation_traffic_gives_reasons_not_blank_efficiencies(measured):
+def test_imagenet_activation_traffic_comes_from_the_layer_tables(measured):
+    """Every ImageNet network now has a layer table, so activations off chip still give a prediction:
+    bytes = width x (weights + in + out activations of every layer)."""
+    from qb_core.zoo import imagenet_layers
+
     table = efficiency_table(measured, catalog_long(), "imagenet", activations="off-chip")
+    assert not table["reason"].str.contains("activation traffic is unknown").any()
     paired = table[table["status"] == "paired"]
-    assert paired.empty  # no ImageNet network has a layer list, so nothing has a prediction
-    listed = table[table["status"] != "paired"]
-    assert listed["reason"].str.contains("activation traffic is unknown").sum() > 0
-    assert (listed["reason"] != "").all()
-    assert summary(efficiency_table(measured, catalog_long(), "imagenet"))["paired"] == 32
+    row = paired[(paired["device"] == "TX2-maxp") & (paired["precision"] == "FP16")
+                 & (paired["topology"] == "ResNet-50") & (paired["pruning_pct"] == 100.0)].iloc[0]
+    layers = imagenet_layers("ResNet-50", 100.0)
+    moved = 2.0 * (25_500_000 + (layers["in_activations"] + layers["out_activations"]).sum())  # published params
+    assert row["intensity"] == pytest.approx(7.7e9 / moved)
+    # ResNet-50v15 has no published op count: its layer table gives one, so its EdgeTPU rows pair too
+    assert summary(efficiency_table(measured, catalog_long(), "imagenet"))["paired"] == 34
+    assert set(paired.loc[paired["topology"] == "ResNet-50v15", "device"]) == {"EdgeTPU-fast", "EdgeTPU-slow"}
 
 
 def test_a_peak_slider_does_not_turn_real_measurements_into_suspects(measured):

@@ -78,8 +78,10 @@ class TestPerLayer:
                       for ops, params in zip(layers["ops"], layers["params"], strict=True))
         assert layer_predictions(finn)["layer_fps"].item() == pytest.approx(1 / slowest)
 
-    def test_networks_without_a_layer_list_get_no_layer_figure(self):
-        assert layer_predictions(predict("imagenet").head(3))["layer_fps"].isna().all()
+    def test_imagenet_networks_get_a_layer_figure_from_their_layer_tables(self):
+        rows = predict("imagenet").head(3)
+        assert layer_predictions(rows)["layer_fps"].notna().all()
+        assert layer_predictions(rows.assign(topology="NoSuchNet"))["layer_fps"].isna().all()
 
 
 class TestCalibration:
@@ -174,7 +176,7 @@ class TestWhatItTakes:
 class TestCalibrationEdges:
     def test_no_paired_row_gives_an_empty_calibration_not_a_crash(self):
         join = efficiency_table(load_measurements(), catalog_long(), "imagenet", activations="off-chip")
-        assert paired_for_calibration(join).empty
+        assert paired_for_calibration(join[join["status"] != "paired"]).empty
 
     def test_a_reupload_of_the_same_configuration_is_held_out_with_it(self, paired):
         ncs2 = paired[paired["device"] == "NCS2"]

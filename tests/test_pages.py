@@ -421,8 +421,9 @@ def test_mnist_rooflines_and_imagenet_unknown_activation_traffic():
     resnet = rules[(rules["variant"] == "ResNet-50 100%") & (rules["precision"] == "INT8")]
     assert resnet["intensity"].iloc[0] == pytest.approx(7.7e9 / 25.5e6)
     at.segmented_control(key="activations").set_value("off-chip").run()
-    assert not at.exception
-    assert any("activation traffic" in c.value for c in at.caption)
+    assert not at.exception  # every ImageNet network has a layer table: its activation traffic is known
+    rules = named(charts(at)[0], "rules")
+    assert rules["intensity"].notna().all()
 
 
 def test_no_chart_carries_infinity_or_nan_in_its_plotted_positions(at):

@@ -15,7 +15,6 @@ import pandas as pd
 import streamlit as st
 
 from qb_core.accuracy import load_accuracy
-from qb_core.calibration import calibrate_predictions, calibration_table, error_summary, fit, paired_for_calibration
 from qb_core.efficiency import best_measured as qb_best_measured
 from qb_core.efficiency import efficiency_table
 from qb_core.filters import filter_options as core_filter_options
@@ -23,6 +22,7 @@ from qb_core.hardware import catalog_long, default_catalog
 from qb_core.layers import LayerReport
 from qb_core.layers import layer_report as qb_layer_report
 from qb_core.measurements import BUNDLED_DATASET, load_measurements
+from qb_core.model import ModelReport, build_report, coefficient_table, model_grid_predictions
 from qb_core.networks import model_vs_published, networks_long, networks_wide
 from qb_core.overview import overview_table
 from qb_core.roofline import (
@@ -180,15 +180,20 @@ def best_measured(measured: pd.DataFrame, task: str) -> pd.DataFrame:
     return qb_best_measured(measured[measured["task"] == task])
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def model_report(measured: pd.DataFrame, datasheet: pd.DataFrame) -> ModelReport | None:
+    """The calibrated model fitted on every task's paired rows of ``measured`` (bundled plus this
+    session's uploads) against the datasheet catalog: never on the sidebar's filtered rows."""
+    try:
+        return build_report(measured, datasheet)
+    except ValueError:
+        return None
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def calibration(join_table: pd.DataFrame, weights: str, batch: int, activations: str) -> dict[str, pd.DataFrame]:
-    """From a join on the datasheet hardware (what the measurements ran on): the paired rows,
-    the coefficients per platform, both held-out tables and the error summary."""
-    paired = paired_for_calibration(join_table, weights, batch, activations)
-    if paired.empty:
-        return {"paired": paired}
-    return {"paired": paired, "coefficients": fit(paired), "config": calibration_table(paired, "config"),
-            "variant": calibration_table(paired, "variant"), "summary": error_summary(paired)}
+def model_predictions(report: ModelReport, prediction_table: pd.DataFrame) -> pd.DataFrame:
+    """The calibrated model applied to a (what-if) prediction table, each row with status and band."""
+    return model_grid_predictions(report.fitted, prediction_table)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -223,6 +228,7 @@ def layer_report(config: pd.DataFrame, weights: str, batch: int, activations: st
     return qb_layer_report(config, weights, batch, activations)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def calibrated(prediction_table: pd.DataFrame, paired: pd.DataFrame) -> pd.DataFrame:
-    return calibrate_predictions(prediction_table, paired)
+@st.cache_data(max_entries=8, show_spinner=False)
+def model_coefficients(report: ModelReport) -> pd.DataFrame:
+    """The model per platform x term with what each coefficient claims (:func:`qb_core.model.coefficient_table`)."""
+    return coefficient_table(report.fitted)

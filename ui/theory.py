@@ -12,6 +12,7 @@ import streamlit as st
 
 from qb_core.efficiency import above_peak, pair
 from qb_core.filters import Selection, select
+from qb_core.model import ModelReport
 from qb_core.topology import variant_label
 from qb_core.whatif import WhatIf
 from ui import data, sidebar, uploads, whatif_state
@@ -85,13 +86,10 @@ class GapView:
     def paired(self) -> pd.DataFrame:
         return self.join[self.join["status"] == "paired"]
 
-    def calibration(self) -> dict[str, pd.DataFrame]:
-        """The calibration, fitted on the datasheet join: the measurements ran on datasheet hardware,
-        so the what-if settings move the predictions it is applied to, never the fit itself."""
-        settings, selection = self.theory.settings, self.theory.selection
-        datasheet_join = data.join(self.measured, self.datasheet, selection.task, settings.weights, settings.batch,
-                                   settings.activations, settings.width_scales)
-        return data.calibration(datasheet_join, settings.weights, settings.batch, settings.activations)
+    def model(self) -> ModelReport | None:
+        """The calibrated model, fitted on every task's measurements (bundled and uploaded) against
+        the datasheet catalog: neither the sidebar's filters nor the what-if settings move the fit."""
+        return data.model_report(uploads.rows(), data.hardware_with(self.theory.settings.custom_text))
 
 
 def datasheet_hardware(settings: WhatIf, selection: Selection) -> pd.DataFrame:
