@@ -5,7 +5,8 @@ shape inference (:data:`MAX_NODES`), a tensor kept in an external data file is r
 opening anything (the model is parsed from bytes, never from a path), opsets before 11 are
 refused, and every problem with a file is one :class:`NetworkFileError` naming it.
 
-Shapes come from ONNX shape inference (``strict_mode=False``) and the shapes stored in the file.
+Shapes come from ONNX shape inference (``strict_mode=False``, no data propagation: see
+:func:`_infer`) and the shapes stored in the file.
 Every graph input is taken with batch 1; other symbolic or non-positive input dimensions are taken
 as 1 with a warning. A layer whose shapes stay unknown is counted where possible (0 where not) and
 named in a warning.
@@ -291,16 +292,18 @@ def _fix_inputs(graph, stored: set[str]) -> tuple[list[str], list[str]]:
 
 
 def _infer(model) -> tuple[object, str | None]:
-    """The model with inferred shapes, or the model itself and why inference failed."""
+    """The model with inferred shapes, or the model itself and why inference failed.
+
+    Data propagation stays off: it can allocate memory in proportion to a tensor's declared size
+    (a Gather on an input declared with 2^31 elements exhausts memory), which a hostile file
+    controls; plain inference only reads sizes."""
     from onnx import shape_inference
 
-    detail = None
-    for data_prop in (True, False):
-        try:
-            return shape_inference.infer_shapes(model, strict_mode=False, data_prop=data_prop), None
-        except Exception as exc:  # any failure of the C++ inference is reported, not raised
-            detail = plain(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, 120)
-    return model, detail
+    try:
+        return shape_inference.infer_shapes(model, strict_mode=False, data_prop=False), None
+    except Exception as exc:  # any failure of the C++ inference is reported, not raised
+        text = str(exc).strip()
+        return model, plain(text.splitlines()[0] if text else type(exc).__name__, 120)
 
 
 def _shape_map(graph) -> dict[str, Shape]:
