@@ -7,7 +7,9 @@ input, as in :mod:`qb_core.layer_table`; ops count 2 per multiply-accumulate.
 ``type`` accepts the canonical names (conv, depthwise, fc, pool, eltwise) and a few spellings of
 them (:data:`TYPE_SPELLINGS`: ``depthwise conv``, ``dw``, ``fully connected``, ``gemm``,
 ``pooling``, ``element-wise``, ``add``, ...). Counts are whole numbers of 0 or more (``1e6``,
-``2.0`` and ``1,234`` are read; ``2.5``, ``-1``, ``inf`` and empty cells are refused).
+``2.0`` and ``1,234`` are read; ``2.5``, ``-1``, ``inf``, above 10^18 and empty cells are refused).
+Counts are exact up to 2^53 (about 9 x 10^15): :func:`~qb_core.layer_table.check_layer_table`
+passes them through float64.
 
 The file is decoded by :func:`qb_core.csv_io.open_csv` (byte-order marks, UTF-16 without one,
 Windows-1252; comma, semicolon, tab or pipe). Its records are then read with the ``csv`` module
@@ -61,6 +63,9 @@ def _column_positions(header: list[str], file: str) -> list[int]:
         if column:
             found.setdefault(column, []).append(position)
     missing = [c for c in LAYER_TABLE_COLUMNS if c not in found]
+    if len(missing) == len(LAYER_TABLE_COLUMNS):
+        raise NetworkFileError(f"{file}: not a layer table: none of its columns "
+                               f"{', '.join(LAYER_TABLE_COLUMNS)} in the header")
     if missing:
         raise NetworkFileError(f"{file}: not a layer table: missing column(s) {', '.join(missing)} "
                                f"(the columns are {', '.join(LAYER_TABLE_COLUMNS)})")
@@ -138,6 +143,11 @@ def read_layer_csv(data: bytes, file_name: str, name: str | None = None) -> Netw
     positions = _column_positions(header, file)
     if not records:
         raise NetworkFileError(f"{file}: the layer table has no layer")
+    width = len(header)
+    over = next((i for i, r in enumerate(records) if len(r) > width and any(c.strip() for c in r[width:])), None)
+    if over is not None:
+        raise NetworkFileError(f"{file}: line {lines[over]:,}: {len(records[over]):,} cells but the header has "
+                               f"{width:,} (a separator inside an unquoted name?)")
     frame = pd.DataFrame([[r[p] if p < len(r) else "" for p in positions] for r in records],
                          columns=list(LAYER_TABLE_COLUMNS), dtype=object)
     bad = pd.DataFrame(False, index=frame.index, columns=frame.columns)

@@ -173,15 +173,22 @@ def _parse(data: bytes, file: str):
     return model
 
 
-def _tensors_of(graph) -> Iterator[tuple[str, object]]:
-    """(where, tensor) for every stored tensor of ``graph`` and of the graphs nested in its nodes'
-    attributes (If, Loop, Scan), walked without recursion."""
-    stack = [graph]
+def _tensors_of(model, file: str) -> Iterator[tuple[str, object]]:
+    """(where, tensor) for every stored tensor of the model: its graph, the graphs nested in node
+    attributes (If, Loop, Scan), its local functions and training graphs, walked without
+    recursion. Nested nodes count towards :data:`MAX_NODES`, checked before a graph's nodes are
+    walked, so a file cannot make this walk long."""
+    stack = [model.graph, *model.functions, *(g for t in model.training_info for g in (t.initialization, t.algorithm))]
+    nodes = 0
     while stack:
         g = stack.pop()
-        for t in g.initializer:
+        nodes += len(g.node)
+        if nodes > MAX_NODES:
+            raise NetworkFileError(f"{file}: the model has more than {MAX_NODES:,} nodes (subgraphs included); "
+                                   f"the import reads at most {MAX_NODES:,}")
+        for t in getattr(g, "initializer", ()):
             yield t.name, t
-        for s in g.sparse_initializer:
+        for s in getattr(g, "sparse_initializer", ()):
             yield s.values.name or s.indices.name, s.values
             yield s.values.name or s.indices.name, s.indices
         for node in g.node:
@@ -202,7 +209,7 @@ def _refuse_external_data(model, file: str) -> None:
     """Refuse a tensor whose data lives in another file: nothing here opens it."""
     import onnx
 
-    for where, tensor in _tensors_of(model.graph):
+    for where, tensor in _tensors_of(model, file):
         if tensor.data_location == onnx.TensorProto.EXTERNAL or len(tensor.external_data):
             location = next((e.value for e in tensor.external_data if e.key == "location"), "")
             shown = f" ({echo_value(plain(location, 80))})" if location else ""
@@ -246,7 +253,7 @@ def _topological_order(nodes, file: str) -> list[int]:
             if pending[j] == 0:
                 ready.append(j)
     if len(order) < len(nodes):
-        stuck = [plain(nodes[i].name or f"{text_of(nodes[i].op_type)}_{i}", 40) for i, c in enumerate(pending) if c]
+        stuck = [plain(_node_name(nodes[i], i), 40) for i, c in enumerate(pending) if c]
         raise NetworkFileError(f"{file}: not a readable ONNX model (the graph has a cycle: {len(stuck):,} nodes "
                                f"wait on their own outputs: {echo_list(stuck, 3)})")
     return order
@@ -315,9 +322,9 @@ def _shape_map(graph) -> dict[str, Shape]:
                 dims = (1, *dims[1:])  # a symbolic batch left in the file's own shapes
             shapes[value.name] = dims
     for t in graph.initializer:
-        shapes[t.name] = tuple(int(d) for d in t.dims)
+        shapes[t.name] = tuple(d if d >= 0 else None for d in t.dims)
     for s in graph.sparse_initializer:
-        shapes[s.values.name] = tuple(int(d) for d in s.dims)
+        shapes[s.values.name] = tuple(d if d >= 0 else None for d in s.dims)
     return shapes
 
 
@@ -368,10 +375,9 @@ def _conv(walk: _Walk, node, name: str) -> None:
     w_shape = walk.shape(w)
     per_output = _product(w_shape[1:]) if w_shape else None  # (C_in / group) x K_h x K_w
     weights = _sum(walk.elems(i) for i in (w, b) if i)
-    x_shape = walk.shape(x)
-    c_in = x_shape[1] if x_shape and len(x_shape) > 1 else None
-    c_out = w_shape[0] if w_shape else None
-    depthwise = group > 1 and c_in == group and c_out is not None and c_out % group == 0
+    # W is C_out x (C_in / group) x K: group = C_in exactly when W has one input channel per group
+    depthwise = (group > 1 and w_shape is not None and len(w_shape) > 1 and w_shape[1] == 1
+                 and w_shape[0] is not None and w_shape[0] % group == 0)
     if node.op_type == "ConvTranspose":  # W is C_in x (C_out / group) x K: every input element feeds it
         depthwise = False
         macs = _times(walk.elems(x), per_output)
@@ -448,13 +454,19 @@ _LAYER_OPS: dict[str, Callable[[_Walk, object, str], None]] = {
 }
 
 
-def _walk(graph, order: list[int], shapes: dict[str, Shape]) -> tuple[_Walk, list[str]]:
-    """One pass over the nodes in ``order``; returns the state and the layer names (not yet unique)."""
+def _node_name(node, index: int) -> str:
+    """The node's name as written, else (none, or only spaces) ``<op_type>_<index>``."""
+    name = text_of(node.name)
+    return name if name.strip() else f"{text_of(node.op_type)}_{index}"
+
+
+def _walk(graph, order: list[int], shapes: dict[str, Shape]) -> _Walk:
+    """One pass over the nodes in ``order`` (names made unique over every node, so warnings and
+    table agree); returns the state with the rows built."""
     nodes = graph.node
     consts = {t.name for t in graph.initializer} | {s.values.name for s in graph.sparse_initializer}
     walk = _Walk(shapes, consts)
-    raw_names = unique_names(text_of(nodes[i].name) or f"{text_of(nodes[i].op_type)}_{i}" for i in order)
-    names = iter(raw_names)
+    names = iter(unique_names(_node_name(nodes[i], i) for i in order))
     for i in order:
         node, name = nodes[i], next(names)
         inputs = [x for x in node.input if x]
@@ -468,24 +480,28 @@ def _walk(graph, order: list[int], shapes: dict[str, Shape]) -> tuple[_Walk, lis
             op = text_of(node.op_type)
             op = op if node.domain in _DEFAULT_DOMAINS else f"{text_of(node.domain)}.{op}"
             walk.unknown[plain(op, 40)] += 1
-    return walk, raw_names
+    return walk
+
+
+def _many(count: int, singular: str, plural: str) -> str:
+    return f"{count:,} {singular if count == 1 else plural}"
 
 
 def _warnings(walk: _Walk) -> list[str]:
     out = []
     if walk.partial:
         shown = [echo_value(plain(n)) for n in walk.partial]
-        out.append(f"{len(shown):,} layer(s) have shapes the import could not work out, so some of their counts "
-                   f"are 0: {echo_list(shown, 5)}")
+        out.append(f"{_many(len(shown), 'layer has a shape', 'layers have shapes')} the import could not work "
+                   f"out, so some of {'its' if len(shown) == 1 else 'their'} counts are 0: {echo_list(shown, 5)}")
     if walk.activation_products:
         shown = [echo_value(plain(n)) for n in walk.activation_products]
-        out.append(f"{len(shown):,} MatMul/Gemm layer(s) multiply two activations (no stored weights): their "
-                   f"multiply-accumulates are counted as fc with 0 weights: {echo_list(shown, 5)}")
+        out.append(f"{_many(len(shown), 'MatMul/Gemm layer multiplies', 'MatMul/Gemm layers multiply')} two "
+                   f"activations (no stored weights): counted as fc with 0 weights: {echo_list(shown, 5)}")
     if walk.unknown:
         count = sum(walk.unknown.values())
         listed = echo_list([f"{op} ({n:,})" for op, n in walk.unknown.most_common()])
-        verb = "was" if count == 1 else "were"
-        out.append(f"{count:,} operator(s) the import does not know {verb} counted as 0 ops: {listed}")
+        out.append(f"{_many(count, 'operator the import does not know was', 'operators the import does not know were')}"
+                   f" counted as 0 ops: {listed}")
     return out
 
 
@@ -513,7 +529,7 @@ def import_onnx(data: bytes, file_name: str, name: str | None = None) -> Network
     inferred, failure = _infer(model)
     if failure:
         warnings.append(f"shape inference failed ({failure}): counts use the shapes stored in the file")
-    walk, _ = _walk(graph, order, _shape_map(inferred.graph))
+    walk = _walk(graph, order, _shape_map(inferred.graph))
     warnings += _warnings(walk)
     layers = pd.DataFrame(walk.rows, columns=list(LAYER_TABLE_COLUMNS))
     if layers.empty:

@@ -104,7 +104,8 @@ class TestOperators:
         result = imported(nodes, [value("q", [1, 8, 16]), value("k", [1, 16, 8])])
         assert row(result, "scores") == counts(2 * 8 * 8 * 16, 0, 8 * 16 + 16 * 8, 64, "fc")
         assert len(result.warnings) == 1
-        assert "multiply two activations" in result.warnings[0] and "'scores'" in result.warnings[0]
+        assert "1 MatMul/Gemm layer multiplies two activations" in result.warnings[0]
+        assert "'scores'" in result.warnings[0]
 
     def test_residual_add(self):
         nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
@@ -146,7 +147,7 @@ class TestOperators:
                  helper.make_node("MaxPool", ["f2"], ["y"], name="pool", kernel_shape=[2, 2], strides=[2, 2])]
         result = imported(nodes, [value("x", [1, 4, 8, 8])], extra_opsets=[helper.make_opsetid("custom.ops", 1)])
         unknown = [w for w in result.warnings if "does not know" in w]
-        assert unknown == ["3 operator(s) the import does not know were counted as 0 ops: custom.ops.Foo (2), LRN (1)"]
+        assert unknown == ["3 operators the import does not know were counted as 0 ops: custom.ops.Foo (2), LRN (1)"]
         # the pool after the custom operator has no inferred shape: counted as far as possible, and named
         assert any("'pool'" in w and "could not work out" in w for w in result.warnings)
         assert row(result, "pool")["ops"] == 0
@@ -198,13 +199,14 @@ class TestOperators:
 
     def test_names_unique_and_capped(self):
         long = "x" * 300
-        nodes = [helper.make_node("Relu", ["x"], ["a"], name="=HYPERLINK(\"http://e\")"),
+        nodes = [helper.make_node("MaxPool", ["x"], ["a"], name="=HYPERLINK(\"http://e\")", kernel_shape=[1, 1]),
                  helper.make_node("MaxPool", ["x"], ["p1"], name=long, kernel_shape=[1, 1]),
                  helper.make_node("MaxPool", ["p1"], ["p2"], name=long, kernel_shape=[1, 1]),
                  helper.make_node("MaxPool", ["p2"], ["p3"], name="", kernel_shape=[1, 1]),
                  helper.make_node("Add", ["p3", "a"], ["y"], name="line\nbreak")]
         names = imported(nodes, [value("x", [1, 1, 2, 2])]).layers["layer"].tolist()
-        assert names == ["x" * 200, "x" * 198 + "_2", "MaxPool_3", "line\nbreak"]
+        # shown literally: the table escapes nothing (the UI and the CSV writer do)
+        assert names == ['=HYPERLINK("http://e")', "x" * 200, "x" * 198 + "_2", "MaxPool_3", "line\nbreak"]
 
     def test_network_name(self):
         nodes = [helper.make_node("GlobalMaxPool", ["x"], ["y"])]
@@ -371,6 +373,23 @@ class TestHostileFiles:
         message = refused(data, "external file")
         assert "'/etc/passwd'" in message and "self-contained" in message
 
+    def test_external_data_in_a_subgraph_is_refused(self):
+        tensor = weight("w", (2,))
+        onnx.external_data_helper.set_external_data(tensor, location="/etc/shadow")
+        tensor.data_location = TensorProto.EXTERNAL
+        branch = helper.make_graph([helper.make_node("Identity", ["w"], ["o"])], "then", [], [value("o", None)],
+                                   [tensor])
+        other = helper.make_graph([helper.make_node("Identity", ["x"], ["o2"])], "else", [], [value("o2", None)])
+        nodes = [helper.make_node("If", ["c"], ["y"], then_branch=branch, else_branch=other)]
+        data = model_bytes(nodes, [value("c", [], TensorProto.BOOL), value("x", [2])])
+        refused(data, r"external file \('/etc/shadow'\)")
+
+    def test_nodes_in_subgraphs_count_towards_the_limit(self):
+        body = onnx.GraphProto(name="body")
+        body.node.extend([helper.make_node("Identity", ["x"], ["x"])] * MAX_NODES)
+        nodes = [helper.make_node("If", ["c"], ["y"], then_branch=body, else_branch=body)]
+        refused(model_bytes(nodes, [value("c", [], TensorProto.BOOL)]), r"more than 20,000 nodes \(subgraphs")
+
     def test_external_data_entries_alone_are_refused(self):
         tensor = weight("w", (4, 3, 3, 3))
         entry = tensor.external_data.add()
@@ -439,6 +458,22 @@ class TestHostileFiles:
     def test_implausible_shapes(self):
         nodes = [helper.make_node("GlobalMaxPool", ["x"], ["y"], name="gmp")]
         refused(model_bytes(nodes, [value("x", [1, 2**40, 2**20, 2**20])]), "above 10\\^18")
+
+    def test_shape_inference_never_propagates_data(self, monkeypatch):
+        """Data propagation allocates in proportion to declared sizes (a Gather on an input declared
+        with 2^31 elements exhausts memory): the import must keep it off."""
+        calls = []
+        real = onnx.shape_inference.infer_shapes
+        monkeypatch.setattr(onnx.shape_inference, "infer_shapes",
+                            lambda model, **kw: calls.append(kw) or real(model, **kw))
+        indices = numpy_helper.from_array(np.zeros(2, np.int64), "i")
+        nodes = [helper.make_node("Gather", ["x", "i"], ["g"]), helper.make_node("Relu", ["g"], ["y"])]
+        refused(model_bytes(nodes, [value("x", [2**31])], [indices]), "no layer")
+        assert calls and all(kw.get("data_prop", False) is False for kw in calls)
+
+    def test_invalid_utf8_names_become_replacement_characters(self):
+        data = small_model_bytes().replace(b"conv", b"\x90onv", 1)
+        assert import_onnx(data, FILE).layers["layer"].tolist() == ["\ufffdonv"]
 
     def test_hostile_file_name_kept_on_one_line(self):
         with pytest.raises(NetworkFileError) as info:
