@@ -18,11 +18,18 @@ from qb_core.accuracy import load_accuracy
 from qb_core.efficiency import best_measured as qb_best_measured
 from qb_core.efficiency import efficiency_table
 from qb_core.filters import filter_options as core_filter_options
+from qb_core.finder import combined_candidates
 from qb_core.hardware import catalog_long, default_catalog
 from qb_core.layers import LayerReport
 from qb_core.layers import layer_report as qb_layer_report
 from qb_core.measurements import BUNDLED_DATASET, load_measurements
-from qb_core.model import ModelReport, build_report, coefficient_table, model_grid_predictions
+from qb_core.model import (
+    ModelReport,
+    build_report,
+    coefficient_table,
+    model_grid_predictions,
+    unmeasured_predictions,
+)
 from qb_core.networks import model_vs_published, networks_long, networks_wide
 from qb_core.overview import overview_table
 from qb_core.roofline import (
@@ -232,3 +239,13 @@ def layer_report(config: pd.DataFrame, weights: str, batch: int, activations: st
 def model_coefficients(report: ModelReport) -> pd.DataFrame:
     """The model per platform x term with what each coefficient claims (:func:`qb_core.model.coefficient_table`)."""
     return coefficient_table(report.fitted)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def finder_candidates(measured: pd.DataFrame, datasheet: pd.DataFrame) -> pd.DataFrame:
+    """Every deployment the finder weighs: each measured row (bundled and uploaded) at every batch,
+    and the calibrated model's prediction of every platform x precision x variant not measured
+    (:func:`qb_core.model.unmeasured_predictions`; the raw roofline where not calibrated)."""
+    report = model_report(measured, datasheet)
+    predictions = unmeasured_predictions(report) if report is not None else None
+    return combined_candidates(measured, predictions, accuracy())
