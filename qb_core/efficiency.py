@@ -101,16 +101,18 @@ def efficiency_table(
     activations: str = "on-chip",
     width_scales: tuple[float, ...] = (),
     datasheet: pd.DataFrame | None = None,
+    networks: tuple = (),
 ) -> pd.DataFrame:
     """Join ``measured`` (tidy measurements of ``task``) to the roofline predictions over
     ``hardware`` (a long, possibly what-if catalog) under the storage assumption; see the module
     docstring. Returns :data:`JOIN_COLUMNS`, one row per measured configuration or unmeasured
     prediction, paired rows first. A measurement is above the peak against ``datasheet``'s
-    figures (the hardware it was measured on; default ``hardware``), not a what-if peak."""
+    figures (the hardware it was measured on; default ``hardware``), not a what-if peak. The
+    user's ``networks`` get predictions, so measurements of them (uploaded) pair."""
     measured = measured[measured["task"] == task]
     widths = tuple(sorted({*width_scales, *measured_widths(measured, task)}))
     predictions = predict(task, hardware, weights=weights, batch=batch, activations=activations,
-                          width_scales=widths)
+                          width_scales=widths, networks=networks)
     best = best_measured(measured)
     reasons = unpaired_reasons(best, hardware, predictions)
     unpaired = reasons.notna().to_numpy()

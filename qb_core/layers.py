@@ -56,12 +56,23 @@ def _cached_layers(topology: str, pruning_pct: float) -> pd.DataFrame | None:
                          "out_elems": table["out_activations"]})
 
 
-def variant_layers(variants: pd.DataFrame) -> pd.DataFrame:
-    """One row per layer of each (topology, pruning_pct) in ``variants`` that has a layer model:
-    its name (``conv1`` ... ``fc3``), params, ops and activation elements in and out."""
+def _user_layers(network, pruning_pct: float) -> pd.DataFrame:
+    table = network.layers
+    return pd.DataFrame({"topology": network.name, "pruning_pct": pruning_pct, "layer": np.arange(len(table)),
+                         "name": table["layer"], "kind": table["type"], "params": table["weights"],
+                         "ops": table["ops"], "in_elems": table["in_activations"],
+                         "out_elems": table["out_activations"]})
+
+
+def variant_layers(variants: pd.DataFrame, networks: tuple = ()) -> pd.DataFrame:
+    """One row per layer of each (topology, pruning_pct) in ``variants`` that has a layer table
+    (bundled, or one of the user's ``networks``): its name, params, ops and activation elements
+    in and out."""
     pairs = variants[["topology", "pruning_pct"]].drop_duplicates()
+    mine = {n.name: n for n in networks}
     frames = [frame for t, p in pairs.itertuples(index=False)
-              if (frame := _cached_layers(str(t), float(p))) is not None]
+              if (frame := (_user_layers(mine[str(t)], float(p)) if str(t) in mine
+                            else _cached_layers(str(t), float(p)))) is not None]
     if not frames:
         empty = _layers("CNV", 100.0).iloc[0:0]  # typed columns, so merges on an empty frame work
         return empty[LAYER_COLUMNS]
@@ -69,7 +80,7 @@ def variant_layers(variants: pd.DataFrame) -> pd.DataFrame:
 
 
 def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.ndarray | int = 1,
-                   activations: str = "on-chip") -> pd.DataFrame:
+                   activations: str = "on-chip", networks: tuple = ()) -> pd.DataFrame:
     """Every layer of every configuration in ``configs`` (device, precision, topology, pruning_pct,
     peak_tops, bandwidth_gbps, execution, and ``weights_on_chip`` for ``weights="automatic"``) on
     the platform's roofline: bytes, intensity, compute and memory time, time and bound per layer;
@@ -81,7 +92,7 @@ def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.n
     keep = ["device", "precision", "topology", "pruning_pct", "peak_tops", "bandwidth_gbps", "execution"]
     keep += ["weights_on_chip"] if "weights_on_chip" in configs.columns else []
     positions = configs[keep].reset_index(drop=True).rename_axis("config_row").reset_index()
-    table = positions.merge(variant_layers(configs), on=["topology", "pruning_pct"])
+    table = positions.merge(variant_layers(configs, networks), on=["topology", "pruning_pct"])
     width = bytes_per_element(table["precision"])
     fit = table["weights_on_chip"].to_numpy(dtype=bool) if "weights_on_chip" in table else False
     batch_of_row = batch if np.ndim(batch) == 0 else np.asarray(batch)[table["config_row"].to_numpy()]
@@ -105,11 +116,11 @@ def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.n
 
 
 def layer_predictions(configs: pd.DataFrame, weights: str = "off-chip", batch: np.ndarray | int = 1,
-                      activations: str = "on-chip") -> pd.DataFrame:
+                      activations: str = "on-chip", networks: tuple = ()) -> pd.DataFrame:
     """Per configuration of ``configs`` (index kept): ``layer_fps`` (inputs/s of the per-layer
     model, by the platform's execution style), the ``bottleneck`` layer (the slowest) and its
     share of the time. Networks without a layer model get missing values."""
-    layers = layer_roofline(configs, weights, batch, activations)
+    layers = layer_roofline(configs, weights, batch, activations, networks)
     out = pd.DataFrame(index=configs.index, columns=["layer_fps", "bottleneck", "bottleneck_share"])
     if layers.empty:
         return out.astype({"layer_fps": float, "bottleneck_share": float})
@@ -135,12 +146,12 @@ class LayerReport(NamedTuple):
 
 
 def layer_report(config: pd.DataFrame, weights: str = "off-chip", batch: int = 1,
-                 activations: str = "on-chip") -> LayerReport:
+                 activations: str = "on-chip", networks: tuple = ()) -> LayerReport:
     """One configuration (a one-row prediction table) layer by layer: the layers on the roofline,
     the per-layer model's inputs/s, the slowest layer, and the corner points of the roof the
     layers sit under (for dataflow, one stage's equal share of the chip)."""
-    layers = layer_roofline(config, weights, batch, activations)
-    layer_fps = float(layer_predictions(config, weights, batch, activations)["layer_fps"].iloc[0])
+    layers = layer_roofline(config, weights, batch, activations, networks)
+    layer_fps = float(layer_predictions(config, weights, batch, activations, networks)["layer_fps"].iloc[0])
     share = float(layers["share"].iloc[0])
     stage = config.assign(peak_tops=config["peak_tops"] * share, bandwidth_gbps=config["bandwidth_gbps"] * share)
     stage = stage.assign(ridge_ops_per_byte=ridge_ops_per_byte(stage["peak_tops"], stage["bandwidth_gbps"]))

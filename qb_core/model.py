@@ -324,26 +324,26 @@ def band_limits(errors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(enough, -q, np.nan), np.where(enough, q, np.nan)
 
 
-def training_rows(measured: pd.DataFrame, hardware: pd.DataFrame,
-                  user_layers: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+def training_rows(measured: pd.DataFrame, hardware: pd.DataFrame, networks: tuple = ()) -> pd.DataFrame:
     """Every paired configuration of every task (the join on the datasheet ``hardware``, each at
     its best measured batch) with what the model needs: ops by layer type, params, on-chip MB,
     the raw roofline and the per-layer figure. The sidebar never filters this: the model is
-    fitted on all of it."""
+    fitted on all of it (uploaded measurements of the user's ``networks`` included)."""
     from qb_core.efficiency import efficiency_table
     from qb_core.layers import layer_predictions
     from qb_core.netlayers import variant_type_totals
     from qb_core.topology import TASKS
+    from qb_core.user_networks import layer_tables
 
     frames = []
     for task in TASKS:
-        join = efficiency_table(measured, hardware, task)
+        join = efficiency_table(measured, hardware, task, networks=networks)
         frames.append(join[join["status"] == "paired"].assign(task=task))
     rows = pd.concat(frames, ignore_index=True)
     on_chip = hardware[["device", "precision", "on_chip_mb"]].drop_duplicates(["device", "precision"])
     rows = rows.merge(on_chip, on=["device", "precision"], how="left")
-    rows = rows.merge(variant_type_totals(rows, user_layers), on=["topology", "pruning_pct"], how="left")
-    layer = layer_predictions(rows) if len(rows) else pd.DataFrame({"layer_fps": []})
+    rows = rows.merge(variant_type_totals(rows, layer_tables(networks)), on=["topology", "pruning_pct"], how="left")
+    layer = layer_predictions(rows, networks=networks) if len(rows) else pd.DataFrame({"layer_fps": []})
     return rows.assign(batch=rows["measured_batch"].astype(float), roofline_fps=rows["predicted_fps"],
                        layer_fps=layer["layer_fps"].to_numpy())
 
@@ -548,27 +548,26 @@ class ModelReport(NamedTuple):
     fitted: FittedModel
 
 
-def build_report(measured: pd.DataFrame, hardware: pd.DataFrame | None = None,
-                 user_layers: dict[str, pd.DataFrame] | None = None) -> ModelReport:
+def build_report(measured: pd.DataFrame, hardware: pd.DataFrame | None = None, networks: tuple = ()) -> ModelReport:
     """Fit and judge the model on ``measured`` (every task) against the datasheet ``hardware``
     (default: the bundled catalog); raises ValueError when nothing pairs."""
     from qb_core.hardware import catalog_long
 
-    rows = training_rows(measured, catalog_long() if hardware is None else hardware, user_layers)
+    rows = training_rows(measured, catalog_long() if hardware is None else hardware, networks)
     if rows.empty:
         raise ValueError("no measured configuration pairs with a prediction: nothing to calibrate")
     tables = {holdout: calibration_rows(rows, holdout) for holdout in HOLDOUTS}
     return ModelReport(rows, tables, fit_model(rows, tables))
 
 
-def model_grid_predictions(model: FittedModel, predictions: pd.DataFrame,
-                           user_layers: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+def model_grid_predictions(model: FittedModel, predictions: pd.DataFrame, networks: tuple = ()) -> pd.DataFrame:
     """A roofline prediction table (:func:`qb_core.roofline.predict`, possibly under what-if
     hardware) with the calibrated model beside it: ``roofline_fps``, ``predicted_fps``, ``status``,
     ``level`` and the band (:func:`predict_with_model`)."""
     from qb_core.netlayers import TYPE_TOTAL_COLUMNS, variant_type_totals
+    from qb_core.user_networks import layer_tables
 
-    totals = variant_type_totals(predictions, user_layers)
+    totals = variant_type_totals(predictions, layer_tables(networks))
     grid = predictions.drop(columns=[c for c in TYPE_TOTAL_COLUMNS if c in predictions.columns]).merge(
         totals, on=["topology", "pruning_pct"], how="left")
     grid = grid.assign(roofline_fps=grid["inputs_per_s"]).drop(columns=["batch"], errors="ignore")
@@ -600,7 +599,8 @@ def scale_for_target(model: FittedModel, grid: pd.DataFrame, target_fps: float) 
     return variable_s / budget_s, ""
 
 
-def unmeasured_predictions(report: ModelReport, hardware: pd.DataFrame | None = None) -> pd.DataFrame:
+def unmeasured_predictions(report: ModelReport, hardware: pd.DataFrame | None = None,
+                           networks: tuple = ()) -> pd.DataFrame:
     """Every platform x precision x network variant of every task under ``hardware`` (default: the
     datasheet catalog) with its roofline and calibrated prediction, status and band, at the
     platform's usual measured batch; configurations already measured are left out (their
@@ -608,8 +608,8 @@ def unmeasured_predictions(report: ModelReport, hardware: pd.DataFrame | None = 
     from qb_core.roofline import predict
     from qb_core.topology import TASKS
 
-    frames = [predict(task, hardware).assign(task=task) for task in TASKS]
-    grid = model_grid_predictions(report.fitted, pd.concat(frames, ignore_index=True))
+    frames = [predict(task, hardware, networks=networks).assign(task=task) for task in TASKS]
+    grid = model_grid_predictions(report.fitted, pd.concat(frames, ignore_index=True), networks)
     measured = pd.MultiIndex.from_frame(report.rows[["device", "precision", "topology", "pruning_pct"]].astype(
         {"pruning_pct": float}))
     keys = pd.MultiIndex.from_frame(grid[["device", "precision", "topology", "pruning_pct"]].astype(

@@ -76,16 +76,22 @@ def predict(
     width_scales: tuple[float, ...] = (),
     bandwidth_scale: float = 1.0,
     peak_scale: float = 1.0,
+    networks: tuple = (),
 ) -> pd.DataFrame:
     """Predicted throughput of every platform x native precision x topology variant of ``task``.
 
     ``hardware`` is a long catalog (:func:`qb_core.hardware.catalog_long`); default: the bundled
     one. The storage assumption (``weights``, ``batch``, ``activations``) sets the bytes moved
-    per input, see :func:`qb_core.topology.bytes_moved_per_input`.
+    per input, see :func:`qb_core.topology.bytes_moved_per_input`. The user's ``networks`` of
+    ``task`` are predicted at the precisions each is meant for.
     """
     hardware = catalog_long() if hardware is None else hardware
     hardware = scale_catalog(hardware, bandwidth_scale, peak_scale)
-    grid = hardware.merge(variant_table(task, width_scales), how="cross").assign(batch=batch)
+    grid = hardware.merge(variant_table(task, width_scales, networks), how="cross").assign(batch=batch)
+    if networks:
+        from qb_core.user_networks import keep_chosen_precisions
+
+        grid = keep_chosen_precisions(grid, networks).reset_index(drop=True)
     return predict_grid(grid, weights, activations)[list(PREDICTION_COLUMNS)]
 
 

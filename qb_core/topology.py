@@ -247,11 +247,13 @@ def _published_totals() -> pd.DataFrame:
     return pd.read_csv(DATA_DIR / "topologies_published.csv")
 
 
-def variant_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) -> pd.DataFrame:
+def variant_table(task: str = "cifar10", width_scales: tuple[float, ...] = (), networks: tuple = ()) -> pd.DataFrame:
     """One row per topology variant of ``task``: params, ops per input, activation elements.
 
     CNV and MLP come from the layer model at the published pruning factors (plus any extra
-    ``width_scales``, e.g. 0.75 for a 75% CNV); ImageNet networks from published totals.
+    ``width_scales``, e.g. 0.75 for a 75% CNV); ImageNet networks from published totals (their
+    activation traffic from their layer tables); ``networks`` (the user's
+    :class:`qb_core.user_networks.UserNetwork` values) from their own layer tables.
     """
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
@@ -274,6 +276,12 @@ def variant_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) -
     layer_only = _layer_only_variants(task, set(table["topology"].astype(str)))
     if len(layer_only):
         table = pd.concat([table, layer_only[table.columns]], ignore_index=True)
+    if networks:
+        from qb_core.user_networks import variant_rows
+
+        mine = variant_rows(networks, task)
+        if len(mine):
+            table = pd.concat([table, mine[table.columns]], ignore_index=True)
     return table.reset_index(drop=True)
 
 

@@ -1,0 +1,75 @@
+"""A user's network joins every theory figure: roofline, per-layer model, calibrated model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qb_core.hardware import catalog_long
+from qb_core.layer_table import check_layer_table
+from qb_core.layers import layer_predictions
+from qb_core.measurements import load_measurements
+from qb_core.model import CALIBRATED, build_report, model_grid_predictions
+from qb_core.roofline import predict
+from qb_core.topology import variant_table
+from qb_core.user_networks import make_network
+
+# A small CNN: conv 3->16 on 32x32 (3x3, pad 1), depthwise 16 on 32x32, global pool, fc 16->10
+LAYERS = check_layer_table(pd.DataFrame({
+    "layer": ["conv1", "dw1", "gap", "fc"], "type": ["conv", "depthwise", "pool", "fc"],
+    "ops": [2 * 32 * 32 * 9 * 3 * 16, 2 * 32 * 32 * 9 * 16, 0, 2 * 16 * 10],
+    "weights": [9 * 3 * 16 + 16, 9 * 16 + 16, 0, 16 * 10 + 10],
+    "in_activations": [32 * 32 * 3, 32 * 32 * 16, 32 * 32 * 16, 16],
+    "out_activations": [32 * 32 * 16, 32 * 32 * 16, 16, 10]}))
+OPS = 2 * 32 * 32 * 9 * 3 * 16 + 2 * 32 * 32 * 9 * 16 + 2 * 16 * 10
+PARAMS = 9 * 3 * 16 + 16 + 9 * 16 + 16 + 16 * 10 + 10
+
+
+@pytest.fixture(scope="module")
+def mine():
+    return make_network("TinyNet", "cifar10", ("INT8", "FP16"), LAYERS, "tiny.csv")
+
+
+def test_a_network_is_checked_and_round_trips_its_layers(mine):
+    assert mine.layers.equals(LAYERS)
+    for bad, why in ((dict(name="CNV"), "bundled"), (dict(name="  "), "name"), (dict(precisions=()), "precision"),
+                     (dict(task="speech"), "task"), (dict(name="TinyNet", taken=("TinyNet",)), "already")):
+        arguments = {"name": "x", "task": "cifar10", "precisions": ("INT8",), "layers": LAYERS, **bad}
+        with pytest.raises(ValueError, match=why):
+            make_network(**arguments)
+
+
+def test_the_roofline_predicts_it_only_at_its_precisions(mine):
+    variants = variant_table("cifar10", networks=(mine,)).set_index("topology")
+    assert variants.loc["TinyNet", "ops_per_input"] == OPS and variants.loc["TinyNet", "params"] == PARAMS
+    assert "TinyNet" not in set(variant_table("imagenet", networks=(mine,))["topology"])
+    table = predict("cifar10", networks=(mine,))
+    tiny = table[table["topology"] == "TinyNet"]
+    assert set(tiny["precision"]) <= {"INT8", "FP16"} and len(tiny) > 0
+    ncs = tiny[(tiny["device"] == "NCS2") & (tiny["precision"] == "FP16")].iloc[0]
+    intensity = OPS / (2.0 * PARAMS)  # weights read once per input at 2 bytes each
+    assert ncs["inputs_per_s"] == pytest.approx(min(0.5e12, 12.8e9 * intensity) / OPS)
+
+
+def test_the_per_layer_model_uses_its_layers(mine):
+    row = predict("cifar10", networks=(mine,))
+    row = row[(row["topology"] == "TinyNet") & (row["device"] == "TX2-maxp")].iloc[[0]]
+    peak = row["peak_tops"].iloc[0] * 1e12
+    bandwidth = row["bandwidth_gbps"].iloc[0] * 1e9
+    width = 2.0
+    times = [max(o / peak, w * width / bandwidth) for o, w in zip(LAYERS["ops"], LAYERS["weights"], strict=True)]
+    assert layer_predictions(row, networks=(mine,))["layer_fps"].iloc[0] == pytest.approx(1 / sum(times))
+    assert np.isnan(layer_predictions(row)["layer_fps"].iloc[0])  # without the network, no layers known
+
+
+def test_the_calibrated_model_says_what_it_can_about_it(mine):
+    report = build_report(load_measurements(), catalog_long())
+    grid = model_grid_predictions(report.fitted, predict("cifar10", networks=(mine,)), (mine,))
+    tiny = grid[grid["topology"] == "TinyNet"].set_index(["device", "precision"])
+    edge = tiny.loc[("EdgeTPU-fast", "INT8")]
+    assert edge["status"] == CALIBRATED and edge["level"] == "network"  # conv, depthwise, fc all measured there
+    assert tiny.loc[("TX2-maxp", "FP16"), "status"] == "not calibrated: depthwise layers were never measured on TX2"
+    low, high = report.fitted.bands.loc["network", ["low_log_ratio", "high_log_ratio"]]
+    assert edge["band_low_fps"] == pytest.approx(edge["predicted_fps"] * np.exp(low))
+    assert edge["band_high_fps"] == pytest.approx(edge["predicted_fps"] * np.exp(high))
