@@ -20,7 +20,7 @@ import pandas as pd
 
 from qb_core.accuracy import load_accuracy
 from qb_core.cli_find import add_find_arguments, candidates_for, constraints_from_args, find_command
-from qb_core.cli_network import network_command
+from qb_core.cli_network import load_network_file, network_command
 from qb_core.csv_io import DataFormatError, no_rows_imported, to_csv_safe
 from qb_core.efficiency import efficiency_table
 from qb_core.hardware import catalog_long, default_catalog, load_catalog
@@ -29,7 +29,8 @@ from qb_core.model import CALIBRATE_COLUMNS, HOLDOUTS, build_report, coefficient
 from qb_core.overview import overview_table
 from qb_core.pareto import OBJECTIVES, pareto_front, with_efficiency
 from qb_core.roofline import predict
-from qb_core.topology import ACTIVATION_MODES, TASKS, WEIGHT_MODES, topology_table
+from qb_core.topology import ACTIVATION_MODES, PRECISIONS, TASKS, WEIGHT_MODES, topology_table
+from qb_core.user_networks import UserNetwork, make_network
 from qb_core.whatif import combined_catalog, whatif_long
 
 EXIT_USAGE = 2
@@ -85,7 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     command("topologies", "params, ops per input and intensity (ops/byte) per precision")
-    _whatif_flags(command("predict", "roofline prediction per platform x precision x topology variant"))
+    pre = command("predict", "roofline prediction per platform x precision x topology variant")
+    _whatif_flags(pre)
+    pre.add_argument("--network", type=Path, action="append",
+                     help="add your network (ONNX or layer-table CSV) to --task's grid (repeatable)")
     command("overview", "measured experiments per platform")
     par = command("pareto", "Pareto front of measured rows (default: fps_comp and top1, maximized)")
     par.add_argument("--measurements", type=Path, help="measurement CSV, QuTiBench or tidy (default: bundled)")
@@ -181,11 +185,27 @@ def _import(args: argparse.Namespace, err: TextIO) -> pd.DataFrame | None:
     return None
 
 
+def _networks(args: argparse.Namespace, err: TextIO) -> tuple[UserNetwork, ...]:
+    """``--network`` files as the user's networks of ``--task`` at every precision; each file's
+    warnings on ``err``, one per line."""
+    networks: list[UserNetwork] = []
+    for path in args.network or ():
+        network = load_network_file(path)
+        for warning in network.warnings:
+            print(f"warning: {path}: {warning}", file=err)
+        try:
+            networks.append(make_network(network.name, args.task, PRECISIONS, network.layers, path.name,
+                                         taken=tuple(n.name for n in networks)))
+        except ValueError as exc:
+            raise DataFormatError(f"{path}: {exc}") from None
+    return tuple(networks)
+
+
 def _table(args: argparse.Namespace, err: TextIO) -> pd.DataFrame | None:
     if args.command == "topologies":
         return topology_table(args.task)
     if args.command == "predict":
-        return predict(args.task, _hardware(args), **_storage(args))
+        return predict(args.task, _hardware(args), **_storage(args), networks=_networks(args, err))
     if args.command == "overview":
         return overview_table(load_measurements(), args.task)
     if args.command == "pareto":

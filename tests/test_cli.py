@@ -212,3 +212,25 @@ def test_a_closed_pipe_is_not_an_error(tmp_path, fixtures):
                           cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120)
     assert done.stdout.startswith("task,topology")
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_predict_adds_a_network_file_to_the_grid(tmp_path):
+    template = PROJECT_DIR / "data" / "layer_table_template.csv"
+    base, more = table("predict"), table("predict", "--network", str(template))
+    added = more[more["topology"] == "layer_table_template"]
+    assert len(more) == len(base) + len(added) and len(added) == len(base) // 4  # one variant beside CNV's four
+    layers = pd.read_csv(template)
+    assert (added["ops_per_input"] == layers["ops"].sum()).all() and (added["params"] == layers["weights"].sum()).all()
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"\x08not a model")
+    done = cli("predict", "--network", str(bad))
+    assert done.returncode == 2 and "bad.onnx" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_network_prints_the_layer_table_and_find_answers_the_worked_example():
+    layers = table("network", str(PROJECT_DIR / "data" / "layer_table_template.csv"))
+    assert list(layers.columns) == ["layer", "type", "ops", "weights", "in_activations", "out_activations"]
+    found = table("find", "--topology", "CNV", "--precision", "INT2", "--min-fps", "10000", "--max-power-w", "5")
+    assert len(found) == 5 and not found["meets"].any()
+    assert found.iloc[0]["misses"] == "power 12.6 W > 5 W limit"
+    assert cli("find", "--max-power-w", "0").returncode == 2
