@@ -7,7 +7,7 @@ its widgets keep their values on every page and live in the URL.
 
 import streamlit as st
 
-from ui import navigation, sidebar, whatif_sidebar, whatif_state, whatif_url
+from ui import navigation, sidebar, user_networks, whatif_sidebar, whatif_state, whatif_url
 
 ABOUT = ("**QB Explorer**: how fast, how accurately and at what power a CNN runs on a given board, and why.\n\n"
          "Measurements: QuTiBench, Xilinx Inc., Apache License 2.0.")
@@ -19,11 +19,13 @@ group = navigation.group_of(page)
 
 # --- shared sidebar: what this page needs; hidden widgets keep their values ---
 whatif_url.load_from_url()
+user_networks.load_from_url()
 whatif_url.show_notes()
 sidebar.render(group)
 if group in ("theory", "gap"):
     whatif_sidebar.render()
 whatif_url.write_to_url(whatif_state.current())
+user_networks.write_to_url()
 
 # --- the page ---
 page.run()

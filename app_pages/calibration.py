@@ -87,7 +87,7 @@ st.caption("Each coefficient is a claim about the hardware: a share of the datas
            "new to them as *not calibrated*.")
 
 st.subheader("Calibrated predictions to plan with")
-predicted = data.model_predictions(report, gap.theory.predictions)
+predicted = data.model_predictions(report, gap.theory.predictions, gap.theory.networks)
 predicted = predicted.assign(variant=variant_label(predicted["topology"], predicted["pruning_pct"]))
 columns = ["device", "precision", "variant", "roofline_fps", "predicted_fps", "band_low_fps", "band_high_fps",
            "level", "status"]

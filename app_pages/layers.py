@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from qb_core.topology import LAYER_MODELS, variant_label
+from qb_core.netlayers import with_layer_tables
+from qb_core.topology import variant_label
 from ui import charts, data, tables, theory
 from ui.safe import download_csv, literal
 
@@ -23,10 +24,9 @@ st.markdown(
 gap = theory.gap_view()
 predictions = gap.theory.predictions
 settings = gap.theory.settings
-modelled = predictions[predictions["topology"].isin(list(LAYER_MODELS))]
+modelled = with_layer_tables(predictions, gap.theory.networks)
 if modelled.empty:
-    st.info("The networks of this task come from published totals without a layer list (ImageNet), so they have "
-            "no per-layer view. Choose CIFAR-10 or MNIST in the sidebar.")
+    st.info("No network inside the filters has a layer table, so there is no per-layer view.")
     st.stop()
 
 devices = list(dict.fromkeys(modelled["device"]))
@@ -40,7 +40,7 @@ variants = list(variant_label(rows["topology"], rows["pruning_pct"]))
 variant = right.selectbox("Network variant", variants, key="layer_variant")
 row = rows.iloc[[variants.index(variant)]]
 
-report = data.layer_report(row, settings.weights, settings.batch, settings.activations)
+report = data.layer_report(row, settings.weights, settings.batch, settings.activations, gap.theory.networks)
 layers, bottleneck = report.layers, report.bottleneck
 measured = gap.paired[(gap.paired["device"] == device) & (gap.paired["precision"] == precision)
                       & (gap.paired["variant"] == variant)]

@@ -38,7 +38,7 @@ if settings.active:
     st.markdown("What-if inputs/s divided by the datasheet prediction (QuTiBench's storage assumption, no "
                 "scaling): blue is faster, red slower. **⇄ and a black border** mark cells whose bound flipped "
                 "between memory and compute; *new* marks your own platforms and widths.")
-    original = select(data.predictions(current.task), current, by_batch=False)
+    original = select(data.predictions(current.task, networks=view.networks), current, by_batch=False)
     comparison = compare(original, predictions)
     st.vega_lite_chart(charts.change_spec(comparison, by_precision), key="change_heatmap")
     st.caption(f"{int(comparison['bound_flipped'].sum())} cell(s) changed bound.")

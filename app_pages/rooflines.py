@@ -8,7 +8,7 @@ import streamlit as st
 from qb_core.filters import select
 from qb_core.roofline import coinciding_names, log_axis_range
 from qb_core.topology import TASKS
-from ui import charts, data, tables, theory
+from ui import charts, data, tables, theory, user_networks
 from ui.safe import download_csv
 from ui.text import ACTIVATION_LABELS, ASSUMPTIONS, WEIGHT_LABELS
 
@@ -35,7 +35,8 @@ if all_networks:
     tasks = right.multiselect("Networks of", list(TASKS), default=list(TASKS), format_func=TASKS.get,
                               key="roof_tasks", bind="query-params") or [current.task]
 parts = [data.intensities(task, settings.weights, settings.batch, settings.activations,
-                          settings.width_scales if task == current.task else ()) for task in tasks]
+                          settings.width_scales if task == current.task else (), user_networks.for_task(task))
+         for task in tasks]
 intensity = pd.concat(parts, ignore_index=True)
 intensity = intensity[intensity["precision"].isin(current.precisions)]
 if not all_networks:

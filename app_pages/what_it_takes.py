@@ -24,7 +24,8 @@ messages.show(SCOPE)
 gap = theory.gap_view()
 view, settings = gap.theory, gap.theory.settings
 datasheet = select(data.predictions(view.selection.task, data.hardware_with(settings.custom_text),
-                                    settings.weights, settings.batch, settings.activations, settings.width_scales),
+                                    settings.weights, settings.batch, settings.activations, settings.width_scales,
+                                    view.networks),
                    view.selection, by_batch=False)
 datasheet = theory.without_unknown_traffic(datasheet)
 if datasheet.empty:
@@ -104,7 +105,7 @@ report = gap.model()
 if report is None:
     st.info("Not available: no measurement pairs with a prediction.")
 else:
-    modelled = data.model_predictions(report, row)
+    modelled = data.model_predictions(report, row, view.networks)
     scale, why = scale_for_target(report.fitted, modelled, float(target))
     if why:
         st.info(f"Not available: {literal(why, 400)}.")

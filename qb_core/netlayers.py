@@ -78,3 +78,15 @@ def variant_type_totals(variants: pd.DataFrame, user_layers: dict[str, pd.DataFr
 
 __all__ = ["LAYER_TABLE_COLUMNS", "TYPE_TOTAL_COLUMNS", "layer_model_table", "network_layers", "type_totals",
            "variant_type_totals"]
+
+
+def with_layer_tables(table: pd.DataFrame, networks: tuple = ()) -> pd.DataFrame:
+    """Rows of ``table`` (topology, pruning_pct) whose network variant has a layer table: bundled,
+    or one of the user's ``networks``."""
+    pairs = table[["topology", "pruning_pct"]].drop_duplicates()
+    mine = {n.name for n in networks}
+    known = [(t, p) for t, p in pairs.itertuples(index=False)
+             if str(t) in mine or _bundled(str(t), float(p)) is not None]
+    keys = pd.MultiIndex.from_arrays([table["topology"].astype(str), table["pruning_pct"].astype(float)])
+    return table[keys.isin(pd.MultiIndex.from_tuples([(str(t), float(p)) for t, p in known]))] if known \
+        else table.iloc[0:0]

@@ -96,12 +96,16 @@ def predict(
 
 
 def intensity_table(task: str = "cifar10", width_scales: tuple[float, ...] = (), *, weights: str = "off-chip",
-                    batch: int = 1, activations: str = "on-chip") -> pd.DataFrame:
+                    batch: int = 1, activations: str = "on-chip", networks: tuple = ()) -> pd.DataFrame:
     """One row per topology variant x precision: its arithmetic intensity (ops/byte) under the
     storage assumption, and a short ``label`` such as ``CNV 50% INT4``."""
-    variants = variant_table(task, width_scales)
-    table = traffic_columns(variants.merge(pd.DataFrame({"precision": list(BYTES_PER_ELEMENT)}), how="cross"),
-                            weights, batch, activations)
+    variants = variant_table(task, width_scales, networks)
+    grid = variants.merge(pd.DataFrame({"precision": list(BYTES_PER_ELEMENT)}), how="cross")
+    if networks:
+        from qb_core.user_networks import keep_chosen_precisions
+
+        grid = keep_chosen_precisions(grid, networks).reset_index(drop=True)
+    table = traffic_columns(grid, weights, batch, activations)
     table["variant"] = variant_label(table["topology"], table["pruning_pct"])
     table["label"] = table["variant"] + " " + table["precision"]
     return table[["topology", "pruning_pct", "variant", "precision", "params", "ops_per_input",

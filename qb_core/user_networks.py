@@ -33,6 +33,7 @@ class UserNetwork:
     precisions: tuple[str, ...]
     layers_csv: str
     source: str = ""
+    warnings: tuple[str, ...] = ()
 
     @property
     def layers(self) -> pd.DataFrame:
@@ -61,7 +62,7 @@ def _zoo_names() -> set[str]:
 
 
 def make_network(name: str, task: str, precisions: tuple[str, ...], layers: pd.DataFrame, source: str = "",
-                 taken: tuple[str, ...] = ()) -> UserNetwork:
+                 taken: tuple[str, ...] = (), warnings: tuple[str, ...] = ()) -> UserNetwork:
     """A checked :class:`UserNetwork`; raises ValueError with one sentence on a bad name (empty,
     too long, a bundled network's or one already taken), task or precision."""
     name = " ".join(str(name).split())
@@ -78,7 +79,7 @@ def make_network(name: str, task: str, precisions: tuple[str, ...], layers: pd.D
     if not precisions or any(p not in PRECISIONS for p in precisions):
         raise ValueError(f"choose at least one precision among {', '.join(PRECISIONS)}")
     ordered = tuple(p for p in PRECISIONS if p in precisions)
-    return UserNetwork(name, task, ordered, layer_table_csv(layers), source)
+    return UserNetwork(name, task, ordered, layer_table_csv(layers), source, tuple(warnings))
 
 
 def variant_rows(networks: tuple[UserNetwork, ...], task: str) -> pd.DataFrame:
@@ -104,3 +105,35 @@ def keep_chosen_precisions(table: pd.DataFrame, networks: tuple[UserNetwork, ...
     chosen = pd.MultiIndex.from_tuples([(n.name, p) for n in networks for p in n.precisions])
     wanted = pd.MultiIndex.from_arrays([table["topology"].astype(str), table["precision"].astype(str)]).isin(chosen)
     return table[~mine | wanted]
+
+
+def networks_to_text(networks: tuple[UserNetwork, ...]) -> tuple[str, tuple[str, ...]]:
+    """The networks that fit a shared link as compact JSON (``[[name, task, "INT8|FP16", csv], ...]``,
+    ``""`` when none), and the names of those too large to travel in it."""
+    import json
+
+    small = [n for n in networks if n.fits_in_link]
+    text = json.dumps([[n.name, n.task, "|".join(n.precisions), n.layers_csv] for n in small],
+                      separators=(",", ":")) if small else ""
+    return text, tuple(n.name for n in networks if not n.fits_in_link)
+
+
+def networks_from_text(text: str) -> tuple[UserNetwork, ...]:
+    """The networks of a link (see :func:`networks_to_text`), each checked like an upload; raises
+    ValueError with one sentence when the link's networks cannot be used."""
+    from qb_core.whatif import parse_link_json
+
+    items = parse_link_json(text, "networks")
+    if not isinstance(items, list) or len(items) > MAX_NETWORKS:
+        raise ValueError(f"the link's networks must be a list of at most {MAX_NETWORKS}")
+    networks: list[UserNetwork] = []
+    for item in items:
+        if not (isinstance(item, list) and len(item) == 4 and all(isinstance(v, str) for v in item)):
+            raise ValueError("each of the link's networks must be [name, task, precisions, layer table]")
+        name, task, precisions, layers_csv = item
+        if len(layers_csv) > LINK_CSV_CHARS:
+            raise ValueError(f"a network's layer table in a link has at most {LINK_CSV_CHARS:,} characters")
+        layers = read_layer_csv(layers_csv.encode("utf-8"), f"the link's network {name[:MAX_NAME_CHARS]!r}").layers
+        networks.append(make_network(name, task, tuple(precisions.split("|")), layers, "link",
+                                     taken=tuple(n.name for n in networks)))
+    return tuple(networks)

@@ -73,3 +73,19 @@ def test_the_calibrated_model_says_what_it_can_about_it(mine):
     low, high = report.fitted.bands.loc["network", ["low_log_ratio", "high_log_ratio"]]
     assert edge["band_low_fps"] == pytest.approx(edge["predicted_fps"] * np.exp(low))
     assert edge["band_high_fps"] == pytest.approx(edge["predicted_fps"] * np.exp(high))
+
+
+def test_small_networks_travel_in_a_link_and_hostile_links_are_refused(mine):
+    from qb_core.user_networks import LINK_CSV_CHARS, networks_from_text, networks_to_text
+
+    big = make_network("Big", "imagenet", ("INT8",), pd.concat([LAYERS.assign(layer=LAYERS["layer"] + str(i))
+                                                                for i in range(200)]), "big.onnx")
+    assert len(big.layers_csv) > LINK_CSV_CHARS
+    text, left_out = networks_to_text((mine, big))
+    assert left_out == ("Big",)
+    (back,) = networks_from_text(text)
+    assert back.name == "TinyNet" and back.precisions == ("INT8", "FP16") and back.layers.equals(LAYERS)
+    for hostile in ('{"a": 1}', '[["CNV","cifar10","INT8","layer,type,ops,weights,in_activations,out_activations\\n'
+                    'a,conv,1,1,1,1\\n"]]', "[[[[[[1]]]]]]", '[["x","cifar10","INT8","not,a,table\\n"]]', "x" * 30000):
+        with pytest.raises(ValueError):
+            networks_from_text(hostile)

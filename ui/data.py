@@ -41,6 +41,7 @@ from qb_core.roofline import (
     weights_fit_table,
 )
 from qb_core.spread import box_statistics
+from qb_core.user_networks import UserNetwork
 from qb_core.whatif import NO_PLATFORMS, combined_catalog, custom_catalog, platforms_from_text, whatif_long
 from ui.colors import Style, config_styles, device_colors, platform_colors
 
@@ -77,10 +78,12 @@ def hardware() -> pd.DataFrame:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def predictions(task: str, hardware_long: pd.DataFrame | None = None, weights: str = "off-chip", batch: int = 1,
-                activations: str = "on-chip", width_scales: tuple[float, ...] = ()) -> pd.DataFrame:
-    """Roofline predictions for every platform x precision x topology variant of ``task``."""
+                activations: str = "on-chip", width_scales: tuple[float, ...] = (),
+                networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
+    """Roofline predictions for every platform x precision x topology variant of ``task`` (the
+    user's ``networks`` of that task included)."""
     return predict(task, hardware_long, weights=weights, batch=batch, activations=activations,
-                   width_scales=width_scales)
+                   width_scales=width_scales, networks=networks)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -101,8 +104,9 @@ def overview(measurement_table: pd.DataFrame, task: str) -> pd.DataFrame:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def intensities(task: str, weights: str = "off-chip", batch: int = 1, activations: str = "on-chip",
-                width_scales: tuple[float, ...] = ()) -> pd.DataFrame:
-    return intensity_table(task, width_scales, weights=weights, batch=batch, activations=activations)
+                width_scales: tuple[float, ...] = (), networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
+    return intensity_table(task, width_scales, weights=weights, batch=batch, activations=activations,
+                           networks=networks)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -175,10 +179,11 @@ def styles_for(rows: pd.DataFrame, task: str, custom_text: str = NO_PLATFORMS) -
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def join(measured: pd.DataFrame, hardware_long: pd.DataFrame, task: str, weights: str, batch: int,
-         activations: str, width_scales: tuple[float, ...], datasheet: pd.DataFrame | None = None) -> pd.DataFrame:
+         activations: str, width_scales: tuple[float, ...], datasheet: pd.DataFrame | None = None,
+         networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
     """The measurement-prediction join (:func:`qb_core.efficiency.efficiency_table`)."""
     return efficiency_table(measured, hardware_long, task, weights=weights, batch=batch, activations=activations,
-                            width_scales=width_scales, datasheet=datasheet)
+                            width_scales=width_scales, datasheet=datasheet, networks=networks)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -188,19 +193,21 @@ def best_measured(measured: pd.DataFrame, task: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def model_report(measured: pd.DataFrame, datasheet: pd.DataFrame) -> ModelReport | None:
+def model_report(measured: pd.DataFrame, datasheet: pd.DataFrame,
+                 networks: tuple[UserNetwork, ...] = ()) -> ModelReport | None:
     """The calibrated model fitted on every task's paired rows of ``measured`` (bundled plus this
     session's uploads) against the datasheet catalog: never on the sidebar's filtered rows."""
     try:
-        return build_report(measured, datasheet)
+        return build_report(measured, datasheet, networks)
     except ValueError:
         return None
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def model_predictions(report: ModelReport, prediction_table: pd.DataFrame) -> pd.DataFrame:
+def model_predictions(report: ModelReport, prediction_table: pd.DataFrame,
+                      networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
     """The calibrated model applied to a (what-if) prediction table, each row with status and band."""
-    return model_grid_predictions(report.fitted, prediction_table)
+    return model_grid_predictions(report.fitted, prediction_table, networks)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -230,9 +237,10 @@ def boxes(rows: pd.DataFrame, column: str, leave_out: tuple[str, ...] = ()) -> p
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def layer_report(config: pd.DataFrame, weights: str, batch: int, activations: str) -> LayerReport:
+def layer_report(config: pd.DataFrame, weights: str, batch: int, activations: str,
+                 networks: tuple[UserNetwork, ...] = ()) -> LayerReport:
     """One configuration layer by layer (:func:`qb_core.layers.layer_report`)."""
-    return qb_layer_report(config, weights, batch, activations)
+    return qb_layer_report(config, weights, batch, activations, networks)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -242,10 +250,11 @@ def model_coefficients(report: ModelReport) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def finder_candidates(measured: pd.DataFrame, datasheet: pd.DataFrame) -> pd.DataFrame:
+def finder_candidates(measured: pd.DataFrame, datasheet: pd.DataFrame,
+                      networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
     """Every deployment the finder weighs: each measured row (bundled and uploaded) at every batch,
     and the calibrated model's prediction of every platform x precision x variant not measured
     (:func:`qb_core.model.unmeasured_predictions`; the raw roofline where not calibrated)."""
-    report = model_report(measured, datasheet)
-    predictions = unmeasured_predictions(report) if report is not None else None
+    report = model_report(measured, datasheet, networks)
+    predictions = unmeasured_predictions(report, networks=networks) if report is not None else None
     return combined_candidates(measured, predictions, accuracy())

@@ -26,6 +26,7 @@ SECTIONS: dict[str, tuple[PageInfo, ...]] = {
         PageInfo("prediction", "Prediction", ":material/grid_on:", "theory"),
         PageInfo("networks", "Networks and hardware", ":material/table_view:", "theory"),
         PageInfo("whatif", "What-if hardware", ":material/tune:", "theory"),
+        PageInfo("your_networks", "Your networks", ":material/hub:", "data"),
     ),
     "Theory vs measurement": (
         PageInfo("efficiency", "Efficiency", ":material/percent:", "gap"),

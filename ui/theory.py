@@ -14,8 +14,9 @@ from qb_core.efficiency import above_peak, pair
 from qb_core.filters import Selection, select
 from qb_core.model import ModelReport
 from qb_core.topology import variant_label
+from qb_core.user_networks import UserNetwork
 from qb_core.whatif import WhatIf
-from ui import data, sidebar, uploads, whatif_state
+from ui import data, sidebar, uploads, user_networks, whatif_state
 from ui.safe import literal_list
 
 
@@ -25,6 +26,7 @@ class TheoryView:
     selection: Selection
     hardware: pd.DataFrame
     predictions: pd.DataFrame
+    networks: tuple[UserNetwork, ...] = ()
 
 
 def without_unknown_traffic(predictions: pd.DataFrame) -> pd.DataFrame:
@@ -62,14 +64,16 @@ def view(*, drop_unknown: bool = True) -> TheoryView:
     settings = whatif_state.current()
     selection = selection_with_own_width(sidebar.current_or_stop(), settings)
     hardware = hardware_or_stop(settings, selection)
+    networks = user_networks.for_task(selection.task)
     predictions = select(data.predictions(selection.task, hardware, settings.weights, settings.batch,
-                                          settings.activations, settings.width_scales), selection, by_batch=False)
+                                          settings.activations, settings.width_scales, networks), selection,
+                         by_batch=False)
     if drop_unknown:
         predictions = without_unknown_traffic(predictions)
     if predictions.empty:
         sidebar.no_rows_message("predictions")
         st.stop()
-    return TheoryView(settings, selection, hardware, predictions)
+    return TheoryView(settings, selection, hardware, predictions, networks)
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,8 @@ class GapView:
     def model(self) -> ModelReport | None:
         """The calibrated model, fitted on every task's measurements (bundled and uploaded) against
         the datasheet catalog: neither the sidebar's filters nor the what-if settings move the fit."""
-        return data.model_report(uploads.rows(), data.hardware_with(self.theory.settings.custom_text))
+        return data.model_report(uploads.rows(), data.hardware_with(self.theory.settings.custom_text),
+                                 user_networks.networks())
 
 
 def datasheet_hardware(settings: WhatIf, selection: Selection) -> pd.DataFrame:
@@ -104,7 +109,7 @@ def measured_join(theory: TheoryView) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
     measured = select(uploads.rows(), selection)
     datasheet = datasheet_hardware(settings, selection)
     join = data.join(measured, theory.hardware, selection.task, settings.weights, settings.batch,
-                     settings.activations, settings.width_scales, datasheet)
+                     settings.activations, settings.width_scales, datasheet, theory.networks)
     return measured, datasheet, join
 
 

@@ -1,0 +1,78 @@
+"""This session's own networks (uploaded ONNX files or layer tables): kept in the session only, and
+in the page address when small enough to travel in a link."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+import streamlit as st
+
+from qb_core.csv_io import DataFormatError
+from qb_core.layer_csv import MAX_CSV_BYTES, read_layer_csv
+from qb_core.onnx_import import MAX_ONNX_BYTES, NetworkImport, import_onnx
+from qb_core.user_networks import MAX_NETWORKS, UserNetwork, make_network, networks_from_text, networks_to_text
+from ui.safe import literal
+
+KEY = "user_networks"
+LINK_KEY = "nets"
+
+
+def networks() -> tuple[UserNetwork, ...]:
+    """Every network of this session, in the order they were added."""
+    return st.session_state.get(KEY, ())
+
+
+def for_task(task: str) -> tuple[UserNetwork, ...]:
+    return tuple(n for n in networks() if n.task == task)
+
+
+def read_file(file_name: str, content: bytes, name: str | None = None) -> NetworkImport:
+    """An uploaded network file: ONNX (by its ``.onnx`` name or protobuf's first byte) or a layer
+    CSV; ValueError with one sentence naming the file when it cannot be used."""
+    is_onnx = PurePath(file_name).suffix.lower() == ".onnx" or content[:1] == b"\x08"
+    limit = MAX_ONNX_BYTES if is_onnx else MAX_CSV_BYTES
+    if len(content) > limit:
+        raise ValueError(f"{file_name}: {len(content):,} bytes; a network file has at most {limit:,}")
+    try:
+        return import_onnx(content, file_name, name) if is_onnx else read_layer_csv(content, file_name, name)
+    except DataFormatError as exc:
+        raise ValueError(str(exc).strip().splitlines()[0]) from None
+
+
+def add(imported: NetworkImport, name: str, task: str, precisions: tuple[str, ...], source: str) -> UserNetwork:
+    """Add a checked network to this session; raises ValueError and changes nothing otherwise."""
+    current = networks()
+    if len(current) >= MAX_NETWORKS:
+        raise ValueError(f"at most {MAX_NETWORKS} networks per session: remove one first")
+    network = make_network(name, task, precisions, imported.layers, source, taken=tuple(n.name for n in current),
+                           warnings=imported.warnings)
+    st.session_state[KEY] = (*current, network)
+    return network
+
+
+def remove(name: str) -> None:
+    st.session_state[KEY] = tuple(n for n in networks() if n.name != name)
+
+
+def load_from_url() -> None:
+    """Once per session: the link's networks, or a note saying why they were ignored."""
+    if st.session_state.get("_nets_from_url"):
+        return
+    st.session_state["_nets_from_url"] = True
+    if LINK_KEY in st.query_params:
+        try:
+            st.session_state[KEY] = networks_from_text(st.query_params[LINK_KEY])
+        except ValueError as exc:
+            st.session_state.setdefault("_whatif_notes", []).append(
+                f"The link's networks were ignored: {literal(exc, 300)}.")
+
+
+def write_to_url() -> tuple[str, ...]:
+    """Put the small networks in the page address; returns the names too large for a link."""
+    text, left_out = networks_to_text(networks())
+    if text:
+        if st.query_params.get(LINK_KEY) != text:
+            st.query_params[LINK_KEY] = text
+    elif LINK_KEY in st.query_params:
+        del st.query_params[LINK_KEY]
+    return left_out
