@@ -8,7 +8,7 @@ from qb_core.onnx_import import MAX_NODES, MAX_ONNX_BYTES
 from qb_core.topology import PRECISIONS, TASKS
 from qb_core.user_networks import LINK_CSV_CHARS, MAX_NETWORKS
 from ui import messages, sidebar, tables, user_networks
-from ui.safe import download_csv, literal, literal_list
+from ui.safe import download_csv, literal
 
 st.title("Your networks")
 st.markdown(
@@ -25,8 +25,8 @@ st.caption(f"Limits: ONNX files up to {MAX_ONNX_BYTES / 1e6:,.0f} MB and {MAX_NO
            f"file (external data is refused); layer tables up to {MAX_CSV_BYTES / 1e6:,.0f} MB and {MAX_ROWS:,} "
            f"rows; {MAX_NETWORKS} networks per session; a link carries networks whose layer table is under "
            f"{LINK_CSV_CHARS:,} characters.")
-st.download_button("Download a layer-table template (CSV)", template_path().read_bytes(),
-                   file_name="layer_table_template.csv", mime="text/csv", icon=":material/download:")
+download_csv("Download a layer-table template (CSV)", template_path().read_text(encoding="utf-8"),
+             "layer_table_template.csv", key="network_template")
 messages.show("network")
 
 
@@ -78,6 +78,6 @@ for index, network in enumerate(user_networks.networks()):
 if user_networks.networks():
     st.caption("See them on " + ", ".join(["Rooflines", "Prediction", "Per-layer roofline", "What would it take",
                                            "Calibrated prediction"]) + " with the sidebar's task set to theirs: "
-               + literal_list(sorted({TASKS[n.task] for n in user_networks.networks()})) + ".")
+               + ", ".join(sorted({TASKS[n.task] for n in user_networks.networks()})) + ".")
 else:
     st.caption("No networks of your own yet.")
