@@ -28,8 +28,11 @@ pruning) and ``config`` (one device x precision x variant) out at once; each pre
 from sums that exclude its group exactly (a mask product: its own values enter multiplied by 0).
 
 Status: ``calibrated``, or ``not calibrated: <reason>`` where the platform has no training row,
-the precision was never measured there, the network has a layer type never measured there, or
-the network is new to the platform and the platform has fewer than 3 measured networks.
+the precision was never measured there, the network has a layer type never measured there, the
+network is new to the platform and the platform has fewer than 3 measured networks, or a layer
+type carries most of the network's operations but never more than a tenth of that share in the
+networks measured there (the fit would extrapolate that type's coefficient: TX2's MLP, all fully
+connected, predicted from convolutional networks).
 
 Band (80 %): measured / predicted lies within exp(+-q), q the 80th percentile of held-out
 |log(measured / predicted)| at the same hold-out level. For coverage each group's band comes only
@@ -206,8 +209,9 @@ def statuses(train_rows: pd.DataFrame, cell_codes: np.ndarray, train: np.ndarray
     network_count = seen_nets.sum(axis=1)
     platform = judged["platform"].astype(str).to_numpy().astype(object)
     measured_names = np.array([", ".join(net_names[flags]) for flags in seen_nets], dtype=object)
+    extrapolated = _extrapolated(train_rows, cell_codes, train, judged, unit)
     conditions = [judged["layer_types"].fillna("").eq("").to_numpy(), trained_rows == 0, ~prec_known,
-                  missing != "", ~net_known & (network_count < MIN_NETWORKS)]
+                  missing != "", ~net_known & (network_count < MIN_NETWORKS), extrapolated != ""]
     texts = [
         "not calibrated: no layer table for " + judged["topology"].astype(str).to_numpy().astype(object),
         "not calibrated: nothing else measured on " + platform,
@@ -216,8 +220,46 @@ def statuses(train_rows: pd.DataFrame, cell_codes: np.ndarray, train: np.ndarray
         "not calibrated: " + missing + " layers were never measured on " + platform,
         "not calibrated: " + platform + " has " + network_count.astype(str).astype(object) + " measured network(s) ("
         + measured_names + f"); a network new to it needs at least {MIN_NETWORKS}",
+        "not calibrated: " + extrapolated + " on " + platform,
     ]
     return np.select(conditions, texts, CALIBRATED).astype(object)
+
+
+#: A layer type carrying more than this share of a network's MAC operations ...
+DOMINANT_SHARE = 0.5
+#: ... is extrapolated when every network measured on the platform gave it less than this fraction of that share.
+EXTRAPOLATION_RATIO = 0.1
+_TYPE_OPS = {"conv": ("conv_ops",), "depthwise": ("depthwise_ops",), "fc": ("fc_ops",)}
+
+
+def _type_shares(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each MAC layer type's share of the MAC operations of every row."""
+    ops = {t: sum(frame[c].to_numpy(dtype=float) for c in columns) for t, columns in _TYPE_OPS.items()}
+    total = sum(ops.values())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {t: np.nan_to_num(o / total) for t, o in ops.items()}
+
+
+def _extrapolated(train_rows: pd.DataFrame, cell_codes: np.ndarray, train: np.ndarray, judged: pd.DataFrame,
+                  unit: np.ndarray) -> np.ndarray:
+    """Per judged row, why its prediction would extrapolate ("" where it does not): a layer type
+    carries most of its operations (> :data:`DOMINANT_SHARE`) but never more than a tenth of that
+    share in any network its fit saw, so that type's coefficient was never really measured."""
+    count = train.shape[1]
+    seen = train > 0
+    judged_shares = _type_shares(judged)
+    reasons = np.full(len(judged), "", dtype=object)
+    for layer_type, shares in _type_shares(train_rows).items():
+        cell_max = np.zeros(count)
+        np.maximum.at(cell_max, cell_codes, shares)
+        seen_max = np.where(seen, cell_max[None, :], 0.0).max(axis=1)[unit] if count else np.zeros(len(judged))
+        share = judged_shares[layer_type]
+        fails = (share > DOMINANT_SHARE) & (seen_max < share * EXTRAPOLATION_RATIO) & (reasons == "")
+        text = (f"{layer_type} layers carry " + pd.Series(100 * share).map("{:.0f}%".format).to_numpy().astype(object)
+                + " of its operations but at most " + pd.Series(100 * seen_max).map("{:.1f}%".format).to_numpy()
+                .astype(object) + " in the networks measured")
+        reasons = np.where(fails, text, reasons)
+    return reasons
 
 
 def holdout_groups(rows: pd.DataFrame, holdout: str) -> np.ndarray:
