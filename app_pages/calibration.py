@@ -83,8 +83,10 @@ for row in suspect.itertuples():
                f"figures): {literal_list(row.suspect_rows.split('; '), 8)}.")
 st.caption("Each coefficient is a claim about the hardware: a share of the datasheet peak or bandwidth (above "
            "100 % is impossible, so the data that force it are named), or a fixed cost. 'Not needed by the data' "
-           "means the fit puts no time on that term. Platforms measured on fewer than 3 networks predict a network "
-           "new to them as *not calibrated*.")
+           "means the fit puts no time on that term. A prediction is *not calibrated* where the platform was measured "
+           "on fewer than 3 networks and the network is new to it, where its precision or one of its layer types "
+           "was never measured there, or where one layer type carries most of its work but never more than a "
+           "tenth of that share in the networks measured there (the fit would extrapolate).")
 
 st.subheader("Calibrated predictions to plan with")
 predicted = data.model_predictions(report, gap.theory.predictions, gap.theory.networks)
