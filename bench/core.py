@@ -1,6 +1,6 @@
 """Core benchmarks: 1,000,000-row prediction grid (vectorized vs a plain loop), the import +
 derive + Pareto pipeline and the measurement-prediction join on 1,000,000 rows resampled from the
-real measurements, and the calibration (fit and both hold-outs) with its error table."""
+real measurements. The calibrated model has its own group (bench/model.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qb_core.calibration import MODELS, error_summary, fit, paired_for_calibration
 from qb_core.efficiency import efficiency_table, summary
 from qb_core.hardware import catalog_long
 from qb_core.measurements import SOURCE_COLUMNS, load_measurements
@@ -102,31 +101,8 @@ def join_figures(runs: int = 5) -> list[tuple[str, str, str]]:
              f"{counts['measured-only']:,} measured-only)", f"{seconds * 1000:.0f} ms", "< 1 s")]
 
 
-def calibration_figures(runs: int = 5) -> list[tuple[str, str, str]]:
-    """Calibration on CIFAR-10: the join, the fit and both hold-outs, timed together; then the
-    held-out error table (median |error| and share within +-25 % per model and hold-out)."""
-    measured, hardware = load_measurements(), catalog_long()
-
-    def everything():
-        paired = paired_for_calibration(efficiency_table(measured, hardware))
-        fit(paired)
-        return error_summary(paired)
-
-    seconds = median_seconds(everything, runs)
-    table = everything().set_index(["column", "holdout"])
-    rows = [("calibration: join + fit + both hold-outs, CIFAR-10", f"{seconds * 1000:.0f} ms", "< 2 s")]
-    targets = {("calibrated_fps", "config"): "<= 15 %", ("calibrated_fps", "variant"): "<= 30 %"}
-    for column, name in MODELS.items():
-        for holdout in ("config", "variant"):
-            row = table.loc[(column, holdout)]
-            rows.append((f"  {name}, leave one {holdout} out: median |error| / within +-25 %",
-                         f"{row['median_abs_error_pct']:.1f} % / {row['within_25_pct']:.0f} %",
-                         targets.get((column, holdout), "")))
-    return rows
-
-
 def run(runs: int = 5) -> list[tuple[str, str, str]]:
-    report = join_figures(runs) + calibration_figures(runs)
+    report = join_figures(runs)
     grid = prediction_grid()
     vector_s = median_seconds(lambda: predict_grid(grid, weights="per-batch"), runs)
     loop_s = median_seconds(lambda: plain_loop(grid), 3)

@@ -1,27 +1,19 @@
 """Finder benchmark: constraints in, deployments out, over every task's candidates (every
-measured row at every batch plus a prediction table of realistic size, ~500 rows).
-
-The prediction table is built the way the app's will be (until ``qb_core.model`` provides it):
-each task's unmeasured configurations from the join, calibrated per platform where the platform
-has measurements ("not calibrated" otherwise), tiled over batches 1, 2 and 4 to 500 rows.
-``python -c "from bench.finder import run; print(run())"``; not registered in ``bench/__main__``.
+measured row at every batch plus the calibrated model's predictions of everything not measured).
+``python -m bench finder``.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from bench.core import median_seconds
 from qb_core.accuracy import load_accuracy
-from qb_core.calibration import calibrate_predictions, paired_for_calibration
-from qb_core.efficiency import efficiency_table
 from qb_core.finder import Constraints, combined_candidates, find_deployments, left_out_rows
 from qb_core.hardware import catalog_long
 from qb_core.measurements import load_measurements
-from qb_core.topology import TASKS
+from qb_core.model import build_report, unmeasured_predictions
 
-PREDICTION_ROWS = 500
 RUNS = 7
 #: The questions timed: (label, constraints, objective).
 QUESTIONS: tuple[tuple[str, Constraints, str], ...] = (
@@ -34,34 +26,15 @@ QUESTIONS: tuple[tuple[str, Constraints, str], ...] = (
 )
 
 
-def constructed_predictions(rows: int = PREDICTION_ROWS) -> pd.DataFrame:
-    """The lead's prediction schema over every task: roofline and, where the platform has
-    measurements, calibrated inputs/s with the band; ``rows`` rows (configurations x batches)."""
-    measured, hardware = load_measurements(), catalog_long()
-    parts = []
-    for task in TASKS:
-        join = efficiency_table(measured, hardware, task)
-        unmeasured = join[(join["status"] == "predicted-only") & join["predicted_fps"].notna()]
-        calibrated = calibrate_predictions(unmeasured.rename(columns={"predicted_fps": "inputs_per_s"}),
-                                           paired_for_calibration(join))
-        parts.append(pd.DataFrame({
-            "task": task, "device": calibrated["device"], "platform": calibrated["platform"],
-            "precision": calibrated["precision"], "topology": calibrated["topology"],
-            "pruning_pct": calibrated["pruning_pct"], "roofline_fps": calibrated["roofline_fps"],
-            "predicted_fps": calibrated["calibrated_fps"].where(calibrated["calibrated"]),
-            "band_low_fps": calibrated["band_low_fps"], "band_high_fps": calibrated["band_high_fps"],
-            "status": np.where(calibrated["calibrated"], "calibrated",
-                               "not calibrated: no measurement on this platform"),
-            "power_w": calibrated["power_w"],
-        }))  # fmt: skip
-    configurations = pd.concat(parts, ignore_index=True)
-    tiled = configurations.merge(pd.DataFrame({"batch": [1, 2, 4]}), how="cross")
-    return tiled.sample(frac=1.0, random_state=0).head(rows).reset_index(drop=True)
+def model_predictions() -> pd.DataFrame:
+    """What the app weighs: the calibrated model's prediction of every platform x precision x
+    variant of every task that was not measured (the raw roofline where not calibrated)."""
+    return unmeasured_predictions(build_report(load_measurements(), catalog_long()))
 
 
 def run(runs: int = RUNS) -> list[tuple[str, str, str]]:
     measured, accuracy = load_measurements(), load_accuracy()
-    predictions = constructed_predictions()
+    predictions = model_predictions()
     candidates = combined_candidates(measured, predictions, accuracy)
     left_out = left_out_rows(measured, predictions)
     build_s = median_seconds(lambda: combined_candidates(measured, predictions, accuracy), runs)

@@ -199,3 +199,34 @@ def test_a_dominant_layer_type_never_measured_at_that_share_is_not_calibrated():
     balanced = judged.assign(fc_ops=1e6)  # 50 %: not dominant
     assert model.statuses(seen.assign(platform="A"), codes, np.ones((1, 1)), balanced.assign(platform="A"),
                           np.array([0]))[0] == model.CALIBRATED
+
+
+def test_a_reupload_of_the_same_configuration_is_held_out_with_it(report):
+    """The configuration group ignores the file a row came from: a copy uploaded as mine.csv (five
+    times faster) never trains its twin's prediction."""
+    rows = report.rows
+    ncs = rows[rows["device"] == "NCS2"]
+    both = pd.concat([rows, ncs.assign(dataset="mine.csv", measured_fps=ncs["measured_fps"] * 5)], ignore_index=True)
+    held = model.evaluate(both, "config")
+    group = model.holdout_groups(both, "config")
+    first = int(np.flatnonzero(rows["device"] == "NCS2")[0])
+    assert group[first] == group[len(rows)]  # the copy is in its twin's group
+    train = ((both["platform"] == "NCS2") & (group != group[first])).to_numpy()
+    a = model.features(both[train]) * both.loc[train, "measured_fps"].to_numpy()[:, None]
+    c = brute_nnls(a, np.ones(int(train.sum())))
+    assert held["status"].iloc[first] == model.CALIBRATED
+    assert held["predicted_fps"].iloc[first] == pytest.approx(1 / (model.features(both.iloc[[first]])[0] @ c))
+
+
+def test_the_scale_a_target_needs_and_why_not(report):
+    row = report.rows[(report.rows["device"] == "TX2-maxp") & (report.rows["topology"] == "CNV")].iloc[[0]]
+    grid = model.predict_with_model(report.fitted, row)
+    predicted = grid["predicted_fps"].iloc[0]
+    c = report.fitted.coefficients.loc["TX2", list(model.TERMS)].to_numpy(dtype=float)
+    terms = model.features(row)[0]
+    scale, why = model.scale_for_target(report.fitted, grid, 2 * predicted)
+    assert why == "" and scale == pytest.approx(terms[:3] @ c[:3] / (1 / (2 * predicted) - c[3]))
+    assert np.isnan(model.scale_for_target(report.fitted, grid, 10 / c[3])[0])  # the fixed cost alone is too slow
+    refused = grid.assign(status="not calibrated: x")
+    value, why = model.scale_for_target(report.fitted, refused, 1.0)
+    assert np.isnan(value) and why == "not calibrated: x"
