@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run test lint bench data clean
+.PHONY: run test test-fast lint bench data clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ lint: $(STAMP)
 
 test: lint  ## lint, then every test (core, pages, browser)
 	$(PY) -m pytest
+
+test-fast: lint  ## lint and every test but the browser ones
+	$(PY) -m pytest -m "not browser"
 
 bench: $(STAMP)  ## medians of the timings the issues ask for
 	$(PY) -m bench

@@ -44,3 +44,15 @@ def browser():
 def app_url(browser):
     with running_app() as url:
         yield url
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives headless Chromium (select or skip with -m)")
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in a ``test_browser*.py`` file is a browser test: ``pytest -m "not browser"`` is the
+    fast suite, ``make test`` runs everything."""
+    for item in items:
+        if item.path.name.startswith("test_browser"):
+            item.add_marker(pytest.mark.browser)
