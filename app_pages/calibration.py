@@ -30,10 +30,13 @@ if report is None:
 
 st.subheader("How wrong each prediction is, held out")
 summary = error_summary(report.tables)
-table = summary.pivot(index="model", columns="holdout", values="median_abs_error_pct")
+summary = summary.assign(cell=summary["median_abs_error_pct"].map("{:.1f} %".format) + " over "
+                         + summary["predicted_rows"].map("{:,}".format) + " of "
+                         + summary["paired_rows"].map("{:,}".format) + " rows")
+table = summary.pivot(index="model", columns="holdout", values="cell")
 table = table.reindex(index=list(MODEL_COLUMNS.values()), columns=list(HOLDOUTS))
-table.columns = [f"Median |error| %, leave one {HOLDOUT_NAMES[h]} out" for h in table.columns]
-tables.static(table.reset_index().rename(columns={"model": "Model"}), decimals=1)
+table.columns = [f"Leave one {HOLDOUT_NAMES[h]} out" for h in table.columns]
+tables.static(table.reset_index().rename(columns={"model": "Model: median absolute error"}))
 ours = summary[summary["model"] == MODEL_COLUMNS["predicted_fps"]].set_index("holdout")
 st.caption(
     f"{len(report.rows)} paired configurations of every task. The calibrated model predicts only rows it calls "

@@ -434,8 +434,8 @@ def old_form_held_out(rows: pd.DataFrame, holdout: str) -> np.ndarray:
 MODEL_COLUMNS: dict[str, str] = {
     "roofline_fps": "whole-network roofline",
     "layer_fps": "per-layer roofline",
-    "baseline_fps": "old form, fitted per task (overhead + roofline / fraction)",
-    "predicted_fps": "calibrated model (4 physical terms per platform, every task)",
+    "baseline_fps": "old form fitted per task: overhead + roofline time / fraction",
+    "predicted_fps": "calibrated model: 4 physical terms per platform, every task",
 }
 
 

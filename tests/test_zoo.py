@@ -253,3 +253,16 @@ class TestLayers:
         assert row(large, "head")["out_activations"] == 10 * 10 * 1536  # round_filters(1280, 1.2)
         assert len(m) == 83
         assert len(large) == 94
+
+
+def test_every_difference_from_a_published_total_is_explained_on_the_networks_page():
+    from qb_core.networks import layer_tables_vs_published
+
+    table = layer_tables_vs_published()
+    assert len(table) == len(IMAGENET_VARIANTS)
+    outside = table[~table["within_3_pct"]]
+    assert set(outside["variant"]) == {"GoogLeNetv1 100%", "MobileNetv1 100%", "ResNet-50v15 100%"}
+    assert (outside["note"] != "").all()
+    googlenet = table.set_index("variant").loc["GoogLeNetv1 100%"]
+    assert googlenet["params_difference_pct"] == pytest.approx(100 * (googlenet["params"] - 6.0e6) / 6.0e6)
+    assert table.loc[table["within_3_pct"] & ~table["variant"].str.startswith("ResNet-50 "), "note"].eq("").all()

@@ -30,6 +30,7 @@ from qb_core.model import (
     model_grid_predictions,
     unmeasured_predictions,
 )
+from qb_core.networks import layer_tables_vs_published as qb_layer_tables_vs_published
 from qb_core.networks import model_vs_published, networks_long, networks_wide
 from qb_core.overview import overview_table
 from qb_core.roofline import (
@@ -216,6 +217,12 @@ def networks(tasks: tuple[str, ...], precisions: tuple[str, ...]) -> tuple[pd.Da
     long = networks_long(tasks, accuracy())
     long = long[long["precision"].isin(precisions)]
     return long, networks_wide(long)
+
+
+@st.cache_resource(show_spinner=False)
+def layer_tables_vs_published(tasks: tuple[str, ...]) -> pd.DataFrame:
+    """The ImageNet layer tables against the published totals (shared, read-only)."""
+    return qb_layer_tables_vs_published(tasks)
 
 
 @st.cache_resource(show_spinner=False)
