@@ -6,7 +6,8 @@ figures and where they come from (``source``):
 - ``measured``: a measured row: fps = ``fps_comp``, latency = ``lat_comp_ms``, power =
   ``full_power_w``, top-1 as measured; its band is the figure itself (fps_low = fps_high = fps);
 - ``predicted``: a calibrated prediction for a configuration nobody measured, with its error band;
-- ``roofline``: an uncalibrated roofline figure, an upper bound: no band (``fps_low`` missing).
+- ``roofline``: an uncalibrated roofline figure (the datasheet's promise, which measurements can beat
+  where weights stay on chip): no band (``fps_low`` missing).
 
 A configuration that was measured is never also predicted: the measured rows stand for it.
 
@@ -350,7 +351,7 @@ def predicted_candidates(predictions: pd.DataFrame, accuracy: pd.DataFrame, meas
     """Candidates from a prediction table (:data:`PREDICTION_COLUMNS`, one row per unmeasured
     platform x precision x variant). Calibrated rows (status ``calibrated``) -> source
     ``predicted``, fps = predicted_fps, band = band_low_fps .. band_high_fps; the others -> source
-    ``roofline``, fps = roofline_fps, an upper bound with fps_low missing.
+    ``roofline``, fps = roofline_fps, with fps_low missing (no band).
     latency_ms = 1000 x batch / fps; power: datasheet ``power_w``, else the device's highest
     measured full power, else unknown; top-1: published (``accuracy``), else the median measured
     top-1 of the same variant and precision on other devices, else unknown. ``why`` says which.
@@ -366,7 +367,7 @@ def predicted_candidates(predictions: pd.DataFrame, accuracy: pd.DataFrame, meas
     elsewhere = _lookup(_measured_accuracy(measured), rows, keys)
     top1 = np.where(np.isfinite(published), published, elsewhere)
     why = (pd.Series(np.where(calibrated, "fps: calibrated prediction with its held-out error band",
-                              "fps: roofline, an upper bound (not calibrated, no band)"), dtype=object)
+                              "fps: raw roofline, not calibrated (no band)"), dtype=object)
            + "; latency = 1000 x batch / fps; "
            + np.select([np.isfinite(datasheet), np.isfinite(device_max)],
                        ["power: datasheet", "power: highest measured on this device"], "power unknown")
@@ -418,6 +419,7 @@ class FinderResult(NamedTuple):
     nearest: pd.DataFrame
     considered: int
     dropped: pd.DataFrame
+    judged: pd.DataFrame  # every candidate row in scope with its margins (meets, misses, miss_score)
 
 
 def _scope_mask(frame: pd.DataFrame, constraints: Constraints) -> np.ndarray:
@@ -596,4 +598,4 @@ def find_deployments(candidates: pd.DataFrame, constraints: Constraints | None =
                                        _floats(judged["batch"]))
         near = _ranked(closest, closest["miss_score"].to_numpy(), _objective_key(closest, goal)).head(nearest)
         near = near.assign(misses=misses_text(near, constraints))
-    return FinderResult(_result(feasible), _result(near), considered, dropped.reset_index(drop=True))
+    return FinderResult(_result(feasible), _result(near), considered, dropped.reset_index(drop=True), judged)

@@ -339,7 +339,7 @@ def test_uncalibrated_row_is_a_roofline_upper_bound_without_band(measured):
     row = predicted_candidates(table, ACCURACY, measured).iloc[0]
     assert row["source"] == "roofline" and row["fps"] == 4_000.0
     assert np.isnan(row["fps_low"]) and row["fps_high"] == 4_000.0
-    assert "upper bound" in row["why"] and row["status"] == "not calibrated: no measurement"
+    assert "raw roofline, not calibrated" in row["why"] and row["status"] == "not calibrated: no measurement"
     found = find_deployments(predicted_candidates(table, ACCURACY, measured), Constraints(min_fps=1_000)).feasible
     assert found["meets"].all() and not found["meets_at_band_low"].any()
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from qb_core import model
-from qb_core.hardware import catalog_long
+from qb_core.hardware import catalog_long, default_catalog
 from qb_core.measurements import load_measurements
 
 TRUE = {"A": (1.25, 2.0, 0.0, 40e-6), "B": (4.0, 0.0, 10.0, 5e-6)}  # c_conv, c_fc, c_weights, fixed seconds
@@ -230,3 +230,17 @@ def test_the_scale_a_target_needs_and_why_not(report):
     refused = grid.assign(status="not calibrated: x")
     value, why = model.scale_for_target(report.fitted, refused, 1.0)
     assert np.isnan(value) and why == "not calibrated: x"
+
+
+def test_unmeasured_predictions_cover_your_own_platforms_as_roofline_only(report):
+    from qb_core.whatif import combined_catalog, custom_catalog
+
+    mine = custom_catalog([{"platform": "MyBoard", "family": "FPGA", "bandwidth_gbps": 10.0, "peak_tops_int8": 2.0}])
+    hardware = catalog_long(combined_catalog(default_catalog(), mine))
+    grid = model.unmeasured_predictions(report, hardware)
+    board = grid[grid["platform"] == "MyBoard"]
+    assert set(board["task"]) == {"cifar10", "mnist", "imagenet"} and set(board["precision"]) == {"INT8"}
+    assert board["status"].eq("not calibrated: nothing else measured on MyBoard").all()
+    assert board["predicted_fps"].isna().all() and board["roofline_fps"].gt(0).all()
+    measured = report.rows[["device", "precision", "topology", "pruning_pct"]]
+    assert grid.merge(measured, on=["device", "precision", "topology", "pruning_pct"]).empty  # measured ones left out

@@ -18,7 +18,7 @@ from qb_core.accuracy import load_accuracy
 from qb_core.efficiency import best_measured as qb_best_measured
 from qb_core.efficiency import efficiency_table
 from qb_core.filters import filter_options as core_filter_options
-from qb_core.finder import combined_candidates
+from qb_core.finder import combined_candidates, left_out_rows
 from qb_core.hardware import catalog_long, default_catalog
 from qb_core.layers import LayerReport
 from qb_core.layers import layer_report as qb_layer_report
@@ -263,5 +263,14 @@ def finder_candidates(measured: pd.DataFrame, datasheet: pd.DataFrame,
     and the calibrated model's prediction of every platform x precision x variant not measured
     (:func:`qb_core.model.unmeasured_predictions`; the raw roofline where not calibrated)."""
     report = model_report(measured, datasheet, networks)
-    predictions = unmeasured_predictions(report, networks=networks) if report is not None else None
+    predictions = unmeasured_predictions(report, datasheet, networks) if report is not None else None
     return combined_candidates(measured, predictions, accuracy())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def finder_left_out(measured: pd.DataFrame, datasheet: pd.DataFrame,
+                    networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
+    """What the finder's candidates leave out, and why (:func:`qb_core.finder.left_out_rows`)."""
+    report = model_report(measured, datasheet, networks)
+    predictions = unmeasured_predictions(report, datasheet, networks) if report is not None else None
+    return left_out_rows(measured, predictions)

@@ -21,6 +21,7 @@ class PageInfo(NamedTuple):
 
 SECTIONS: dict[str, tuple[PageInfo, ...]] = {
     "": (PageInfo("home", "Home", ":material/home:", "data"),),
+    "Plan": (PageInfo("find", "Find a deployment", ":material/travel_explore:", "data"),),
     "Theory": (
         PageInfo("rooflines", "Rooflines", ":material/show_chart:", "theory"),
         PageInfo("prediction", "Prediction", ":material/grid_on:", "theory"),

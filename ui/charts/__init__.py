@@ -1,6 +1,7 @@
 """Chart builders, one per chart type, in Altair; no Streamlit. See :mod:`ui.charts.core`."""
 
 from ui.charts.core import compact_number, log_ticks
+from ui.charts.finder import finder_spec
 from ui.charts.gap import (
     calibration_spec,
     efficiency_spec,
@@ -20,6 +21,6 @@ from ui.charts.theory import (
 
 __all__ = [
     "boxplot_spec", "calibration_spec", "change_spec", "compact_number", "efficiency_spec", "efficiency_spread_spec",
-    "energy_spec", "hardware_spec", "latency_throughput_spec", "layer_specs", "log_ticks", "networks_specs",
-    "pareto_gap_spec", "pareto_spec", "prediction_spec", "roofline_spec",
+    "energy_spec", "finder_spec", "hardware_spec", "latency_throughput_spec", "layer_specs", "log_ticks",
+    "networks_specs", "pareto_gap_spec", "pareto_spec", "prediction_spec", "roofline_spec",
 ]

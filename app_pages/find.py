@@ -1,0 +1,294 @@
+"""Find a deployment: constraints in, the deployments that meet them out, ranked, with why."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from qb_core.finder import (
+    DEPLOYMENT_KEYS,
+    OBJECTIVES,
+    Constraints,
+    find_deployments,
+    readable,
+)
+from qb_core.topology import PRECISIONS, TASKS, variant_label
+from ui import charts, data, uploads, user_networks, whatif_state
+from ui.charts.finder import AUTO, AXES, STANDING, placeable, resolve_axes
+from ui.safe import cell_text, download_csv, literal, literal_list, option_label
+
+ANY = "any"
+OBJECTIVE_NAMES = {"fps": "throughput", "latency": "latency", "power": "power", "energy": "energy per input",
+                   "top1": "accuracy"}
+LATENCY_AT = {"1": "batch 1 (one input)", ANY: "any batch"}
+#: Table headers (units where the header can carry them).
+HEADERS = {"device": "Platform", "precision": "Precision", "variant": "Network", "batch": "Batch",
+           "source": "Figures", "fps": "Inputs/s", "band": "Inputs/s (band)", "latency_ms": "Latency (ms)",
+           "power_w": "Power (W)", "mj_per_input": "mJ/input", "top1_pct": "Top-1 (%)", "why": "Why it is here",
+           "misses": "Misses", "fps_low": "Band low (inputs/s)", "fps_high": "Band high (inputs/s)"}
+#: Significant digits shown per figure.
+DIGITS = {"fps": 4, "fps_low": 3, "fps_high": 3, "latency_ms": 3, "power_w": 3, "mj_per_input": 3, "top1_pct": 3}
+#: The answer's first rows are shown whole (text wraps, so they fit any window); all of them below.
+FIRST_ROWS = 10
+#: The core's reasons in fewer words for the table (its full words are in the download); the
+#: latency rule, the same on every unmeasured row, is said once in the caption.
+SHORTER = (("fps: calibrated prediction with its held-out error band", "calibrated prediction"),
+           ("fps: raw roofline, not calibrated (no band)", "raw roofline, not calibrated"),
+           ("; latency = 1000 x batch / fps", ""))
+#: What Markdown would read as markup in the core's own words (``fps 884 < 10,000 minimum``).
+MARKUP = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")
+FIRST_COLUMNS = ["device", "precision", "variant", "batch", "source", "fps", "latency_ms", "power_w", "mj_per_input",
+                 "top1_pct"]
+
+
+def follow_sidebar_task() -> None:
+    """When the sidebar's task changes, the task asked for follows it (a shared link, opened
+    fresh, keeps its own)."""
+    state = st.session_state
+    seen, now = state.get("_find_sidebar_task"), state.get("task")
+    if seen is not None and now != seen and now in TASKS:
+        state["find_task"] = now
+    state["_find_sidebar_task"] = now
+
+
+def sidebar_follows() -> None:
+    """A task asked for here becomes the sidebar's too, so the pages linked from here (What would it
+    take) open on it."""
+    if st.session_state.get("find_task", ANY) in TASKS:
+        st.session_state["task"] = st.session_state["find_task"]
+
+
+def offered_or_any(key: str, options: list[str], what: str, where: str) -> None:
+    """Fall back to *any*, and say so, when the chosen ``key`` is not offered (the task changed,
+    or a link names something the task does not have)."""
+    state = st.session_state
+    chosen = state.get(key, st.query_params.get(key))
+    if chosen is not None and chosen != ANY and chosen not in options \
+            and chosen not in {option_label(o) for o in options}:
+        state[key] = ANY
+        st.info(f"{where} has no {what} {literal(chosen)}: {what} set to any.")
+
+
+def standing(judged: pd.DataFrame, answer: pd.DataFrame, nearest: pd.DataFrame) -> np.ndarray:
+    """Each judged row's standing (:data:`ui.charts.finder.STANDING`): in the answer at its best
+    batch, meeting every constraint at another batch, one of the nearest misses, or missing."""
+    keys = [*DEPLOYMENT_KEYS, "batch"]
+    index = pd.MultiIndex.from_frame(judged[keys].astype(str))
+
+    def among(frame: pd.DataFrame) -> np.ndarray:
+        return index.isin(pd.MultiIndex.from_frame(frame[keys].astype(str))) if len(frame) else \
+            np.zeros(len(judged), dtype=bool)
+
+    return np.select([among(answer), judged["meets"].to_numpy(dtype=bool), among(nearest)], list(STANDING[:3]),
+                     STANDING[3])
+
+
+def with_variant(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with the network variant named (``CNV 12.5%``) first, for a download."""
+    return rows.assign(variant=variant_label(rows["topology"], rows["pruning_pct"]))[["variant", *rows.columns]]
+
+
+def shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows as the tables show them: the variant named, the band only on predicted rows (and for
+    an answer whether every constraint still holds at its low end)."""
+    predicted = rows["source"].eq("predicted").to_numpy()
+    low_end = np.where(rows["meets_at_band_low"].astype(bool), "met at the band's low end too",
+                       "missed at the band's low end")
+    return rows.assign(variant=variant_label(rows["topology"], rows["pruning_pct"]),
+                       fps_low=rows["fps_low"].where(predicted), fps_high=rows["fps_high"].where(predicted),
+                       why=np.where(predicted & rows["meets"].astype(bool), rows["why"] + "; " + low_end, rows["why"]))
+
+
+def significant(values: pd.Series, digits: int) -> pd.Series:
+    """``values`` rounded to ``digits`` significant figures (59,095.1 -> 59,100 at 3)."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    scale = 10.0 ** (digits - 1 - np.floor(np.log10(numbers.abs().where(numbers != 0))))
+    return ((numbers * scale).round() / scale).where(numbers != 0, numbers)
+
+
+def figure_text(values: pd.Series, column: str) -> pd.Series:
+    return values.map(lambda v: "" if pd.isna(v) else readable(v, DIGITS.get(column, 6)))
+
+
+def core_words(values: pd.Series) -> pd.Series:
+    """The core's reasons (why, misses) in fewer words, escaped for Markdown (never code spans)."""
+    text = values.fillna("").astype(str)
+    for long, short in SHORTER:
+        text = text.str.replace(long, short, regex=False)
+    return text.str.replace(MARKUP, r"\\\1", regex=True)
+
+
+def whole_table(rows: pd.DataFrame, last: str) -> None:
+    """``rows`` shown whole and ranked (#), every cell wrapping so the table fits any window: the
+    deployment (platform · precision · network variant), its batch, where its figures come from,
+    the figures (a predicted row's band beside its throughput) and ``last`` (why / misses)."""
+    deployment = rows["device"].map(cell_text) + " · " + rows["precision"].map(cell_text) + " · " \
+        + rows["variant"].map(cell_text)
+    predicted = rows["source"].eq("predicted")
+    band = " (" + figure_text(rows["fps_low"], "fps_low") + " – " + figure_text(rows["fps_high"], "fps_high") + ")"
+    shown = pd.DataFrame({"#": range(1, len(rows) + 1), "Deployment": deployment,
+                          HEADERS["batch"]: figure_text(rows["batch"], "batch"), HEADERS["source"]: rows["source"],
+                          HEADERS["band" if predicted.any() else "fps"]: figure_text(rows["fps"], "fps")
+                          + band.where(predicted, ""),
+                          **{HEADERS[c]: figure_text(rows[c], c) for c in FIRST_COLUMNS[6:]},
+                          HEADERS[last]: core_words(rows[last])})
+    st.table(shown.set_index("#"))
+
+
+def sortable_table(rows: pd.DataFrame) -> None:
+    """Every row of the answer in a sortable table, the band in two number columns, figures rounded
+    to the digits the static tables show."""
+    columns = [*FIRST_COLUMNS, "fps_low", "fps_high", "why"]
+    rows = rows.assign(**{c: significant(rows[c], n) for c, n in DIGITS.items()})
+    config = {c: st.column_config.NumberColumn(HEADERS[c], format="localized") if c in DIGITS or c == "batch"
+              else st.column_config.TextColumn(HEADERS[c]) for c in columns}
+    st.dataframe(rows[columns], hide_index=True, key="find_answer", column_config=config)
+
+
+st.title("Find a deployment")
+st.markdown(
+    "Which platform, precision and network meet my constraints? Every constraint is optional. The candidates are "
+    "every measured configuration at every measured batch (its measured figures) and every platform x precision x "
+    "network nobody measured: the calibrated model's prediction with its error band where the model calls itself "
+    "calibrated (*predicted*), else the raw roofline (*roofline*: the datasheet's promise under QuTiBench's "
+    "storage assumption, with no band; measurements have beaten it where weights stay on chip). Energy per input = "
+    "power / throughput. The constraints live in the page address: copy it to share the answer."
+)
+
+# --- the question ---
+measured = uploads.rows()
+hardware = data.hardware_with(whatif_state.current().custom_text)
+own_networks = user_networks.networks()
+candidates = data.finder_candidates(measured, hardware, own_networks)
+follow_sidebar_task()
+top = st.columns(4)
+task = top[0].selectbox("Task", [ANY, *TASKS], format_func=lambda t: "any task" if t == ANY else TASKS[t],
+                        key="find_task", bind="query-params", on_change=sidebar_follows,
+                        help="The same as the sidebar's task, or any task.")
+in_task = candidates if task == ANY else candidates[candidates["task"] == task]
+where = "Every task" if task == ANY else TASKS[task]
+networks = list(dict.fromkeys(in_task["topology"].astype(str)))
+offered_or_any("find_network", networks, "network", where)
+network = top[1].selectbox("Network", [ANY, *networks], key="find_network", bind="query-params",
+                           format_func=lambda n: "any network" if n == ANY else option_label(n))
+precisions = [p for p in PRECISIONS if p in set(in_task["precision"])]
+offered_or_any("find_precision", precisions, "precision", where)
+precision = top[2].selectbox("Precision", [ANY, *precisions], key="find_precision", bind="query-params",
+                             format_func=lambda p: "any precision" if p == ANY else p)
+objective = top[3].selectbox("Rank by", list(OBJECTIVES), format_func=OBJECTIVE_NAMES.get, key="find_objective",
+                             bind="query-params")
+
+row = st.columns(3)
+min_fps = row[0].number_input("Minimum throughput (inputs/s)", min_value=0.001, value=None, step=100.0,
+                              key="find_min_fps", bind="query-params", placeholder="no minimum")
+max_latency = row[1].number_input("Maximum latency (ms)", min_value=0.001, value=None, step=1.0,
+                                  key="find_max_latency_ms", bind="query-params", placeholder="no limit")
+latency_at = row[2].segmented_control("Latency read at", list(LATENCY_AT), format_func=LATENCY_AT.get, default="1",
+                                      required=True, key="find_latency_batch", bind="query-params",
+                                      disabled=max_latency is None,
+                                      help="Batch 1: the latency of a single input. Any batch: the latency of a "
+                                           "whole batch, whatever its size.")
+row = st.columns(3)
+max_power = row[0].number_input("Maximum power (W)", min_value=0.001, value=None, step=1.0, key="find_max_power_w",
+                                bind="query-params", placeholder="no limit")
+max_energy = row[1].number_input("Maximum energy per input (mJ)", min_value=0.001, value=None, step=1.0,
+                                 key="find_max_mj_per_input", bind="query-params", placeholder="no limit")
+min_top1 = row[2].number_input("Minimum top-1 accuracy (%)", min_value=0.1, max_value=100.0, value=None, step=1.0,
+                               key="find_min_top1_pct", bind="query-params", placeholder="no minimum")
+platforms = sorted(set(candidates["platform"].astype(str)), key=str.lower)
+allowed = st.pills("Platforms allowed", platforms, selection_mode="multi", default=platforms, key="find_platforms",
+                   bind="query-params", format_func=option_label)
+if not allowed:
+    st.info("Allow at least one platform to see an answer.")
+    st.stop()
+
+try:
+    constraints = Constraints(
+        task=None if task == ANY else task, topology=None if network == ANY else network,
+        precision=None if precision == ANY else precision, min_fps=min_fps, max_latency_ms=max_latency,
+        latency_batch=1 if latency_at == "1" else None, max_power_w=max_power, max_mj_per_input=max_energy,
+        min_top1_pct=min_top1, platforms=None if len(allowed) == len(platforms) else tuple(allowed))
+except ValueError as problem:
+    st.error(f"This question cannot be asked: {literal(problem, 300)}")
+    st.stop()
+
+# --- the answer ---
+left_out = data.finder_left_out(measured, hardware, own_networks)
+result = find_deployments(candidates, constraints, objective, left_out=left_out)
+if len(result.feasible):
+    st.subheader(f"{len(result.feasible)} deployment(s) meet every constraint")
+    answer = shown_rows(result.feasible)
+    whole_table(answer.head(FIRST_ROWS), "why")
+    if len(answer) > FIRST_ROWS:
+        with st.expander(f"All {len(answer)} deployments (sortable)"):
+            sortable_table(answer)
+    st.caption(f"Ranked by {OBJECTIVE_NAMES[objective]} ({'more' if OBJECTIVES[objective].maximize else 'less'} is "
+               "better). One row per deployment (platform x precision x network variant; measured or predicted) at the "
+               "batch that meets every constraint with the best figure. *Figures*: measured at that batch, predicted "
+               "by the calibrated model (its 80 % held-out band in brackets; *met at the band's low end too* when "
+               "every constraint still holds there), or the raw roofline (the datasheet's promise, no band). "
+               "*Why it is here* names the source of each figure; predicted and roofline rows' latency = 1000 x "
+               "batch / throughput.")
+    download_csv("Download the answer (CSV)", with_variant(result.feasible), "deployments.csv")
+elif result.considered:
+    st.subheader("Nothing meets every constraint")
+    st.markdown(f"The {len(result.nearest)} nearest deployment(s), each at its closest batch, with every constraint "
+                "it misses and by how much (nearest: the smallest relative shortfall over all constraints).")
+    nearest = shown_rows(result.nearest)
+    whole_table(nearest, "misses")
+    download_csv("Download the nearest misses (CSV)", with_variant(result.nearest), "nearest_deployments.csv")
+    short = nearest[nearest["misses_fps"].astype(bool)]
+    if len(short):
+        names = literal_list(short["device"] + " " + short["precision"] + " " + short["variant"], 5)
+        st.markdown(f"Throughput falls short on {names}: what bandwidth and peak would a platform need?")
+        st.page_link("app_pages/what_it_takes.py", label=f"What would it take to reach {readable(min_fps, 6)} inputs/s",
+                     icon=":material/flag:")
+        tasks = [TASKS[t] for t in dict.fromkeys(short["task"].astype(str)) if t != st.session_state.get("task")]
+        if tasks:
+            st.caption(f"There, choose {' or '.join(tasks)} as the sidebar's task.")
+else:
+    st.info("No candidate lies inside the task, network, precision and platforms asked for.")
+
+dropped = result.dropped
+st.caption(f"Judged: {result.considered} deployment(s) inside the task, network, precision and platforms asked "
+           f"for. Left out: {len(dropped)} candidate row(s) that cannot be judged"
+           + (", listed below with the reason." if len(dropped) else "."))
+if len(dropped):
+    with st.expander(f"Left out: {len(dropped)} row(s) and why"):
+        reasons = dropped.groupby("reason").size().rename("rows").reset_index()
+        st.dataframe(reasons, hide_index=True, key="find_reasons",
+                     column_config={"reason": "Reason", "rows": "Rows"})
+        gone = dropped.assign(variant=variant_label(dropped["topology"], dropped["pruning_pct"]))
+        columns = ["device", "precision", "variant", "batch", "source", "reason"]
+        st.dataframe(gone[columns], hide_index=True, key="find_dropped",
+                     column_config={c: HEADERS.get(c, "Reason") for c in columns})
+
+# --- the chart ---
+st.subheader("The candidates on two axes")
+limits = {limit.column: (bound, limit.minimum) for limit, bound in constraints.limits()}
+axes = st.columns(2)
+x_choice = axes[0].selectbox("Horizontal axis", [AUTO, *AXES], key="find_x", bind="query-params",
+                             format_func=lambda c: "automatic: a constrained figure" if c == AUTO else AXES[c],
+                             help="Automatic: power, latency or energy, whichever is constrained (power if none).")
+y_choice = axes[1].selectbox("Vertical axis", [AUTO, *AXES], key="find_y", bind="query-params",
+                             format_func=lambda c: "automatic: a constrained figure" if c == AUTO else AXES[c],
+                             help="Automatic: throughput or accuracy, whichever is constrained (throughput if none).")
+x_field, y_field = resolve_axes(x_choice, y_choice, limits)
+if x_field == y_field:
+    st.info("Choose two different figures for the axes.")
+    st.stop()
+judged = result.judged
+points = judged.assign(variant=variant_label(judged["topology"], judged["pruning_pct"]),
+                       standing=standing(judged, result.feasible, result.nearest))
+st.vega_lite_chart(charts.finder_spec(points, x_field, y_field, limits), key="find_chart")
+placed = int(placeable(points, x_field, y_field).sum())
+constrained = [AXES[c].split(" (")[0].lower() for c in (x_field, y_field) if c in limits]
+st.caption(
+    f"Every judged candidate at every batch: {placed} of {len(points)} placed"
+    + (f" ({len(points) - placed} lack one of the two figures)." if placed < len(points) else ".")
+    + (f" Shaded: what the constraints on {' and '.join(constrained)} allow; the dashed lines are those limits. A "
+       "point's colour weighs every constraint." if constrained else " Neither axis is constrained: nothing shaded.")
+    + (" Bars through triangles: the predicted throughput's 80 % held-out band." if "fps" in (x_field, y_field)
+       else "") + " Squares: the raw roofline (not calibrated, no band)."
+)

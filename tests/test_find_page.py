@@ -1,0 +1,208 @@
+"""AppTest tests of the Find a deployment page: what it answers equals the finder core on the same
+candidates, constraints set through widgets and through the page address give the same answer,
+an empty answer names every miss, and the chart carries every judged candidate."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from devtools.apptest import charts, named, new_app, open_page, plain, spec, upload
+from qb_core.accuracy import load_accuracy
+from qb_core.finder import Constraints, combined_candidates, find_deployments, left_out_rows
+from qb_core.hardware import catalog_long
+from qb_core.measurements import BUNDLED_DATASET, load_measurements
+from qb_core.model import build_report, unmeasured_predictions
+from qb_core.topology import variant_label
+
+#: "CNV (CIFAR-10) at INT2, >= 10,000 inputs/s, <= 5 W": widget key -> (value, its address form).
+CNV_INT2 = {"find_task": ("cifar10", "CIFAR-10"), "find_network": ("CNV", "CNV"),
+            "find_precision": ("INT2", "INT2"), "find_min_fps": (10_000.0, "10000"),
+            "find_max_power_w": (5.0, "5")}
+#: "ImageNet, top-1 >= 70 %, <= 10 ms at batch 1, ranked by energy per input".
+IMAGENET = {"find_task": ("imagenet", "ImageNet"), "find_min_top1_pct": (70.0, "70"),
+            "find_max_latency_ms": (10.0, "10"), "find_objective": ("energy", "energy per input")}
+
+
+@pytest.fixture(scope="module")
+def core():
+    """The candidates the page weighs, built from the core alone (as ``ui.data.finder_candidates``)."""
+    measured = load_measurements().assign(dataset=BUNDLED_DATASET)
+    predictions = unmeasured_predictions(build_report(measured, catalog_long()))
+    return combined_candidates(measured, predictions, load_accuracy()), left_out_rows(measured)
+
+
+def widget(at, key: str):
+    numbers = ("find_min_fps", "find_max_power_w", "find_max_latency_ms", "find_max_mj_per_input", "find_min_top1_pct")
+    return at.number_input(key=key) if key in numbers else at.selectbox(key=key)
+
+
+def find_page(**widgets) -> object:
+    """The page with ``widgets`` (key -> (value, address form)) set one by one, as a user would."""
+    at = new_app().run()
+    open_page(at, "find")
+    for key, (value, _) in widgets.items():
+        widget(at, key).set_value(value).run()
+        assert not at.exception
+    return at
+
+
+def linked_page(**widgets) -> object:
+    """The page opened from an address carrying ``widgets``' values."""
+    at = new_app()
+    for key, (_, text) in widgets.items():
+        at.query_params[key] = text
+    at.run()
+    open_page(at, "find")
+    assert not at.exception
+    return at
+
+
+def deployments(frame: pd.DataFrame) -> list[str]:
+    return list(frame["device"] + " · " + frame["precision"] + " · "
+                + variant_label(frame["topology"], frame["pruning_pct"]))
+
+
+def frame_with(at, *columns: str) -> pd.DataFrame:
+    """The first data grid on the page with ``columns``."""
+    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
+
+
+def shown(at) -> pd.DataFrame:
+    """The table the page shows first (the answer, or the nearest misses)."""
+    return at.table[0].value
+
+
+def test_the_cnv_example_meets_nothing_and_names_each_miss(core):
+    at = find_page(**CNV_INT2)
+    assert [s.value for s in at.subheader][0] == "Nothing meets every constraint"
+    table = shown(at)
+    candidates, left_out = core
+    expected = find_deployments(candidates, Constraints(task="cifar10", topology="CNV", precision="INT2",
+                                                        min_fps=10_000, max_power_w=5), left_out=left_out)
+    assert expected.feasible.empty
+    assert list(table["Deployment"]) == deployments(expected.nearest)
+    first = table.iloc[0]
+    assert first["Deployment"] == "ZCU104-FINN · INT2 · CNV 12.5%" and first["Power (W)"] == "12.6"
+    assert plain(first["Misses"]) == "power 12.6 W > 5 W limit"
+    assert plain(table.iloc[3]["Misses"]) == "fps 2,683 < 10,000 minimum; power 14.9 W > 5 W limit"
+    links = at.get("page_link")
+    assert [link.proto.page for link in links] == ["what_it_takes"]
+    assert links[0].proto.label == "What would it take to reach 10,000 inputs/s"
+    assert "ZCU104-FINN INT2 CNV 100%" in plain(" ".join(m.value for m in at.markdown))
+
+
+def test_widgets_and_the_address_give_the_same_answer():
+    for widgets in (CNV_INT2, IMAGENET):
+        by_hand, by_link = find_page(**widgets), linked_page(**widgets)
+        for key, (value, _) in widgets.items():
+            assert widget(by_link, key).value == widget(by_hand, key).value == value
+        assert [s.value for s in by_hand.subheader] == [s.value for s in by_link.subheader]
+        pd.testing.assert_frame_equal(shown(by_hand), shown(by_link))
+        pd.testing.assert_frame_equal(named(charts(by_hand)[0], "points"), named(charts(by_link)[0], "points"))
+
+
+def test_the_imagenet_example_ranks_edgetpu_efficientnet_s_first_by_energy(core):
+    at = find_page(**IMAGENET)
+    table = shown(at)
+    candidates, left_out = core
+    expected = find_deployments(candidates, Constraints(task="imagenet", min_top1_pct=70, max_latency_ms=10,
+                                                        latency_batch=1), "energy", left_out=left_out)
+    assert [s.value for s in at.subheader][0] == f"{len(expected.feasible)} deployment(s) meet every constraint"
+    assert list(table["Deployment"]) == deployments(expected.feasible.head(10))
+    first = table.iloc[0]
+    assert first["Deployment"] == "EdgeTPU-fast · INT8 · EfficientNet-S 100%"
+    assert (first["mJ/input"], first["Batch"], first["Figures"]) == ("9.99", "1", "measured")
+    assert plain(first["Why it is here"]) == "measured at this batch"
+    # read at batch 1: deployments without a batch-1 row are listed as left out, with the reason
+    assert any(f"Left out: {len(expected.dropped)} row(s)" in e.label for e in at.expander)
+    reasons = frame_with(at, "reason", "rows")
+    assert "no row at batch 1: its latency at batch 1 cannot be judged" in set(reasons["reason"])
+    assert reasons["rows"].sum() == len(expected.dropped)
+
+
+def test_predicted_answers_carry_their_band_and_say_so(core):
+    at = find_page(find_task=("imagenet", "ImageNet"), find_min_fps=(100.0, "100"))
+    at.button_group(key="find_platforms").set_value(["TX2"]).run()
+    table = shown(at)
+    predicted = table[table["Figures"] == "predicted"]
+    assert len(predicted) and "Inputs/s (band)" in table.columns
+    candidates, left_out = core
+    expected = find_deployments(candidates, Constraints(task="imagenet", min_fps=100, platforms=("TX2",)),
+                                left_out=left_out)
+    row = expected.feasible[expected.feasible["source"] == "predicted"].iloc[0]
+    low, high = f"{row['fps_low']:,.3g}", f"{row['fps_high']:,.3g}"
+    assert predicted.iloc[0]["Inputs/s (band)"].endswith(f"({low} – {high})")
+    assert "calibrated prediction" in plain(predicted.iloc[0]["Why it is here"])
+    assert not table.loc[table["Figures"] != "predicted", "Inputs/s (band)"].str.contains("–").any()
+    every = frame_with(at, "fps_low", "fps_high")  # all the answers, sortable, the band as numbers
+    assert len(every) == len(expected.feasible)
+    assert every.loc[every["source"] != "predicted", ["fps_low", "fps_high"]].isna().all().all()
+
+
+def test_changing_the_task_falls_back_to_any_network_and_says_so():
+    at = find_page(find_task=("cifar10", "CIFAR-10"), find_network=("CNV", "CNV"))
+    at.selectbox(key="find_task").set_value("imagenet").run()
+    assert at.selectbox(key="find_network").value == "any"
+    assert any(plain(i.value) == "ImageNet has no network CNV: network set to any." for i in at.info)
+    assert at.selectbox(key="task").value == "imagenet"  # the sidebar follows, so linked pages open on it
+    at.selectbox(key="task").set_value("mnist").run()  # and the page follows the sidebar
+    assert at.selectbox(key="find_task").value == "mnist"
+
+
+def test_the_chart_shows_every_judged_candidate_and_shades_the_constraints(core):
+    at = find_page(**CNV_INT2)
+    chart = charts(at)[0]
+    layers = spec(chart)["layer"]
+    points = named(chart, "points")
+    encoding = next(layer["encoding"] for layer in layers if layer.get("data", {}).get("name") == "points")
+    assert (encoding["x"]["field"], encoding["y"]["field"]) == ("power_w", "fps")  # the constrained axes
+    assert encoding["x"]["scale"]["type"] == encoding["y"]["scale"]["type"] == "log"
+    candidates, _ = core
+    scope = candidates[(candidates["task"] == "cifar10") & (candidates["topology"] == "CNV")
+                       & (candidates["precision"] == "INT2")]
+    assert len(points) == len(scope)
+    assert set(points["standing"]) == {"nearest miss", "misses a constraint"}
+    assert (points["standing"] == "nearest miss").sum() == 5
+    region = named(chart, "region").iloc[0]
+    assert region["x2"] == 5 and region["y"] == 10_000  # power up to 5 W, throughput from 10,000
+    assert named(chart, "x_limits")["value"].tolist() == [5] and named(chart, "y_limits")["value"].tolist() == [10_000]
+    assert set(named(chart, "bands")["source"]) <= {"predicted"}
+
+
+def test_the_axes_follow_the_constraints_and_the_selectors():
+    at = find_page(**IMAGENET)
+    encoding = spec(charts(at)[0])["layer"][-1]["encoding"]
+    assert (encoding["x"]["field"], encoding["y"]["field"]) == ("latency_ms", "top1_pct")
+    assert "type" not in encoding["y"]["scale"] or encoding["y"]["scale"]["type"] != "log"  # accuracy: linear
+    at.selectbox(key="find_x").set_value("mj_per_input").run()
+    at.selectbox(key="find_y").set_value("fps").run()
+    encoding = spec(charts(at)[0])["layer"][-1]["encoding"]
+    assert (encoding["x"]["field"], encoding["y"]["field"]) == ("mj_per_input", "fps")
+    assert len(named(charts(at)[0], "bands"))  # throughput on an axis: the predicted band drawn
+
+
+def test_no_constraint_lists_every_deployment_of_every_task(core):
+    at = new_app().run()
+    open_page(at, "find")
+    assert not at.exception
+    candidates, left_out = core
+    expected = find_deployments(candidates, left_out=left_out)
+    assert [s.value for s in at.subheader][0] == f"{len(expected.feasible)} deployment(s) meet every constraint"
+    assert len(shown(at)) == 10 and len(frame_with(at, "fps_low", "why")) == len(expected.feasible)
+    assert len(named(charts(at)[0], "points")) == len(candidates)
+    assert named(charts(at)[0], "region").empty  # nothing constrained, nothing shaded
+    at.button_group(key="find_platforms").set_value([]).run()
+    assert any("Allow at least one platform" in i.value for i in at.info)
+
+
+def test_an_uploaded_board_is_a_candidate_and_its_name_is_shown_literally():
+    name = "[click me](https://example.com/phish)"
+    content = ("NN_Topology,HWType,Precision,batch/thread/stream,lat-comp,fps-comp,top1 [%],PruningFactor\n"
+               f"CNV,\"{name}\",INT8,1,0.1,99000,90,100%\n").encode()
+    at = upload(new_app().run(), "board.csv", content)
+    open_page(at, "find")
+    at.button_group(key="find_platforms").set_value([name]).run()
+    assert not at.exception
+    deployment = shown(at)["Deployment"].tolist()
+    assert deployment == [f"`{name}` · INT8 · CNV 100%"]  # a code span: never a link
