@@ -1,12 +1,16 @@
 """Efficiency: how close does each deployment come to its roofline?"""
 
+import json
+
 import streamlit as st
 
-from qb_core.efficiency import BEATS_PEAK, BEATS_ROOFLINE, summary
-from ui import charts, tables, theory
+from qb_core.efficiency import BEATS_PEAK, BEATS_ROOFLINE, CONFIG_KEYS, summary
+from qb_core.explain import above_roofline_summary, hardware_whatif_text
+from ui import charts, data, tables, theory, why
 from ui.safe import download_csv, literal_list
 
 st.title("Efficiency: measured against the roofline")
+top = st.container()
 st.markdown(
     "How close does each deployment come to what its roofline promises? Every measured configuration "
     "(platform x precision x network variant) is joined to the roofline prediction for the same platform, "
@@ -19,19 +23,34 @@ st.markdown(
 gap = theory.gap_view()
 join, paired, settings = gap.join, gap.paired, gap.theory.settings
 counts = summary(join)
+datasheet_pct = None
+if settings.hardware_changed:  # efficiency against hypothetical hardware: say so first, the datasheet's beside
+    current = gap.theory.selection
+    datasheet_join = data.join(gap.measured, gap.datasheet, current.task, settings.weights, settings.batch,
+                               settings.activations, settings.width_scales, gap.datasheet, gap.theory.networks)
+    datasheet_pct = datasheet_join.loc[datasheet_join["status"] == "paired", [*CONFIG_KEYS, "efficiency_pct"]]
+    paired = paired.merge(datasheet_pct.rename(columns={"efficiency_pct": "datasheet_efficiency_pct"}),
+                          on=CONFIG_KEYS, how="left")
+    overridden = list(json.loads(settings.overrides_text))
+    what = ", ".join(filter(None, [hardware_whatif_text(settings.bandwidth_scale, settings.peak_scale, []),
+                                   f"{literal_list(overridden, 4)} overridden" if overridden else ""]))
+    top.warning(f"**Efficiency against hypothetical hardware** ({what}): each figure below is measured / "
+                "the what-if roofline, not the roofline of the board measured. Against the datasheet: median "
+                f"{datasheet_pct['efficiency_pct'].median():.1f}% over {len(datasheet_pct)} paired configuration(s); "
+                "the join's *Datasheet efficiency* column gives each one's.", icon=":material/tune:")
 cols = st.columns(4)
 cols[0].metric("Paired configurations", counts["paired"])
-cols[1].metric("Median efficiency", f"{counts['median_efficiency_pct']:.1f}%" if counts["paired"] else "none")
+cols[1].metric("Median efficiency", f"{counts['median_efficiency_pct']:.1f}%" if counts["paired"] else "none",
+               help="Against the what-if hardware in the sidebar." if settings.hardware_changed else None)
 cols[2].metric("Predictions not measured", counts["predicted-only"])
 cols[3].metric("Measured without prediction", counts["measured-only"])
 
 beaten = paired[paired["reason"] == BEATS_ROOFLINE]
 over_peak = paired[paired["reason"] == BEATS_PEAK]
 if len(beaten):
-    st.warning(f"**{len(beaten)} configuration(s) run above the roofline** ({literal_list(beaten['config'])}): the "
-               "storage assumption cannot hold for them. Typically the weights stay on chip instead of being read by "
-               "every input: choose *Automatic* (on chip where they fit) or *Off chip, once per batch* under "
-               "What-if in the sidebar and see which remain.")
+    st.warning(f"**Measured above the roofline.** {above_roofline_summary(paired, data.fits(gap.theory.predictions))} "
+               "The storage assumption cannot hold for them: choose *Automatic* (on chip where they fit) or *Off "
+               "chip, once per batch* under What-if in the sidebar and see which remain.")
 if len(over_peak):
     st.error(f"**{len(over_peak)} configuration(s) measure above the platform's peak compute** "
              f"({literal_list(over_peak['config'])}): no storage assumption explains that. Check the measurement, "
@@ -49,16 +68,19 @@ else:
     st.subheader("Efficiency per platform family")
     st.vega_lite_chart(charts.efficiency_spread_spec(paired, colors), key="efficiency_spread")
     st.caption("One point per configuration (log axis); black tick: the family's median; red dashed line: 100 %.")
+    st.subheader("Why each platform runs where it runs")
+    why.show_platform_reasons(paired)
 
-shown = ["config", "device", "precision", "variant", "dataset", "measured_fps", "measured_batch", "predicted_fps",
-         "efficiency_pct", "bound", "intensity", "measured_tops", "peak_fps", "weights_on_chip", "reason"]
+shown = ["config", "measured_fps", "predicted_fps", "efficiency_pct",
+         *(["datasheet_efficiency_pct"] if datasheet_pct is not None else []), "bound", "measured_batch", "reason",
+         "device", "precision", "variant", "dataset", "intensity", "measured_tops", "peak_fps", "weights_on_chip"]
 st.subheader("The join")
-tables.show(paired, shown, key="join_table")
+tables.show(paired, shown, key="join_table", fit=True)
 unpaired = join[join["status"] != "paired"]
 st.subheader(f"Not paired: {len(unpaired)} row(s)")
 if unpaired.empty:
     st.caption("Every measured configuration and every prediction inside the filters is paired.")
 else:
-    tables.show(unpaired, ["status", "device", "precision", "variant", "dataset", "config", "measured_fps",
-                           "predicted_fps", "reason"], key="unpaired_table")
+    tables.show(unpaired, ["status", "device", "precision", "variant", "reason", "dataset", "config", "measured_fps",
+                           "predicted_fps"], key="unpaired_table", fit=True)
 download_csv("Download the join (CSV)", join, f"efficiency{settings.file_suffix()}.csv")

@@ -1,35 +1,60 @@
-"""Energy: how many millijoules does one input cost, measured and predicted?"""
+"""Energy: how many millijoules does one input cost, measured and ideal?"""
 
 import streamlit as st
 
+from qb_core.energy import constant_power, ideal_energy
 from qb_core.labels import title
 from ui import charts, tables, theory
-from ui.safe import download_csv, literal_list
+from ui.safe import download_csv, literal, literal_list
 
 st.title("Energy per input")
 st.markdown(
     "What does one inference cost in energy? **Measured: full board power / measured inputs per second** "
-    "(at the configuration's best throughput). **Predicted: datasheet power / roofline inputs per second**, "
-    "where the datasheet gives a power figure (or your own platform has one): the energy an ideal "
-    "implementation would spend at full power. Lower is better; inputs per joule is the inverse."
+    "(at the configuration's best throughput). **Ideal: the same measured power / roofline inputs per "
+    "second**: the energy the board, drawing what it drew at that op mode, would spend at its roofline speed. "
+    "The datasheet gives one power figure per board (the TX2's 15 W serves maxn, maxp and maxq: the ceiling "
+    "of its fastest mode), so the energy at the datasheet power is in the table only, with a note wherever it "
+    "is above the measured energy. Lower is better; inputs per joule is the inverse."
 )
 
 gap = theory.gap_view()
-paired = gap.paired
+paired = ideal_energy(gap.paired)
 measure = st.segmented_control("Show", ["mj_per_input", "inputs_per_joule"], default="mj_per_input",
                                required=True, format_func=title, key="energy_measure", bind="query-params")
 with_power = paired[paired["mj_per_input"].notna()]
 if with_power.empty:
     st.info("No paired configuration inside the filters has a measured power figure.")
     st.stop()
+
+constant = constant_power(gap.measured[gap.measured["device"].isin(set(with_power["device"]))])
+for row in constant[constant["scope"] == "device"].itertuples():
+    st.warning(f"{literal(row.device)} reports {row.full_power_w:.3g} W in all {row.rows} of its rows (every "
+               "precision, pruning and batch): a constant, not a per-run measurement, so its energy here follows "
+               "its throughput alone.", icon=":material/warning:")
+flat = constant[constant["scope"] == "configuration"]
+if len(flat):
+    st.caption(f"The same power at every batch size (a constant, not a per-run measurement): "
+               f"{literal_list(flat['config'], 12)}.")
+
 st.vega_lite_chart(charts.energy_spec(with_power, theory.device_colors(with_power), measure), key="energy_bars")
-no_datasheet = sorted(set(with_power.loc[with_power["power_w"].isna(), "device"]))
-st.caption("Log axis. Solid: measured; faint: predicted from the datasheet power. "
-           + (f"No datasheet power, so no prediction, for {literal_list(no_datasheet)}." if no_datasheet else ""))
+noted = with_power[with_power["energy_note"] != ""]
+beats = noted[noted["ideal_mj_per_input"] > noted["mj_per_input"]]
+st.caption("Log axis. Solid: measured; faint: ideal (roofline inputs/s at the measured power). "
+           + (f"The ideal is above the measured energy for {len(beats)} configuration(s) "
+              f"({literal_list(beats['config'])}): each beats its roofline (efficiency above 100 %), so the "
+              "roofline's storage assumption does not hold there; hover a bar for its note."
+              if len(beats) else "No ideal is above its measured energy."))
+sheet = noted[(noted["predicted_mj_per_input"] > noted["mj_per_input"])
+              & (noted["ideal_mj_per_input"] <= noted["mj_per_input"])]
+if len(sheet):
+    st.caption(f"At the datasheet power, {len(sheet)} configuration(s) would cost more than measured "
+               f"({literal_list(sheet['config'])}): the datasheet figure is the board's ceiling, not the power "
+               "of the op mode measured. The table's note says which power each ran at.")
 missing = paired[paired["mj_per_input"].isna()]
 if len(missing):
     st.caption(f"Left out for lack of a measured power figure: {literal_list(missing['config'])}.")
-shown = ["config", "device", "precision", "variant", "dataset", "measured_fps", "full_power_w", "mj_per_input",
-         "inputs_per_joule", "predicted_fps", "power_w", "predicted_mj_per_input", "predicted_inputs_per_joule"]
-tables.show(with_power, shown, key="energy_table")
+shown = ["config", "mj_per_input", "ideal_mj_per_input", "energy_note", "full_power_w", "measured_fps",
+         "predicted_fps", "inputs_per_joule", "ideal_inputs_per_joule", "power_w", "predicted_mj_per_input", "device",
+         "precision", "variant", "dataset"]
+tables.show(with_power, shown, key="energy_table", fit=True)
 download_csv("Download the energy table (CSV)", with_power[shown], f"energy{gap.theory.settings.file_suffix()}.csv")

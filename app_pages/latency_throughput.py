@@ -19,11 +19,21 @@ st.markdown(
     "QuTiBench notebook does; regroup them below."
 )
 
+
+
+def panel_defaults(task: str) -> dict[str, list[str]]:
+    """The notebook's panels, kept to the platforms measured for ``task``."""
+    measured = list(dict.fromkeys(uploads.rows().loc[uploads.rows()["task"] == task, "platform"].astype(str)))
+    panels = [[p for p in panel if p in measured] or measured[:3] for panel in DEFAULT_PANELS]
+    return {"panel_a": panels[0], "panel_b": panels[1]}
+
+
 rows = sidebar.measured_rows("lat_comp_ms", "fps_comp").sort_values(["config", "batch"])
 task = sidebar.selection().task
 measured_platforms = list(dict.fromkeys(uploads.rows().loc[uploads.rows()["task"] == task, "platform"].astype(str)))
 options = list(dict.fromkeys([*data.catalog()["platform"], *measured_platforms]))
-defaults = [[p for p in panel if p in measured_platforms] or measured_platforms[:3] for panel in DEFAULT_PANELS]
+sidebar.page_widgets_follow_task("latency_panels", task, panel_defaults)
+defaults = list(panel_defaults(task).values())
 left, right, axis = st.columns([2, 2, 1])
 panels = [left.multiselect("Left panel", options, default=defaults[0], key="panel_a", bind="query-params",
                            format_func=option_label),

@@ -1,7 +1,9 @@
 """Per-layer roofline: which layer limits a network on a platform, and is it memory or compute?"""
 
+import numpy as np
 import streamlit as st
 
+from qb_core.explain import beats_layer_model, bottleneck_sentence
 from qb_core.netlayers import with_layer_tables
 from qb_core.topology import variant_label
 from ui import charts, data, tables, theory
@@ -51,18 +53,26 @@ cols[0].metric("Per-layer model", f"{report.layer_fps:,.0f}",
 cols[1].metric("Whole-network roofline", f"{row['inputs_per_s'].iloc[0]:,.0f}")
 cols[2].metric("Measured, best batch", f"{measured['measured_fps'].max():,.0f}" if len(measured) else "not measured")
 st.caption(f"Inputs per second. {literal(device)} runs networks {execution}.")
-st.markdown(f"**The bottleneck is {literal(bottleneck['name'])}**: {bottleneck['bound']}-bound, "
-            f"{100 * bottleneck['time_s'] / layers['time_s'].sum():.0f} % of the summed layer time "
-            f"({bottleneck['ops']:,} ops, {bottleneck['bytes']:,.0f} bytes off chip, intensity "
-            f"{bottleneck['intensity']:,.1f} ops/byte).")
+if len(measured):
+    best = measured.loc[measured["measured_fps"].idxmax()]
+    beaten = beats_layer_model(row, float(best["measured_fps"]), int(best["measured_batch"]), report.layer_fps,
+                               settings.weights, settings.batch, settings.activations, gap.theory.networks)
+    if beaten:
+        st.info(beaten, icon=":material/info:")
+st.markdown(f"**The bottleneck is {literal(bottleneck['name'])}**: {bottleneck_sentence(layers, execution)}")
 
 color = theory.device_colors(row).get(device, "#1f77b4")
 roofline_spec, time_spec = charts.layer_specs(layers, report.roof, color)
 st.vega_lite_chart(roofline_spec, key="layer_roofline")
+unbounded = ~np.isfinite(layers.loc[layers["bound"] != "none", "intensity"].to_numpy(dtype=float))
 st.caption("Each computing layer at (its intensity, the TOP/s it attains); pools do no operations and are left out. "
-           + ("Dataflow: the roof drawn is one stage's equal share of the chip." if execution == "dataflow" else ""))
+           + ("Dataflow: the roof drawn is one stage's equal share of the chip. " if execution == "dataflow" else "")
+           + ("Layers that move nothing off chip have no finite intensity: they are drawn at the right end of the "
+              "roof, at the peak, and labelled so." if unbounded.any() else ""))
 st.vega_lite_chart(time_spec, key="layer_times")
-st.caption("Compute time = ops / peak, memory time = bytes / bandwidth; the longer one (solid) is the layer's time.")
+st.caption("Compute time = ops / peak, memory time = bytes / bandwidth; the longer one (solid) is the layer's time. "
+           + ("Dataflow: the stages run at once, so the pace is the longest bar, not their sum."
+              if execution == "dataflow" else "Layer by layer: the time per input is the sum of the layer times."))
 shown = ["name", "kind", "ops", "params", "bytes", "intensity", "compute_us", "memory_us", "time_us", "bound"]
 layer_table = layers.assign(compute_us=layers["compute_s"] * 1e6, memory_us=layers["memory_s"] * 1e6,
                             time_us=layers["time_s"] * 1e6)

@@ -5,7 +5,7 @@ import streamlit as st
 from qb_core.filters import select
 from qb_core.networks import unmeasurable_variants
 from qb_core.topology import PRECISIONS, TASKS
-from ui import charts, data, sidebar, tables, theory, whatif_state
+from ui import charts, data, sidebar, tables, theory, whatif_state, why
 from ui.safe import download_csv, literal
 
 st.title("Networks and hardware")
@@ -59,16 +59,38 @@ if len(compared):
         "ops_difference": st.column_config.NumberColumn("Published - model (ops)", format="localized"),
         "ops_difference_pct": st.column_config.NumberColumn("Difference (%)", format="%.2f"),
         "agrees": st.column_config.CheckboxColumn("Agree")})
+tables_vs_published = data.layer_tables_vs_published(tuple(tasks))
+if len(tables_vs_published):
+    st.markdown("**ImageNet layer tables against QuTiBench's published totals.** Each ImageNet network is rebuilt "
+                "layer by layer from its paper (sources in `data/README.md`) for the per-layer view, the activation "
+                "traffic and the calibrated model; the roofline keeps the published (rounded) totals. Where the two "
+                "differ by more than 3 %, the note says why.")
+    tables.show(tables_vs_published.assign(task=tables_vs_published["task"].map(TASKS)), key="layers_vs_published",
+                **{"params_published": st.column_config.NumberColumn("Params (published)", format="localized"),
+                   "ops_per_input_published": st.column_config.NumberColumn("Ops (published)", format="localized"),
+                   "params": st.column_config.NumberColumn("Params (layer table)", format="localized"),
+                   "ops_per_input": st.column_config.NumberColumn("Ops (layer table)", format="localized"),
+                   "params_difference_pct": st.column_config.NumberColumn("Params difference (%)", format="%+.1f"),
+                   "ops_difference_pct": st.column_config.NumberColumn("Ops difference (%)", format="%+.1f"),
+                   "within_3_pct": st.column_config.CheckboxColumn("Within 3 %")})
 
 # --- hardware ---
 st.subheader("Hardware")
 settings = whatif_state.current()
 catalog = select(data.hardware_table(settings.custom_text), current)
-shown = ["device", "family", "vendor", "toolflow", "execution", "precision", "peak_tops", "bandwidth_gbps",
-         "ridge_ops_per_byte", "memory_gb", "on_chip_mb", "power_w", "source"]
-tables.show(catalog, shown, key="hardware_table")
-st.vega_lite_chart(charts.hardware_spec(catalog, theory.device_colors(catalog)), key="hardware_chart")
-st.caption("Each point is a platform at one native precision; its label is its ridge point. Dashed lines join "
-           "platforms with the same ridge: a network needs at least that many ops per byte there to be "
-           "compute-bound. Your own platforms (What-if hardware) are included, marked *your own platform*.")
+best = why.achievable_peaks()
+catalog = catalog.merge(best[["device", "precision", "achievable_tops", "achievable_pct"]],
+                        on=["device", "precision"], how="left")
+shown = ["device", "precision", "peak_tops", "achievable_tops", "achievable_pct", "bandwidth_gbps",
+         "ridge_ops_per_byte", "on_chip_mb", "execution", "family", "vendor", "toolflow", "memory_gb", "power_w",
+         "source"]
+tables.show(catalog, shown, key="hardware_table", fit=True)
+st.vega_lite_chart(charts.hardware_spec(catalog, theory.device_colors(catalog), best), key="hardware_chart")
+st.caption("Filled: each platform at one native precision, its datasheet peak against its bandwidth (platforms with "
+           "the same figures are one point, named together: ZCU104-FINN = ZCU104-BISMO). Hollow, joined to it by a "
+           "thin line: the best TOP/s measured on that platform and precision (any task, any batch; rows above the "
+           "datasheet peak left out), its achievable peak. Grey dashed guides: points of equal ridge (10, 100, "
+           "1,000 ops/byte; a point above a guide has a higher ridge), so a network needs at least that many ops per "
+           "byte there to be compute-bound; each point's own ridge is in its tooltip and the table. Your own "
+           "platforms (What-if hardware) are included, marked *your own platform*.")
 download_csv("Download the hardware table (CSV)", catalog[shown], "hardware.csv")

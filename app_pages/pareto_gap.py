@@ -4,13 +4,14 @@ import streamlit as st
 
 from qb_core.pareto import predicted_and_measured
 from ui import charts, data, tables, theory
-from ui.safe import download_csv
+from ui.safe import download_csv, literal_list
 
 st.title("Accuracy against throughput: predicted and measured")
 st.markdown(
     "Which deployments would be worth it if every platform reached its roofline, and which are in practice? "
     "**Crosses**: each platform x precision x variant at its roofline prediction, with the published top-1 "
-    "accuracy of that variant and precision. **Circles**: each measured configuration at its best "
+    "accuracy of that variant and precision (where none is published, the top-1 measured for it). **Circles**: "
+    "each measured configuration at its best "
     "throughput and the accuracy measured there. The dashed staircase is the predicted Pareto front, the "
     "solid one the measured front; hover a point for its status in the join."
 )
@@ -23,12 +24,21 @@ if placed.empty:
     st.info("No point inside the filters has both a throughput and an accuracy.")
     st.stop()
 st.vega_lite_chart(charts.pareto_gap_spec(placed, fronts, theory.device_colors(placed)), key="pareto_gap_chart")
+borrowed = placed[(placed["kind"] == "predicted") & (placed["accuracy_from"] != "published")]
+if len(borrowed):
+    names = borrowed.drop_duplicates(["variant", "precision"])
+    names = names["variant"] + " " + names["precision"]
+    st.caption(f"{len(borrowed)} prediction(s) have no published accuracy and are placed at the top-1 measured for "
+               f"their variant and precision (median of the runs shown): {literal_list(names)}.")
 if len(unplaced):
-    st.caption(f"{len(unplaced)} prediction(s) have no published accuracy for their variant and precision "
-               "(*not measured* in the accuracy table), so they cannot be placed.")
+    names = unplaced.drop_duplicates(["variant", "precision"])
+    names = names["variant"] + " " + names["precision"]
+    st.caption(f"Left out: {len(unplaced)} prediction(s) with neither a published nor a measured accuracy for their "
+               f"variant and precision ({literal_list(names)}), so they cannot be placed.")
 st.subheader("The two fronts")
-shown = ["kind", "config", "device", "precision", "variant", "fps", "top1_pct", "status", "efficiency_pct"]
-tables.show(fronts, shown, key="fronts_table", kind="Point",
+shown = ["kind", "config", "fps", "top1_pct", "accuracy_from", "efficiency_pct", "status", "device", "precision",
+         "variant"]
+tables.show(fronts, shown, key="fronts_table", fit=True, kind="Point",
             fps=st.column_config.NumberColumn("Inputs/s", format="localized"))
 st.subheader("Published accuracy")
 accuracy = data.accuracy()

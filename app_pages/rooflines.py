@@ -5,10 +5,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from qb_core.explain import above_roofline_summary
 from qb_core.filters import select
 from qb_core.roofline import coinciding_names, log_axis_range
 from qb_core.topology import TASKS
-from ui import charts, data, tables, theory, user_networks
+from ui import charts, data, tables, theory, user_networks, why
+from ui.charts.theory import labels_left_out
 from ui.safe import download_csv
 from ui.text import ACTIVATION_LABELS, ASSUMPTIONS, WEIGHT_LABELS
 
@@ -44,26 +46,35 @@ if not all_networks:
 finite = intensity[np.isfinite(intensity["intensity"])]
 
 datasheet = select(data.hardware(), current) if settings.hardware_changed else None
-measured = None
-if show_measured:
-    join = theory.measured_join(view)[2]
-    paired = join[(join["status"] == "paired") & np.isfinite(join["intensity"])]
-    names = hardware.assign(roof_devices=coinciding_names(hardware))[["device", "precision", "roof_devices"]]
-    measured = paired.merge(names, on=["device", "precision"], how="left")
+measured = best = None
+paired_shown = theory.measured_join(view)[2].query("status == 'paired'")
 ridges = [hardware["ridge_ops_per_byte"]] + ([] if datasheet is None else [datasheet["ridge_ops_per_byte"]])
 x_min, x_max = log_axis_range(np.concatenate([finite["intensity"], *ridges]))
+if show_measured:
+    paired = paired_shown[np.isfinite(paired_shown["intensity"])]
+    names = hardware.assign(roof_devices=coinciding_names(hardware))[["device", "precision", "roof_devices"]]
+    measured = paired.merge(names, on=["device", "precision"], how="left")
+    roofs = hardware[["device", "precision", "ridge_ops_per_byte"]]
+    best = why.achievable_peaks().merge(roofs, on=["device", "precision"])  # the platforms and precisions shown
+    best = best.assign(x_start=best["ridge_ops_per_byte"], x_end=x_max)
 points = data.rooflines(hardware, x_min, x_max)
 ghost = None if datasheet is None or datasheet.empty else data.rooflines(datasheet, x_min, x_max)
 
 # --- chart ---
-st.vega_lite_chart(charts.roofline_spec(points, finite, theory.device_colors(hardware), ghost, measured),
+st.vega_lite_chart(charts.roofline_spec(points, finite, theory.device_colors(hardware), ghost, measured, best),
                    key="roofline_chart")
 notes = [f"{len(points['roof'].unique())} rooflines (platform x precision) and {len(finite)} variant intensities."]
+unlabelled = labels_left_out(finite, points)
+if unlabelled:
+    notes.append(f"{unlabelled} network label(s) left out where they would overlap: hover a dashed vertical for "
+                 "its network, precision and intensity.")
 if ghost is not None:
     notes.append("Faded lines: the datasheet rooflines, for comparison.")
 if measured is not None:
-    notes.append(f"{len(measured)} measured configurations (points, outlined): each sits below its roof by its "
-                 "efficiency; the Efficiency page lists them.")
+    notes.append(f"{len(measured)} measured configurations (points, outlined, in their own platform's colour): each "
+                 "sits below its roof by its efficiency; the Efficiency page lists them. Dotted segments under the "
+                 "flat roofs: each platform's best measured TOP/s at that precision (any task, any batch), its "
+                 "achievable peak.")
 if np.isinf(intensity["intensity"]).any():
     notes.append("With weights and activations on chip nothing moves off chip: intensity is infinite, every "
                  "variant is compute-bound and runs at the peak, so no vertical is drawn.")
@@ -75,13 +86,16 @@ with st.expander("What the storage assumptions mean", expanded=settings.storage_
                + (f" (N = {settings.batch})" if settings.weights == "per-batch" else "")
                + f"; activations {ACTIVATION_LABELS[settings.activations].lower()}.")
 
+with st.expander("Why each platform runs where it runs", expanded=show_measured):
+    why.show_platform_reasons(paired_shown)
+
 # --- on-chip capacity ---
 st.subheader("Do the weights fit on chip?")
 fits = data.fits(view.predictions)
 st.markdown("Each variant's weights at each precision against the platform's on-chip memory (BRAM/UltraRAM, "
             "L2 or scratchpad, as its datasheet states). Where they fit, the *Automatic* storage assumption "
-            "keeps them on chip and the platform is compute-bound: this is why FINN's small networks run above "
-            "the QuTiBench roofline, which reads every weight per input.")
+            "keeps them on chip and the variant's roof is the platform's peak. "
+            + above_roofline_summary(paired_shown, fits))
 tables.show(fits, key="fits_table")
 
 # --- bound table ---
@@ -89,7 +103,9 @@ st.subheader("Ridge points and bounds")
 st.markdown("Ridge point = 1000 x peak / bandwidth (ops/byte). Per variant: *memory* or *compute*-bound at that "
             "platform's precision, under the current storage assumption.")
 bounds = data.bounds(view.predictions)
-tables.show(bounds, key="bounds_table")
+first, last = ["device", "precision", "ridge_ops_per_byte"], ["peak_tops", "bandwidth_gbps"]  # the bounds between
+tables.show(bounds, [*first, *[c for c in bounds.columns if c not in first + last], *last], key="bounds_table",
+            fit=True)
 suffix = settings.file_suffix()
 download_csv("Download roofline points (CSV)", points, f"rooflines{suffix}.csv")
 download_csv("Download bounds (CSV)", bounds, f"roofline_bounds{suffix}.csv")

@@ -56,7 +56,8 @@ cols[2].metric("Today's roofline (inputs/s)", f"{row['inputs_per_s'].iloc[0]:,.0
 words = {"bandwidth": "**Bandwidth binds**: the peak already suffices.",
          "peak": "**The peak binds**: the bandwidth already suffices.",
          "both": "**Both fall short**: bandwidth and peak must grow.",
-         "nothing": "**Already reached** with today's datasheet figures.",
+         "nothing": f"**Already reached** with today's datasheet figures: the roofline promises "
+                    f"{row['inputs_per_s'].iloc[0]:,.0f} inputs/s, at least the target.",
          "unknown": "**Unknown**: the bandwidth this network needs cannot be worked out."}
 st.markdown(words[need["binds"]] + (f" {literal(need['note'], 300)}." if need["note"] else ""))
 

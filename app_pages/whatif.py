@@ -45,7 +45,7 @@ st.header("Your own platforms")
 own = whatif_state.custom_frame()
 if own is not None:
     shown = own[list(CUSTOM_COLUMNS)]
-    st.dataframe(shown, hide_index=True, column_config={
+    st.dataframe(shown, hide_index=True, placeholder="", column_config={
         "platform": title("platform"), "family": title("family"), "execution": title("execution"),
         **{c: st.column_config.NumberColumn(title(c) if c in ("bandwidth_gbps", "power_w", "on_chip_mb")
                                             else f"Peak {PEAK_PRECISIONS[c]} (TOP/s)", format="%.4g")

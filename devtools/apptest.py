@@ -62,6 +62,16 @@ def plain(markdown: str) -> str:
 LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "strokeDash", "opacity", "size")
 
 
+def leaf_layers(node: dict, data_name: str | None = None):
+    """Every mark layer of a Vega-Lite spec (nested layers included) with the dataset it draws."""
+    data_name = node.get("data", {}).get("name", data_name)
+    if "layer" in node:
+        for child in node["layer"]:
+            yield from leaf_layers(child, data_name)
+    else:
+        yield node, data_name
+
+
 def legend_entries(chart) -> int | None:
     """How many entries the chart's symbol legends should list: per legend (channels sharing a
     field and title are merged into one by Vega-Lite), the size of its scale's domain, or the
@@ -69,10 +79,8 @@ def legend_entries(chart) -> int | None:
     (its labels are ticks, not entries)."""
     chart_spec = spec(chart)
     frames = datasets(chart)
-    layers = chart_spec.get("layer", [chart_spec])
     entries: dict[tuple[str, str], int] = {}
-    for layer in layers:
-        data_name = layer.get("data", chart_spec.get("data", {})).get("name")
+    for layer, data_name in leaf_layers(chart_spec):
         for channel in LEGEND_CHANNELS:
             encoding = layer.get("encoding", {}).get(channel)
             if not isinstance(encoding, dict) or "field" not in encoding or encoding.get("legend", {}) is None:

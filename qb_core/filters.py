@@ -3,7 +3,7 @@ any table of the core: measurements, the long hardware catalog or predictions.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from types import MappingProxyType
 
@@ -76,3 +76,47 @@ def filter_options(catalog: pd.DataFrame, rows: pd.DataFrame, task: str) -> Mapp
                                 reverse=True)),
         "op_modes": tuple(m for m in catalog["op_mode"].drop_duplicates() if m),
     })
+
+
+def carried_choice(chosen: Sequence, old_options: Sequence, new_options: Sequence) -> list:
+    """A multi-choice filter after a task switch: the new task's options, in its order, keeping the
+    user's narrowing only where an option exists in both tasks (an option new to this task is
+    selected). When none of the chosen options exists any more, every option is selected: a
+    narrowing that applies to nothing is no narrowing.
+
+    >>> carried_choice([100.0, 50.0, 25.0, 12.5], [100.0, 50.0, 25.0, 12.5], [100.0, 80.0, 50.0, 30.0])
+    [100.0, 80.0, 50.0, 30.0]
+    >>> carried_choice([50.0], [100.0, 50.0], [100.0, 80.0, 50.0])
+    [80.0, 50.0]
+    """
+    kept = set(chosen)
+    value = [o for o in new_options if o in kept or o not in set(old_options)]
+    return value if any(o in kept for o in new_options) else list(new_options)
+
+
+def carried_range(chosen: tuple[int, int], old_options: Sequence[int], new_options: Sequence[int]) -> tuple[int, int]:
+    """A range filter (the batch range) after a task switch: an end at the old task's extreme moves
+    to the new task's extreme (1-10,000 on CIFAR-10 becomes 1-128 on ImageNet, and 1-128 on ImageNet
+    1-512 on MNIST); an end the user moved stays, snapped inward to the new task's options. A range
+    holding no option of the new task becomes the whole range.
+
+    >>> carried_range((1, 128), (1, 8, 128), (1, 128, 256, 512))
+    (1, 512)
+    >>> carried_range((4, 64), (1, 4, 64, 128), (1, 2, 8, 32, 512))
+    (8, 32)
+    """
+    low, high = chosen
+    new_low = new_options[0] if low <= old_options[0] else next((o for o in new_options if o >= low), None)
+    new_high = new_options[-1] if high >= old_options[-1] else next(
+        (o for o in reversed(new_options) if o <= high), None)
+    if new_low is None or new_high is None or new_low > new_high:
+        return new_options[0], new_options[-1]
+    return new_low, new_high
+
+
+def hidden_by(frame: pd.DataFrame, selection: Selection, field: str) -> int:
+    """How many rows of ``selection.task`` the filter ``field`` of ``selection`` alone leaves out
+    (the others not applied): what a filter carried over from another task hides."""
+    task_rows = select(frame, Selection(task=selection.task))
+    return len(task_rows) - len(select(task_rows, Selection(task=selection.task,
+                                                             **{field: getattr(selection, field)})))

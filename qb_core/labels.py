@@ -26,6 +26,7 @@ QUANTITIES: dict[str, Quantity] = {
     "inputs_per_joule": Quantity("Energy efficiency", "inputs/J"),
     "top1_pct": Quantity("Top-1 accuracy", "%"),
     "top5_pct": Quantity("Top-5 accuracy", "%"),
+    "accuracy_from": Quantity("Accuracy from"),
     "batch": Quantity("Batch / streams / threads"),
     "pruning_pct": Quantity("Pruning (width)", "%"),
     "device": Quantity("Platform"),
@@ -50,6 +51,8 @@ QUANTITIES: dict[str, Quantity] = {
     "peak_tops": Quantity("Peak", "TOP/s"),
     "bandwidth_gbps": Quantity("Memory bandwidth", "GB/s"),
     "ridge_ops_per_byte": Quantity("Ridge point", "ops/byte"),
+    "achievable_tops": Quantity("Best measured", "TOP/s"),
+    "achievable_pct": Quantity("Best measured / peak", "%"),
     "memory_gb": Quantity("Off-chip memory", "GB"),
     "on_chip_mb": Quantity("On-chip memory", "MB"),
     "power_w": Quantity("Datasheet power", "W"),
@@ -63,11 +66,16 @@ QUANTITIES: dict[str, Quantity] = {
     "predicted_fps": Quantity("Roofline prediction", "inputs/s"),
     "peak_fps": Quantity("Peak compute", "inputs/s"),
     "efficiency_pct": Quantity("Efficiency (measured / predicted)", "%"),
+    "datasheet_efficiency_pct": Quantity("Datasheet efficiency (measured / datasheet roofline)", "%"),
     "measured_tops": Quantity("Measured performance", "TOP/s"),
     "measured_batch": Quantity("Batch of the best throughput"),
     "mj_per_input": Quantity("Energy per input", "mJ"),
-    "predicted_mj_per_input": Quantity("Predicted energy per input", "mJ"),
-    "predicted_inputs_per_joule": Quantity("Predicted energy efficiency", "inputs/J"),
+    "predicted_mj_per_input": Quantity("Energy per input at the datasheet power", "mJ"),
+    "predicted_inputs_per_joule": Quantity("Energy efficiency at the datasheet power", "inputs/J"),
+    "ideal_mj_per_input": Quantity("Ideal energy per input (measured power)", "mJ"),
+    "ideal_inputs_per_joule": Quantity("Ideal energy efficiency (measured power)", "inputs/J"),
+    "ideal_power_w": Quantity("Power of the ideal", "W"),
+    "energy_note": Quantity("Note"),
     "layer_fps": Quantity("Per-layer roofline", "inputs/s"),
     "calibrated_fps": Quantity("Calibrated prediction", "inputs/s"),
     "roofline_fps": Quantity("Whole-network roofline", "inputs/s"),
@@ -98,6 +106,26 @@ QUANTITIES: dict[str, Quantity] = {
     "kind": Quantity("Kind"),
     "top1": Quantity("Top-1 accuracy", "%"),
 }
+
+
+#: Shorter names where a table must fit a narrow window (the full name is in the header's help).
+SHORT_LABELS: dict[str, str] = {
+    "config": "Configuration", "measured_fps": "Measured", "predicted_fps": "Roofline", "efficiency_pct": "Efficiency",
+    "datasheet_efficiency_pct": "Datasheet efficiency", "measured_batch": "Best batch", "ridge_ops_per_byte": "Ridge",
+    "bandwidth_gbps": "Bandwidth", "mj_per_input": "Energy", "ideal_mj_per_input": "Ideal energy",
+    "full_power_w": "Power", "energy_note": "Note", "top1_pct": "Top-1", "measured_tops": "Measured",
+    "peak_fps": "Peak", "weights_on_chip": "On chip", "inputs_per_joule": "Measured",
+    "ideal_inputs_per_joule": "Ideal", "predicted_mj_per_input": "At datasheet power", "power_w": "Datasheet power",
+    "intensity": "Intensity",
+}
+
+
+def short_title(column: str) -> str:
+    """``Short name (unit)`` for a narrow table, e.g. ``Efficiency (%)``; :func:`title` without a short name."""
+    if column not in SHORT_LABELS:
+        return title(column)
+    unit = QUANTITIES[column].unit if column in QUANTITIES else ""
+    return f"{SHORT_LABELS[column]} ({unit})" if unit else SHORT_LABELS[column]
 
 
 def title(column: str) -> str:

@@ -156,6 +156,7 @@ def layer_report(config: pd.DataFrame, weights: str = "off-chip", batch: int = 1
     stage = config.assign(peak_tops=config["peak_tops"] * share, bandwidth_gbps=config["bandwidth_gbps"] * share)
     stage = stage.assign(ridge_ops_per_byte=ridge_ops_per_byte(stage["peak_tops"], stage["bandwidth_gbps"]))
     computing = layers.loc[layers["bound"] != "none", "intensity"].to_numpy(dtype=float)
+    computing = computing[np.isfinite(computing)]  # nothing off chip: no position on the axis
     x_min, x_max = log_axis_range(np.append(computing, stage["ridge_ops_per_byte"].to_numpy(dtype=float)))
     roof = roofline_points(stage.reset_index(drop=True), x_min, x_max)
     return LayerReport(layers, layer_fps, layers.loc[layers["time_s"].idxmax()], roof)

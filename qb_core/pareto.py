@@ -96,8 +96,10 @@ def predicted_and_measured(join: pd.DataFrame, accuracy: pd.DataFrame) -> tuple[
     """Points and Pareto fronts of throughput against top-1 accuracy, predicted beside measured.
 
     Predicted points: every prediction of the join (paired or predicted-only) at its roofline
-    inputs/s, with the published top-1 accuracy of its variant and precision (none where the
-    accuracy table says ``nm``: such points cannot be placed and are counted in ``unplaced``).
+    inputs/s, with the published top-1 accuracy of its variant and precision; where none is
+    published (``nm``), the median top-1 measured for that variant and precision in the join
+    (QuTiBench publishes no INT8 accuracy for CNV, but the DPU and EdgeTPU runs measured one);
+    ``accuracy_from`` says which, '' where neither exists (such points cannot be placed).
     Measured points: every measured configuration with a positive throughput, at its best
     throughput and the top-1 accuracy measured there. Each kind gets its own front (both
     maximised). Returns (points with ``kind`` and ``on_front``, the fronts sorted by inputs/s).
@@ -106,9 +108,17 @@ def predicted_and_measured(join: pd.DataFrame, accuracy: pd.DataFrame) -> tuple[
     predicted = join[join["status"].isin(["paired", "predicted-only"])].drop_duplicates(
         ["device", "precision", "topology", "pruning_pct"])
     predicted = predicted.drop(columns="top1_pct").merge(accuracy[[*keys, "top1_pct"]], on=keys, how="left")
-    predicted = predicted.assign(kind="predicted", fps=predicted["predicted_fps"])
     measured = join[join["status"].isin(["paired", "measured-only"]) & (join["measured_fps"] > 0)]
-    measured = measured.assign(kind="measured", fps=measured["measured_fps"])
+    measured_top1 = measured.dropna(subset=["top1_pct"]).groupby(keys)["top1_pct"].median().rename("measured_top1")
+    predicted = predicted.merge(measured_top1.reset_index(), on=keys, how="left")
+    published = predicted["top1_pct"].notna()
+    predicted = predicted.assign(
+        kind="predicted", fps=predicted["predicted_fps"],
+        top1_pct=predicted["top1_pct"].fillna(predicted["measured_top1"]),
+        accuracy_from=np.where(published, "published", np.where(predicted["measured_top1"].notna(),
+                                                                 "measured (median of the runs shown)", "")),
+    ).drop(columns="measured_top1")
+    measured = measured.assign(kind="measured", fps=measured["measured_fps"], accuracy_from="measured")
     points = pd.concat([predicted, measured], ignore_index=True)
     points["on_front"] = False
     for _, group in points.groupby("kind"):

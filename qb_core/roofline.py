@@ -165,7 +165,8 @@ def what_it_takes(rows: pd.DataFrame, target_fps: float, datasheet: pd.DataFrame
     -----
     needed_tops = target_fps x ops_per_input / 1e12; needed_gbps = 1000 x needed_tops / intensity.
     ``binds`` names what falls short today: ``bandwidth``, ``peak``, ``both``, ``nothing`` (the
-    target is already met) or ``unknown`` (the bandwidth it needs cannot be known). Infinite
+    target is already met) or ``unknown`` (the bandwidth it needs cannot be known); ``note`` adds
+    what ``binds`` does not say (never repeats it). Infinite
     intensity (nothing moves off chip) needs no bandwidth: only the peak can help. Unknown
     intensity (activation traffic of a network without a layer list) leaves the bandwidth unknown.
     """
@@ -182,12 +183,11 @@ def what_it_takes(rows: pd.DataFrame, target_fps: float, datasheet: pd.DataFrame
     binds = np.select([np.isnan(intensity) & ~short_peak, short_peak & short_bandwidth, short_peak,
                        short_bandwidth], ["unknown", "both", "peak", "bandwidth"], "nothing")
     notes = np.select(
-        [np.isnan(intensity), np.isinf(intensity) & short_peak, np.isinf(intensity), binds == "nothing"],
+        [np.isnan(intensity), np.isinf(intensity) & short_peak, np.isinf(intensity)],
         ["the network's activation traffic is unknown (no layer list), so the bandwidth it needs is unknown",
          "nothing moves off chip (weights and activations on chip), so no bandwidth helps: only a higher peak "
          "reaches the target",
-         "nothing moves off chip, so bandwidth does not matter; the peak already suffices",
-         "already reached with today's figures"], "")
+         "nothing moves off chip, so bandwidth does not matter; the peak already suffices"], "")
     return rows.assign(target_fps=target_fps, needed_tops=needed_tops, needed_gbps=needed_gbps,
                        peak_multiple=peak_multiple, bandwidth_multiple=bandwidth_multiple, binds=binds, note=notes)
 

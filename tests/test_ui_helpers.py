@@ -8,7 +8,7 @@ import pytest
 
 from qb_core.roofline import log_axis_range
 from ui.charts.core import compact_number, log_floor, log_ticks
-from ui.colors import PALETTE, config_styles, device_colors, platform_colors, shade
+from ui.colors import DEVICE_LIGHTNESS_RANGE, PALETTE, config_styles, device_colors, platform_colors, shade
 from ui.safe import cell_text, code_span, literal, safe_file_name
 from ui.tables import number_format
 
@@ -49,7 +49,7 @@ def test_device_colours_are_shades_of_their_platform():
     colors = device_colors(devices, {"TX2": "#d62728", "NCS2": "#e377c2"})
     assert colors["NCS2"] == "#e377c2"  # a platform with one device keeps its colour
     assert len({colors["TX2-maxn"], colors["TX2-maxp"], colors["TX2-maxq"]}) == 3
-    assert colors["TX2-maxn"] == shade("#d62728", 0, 3)
+    assert colors["TX2-maxn"] == shade("#d62728", 0, 3, DEVICE_LIGHTNESS_RANGE)
 
 
 def test_every_configuration_of_a_platform_is_distinguishable():

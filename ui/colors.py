@@ -36,6 +36,9 @@ PRECISION_DASHES: dict[str, list[int]] = dict(zip(PRECISIONS, ([1, 0], [10, 4], 
 MODE_DASHES: tuple[list[int], ...] = ([1, 0], [7, 3], [2, 2])
 UPLOAD_DASH: list[int] = [1, 3]
 LIGHTNESS_RANGE = (0.26, 0.56)
+#: Op modes of one platform (TX2 maxn, maxp, maxq) spread wider, so each reads as its own colour
+#: (every pair of catalog devices at least 20 CIELAB units apart, ``tests/test_truth.py``).
+DEVICE_LIGHTNESS_RANGE = (0.22, 0.66)
 
 
 class Style(NamedTuple):
@@ -51,11 +54,11 @@ def platform_colors(platforms: Sequence[str]) -> dict[str, str]:
     return {p: PALETTE[i % len(PALETTE)] for i, p in enumerate(dict.fromkeys(map(str, platforms)))}
 
 
-def shade(hex_color: str, step: int, steps: int) -> str:
+def shade(hex_color: str, step: int, steps: int, lightness: tuple[float, float] = LIGHTNESS_RANGE) -> str:
     """``hex_color`` at lightness step ``step`` of ``steps`` (0 darkest), hue and saturation kept."""
     red, green, blue = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
     hue, _, saturation = colorsys.rgb_to_hls(red, green, blue)
-    low, high = LIGHTNESS_RANGE
+    low, high = lightness
     lightness = (low + high) / 2 if steps <= 1 else low + (high - low) * step / (steps - 1)
     r, g, b = colorsys.hls_to_rgb(hue, lightness, max(saturation, 0.45))
     return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
@@ -69,7 +72,7 @@ def device_colors(devices: pd.DataFrame, colors: dict[str, str]) -> dict[str, st
     for platform, group in pairs.groupby("platform", sort=False):
         base = colors.get(platform, PALETTE[-1])
         for step, device in enumerate(group["device"]):
-            out[device] = base if len(group) == 1 else shade(base, step, len(group))
+            out[device] = base if len(group) == 1 else shade(base, step, len(group), DEVICE_LIGHTNESS_RANGE)
     return out
 
 

@@ -3,13 +3,15 @@ numbers formatted by unit, missing values blank, text shown as text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from qb_core.labels import QUANTITIES, title
+from qb_core.labels import QUANTITIES, SHORT_LABELS, short_title, title
+from qb_core.topology import TASKS
 from ui.safe import cell_text
 
 #: Display format per unit (Streamlit NumberColumn formats).
@@ -31,12 +33,18 @@ def number_format(values: pd.Series, unit: str) -> str:
     return "localized" if len(finite) and (finite == finite.round()).all() else "%.4g"
 
 
+def heading(column: str) -> str:
+    """A header for a column the labels table does not know: a snake_case name in words
+    (``best_batch`` -> ``Best batch``); any other name as it is (``CNV 100%``, never ``Cnv 100%``)."""
+    return column.replace("_", " ").capitalize() if re.fullmatch(r"[a-z0-9_]+", column) else column
+
+
 def column_config(frame: pd.DataFrame, columns: Sequence[str], **overrides: object) -> dict[str, object]:
     """Streamlit column configuration for ``columns``: plain-language headers (the CSV column name
     in the header's help), numbers formatted by their unit; ``overrides`` win."""
     config: dict[str, object] = {}
     for column in columns:
-        label = title(column) if column in QUANTITIES else column.replace("_", " ").capitalize()
+        label = title(column) if column in QUANTITIES else heading(column)
         unit = QUANTITIES[column].unit if column in QUANTITIES else ""
         if column in frame and pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(
                 frame[column]):
@@ -53,6 +61,8 @@ def readable(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """``frame[columns]`` ready to show: infinities blank (nothing moved off chip), numbers in
     number columns, missing text blank."""
     shown = frame[list(columns)].copy()
+    if "task" in shown.columns and shown["task"].astype(str).isin(list(TASKS)).all():
+        shown["task"] = shown["task"].astype(str).map(TASKS)  # CIFAR-10, never cifar10
     for column in shown.columns:
         values = shown[column]
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
@@ -66,12 +76,62 @@ def readable(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return shown
 
 
-def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, key: str | None = None,
+#: Width of the main column at a 1280 px window with the sidebar open (px): a table whose columns
+#: fit in it needs no horizontal scrolling there.
+TABLE_BUDGET_PX = 780
+CHAR_PX, CELL_PADDING_PX, MAX_COLUMN_PX = 7.4, 26, 260
+
+
+def column_width(values: pd.Series, label: str) -> int:
+    """A column's width in px: its header or its longest shown value, whichever is wider (numbers
+    as about 12 characters), within :data:`MAX_COLUMN_PX` (longer text is cut, whole on hover)."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        longest = 12
+    else:
+        longest = int(values.astype(str).str.len().max()) if len(values) else 0
+    return int(min(MAX_COLUMN_PX, CHAR_PX * max(len(label), longest, 4) + CELL_PADDING_PX))
+
+
+def fitting_columns(widths: dict[str, int], budget: int = TABLE_BUDGET_PX, at_least: int = 2) -> list[str]:
+    """The leading columns whose widths add up to at most ``budget`` px (never fewer than ``at_least``)."""
+    kept, used = [], 0
+    for column, width in widths.items():
+        if len(kept) >= at_least and used + width > budget:
+            break
+        kept.append(column)
+        used += width
+    return kept
+
+
+def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, key: str | None = None, fit: bool = False,
          **overrides: object) -> None:
-    """A sortable table of ``frame[columns]`` with readable headers and formats."""
+    """A sortable table of ``frame[columns]`` with readable headers and formats. With ``fit``, the
+    leading columns that fit a 1280 px window are shown and the others are
+    offered in a "More columns" picker above the table, so nothing needs horizontal scrolling
+    until the reader asks for more; downloads keep every column."""
     columns = list(frame.columns if columns is None else columns)
     shown = readable(frame, columns)
-    st.dataframe(shown, hide_index=True, key=key, column_config=column_config(shown, columns, **overrides))
+    config = column_config(shown, columns, **overrides)
+    order = None
+    if fit:
+        config = {c: dict(v) if isinstance(v, dict) else {"label": str(v)} for c, v in config.items()}
+        for column in columns:
+            if column in SHORT_LABELS and column not in overrides:
+                config[column]["help"] = f"{title(column)}. CSV column: {column}"
+                config[column]["label"] = short_title(column)
+        widths = {c: column_width(shown[c], str(config[c].get("label") or c)) for c in columns}
+        for column, width in widths.items():
+            config[column]["width"] = width
+        lead = fitting_columns(widths)
+        rest = [c for c in columns if c not in lead]
+        if rest:
+            labels = {c: str(config[c].get("label") or c) for c in rest}
+            with st.expander(f"More columns ({len(rest)} not shown)", icon=":material/view_column:"):
+                extra = st.multiselect("Also show", rest, format_func=labels.get, key=f"{key}_more" if key else None,
+                                       placeholder="Choose columns")
+            order = lead + list(extra)
+    st.dataframe(shown, hide_index=True, key=key, placeholder="",  # a missing value is blank, never "None"
+                 column_order=order, column_config=config)
 
 
 def static(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: dict[str, str] | None = None,

@@ -132,6 +132,14 @@ def field(column: str, kind: str = "Q", fmt: str | None = None, label: str | Non
     return (column, kind, label, fmt)
 
 
+def log_title(column: str, note: str = "") -> str:
+    """An axis title on a log scale: ``Efficiency (measured / predicted), %, log scale`` (one pair
+    of brackets at most, never ``(%) (log)``); ``note`` is added after a colon."""
+    quantity = QUANTITIES.get(column)
+    label, unit = (quantity.label, quantity.unit) if quantity else (column, "")
+    return f"{label}{f', {unit}' if unit else ''}, log scale" + (f": {note}" if note else "")
+
+
 def tooltips(fields: Iterable[Field]) -> list[alt.Tooltip]:
     return [alt.Tooltip(f"{name}:{kind}", title=label, **({"format": fmt} if fmt else {}))
             for name, kind, label, fmt in fields]

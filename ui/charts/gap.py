@@ -10,7 +10,19 @@ import pandas as pd
 from qb_core.labels import title
 from qb_core.measurements import BUNDLED_DATASET
 from qb_core.topology import variant_label
-from ui.charts.core import HEIGHT, LOG, MIN_PLOT, field, legend, log_floor, pairs, scale, tooltips, with_data
+from ui.charts.core import (
+    HEIGHT,
+    LOG,
+    MIN_PLOT,
+    field,
+    legend,
+    log_floor,
+    log_title,
+    pairs,
+    scale,
+    tooltips,
+    with_data,
+)
 
 SERIES = ("Peak compute", "Roofline prediction", "Measured")
 SERIES_OPACITY = (0.22, 0.5, 1.0)
@@ -23,7 +35,7 @@ def efficiency_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...])
     per input), the roofline prediction and the measurement, the last labelled with its
     efficiency; colour per platform, rows grouped by platform (dataset ``bars``, ``labels``)."""
     y = alt.Y("row:N", sort=list(rows), title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
-    x = alt.X("value:Q", scale=LOG, title="Inputs per second (log)")
+    x = alt.X("value:Q", scale=LOG, title="Inputs per second, log scale")
     tip = tooltips((*JOIN_FIELDS, field("series", "N", label="Bar"), field("value", "Q", ",.0f", "Inputs/s"),
                     field("efficiency_pct", "Q", ".1f"), field("bound", "N"), field("measured_batch", "Q", ",d")))
     bars = alt.Chart(alt.NamedData(name="bars")).mark_bar(height={"band": 0.9}).encode(
@@ -60,7 +72,7 @@ def efficiency_spread_chart(colors: tuple[tuple[str, str], ...], families: tuple
     """Efficiency (log) of every paired configuration per platform family: a point per
     configuration in its platform's colour, the family median as a black tick, 100 % as a rule."""
     y = alt.Y("family:N", sort=list(families), title="Family")
-    x = alt.X("efficiency_pct:Q", scale=LOG, title=title("efficiency_pct") + " (log)")
+    x = alt.X("efficiency_pct:Q", scale=LOG, title=log_title("efficiency_pct"))
     points = alt.Chart(alt.NamedData(name="points")).mark_point(filled=True, size=70, opacity=0.85).encode(
         x=x, y=y, yOffset=alt.YOffset("jitter:Q"),
         color=alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
@@ -83,37 +95,40 @@ def efficiency_spread_spec(paired: pd.DataFrame, device_colors: dict[str, str]) 
                      points=points, medians=medians, roof=pd.DataFrame({"efficiency_pct": [100.0]}))
 
 
-ENERGY_SERIES = ("Measured", "Predicted (datasheet power)")
+ENERGY_SERIES = ("Measured", "Ideal (roofline speed, measured power)")
 
 
 def energy_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...], column: str) -> alt.LayerChart:
     """Energy per input (mJ) or inputs per joule (log) per configuration: measured (full power /
-    measured inputs/s) and, where the datasheet has a power figure, predicted (datasheet power /
-    roofline inputs/s); dataset ``energy``."""
+    measured inputs/s) and ideal (the same measured power / roofline inputs/s, see
+    :mod:`qb_core.energy`); dataset ``energy``, each row with its note where an ideal is above
+    the measured energy."""
     y = alt.Y("row:N", sort=list(rows), title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
     return alt.Chart(alt.NamedData(name="energy")).mark_bar(height={"band": 0.9}).encode(
         y=y, yOffset=alt.YOffset("series:N", sort=list(ENERGY_SERIES)),
-        x=alt.X("value:Q", scale=LOG, title=title(column) + " (log)"), x2="floor:Q",
+        x=alt.X("value:Q", scale=LOG, title=log_title(column)), x2="floor:Q",
         color=alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
         opacity=alt.Opacity("series:N", scale=alt.Scale(domain=list(ENERGY_SERIES), range=[1.0, 0.45]),
                             title="Bar", legend=legend(symbolType="square")),
         tooltip=tooltips((*JOIN_FIELDS, field("series", "N", label="Bar"), field("value", "Q", ",.4~g", title(column)),
                           field("full_power_w", "Q", ".3~g"), field("power_w", "Q", ".3~g"),
-                          field("measured_fps", "Q", ",.0f"), field("predicted_fps", "Q", ",.0f")))
+                          field("measured_fps", "Q", ",.0f"), field("predicted_fps", "Q", ",.0f"),
+                          field("energy_note", "N", label="Note")))
     ).properties(width="container", height=max(MIN_PLOT, 20 * len(rows)))
 
 
 def energy_spec(paired: pd.DataFrame, device_colors: dict[str, str], measure: str = "mj_per_input") -> dict:
-    """Spec of :func:`energy_chart`; ``measure`` is ``mj_per_input`` or ``inputs_per_joule``."""
-    predicted = {"mj_per_input": "predicted_mj_per_input", "inputs_per_joule": "predicted_inputs_per_joule"}[measure]
+    """Spec of :func:`energy_chart` over :func:`qb_core.energy.ideal_energy` rows; ``measure`` is
+    ``mj_per_input`` or ``inputs_per_joule``."""
+    ideal = {"mj_per_input": "ideal_mj_per_input", "inputs_per_joule": "ideal_inputs_per_joule"}[measure]
     table = paired[paired[measure].notna()].assign(
         row=lambda f: f["device"] + " · " + f["precision"] + " · " + f["variant"]
         + np.where(f["dataset"] != BUNDLED_DATASET, " · " + f["dataset"], ""))
     table = table.sort_values(["device", "precision", "topology", "pruning_pct"], ascending=[True, True, True, False])
     keep = ["row", "config", "device", "precision", "variant", "dataset", "status", "full_power_w", "power_w",
-            "measured_fps", "predicted_fps"]
-    long = table.melt(id_vars=keep, value_vars=[measure, predicted], var_name="series", value_name="value")
-    long["series"] = long["series"].map({measure: ENERGY_SERIES[0], predicted: ENERGY_SERIES[1]})
+            "measured_fps", "predicted_fps", "energy_note"]
+    long = table.melt(id_vars=keep, value_vars=[measure, ideal], var_name="series", value_name="value")
+    long["series"] = long["series"].map({measure: ENERGY_SERIES[0], ideal: ENERGY_SERIES[1]})
     long = long[np.isfinite(long["value"])]
     long = long.assign(floor=log_floor(long["value"]))
     return with_data(energy_chart, (pairs(device_colors, table["device"]), tuple(table["row"]), measure), energy=long)
@@ -123,7 +138,7 @@ def pareto_gap_chart(colors: tuple[tuple[str, str], ...]) -> alt.LayerChart:
     """Top-1 accuracy against inputs/s (log): predicted points (crosses) and measured points
     (circles) per configuration, and both Pareto fronts (predicted dashed, measured solid);
     datasets ``points`` and ``fronts``."""
-    x = alt.X("fps:Q", scale=LOG, title="Inputs per second (log): roofline prediction or measured")
+    x = alt.X("fps:Q", scale=LOG, title="Inputs per second, log scale: roofline prediction or measured")
     y = alt.Y("top1_pct:Q", scale=alt.Scale(zero=False), title=title("top1_pct"))
     kind = alt.Shape("kind:N", scale=alt.Scale(domain=["predicted", "measured"], range=["cross", "circle"]),
                      title="Point", legend=legend())
@@ -164,6 +179,7 @@ def layer_roofline_chart(color: str) -> alt.LayerChart:
     y = alt.Y("tops:Q", scale=LOG, title=title("tops") + " attainable")
     roof = alt.Chart(alt.NamedData(name="roof")).mark_line(color=color, strokeWidth=2.2).encode(
         x=x, y=y, order="point:Q")
+    x = alt.X("x:Q", scale=LOG, title=title("intensity") + ", per layer")  # a layer's position (see layer_specs)
     points = alt.Chart(alt.NamedData(name="layers")).mark_point(filled=True, size=110, color=color,
                                                                 stroke="#000", strokeWidth=0.7).encode(
         x=x, y=y, shape=alt.Shape("bound:N", scale=alt.Scale(domain=["memory", "compute"],
@@ -174,7 +190,9 @@ def layer_roofline_chart(color: str) -> alt.LayerChart:
                                                                     color="#111").encode(x=x, y=y, text="names:N")
     below = alt.Chart(alt.NamedData(name="labels_below")).mark_text(align="left", dx=6, dy=14, fontSize=11,
                                                                     color="#111").encode(x=x, y=y, text="names:N")
-    return alt.layer(roof, points, above, below).properties(width="container", height=HEIGHT - 60)
+    at_end = alt.Chart(alt.NamedData(name="labels_end")).mark_text(align="right", dx=-8, dy=-12, fontSize=11,
+                                                                   color="#111").encode(x=x, y=y, text="names:N")
+    return alt.layer(roof, points, above, below, at_end).properties(width="container", height=HEIGHT - 60)
 
 
 def layer_time_chart(names: tuple[str, ...]) -> alt.Chart:
@@ -193,6 +211,12 @@ def layer_time_chart(names: tuple[str, ...]) -> alt.Chart:
                           field("binding", "N", label="")))).properties(width="container", height=280)
 
 
+def _few(names: pd.Series, limit: int = 4) -> str:
+    """Names of the layers at one point: all of them up to ``limit``, else the first and last."""
+    names = list(names)
+    return ", ".join(names) if len(names) <= limit else f"{names[0]} ... {names[-1]} ({len(names)} layers)"
+
+
 def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> tuple[dict, dict]:
     """Specs of the per-layer roofline and the per-layer time bars for one configuration's layers
     (:func:`qb_core.layers.layer_roofline`) and its roofline's corner points."""
@@ -202,19 +226,28 @@ def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> 
         tops=computing["attained_tops"], compute_us=computing["compute_s"] * 1e6,
         memory_us=computing["memory_s"] * 1e6, time_share_pct=100 * computing["time_s"] / total if total else 0.0)
     shown = shown[shown["tops"] > 0]
-    keep = [f[0] for f in LAYER_FIELDS] + ["tops"]
+    # nothing off chip: no finite intensity, so the layer sits at the right end of its roof (the peak)
+    unbounded = ~np.isfinite(shown["intensity"].astype(float))
+    right_end = float(roof_points["intensity"].max())
+    shown = shown.assign(x=shown["intensity"].where(~unbounded, right_end),
+                         intensity=shown["intensity"].where(~unbounded), label=shown["name"],
+                         name=shown["name"].where(~unbounded, shown["name"] + " (nothing off chip)"))
+    keep = [f[0] for f in LAYER_FIELDS] + ["tops", "x"]
     times = pd.concat([
         layers.assign(part="compute", us=layers["compute_s"] * 1e6,
                       binding=np.where(layers["compute_s"] >= layers["memory_s"], "sets the time", "hidden")),
         layers.assign(part="memory", us=layers["memory_s"] * 1e6,
                       binding=np.where(layers["memory_s"] > layers["compute_s"], "sets the time", "hidden")),
     ])[["name", "kind", "part", "us", "binding"]]
-    position = shown[["intensity", "tops"]].round(6).astype(str).agg("|".join, axis=1)
-    labels = shown.groupby(position, sort=False).agg(intensity=("intensity", "first"), tops=("tops", "first"),
-                                                     names=("name", ", ".join))
-    labels = labels.sort_values("intensity").reset_index(drop=True)  # neighbours alternate above and below
+    position = shown[["x", "tops"]].round(6).astype(str).agg("|".join, axis=1)
+    labels = shown.groupby(position, sort=False).agg(x=("x", "first"), tops=("tops", "first"),
+                                                     names=("label", _few), off_chip=("intensity", "count"))
+    labels["names"] = labels["names"].where(labels["off_chip"] > 0, labels["names"] + ": nothing off chip")
+    labels = labels.sort_values("x").reset_index(drop=True)  # neighbours alternate above and below
+    end, inside = labels[labels["off_chip"] == 0], labels[labels["off_chip"] > 0]  # the right end: label leftwards
     roofline = with_data(layer_roofline_chart, (color,), roof=roof_points[["point", "intensity", "tops"]],
-                         layers=shown[keep], labels_above=labels.iloc[::2], labels_below=labels.iloc[1::2])
+                         layers=shown[keep], labels_above=inside.iloc[::2], labels_below=inside.iloc[1::2],
+                         labels_end=end)
     bars = with_data(layer_time_chart, (tuple(layers["name"]),), times=times)
     return roofline, bars
 
@@ -226,8 +259,8 @@ MODEL_SHAPES = {"whole-network roofline": "triangle-up", "per-layer roofline": "
 def calibration_chart(colors: tuple[tuple[str, str], ...]) -> alt.LayerChart:
     """Prediction against measurement (both log, inputs/s) for each model and configuration
     (dataset ``points``): on the diagonal a prediction is exact, inside the band within +-25 %."""
-    x = alt.X("measured_fps:Q", scale=LOG, title=title("measured_fps") + " (log)")
-    y = alt.Y("predicted:Q", scale=LOG, title="Predicted inputs/s (log)")
+    x = alt.X("measured_fps:Q", scale=LOG, title=log_title("measured_fps"))
+    y = alt.Y("predicted:Q", scale=LOG, title="Predicted inputs/s, log scale")
     band = alt.Chart(alt.NamedData(name="band")).mark_area(opacity=0.15, color="#2a9d8f").encode(
         x=x, y=alt.Y("low:Q", scale=LOG), y2="high:Q")
     diagonal = alt.Chart(alt.NamedData(name="band")).mark_line(color="#333", strokeDash=[4, 3]).encode(
@@ -243,7 +276,8 @@ def calibration_chart(colors: tuple[tuple[str, str], ...]) -> alt.LayerChart:
 
 
 def calibration_spec(table: pd.DataFrame, device_colors: dict[str, str]) -> dict:
-    """Spec of :func:`calibration_chart` for :func:`qb_core.calibration.calibration_table` output."""
+    """Spec of :func:`calibration_chart` for :func:`qb_core.model.calibration_rows` output
+    (``calibrated_fps``: the model's prediction)."""
     base = table.assign(variant=variant_label(table["topology"], table["pruning_pct"]))
     models = {"roofline_fps": "whole-network roofline", "layer_fps": "per-layer roofline",
               "calibrated_fps": "calibrated (held out)"}

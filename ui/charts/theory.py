@@ -9,7 +9,8 @@ import pandas as pd
 
 from qb_core.labels import title
 from qb_core.roof import memory_roof_tops
-from qb_core.topology import PRECISIONS, variant_label
+from qb_core.roofline import coinciding_names
+from qb_core.topology import PRECISIONS, TASKS, variant_label
 from ui.charts.core import (
     HALF_HEIGHT,
     HEIGHT,
@@ -18,7 +19,9 @@ from ui.charts.core import (
     compact_number,
     field,
     legend,
+    legend_columns,
     log_floor,
+    log_title,
     pairs,
     scale,
     tooltips,
@@ -50,12 +53,57 @@ def intensity_labels(rules: pd.DataFrame) -> pd.DataFrame:
     return first[["text", "intensity", "precision"]]
 
 
+ACHIEVABLE_TOOLTIP = (field("device", "N", label="Platform"), field("precision", "N"),
+                      field("achievable_tops", "Q", ".3~g", "Best measured (TOP/s)"),
+                      field("peak_tops", "Q", ".3~g", "Datasheet peak (TOP/s)"),
+                      field("achievable_pct", "Q", ".2~g", "Share of the datasheet peak (%)"),
+                      field("best_config", "N", label="Measured as"), field("best_task", "N", label="Task"),
+                      field("best_batch", "Q", ",d", "Batch"))
+
+
+#: Vertical labels need this many px between them to be read (11 px type); the plot is at least
+#: this wide at a 1280 px window (the legend takes the rest).
+LABEL_GAP_PX, MIN_PLOT_WIDTH_PX = 13, 600
+
+
+def readable_labels(labels: pd.DataFrame, x_min: float, x_max: float) -> pd.DataFrame:
+    """The labels that can be read: each at least :data:`LABEL_GAP_PX` from every other one kept,
+    on a log axis from ``x_min`` to ``x_max`` drawn :data:`MIN_PLOT_WIDTH_PX` wide. One label per
+    network is placed first (so every network that can be named is), then the others; the rest
+    are left out (their verticals keep their tooltips)."""
+    if labels.empty or not (x_max > x_min > 0):
+        return labels
+    gap = LABEL_GAP_PX / MIN_PLOT_WIDTH_PX * (np.log10(x_max) - np.log10(x_min))
+    labels = labels.reset_index(drop=True)
+    network = labels["text"].str.split(" ").str[0]
+    first = ~network.duplicated()
+    order = list(labels.index[first]) + list(labels.index[~first])
+    positions = np.log10(labels["intensity"].astype(float))
+    kept: list = []
+    for index in order:
+        if all(abs(positions[index] - positions[other]) >= gap for other in kept):
+            kept.append(index)
+    return labels.loc[sorted(kept, key=lambda i: positions[i])]
+
+
+def labels_left_out(intensities: pd.DataFrame, roof_points: pd.DataFrame) -> int:
+    """How many network labels :func:`roofline_spec` leaves out of the chart (to say so)."""
+    if intensities.empty:
+        return 0
+    labels = intensity_labels(intensities)
+    return len(labels) - len(readable_labels(labels, float(roof_points["intensity"].min()),
+                                             float(roof_points["intensity"].max())))
+
+
 def roofline_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, ...], ghost: bool,
-                   measured: bool) -> alt.LayerChart:
+                   measured: tuple[tuple[str, str], ...] = ()) -> alt.LayerChart:
     """Log-log rooflines over datasets ``roofs`` (three corner points per line: drawn straight they
     are exactly the memory and compute roofs), ``ridges``, ``rules`` (a vertical per variant x
     precision at its intensity) and ``labels``; with ``ghost`` the datasheet rooflines faded under
-    what-if ones, with ``measured`` each measured configuration at (its intensity, its TOP/s)."""
+    what-if ones. With ``measured`` (device colours), each measured configuration at (its
+    intensity, its TOP/s) and each platform's best measured TOP/s as a dotted segment under its
+    flat roof (dataset ``achievable``), both in their own device's colour with a legend of their
+    own: two platforms sharing one roof (ZCU104-FINN = ZCU104-BISMO) keep their own colours."""
     x = alt.X("intensity:Q", scale=LOG, title=title("intensity") + ", 2 ops per MAC")
     y = alt.Y("tops:Q", scale=LOG, title=title("tops"))
     color = alt.Color("roof_devices:N", scale=scale(colors), title="Platform (op mode)", legend=legend())
@@ -80,14 +128,21 @@ def roofline_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, .
     layers.append(alt.Chart(alt.NamedData(name="labels")).mark_text(
         align="right", baseline="bottom", angle=270, dx=-4, dy=-3, fontSize=10, color="#333")
                   .encode(x=x, y=alt.value(0), text="text:N"))
-    if measured:
-        layers.append(alt.Chart(alt.NamedData(name="measured")).mark_point(
-            filled=True, size=90, stroke="#000", strokeWidth=0.8, opacity=0.95).encode(
-            x=x, y=alt.Y("measured_tops:Q", scale=LOG), color=color,
-            shape=alt.Shape("point_precision:N", scale=scale(shape_pairs), title="Measured point (precision)",
-                            legend=alt.Legend(orient="top", labelLimit=200)),
-            tooltip=tooltips(MEASURED_TOOLTIP)))
-    return alt.layer(*layers).properties(width="container", height=HEIGHT + 60)
+    if not measured:
+        return alt.layer(*layers).properties(width="container", height=HEIGHT + 60)
+    device = alt.Color("device:N", scale=scale(measured), title="Measured on (points; dotted: best measured TOP/s)",
+                       legend=legend(columns=legend_columns(len(measured), 4), orient="bottom", titleLimit=500))
+    best = alt.Chart(alt.NamedData(name="achievable")).mark_rule(strokeDash=[2, 2], strokeWidth=2, opacity=0.9).encode(
+        x=alt.X("x_start:Q", scale=LOG), x2="x_end:Q", y=alt.Y("achievable_tops:Q", scale=LOG), color=device,
+        tooltip=tooltips(ACHIEVABLE_TOOLTIP))
+    points = alt.Chart(alt.NamedData(name="measured")).mark_point(
+        filled=True, size=90, stroke="#000", strokeWidth=0.8, opacity=0.95).encode(
+        x=x, y=alt.Y("measured_tops:Q", scale=LOG), color=device,
+        shape=alt.Shape("point_precision:N", scale=scale(shape_pairs), title="Measured point (precision)",
+                        legend=alt.Legend(orient="top", labelLimit=200)),
+        tooltip=tooltips(MEASURED_TOOLTIP))
+    return alt.layer(alt.layer(*layers), alt.layer(best, points)).resolve_scale(color="independent").properties(
+        width="container", height=HEIGHT + 60)
 
 
 ROOF_COLUMNS = ["roof", "roof_devices", "device", "precision", "point", "intensity", "tops", "peak_tops",
@@ -95,26 +150,37 @@ ROOF_COLUMNS = ["roof", "roof_devices", "device", "precision", "point", "intensi
 
 
 def roofline_spec(points: pd.DataFrame, intensities: pd.DataFrame, device_colors: dict[str, str],
-                  ghost: pd.DataFrame | None = None, measured: pd.DataFrame | None = None) -> dict:
+                  ghost: pd.DataFrame | None = None, measured: pd.DataFrame | None = None,
+                  achievable: pd.DataFrame | None = None) -> dict:
     """Spec of :func:`roofline_chart` for roofline corner points (:func:`qb_core.roofline.roofline_points`
     of :func:`qb_core.roofline.merge_coinciding` hardware), finite variant intensities and,
-    optionally, datasheet corner points and measured configurations (with their ``roof_devices``)."""
+    optionally, datasheet corner points, measured configurations (with their ``roof_devices``) and
+    the best measured TOP/s per device x precision (:func:`qb_core.platform_notes.achievable_peaks`
+    with ``x_start``, ``x_end``: the segment under its flat roof)."""
     roofs = points[ROOF_COLUMNS]
     group_colors = {}
     for devices in roofs["roof_devices"]:
         group_colors.setdefault(devices, device_colors.get(devices.split(" = ")[0], "#555555"))
     rules = intensities[["topology", "variant", "precision", "pruning_pct", "intensity"]]
-    datasets = {"roofs": roofs, "ridges": roofs[roofs["point"] == 1], "rules": rules,
-                "labels": intensity_labels(rules) if len(rules) else rules.assign(text="")}
+    labels = intensity_labels(rules) if len(rules) else rules.assign(text="")
+    labels = readable_labels(labels, float(roofs["intensity"].min()), float(roofs["intensity"].max()))
+    datasets = {"roofs": roofs, "ridges": roofs[roofs["point"] == 1], "rules": rules, "labels": labels}
     if ghost is not None:
         datasets["ghost"] = ghost[ROOF_COLUMNS]
         for devices in ghost["roof_devices"]:
             group_colors.setdefault(devices, device_colors.get(devices.split(" = ")[0], "#555555"))
+    measured_colors: tuple[tuple[str, str], ...] = ()
     if measured is not None:
         datasets["measured"] = measured[["roof_devices", *[f[0] for f in MEASURED_TOOLTIP]]].assign(
             point_precision=measured["precision"])
+        best = achievable if achievable is not None else pd.DataFrame(columns=["device", "x_start", "x_end"])
+        best = best.assign(best_task=best["best_task"].map(TASKS)) if len(best) else best  # CIFAR-10, not cifar10
+        datasets["achievable"] = best[[*[f[0] for f in ACHIEVABLE_TOOLTIP], "x_start", "x_end"]] \
+            if len(best) else pd.DataFrame(columns=[*[f[0] for f in ACHIEVABLE_TOOLTIP], "x_start", "x_end"])
+        shown = set(measured["device"].astype(str)) | set(best["device"].astype(str))
+        measured_colors = pairs(device_colors, shown)
     precisions = tuple(p for p in PRECISIONS if p in set(roofs["precision"]))
-    structure = (tuple(group_colors.items()), precisions, ghost is not None, measured is not None)
+    structure = (tuple(group_colors.items()), precisions, ghost is not None, measured_colors)
     return with_data(roofline_chart, structure, **datasets)
 
 
@@ -237,7 +303,7 @@ def network_ops_chart(variants: tuple[str, ...], tasks: tuple[str, ...]) -> alt.
     Horizontal bars: every variant's name stays readable on the y axis, however many there are."""
     return alt.Chart(alt.NamedData(name="networks")).mark_bar().encode(
         y=alt.Y("variant:N", sort=list(variants), title=title("variant"), axis=alt.Axis(labelLimit=200)),
-        x=alt.X("gops_per_input:Q", scale=LOG, title=title("gops_per_input") + ", log"), x2="floor:Q",
+        x=alt.X("gops_per_input:Q", scale=LOG, title=log_title("gops_per_input")), x2="floor:Q",
         color=alt.Color("task_name:N", sort=list(tasks), title="Task", legend=legend(orient="top")),
         tooltip=tooltips(NETWORK_TOOLTIP)).properties(width="container", height=network_height(variants))
 
@@ -247,7 +313,7 @@ def network_size_chart(variants: tuple[str, ...], precisions: tuple[str, ...]) -
     return alt.Chart(alt.NamedData(name="sizes")).mark_bar().encode(
         y=alt.Y("variant:N", sort=list(variants), title=title("variant"), axis=alt.Axis(labelLimit=200)),
         yOffset=alt.YOffset("precision:N", sort=list(precisions)),
-        x=alt.X("model_mb:Q", scale=LOG, title=title("model_mb") + ", log"), x2="floor:Q",
+        x=alt.X("model_mb:Q", scale=LOG, title=log_title("model_mb")), x2="floor:Q",
         color=alt.Color("precision:N", sort=list(precisions), title="Precision", legend=legend(orient="top")),
         tooltip=tooltips((field("variant", "N"), field("precision", "N"), field("model_mb", "Q", ",.4~g"),
                           field("intensity", "Q", ",.1f", "Intensity, weights read per input (ops/byte)")))
@@ -270,34 +336,49 @@ def networks_specs(networks: pd.DataFrame, sizes: pd.DataFrame) -> tuple[dict, d
     return ops, size
 
 
-HARDWARE_TOOLTIP = (field("device", "N", label="Platform"), field("precision", "N"), field("peak_tops"),
-                    field("bandwidth_gbps"), field("ridge_ops_per_byte", "Q", ",.1f"), field("source", "N",
-                                                                                            label="Figures from"))
+HARDWARE_TOOLTIP = (field("roof_devices", "N", label="Platform(s)"), field("precision", "N"), field("peak_tops"),
+                    field("bandwidth_gbps"), field("ridge_ops_per_byte", "Q", ",.1f"),
+                    field("source", "N", label="Figures from"))
 
 
-def hardware_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, ...]) -> alt.LayerChart:
-    """Peak TOP/s against bandwidth (both log) per platform x precision (dataset ``hardware``),
-    with lines of equal ridge point (dataset ``ridges``): a point's ridge is the intensity a network
-    needs there to be compute-bound; points above a line need more than its value."""
+def hardware_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, ...],
+                   measured: tuple[tuple[str, str], ...] = ()) -> alt.LayerChart:
+    """Peak TOP/s against bandwidth (both log) per platform x precision (dataset ``hardware``;
+    platforms with the same figures are one point named together, ``ZCU104-FINN = ZCU104-BISMO``),
+    with guides of equal ridge point (dataset ``ridges``, labelled by ``ridge_labels``): a point on
+    the 100 ops/byte guide has its ridge there, a point above it a higher one. With ``measured``
+    (device colours), each device's best measured TOP/s (dataset ``achievable``) as a hollow mark
+    under its datasheet point, joined to it by a thin line, in the device's own colour."""
     x = alt.X("bandwidth_gbps:Q", scale=LOG, title=title("bandwidth_gbps"))
-    y = alt.Y("peak_tops:Q", scale=LOG, title=title("peak_tops"))
+    y = alt.Y("peak_tops:Q", scale=LOG, title="Peak, TOP/s: datasheet filled, best measured hollow")
+    shape = alt.Shape("precision:N", scale=scale(tuple((p, PRECISION_SHAPES[p]) for p in precisions)),
+                      title="Precision", legend=legend())
     guides = alt.Chart(alt.NamedData(name="ridges")).mark_line(color="#999", strokeDash=[3, 3]).encode(
         x=x, y=y, detail="ridge:N")
     guide_labels = alt.Chart(alt.NamedData(name="ridge_labels")).mark_text(
         align="left", dx=4, dy=-4, color="#777", fontSize=10).encode(x=x, y=y, text="text:N")
     points = alt.Chart(alt.NamedData(name="hardware")).mark_point(filled=True, size=140, opacity=0.9).encode(
-        x=x, y=y, color=alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
-        shape=alt.Shape("precision:N", scale=scale(tuple((p, PRECISION_SHAPES[p]) for p in precisions)),
-                        title="Precision", legend=legend()),
-        tooltip=tooltips(HARDWARE_TOOLTIP))
-    labels = alt.Chart(alt.NamedData(name="hardware")).mark_text(align="left", dx=9, fontSize=10, color="#333").encode(
-        x=x, y=y, text="ridge_text:N")
-    return alt.layer(guides, guide_labels, points, labels).properties(width="container", height=HEIGHT)
+        x=x, y=y, color=alt.Color("roof_devices:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
+        shape=shape, tooltip=tooltips(HARDWARE_TOOLTIP))
+    chart = alt.layer(guides, guide_labels, points)
+    if measured:
+        device = alt.Color("device:N", scale=scale(measured), title="Best measured on (hollow)",
+                           legend=legend(columns=legend_columns(len(measured), 4), orient="bottom", titleLimit=500))
+        best = alt.Chart(alt.NamedData(name="achievable"))
+        links = best.mark_rule(strokeWidth=1, opacity=0.6).encode(
+            x=x, y=alt.Y("achievable_tops:Q", scale=LOG), y2="peak_tops:Q", color=device)
+        marks = best.mark_point(filled=False, size=120, strokeWidth=2).encode(
+            x=x, y=alt.Y("achievable_tops:Q", scale=LOG), color=device, shape=shape,
+            tooltip=tooltips(ACHIEVABLE_TOOLTIP))
+        chart = alt.layer(chart, alt.layer(links, marks)).resolve_scale(color="independent")
+    return chart.properties(width="container", height=HEIGHT)
 
 
-def hardware_spec(hardware: pd.DataFrame, device_colors: dict[str, str]) -> dict:
-    """Spec of :func:`hardware_chart` for a long catalog (bundled and the user's platforms)."""
-    table = hardware.assign(ridge_text="ridge " + hardware["ridge_ops_per_byte"].map("{:,.0f}".format),
+def hardware_spec(hardware: pd.DataFrame, device_colors: dict[str, str],
+                  achievable: pd.DataFrame | None = None) -> dict:
+    """Spec of :func:`hardware_chart` for a long catalog (bundled and the user's platforms) and,
+    optionally, each device's best measured TOP/s (:func:`qb_core.platform_notes.achievable_peaks`)."""
+    table = hardware.assign(roof_devices=coinciding_names(hardware),
                             source=hardware["source"].astype(str).str.slice(0, 80) if "source" in hardware else "")
     low = max(float(table["bandwidth_gbps"].min()) / 2, 1e-3)
     high = float(table["bandwidth_gbps"].max()) * 2
@@ -307,8 +388,18 @@ def hardware_spec(hardware: pd.DataFrame, device_colors: dict[str, str]) -> dict
     peak_low, peak_high = float(table["peak_tops"].min()) / 2, float(table["peak_tops"].max()) * 2
     ridges = ridges[(ridges["peak_tops"] >= peak_low / 10) & (ridges["peak_tops"] <= peak_high * 10)]
     ridges = ridges[ridges.groupby("ridge")["ridge"].transform("size") == 2]
-    label_rows = ridges.groupby("ridge").tail(1).assign(text=lambda f: f["ridge"].map("{:,} ops/byte".format))
+    label_rows = ridges.groupby("ridge").tail(1).assign(text=lambda f: f["ridge"].map("ridge {:,} ops/byte".format))
     precisions = tuple(p for p in PRECISIONS if p in set(table["precision"]))
-    structure = (pairs(device_colors, table["device"]), precisions)
-    return with_data(hardware_chart, structure, hardware=table[[*[f[0] for f in HARDWARE_TOOLTIP], "ridge_text"]],
-                     ridges=ridges, ridge_labels=label_rows)
+    group_colors = {}
+    for devices in table["roof_devices"]:
+        group_colors.setdefault(devices, device_colors.get(devices.split(" = ")[0], "#555555"))
+    datasets = {"hardware": table[["device", *[f[0] for f in HARDWARE_TOOLTIP]]], "ridges": ridges,
+                "ridge_labels": label_rows}
+    measured: tuple[tuple[str, str], ...] = ()
+    if achievable is not None and len(achievable):
+        best = achievable.merge(table[["device", "precision", "bandwidth_gbps"]], on=["device", "precision"])
+        best = best.assign(peak_tops=best["peak_tops"].astype(float), best_task=best["best_task"].map(TASKS))
+        datasets["achievable"] = best[[*[f[0] for f in ACHIEVABLE_TOOLTIP], "bandwidth_gbps"]]
+        measured = pairs(device_colors, best["device"])
+    return with_data(hardware_chart, (tuple(group_colors.items()), precisions, measured), **datasets)
+

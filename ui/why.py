@@ -1,0 +1,31 @@
+"""Why each platform runs where it runs: the recorded causes with their sources beside what the
+measurements shown say (efficiency range, best measured share of the datasheet peak)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qb_core.platform_notes import platform_report
+from ui import data, data_truth, uploads, whatif_state
+from ui.safe import cell_text
+
+
+def achievable_peaks() -> pd.DataFrame:
+    """Best measured TOP/s per device x precision (every task and batch, bundled and uploaded)."""
+    return data_truth.achievable(uploads.rows(), data.hardware_with(whatif_state.current().custom_text))
+
+
+def show_platform_reasons(paired: pd.DataFrame) -> None:
+    """One paragraph per platform of ``paired`` (the join's paired rows shown): how far from its
+    roofline it runs here, the best it measured anywhere, and the recorded cause with its source."""
+    report = platform_report(paired, achievable_peaks(), name=cell_text)
+    lines = []
+    for row in report.itertuples(index=False):
+        head = (f"**{cell_text(row.platform)}**: {row.efficiency_range} of its roofline over {row.configurations} "
+                f"configuration(s) shown")
+        best = f"; best measured anywhere: {row.achievable}" if row.achievable else ""
+        why = (f". {row.why} *Source: {row.source}.*" if row.why
+               else ". No cause is recorded for this platform; the figures are what the measurements say.")
+        lines.append(f"- {head}{best}{why}")
+    st.markdown("\n".join(lines))
