@@ -143,7 +143,7 @@ def sortable_table(rows: pd.DataFrame) -> None:
     rows = rows.assign(**{c: significant(rows[c], n) for c, n in DIGITS.items()})
     config = {c: st.column_config.NumberColumn(HEADERS[c], format="localized") if c in DIGITS or c == "batch"
               else st.column_config.TextColumn(HEADERS[c]) for c in columns}
-    st.dataframe(rows[columns], hide_index=True, key="find_answer", column_config=config)
+    st.dataframe(rows[columns], hide_index=True, key="find_answer", column_config=config, placeholder="")
 
 
 st.title("Find a deployment")
@@ -261,7 +261,7 @@ if len(dropped):
                      column_config={"reason": "Reason", "rows": "Rows"})
         gone = dropped.assign(variant=variant_label(dropped["topology"], dropped["pruning_pct"]))
         columns = ["device", "precision", "variant", "batch", "source", "reason"]
-        st.dataframe(gone[columns], hide_index=True, key="find_dropped",
+        st.dataframe(gone[columns], hide_index=True, key="find_dropped", placeholder="",
                      column_config={c: HEADERS.get(c, "Reason") for c in columns})
 
 # --- the chart ---
