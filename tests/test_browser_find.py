@@ -91,7 +91,7 @@ def test_the_feasible_region_is_shaded_and_the_limits_drawn(app_url, browser):
     assert chart.locator("g.mark-rect path").count() == 1  # the feasible region
     assert chart.locator("g.mark-rule line, g.mark-rule path").count() >= 2  # the two limits
     legend = chart.locator("g.role-legend-label text").evaluate_all("texts => texts.map(t => t.textContent)")
-    assert {"measured", "predicted (calibrated, band)", "roofline (upper bound)", "the answer (best batch)",
+    assert {"measured", "predicted (calibrated, band)", "raw roofline (no band)", "the answer (best batch)",
             "nearest miss"} <= set(legend)
 
 
