@@ -27,6 +27,7 @@ import pandas as pd
 
 from qb_core.distinct import distinct_rows
 from qb_core.measurements import BUNDLED_DATASET
+from qb_core.roof import inputs_per_s, tops_from_inputs
 from qb_core.roofline import predict, predict_grid
 from qb_core.topology import LAYER_MODELS, variant_label
 
@@ -157,7 +158,8 @@ def above_peak(paired: pd.DataFrame, datasheet: pd.DataFrame) -> np.ndarray:
     at that precision in ``datasheet`` (a long catalog: the hardware measured, not a what-if)."""
     peak = datasheet.set_index(["device", "precision"])["peak_tops"]
     peak_tops = peak.reindex(pd.MultiIndex.from_frame(paired[["device", "precision"]])).to_numpy(dtype=float)
-    measured_tops = paired["measured_fps"].to_numpy(dtype=float) * paired["ops_per_input"].to_numpy(dtype=float) / 1e12
+    measured_tops = tops_from_inputs(paired["measured_fps"].to_numpy(dtype=float),
+                                     paired["ops_per_input"].to_numpy(dtype=float))
     return measured_tops > peak_tops * (1 + 1e-9)
 
 
@@ -222,8 +224,8 @@ def _derived(table: pd.DataFrame) -> pd.DataFrame:
     datasheet_power = table["power_w"].astype(float).where(lambda w: w > 0)
     table = table.assign(
         efficiency_pct=100.0 * measured / predicted,
-        measured_tops=measured * ops / 1e12,
-        peak_fps=table["peak_tops"].astype(float) * 1e12 / ops,
+        measured_tops=tops_from_inputs(measured, ops),
+        peak_fps=inputs_per_s(table["peak_tops"].astype(float), ops),
         mj_per_input=1000.0 * power / measured,
         inputs_per_joule=measured / power,
         predicted_mj_per_input=1000.0 * datasheet_power / predicted,

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from qb_core.netlayers import network_layers
-from qb_core.roof import is_compute_bound, ridge_ops_per_byte
+from qb_core.roof import OPS_PER_TOP, is_compute_bound, ridge_ops_per_byte
 from qb_core.roofline import log_axis_range, roofline_points
 from qb_core.topology import bytes_moved_per_input, bytes_per_element, intensity_ops_per_byte
 
@@ -102,7 +102,7 @@ def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.n
     computing = (table["ops"] > 0) | (moved > 0)
     stages = computing.groupby(table["config_row"]).transform("sum").to_numpy(dtype=float)
     share = np.where(table["execution"].to_numpy() == "dataflow", 1.0 / np.maximum(stages, 1.0), 1.0)
-    peak = table["peak_tops"].to_numpy(dtype=float) * 1e12 * share
+    peak = table["peak_tops"].to_numpy(dtype=float) * OPS_PER_TOP * share
     bandwidth = table["bandwidth_gbps"].to_numpy(dtype=float) * 1e9 * share
     compute_s = table["ops"].to_numpy(dtype=float) / peak
     memory_s = moved / bandwidth
@@ -110,7 +110,7 @@ def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.n
     bound = np.where(is_compute_bound(table["peak_tops"], table["bandwidth_gbps"], intensity), "compute", "memory")
     time_s = np.maximum(compute_s, memory_s)
     with np.errstate(divide="ignore", invalid="ignore"):
-        attained = np.where(time_s > 0, table["ops"].to_numpy(dtype=float) / time_s / 1e12, 0.0)
+        attained = np.where(time_s > 0, table["ops"].to_numpy(dtype=float) / time_s / OPS_PER_TOP, 0.0)
     return table.assign(bytes=moved, intensity=intensity, compute_s=compute_s, memory_s=memory_s, time_s=time_s,
                         attained_tops=attained, share=share, bound=np.where(computing, bound, "none"))
 

@@ -47,6 +47,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from qb_core.roof import OPS_PER_TOP
 from qb_core.topology import bytes_per_element
 
 TERMS: tuple[str, ...] = ("conv_s", "fc_s", "weights_s", "fixed_s")
@@ -73,7 +74,7 @@ def features(rows: pd.DataFrame) -> np.ndarray:
     ops of convolutions (dense and depthwise) and of FC layers over the platform's (datasheet or
     what-if) peak at that precision, the weights over its bandwidth where they do not fit in its
     on-chip memory (an unknown on-chip size never fits), and 1."""
-    peak = rows["peak_tops"].to_numpy(dtype=float) * 1e12
+    peak = rows["peak_tops"].to_numpy(dtype=float) * OPS_PER_TOP
     weight_bytes = rows["params"].to_numpy(dtype=float) * bytes_per_element(rows["precision"])
     fits = weight_bytes <= rows["on_chip_mb"].to_numpy(dtype=float) * 1e6
     weights = np.where(fits, 0.0, weight_bytes / (rows["bandwidth_gbps"].to_numpy(dtype=float) * 1e9))

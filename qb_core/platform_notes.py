@@ -22,6 +22,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from qb_core.roof import tops_from_inputs
+
 
 class PlatformNote(NamedTuple):
     """The known causes of a platform's distance from its roofline, and where they are stated."""
@@ -96,8 +98,7 @@ def achievable_peaks(measured: pd.DataFrame, datasheet: pd.DataFrame) -> pd.Data
     Devices without a datasheet peak at that precision (uploaded boards not in the catalog) get
     their best measured TOP/s and a missing percentage.
     """
-    rows = measured.assign(measured_tops=measured["fps_comp"].astype(float)
-                           * measured["ops_per_input"].astype(float) / 1e12)
+    rows = measured.assign(measured_tops=tops_from_inputs(measured["fps_comp"], measured["ops_per_input"]))
     rows = rows[np.isfinite(rows["measured_tops"]) & (rows["measured_tops"] > 0)]
     rows = rows.astype({"device": str, "precision": str, "config": str, "task": str})
     peaks = datasheet[["device", "precision", "peak_tops"]].astype({"device": str, "precision": str})

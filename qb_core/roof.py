@@ -64,3 +64,25 @@ def bandwidth_for_tops(tops: np.ndarray | float, intensity: np.ndarray | float) 
     (0 when the intensity is infinite: nothing has to move)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return GBPS_OPS_PER_BYTE_PER_TOPS * np.asarray(tops, dtype=float) / np.asarray(intensity, dtype=float)
+
+
+#: TOP/s -> ops/s.
+OPS_PER_TOP = 1e12
+
+
+def inputs_per_s(tops: np.ndarray | float, ops_per_input: np.ndarray | float) -> np.ndarray:
+    """Throughput from a rate of work: inputs/s = tops x 1e12 / ops per input.
+
+    Notes
+    -----
+    The one conversion between a point on the roofline (TOP/s) and inputs per second; its inverse
+    is :func:`tops_from_inputs`. Unknown ops (NaN) give NaN.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(tops, dtype=float) * OPS_PER_TOP / np.asarray(ops_per_input, dtype=float)
+
+
+def tops_from_inputs(inputs_per_s: np.ndarray | float, ops_per_input: np.ndarray | float) -> np.ndarray:
+    """Inverse of :func:`inputs_per_s`: TOP/s = inputs/s x ops per input / 1e12 (a measurement's
+    point on the roofline chart)."""
+    return np.asarray(inputs_per_s, dtype=float) * np.asarray(ops_per_input, dtype=float) / OPS_PER_TOP

@@ -16,9 +16,11 @@ from qb_core.hardware import catalog_long
 from qb_core.roof import (
     attainable_tops,
     bandwidth_for_tops,
+    inputs_per_s,
     is_compute_bound,
     memory_roof_tops,
     ridge_ops_per_byte,
+    tops_from_inputs,
 )
 from qb_core.topology import BYTES_PER_ELEMENT, traffic_columns, variant_label, variant_table
 
@@ -41,7 +43,7 @@ def roofline_columns(frame: pd.DataFrame) -> pd.DataFrame:
     attainable = attainable_tops(peak, bandwidth, intensity)
     out = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     out["attainable_tops"] = attainable
-    out["inputs_per_s"] = attainable * 1e12 / frame["ops_per_input"].to_numpy(dtype=float)
+    out["inputs_per_s"] = inputs_per_s(attainable, frame["ops_per_input"].to_numpy(dtype=float))
     codes = np.where(np.isnan(intensity), -1, is_compute_bound(peak, bandwidth, intensity).astype(np.int8))
     out["bound"] = pd.Categorical.from_codes(codes, dtype=BOUNDS)  # -1: unknown intensity, unknown bound
     return out
@@ -173,7 +175,7 @@ def what_it_takes(rows: pd.DataFrame, target_fps: float, datasheet: pd.DataFrame
     if not np.isfinite(target_fps) or target_fps <= 0:
         raise ValueError(f"the target must be a number of inputs/s above 0, got {target_fps}")
     base = rows if datasheet is None else datasheet
-    needed_tops = target_fps * rows["ops_per_input"].to_numpy(dtype=float) / 1e12
+    needed_tops = tops_from_inputs(target_fps, rows["ops_per_input"].to_numpy(dtype=float))
     intensity = rows["intensity"].to_numpy(dtype=float)
     needed_gbps = bandwidth_for_tops(needed_tops, intensity)
     peak_multiple = needed_tops / base["peak_tops"].to_numpy(dtype=float)

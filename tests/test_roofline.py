@@ -113,3 +113,11 @@ def test_unknown_activation_traffic_gives_unknown_not_infinite_intensity():
                      & (default["device"] == "ZCU104-DPU")].iloc[0]
     assert resnet["intensity"] == pytest.approx(7.7e9 / 25.5e6)
     assert resnet["bound"] == "compute"  # 19.2 GB/s x 302 ops/B = 5.8 TOP/s > 4.6 peak
+
+
+def test_inputs_per_s_and_its_inverse_are_one_conversion():
+    from qb_core.roof import inputs_per_s, tops_from_inputs
+
+    assert inputs_per_s(1.33, 469_449_728) == pytest.approx(1.33e12 / 469_449_728)  # TX2 maxn FP16, CNV 100%
+    assert tops_from_inputs(inputs_per_s(2.5, 7.7e9), 7.7e9) == pytest.approx(2.5)
+    assert np.isnan(inputs_per_s(1.0, np.nan))
