@@ -165,7 +165,7 @@ def read_layer_csv(data: bytes, file_name: str, name: str | None = None) -> Netw
         raise NetworkFileError(_problem(file, lines[row], column, str(frame.iat[row, col])))
     try:
         table = check_layer_table(table)
-    except ValueError as exc:  # not expected after the checks above; still one line naming the file
+    except ValueError as exc:  # a total above 10^18, a repeated layer name: one line naming the file
         raise NetworkFileError(f"{file}: {plain(exc, 200)}") from None
     return NetworkImport(network_name(name, "", file_name), table, ())
 

@@ -27,12 +27,14 @@ LAYER_TYPES: tuple[str, ...] = ("conv", "depthwise", "fc", "pool", "eltwise")
 #: Types whose operations are multiply-accumulates on weights (the ones a compute roof limits).
 MAC_TYPES: tuple[str, ...] = ("conv", "depthwise", "fc")
 NUMERIC_COLUMNS: tuple[str, ...] = ("ops", "weights", "in_activations", "out_activations")
+#: The largest whole-network total (and so any count) accepted: int64 sums stay exact below it.
+MAX_TOTAL = 10**18
 
 
 def check_layer_table(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with exactly :data:`LAYER_TABLE_COLUMNS`, numeric columns as int64; raises
     ``ValueError`` naming the first problem (missing column, unknown type, negative or
-    non-finite count, duplicate layer name, no layer)."""
+    non-finite count, a total above 10^18, duplicate layer name, no layer)."""
     missing = [c for c in LAYER_TABLE_COLUMNS if c not in table.columns]
     if missing:
         raise ValueError(f"layer table lacks the column(s) {', '.join(missing)}")
@@ -48,6 +50,8 @@ def check_layer_table(table: pd.DataFrame) -> pd.DataFrame:
         values = pd.to_numeric(out[column], errors="coerce").to_numpy(dtype=float)
         if not np.all(np.isfinite(values)) or np.any(values < 0):
             raise ValueError(f"column {column} must hold finite counts of 0 or more")
+        if values.sum() > MAX_TOTAL:  # summed in float: never wraps
+            raise ValueError(f"the network's total {column} is above 10^18: the counts are implausible")
         out[column] = values.astype(np.int64)
     duplicated = out["layer"][out["layer"].duplicated()]
     if len(duplicated):

@@ -124,14 +124,16 @@ def network_name(name: str | None, stored: str, file_name: str) -> str:
 def unique_names(names: Iterable[str]) -> list[str]:
     """Names made unique by a suffix (``conv``, ``conv_2``, ...), each at most 200 characters."""
     seen: set[str] = set()
+    next_suffix: dict[str, int] = {}  # per base name, where its suffix search resumes: linear, not quadratic
     out = []
     for raw in names:
         base = raw[:NAME_CHARS]
-        candidate, n = base, 1
+        candidate, n = base, next_suffix.get(base, 1)
         while candidate in seen:
             n += 1
             suffix = f"_{n}"
             candidate = base[:NAME_CHARS - len(suffix)] + suffix
+        next_suffix[base] = n
         seen.add(candidate)
         out.append(candidate)
     return out

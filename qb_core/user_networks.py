@@ -13,7 +13,7 @@ from functools import lru_cache
 import pandas as pd
 
 from qb_core.layer_csv import layer_table_csv, read_layer_csv
-from qb_core.layer_table import layer_totals
+from qb_core.layer_table import MAC_TYPES, layer_totals
 from qb_core.topology import LAYER_MODELS, PRECISIONS, TASKS, published_totals
 
 #: Shared-link budget for one network's layer CSV (characters): larger ones stay in the session.
@@ -78,6 +78,9 @@ def make_network(name: str, task: str, precisions: tuple[str, ...], layers: pd.D
         raise ValueError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
     if not precisions or any(p not in PRECISIONS for p in precisions):
         raise ValueError(f"choose at least one precision among {', '.join(PRECISIONS)}")
+    if not layers.loc[layers["type"].isin(list(MAC_TYPES)), "ops"].gt(0).any():
+        raise ValueError("the network has no convolution or fully connected layer with operations: a roofline "
+                         "needs work to predict")
     ordered = tuple(p for p in PRECISIONS if p in precisions)
     return UserNetwork(name, task, ordered, layer_table_csv(layers), source, tuple(warnings))
 

@@ -89,3 +89,23 @@ def test_small_networks_travel_in_a_link_and_hostile_links_are_refused(mine):
                     'a,conv,1,1,1,1\\n"]]', "[[[[[[1]]]]]]", '[["x","cifar10","INT8","not,a,table\\n"]]', "x" * 30000):
         with pytest.raises(ValueError):
             networks_from_text(hostile)
+
+
+def test_a_network_without_work_and_absurd_totals_are_refused():
+    from qb_core.layer_csv import read_layer_csv
+
+    pools = LAYERS[LAYERS["type"] == "pool"]
+    with pytest.raises(ValueError, match="no convolution or fully connected layer"):
+        make_network("OnlyPools", "cifar10", ("INT8",), pools)
+    header = b"layer,type,ops,weights,in_activations,out_activations\n"
+    huge = header + b"".join(b"l%d,conv,1000000000000000000,1,1,1\n" % i for i in range(20))
+    with pytest.raises(ValueError, match="above 10\\^18"):
+        read_layer_csv(huge, "huge.csv")  # twenty rows of 10^18 would wrap an int64 sum
+
+
+def test_duplicate_onnx_layer_names_are_made_unique():
+    from qb_core.onnx_import import unique_names
+
+    names = unique_names(["relu"] * 2_000 + ["relu_2", "x"])  # the suffix search resumes (bench: 20,000 names)
+    assert names[:3] == ["relu", "relu_2", "relu_3"] and len(set(names)) == len(names) == 2_002
+    assert names[-2:] == ["relu_2_2", "x"]

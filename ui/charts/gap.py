@@ -239,7 +239,7 @@ def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> 
         layers.assign(part="memory", us=layers["memory_s"] * 1e6,
                       binding=np.where(layers["memory_s"] > layers["compute_s"], "sets the time", "hidden")),
     ])[["name", "kind", "part", "us", "binding"]]
-    position = shown[["x", "tops"]].round(6).astype(str).agg("|".join, axis=1)
+    position = (shown["x"].round(6).astype(str) + "|" + shown["tops"].round(6).astype(str)).rename("position")
     labels = shown.groupby(position, sort=False).agg(x=("x", "first"), tops=("tops", "first"),
                                                      names=("label", _few), off_chip=("intensity", "count"))
     labels["names"] = labels["names"].where(labels["off_chip"] > 0, labels["names"] + ": nothing off chip")
