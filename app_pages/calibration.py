@@ -1,6 +1,7 @@
 """Calibrated prediction: one physical model per platform across every task, and how wrong it has
 been on networks it never saw."""
 
+import pandas as pd
 import streamlit as st
 
 from qb_core.model import CALIBRATED, HOLDOUTS, MODEL_COLUMNS, error_summary
@@ -62,7 +63,10 @@ tables.show(per_platform, ["platform", "paired_rows", "calibrated_pct", "median_
 
 held = report.tables[holdout]
 selection = gap.theory.selection
-shown = held[held["task"].eq(selection.task) & held["device"].isin(gap.paired["device"].unique())]
+keys = ["device", "precision", "topology", "pruning_pct"]
+inside = pd.MultiIndex.from_frame(gap.paired[keys].astype({"pruning_pct": float}))
+shown = held[held["task"].eq(selection.task).to_numpy()
+             & pd.MultiIndex.from_frame(held[keys].astype({"pruning_pct": float})).isin(inside)]
 if shown.empty:
     st.info("No paired configuration of this task inside the sidebar's filters.")
 else:

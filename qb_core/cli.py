@@ -232,13 +232,18 @@ def _calibrate(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
 def _find(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``find``: candidates from the measurements (``--measurements`` or the bundled ones) and the
     calibrated model's predictions of everything not measured."""
-    measured = _measured(args, err)
     try:
-        report = build_report(measured)
         constraints_from_args(args)  # a bad value is reported before any work
     except ValueError as exc:
         raise DataFormatError(str(exc)) from None
-    candidates = candidates_for(measured, unmeasured_predictions(report), load_accuracy())
+    measured = _measured(args, err)
+    try:
+        predictions = unmeasured_predictions(build_report(measured))
+    except ValueError:  # nothing in the file pairs with a prediction: its measured rows still answer
+        print("qb_core: note: no measurement pairs with a prediction, so only measured deployments are weighed",
+              file=err)
+        predictions = None
+    candidates = candidates_for(measured, predictions, load_accuracy())
     try:
         return find_command(args, candidates, out)
     except ValueError as exc:

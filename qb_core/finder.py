@@ -352,8 +352,9 @@ def predicted_candidates(predictions: pd.DataFrame, accuracy: pd.DataFrame, meas
     platform x precision x variant). Calibrated rows (status ``calibrated``) -> source
     ``predicted``, fps = predicted_fps, band = band_low_fps .. band_high_fps; the others -> source
     ``roofline``, fps = roofline_fps, with fps_low missing (no band).
-    latency_ms = 1000 x batch / fps; power: datasheet ``power_w``, else the device's highest
-    measured full power, else unknown; top-1: published (``accuracy``), else the median measured
+    latency_ms = 1000 x batch / fps; power: the device's (op mode's) highest measured full power,
+    else the datasheet ``power_w`` (a ceiling: TX2's one 15 W serves three op modes, NCS2's 1 W is
+    below anything it measured), else unknown; top-1: published (``accuracy``), else the median measured
     top-1 of the same variant and precision on other devices, else unknown. ``why`` says which.
     A configuration ``measured`` has usable rows for is left out (:func:`left_out_rows`)."""
     rows, _ = _prediction_split(predictions, measured)
@@ -361,7 +362,7 @@ def predicted_candidates(predictions: pd.DataFrame, accuracy: pd.DataFrame, meas
     batch = _floats(rows["batch"])
     datasheet = _positive_or_nan(rows["power_w"])
     device_max = rows["device"].astype(str).map(_device_power(measured)).to_numpy(dtype=float)
-    power = np.where(np.isfinite(datasheet), datasheet, device_max)
+    power = np.where(np.isfinite(device_max), device_max, datasheet)
     keys = ["topology", "pruning_pct", "precision"]
     published = _lookup(_published_accuracy(accuracy), rows, keys)
     elsewhere = _lookup(_measured_accuracy(measured), rows, keys)
@@ -369,8 +370,8 @@ def predicted_candidates(predictions: pd.DataFrame, accuracy: pd.DataFrame, meas
     why = (pd.Series(np.where(calibrated, "fps: calibrated prediction with its held-out error band",
                               "fps: raw roofline, not calibrated (no band)"), dtype=object)
            + "; latency = 1000 x batch / fps; "
-           + np.select([np.isfinite(datasheet), np.isfinite(device_max)],
-                       ["power: datasheet", "power: highest measured on this device"], "power unknown")
+           + np.select([np.isfinite(device_max), np.isfinite(datasheet)],
+                       ["power: highest measured on this device", "power: datasheet"], "power unknown")
            + "; "
            + np.select([np.isfinite(published), np.isfinite(elsewhere)],
                        ["top-1: published", "top-1: measured on other devices (median)"], "top-1 unknown"))

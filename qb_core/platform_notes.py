@@ -131,14 +131,15 @@ def platform_report(paired: pd.DataFrame, achievable: pd.DataFrame,
     low, high = grouped["efficiency_pct"].min(), grouped["efficiency_pct"].max()
     best = achievable.merge(table[["device", "platform"]].drop_duplicates(), on="device")
     best = best[best["precision"].isin(set(table["precision"].astype(str)))]
-    shares = best.groupby("platform", sort=False).apply(
-        lambda g: "; ".join(f"{name(d)} {p}: {t:.3g} of {k:.3g} TOP/s ({_percent(s)} %)" for d, p, t, k, s in zip(
-            g["device"], g["precision"], g["achievable_tops"], g["peak_tops"], g["achievable_pct"], strict=True)),
-        include_groups=False)
+    texts = pd.Series([f"{name(d)} {p}: {t:.3g} of {k:.3g} TOP/s ({_percent(s)} %)" for d, p, t, k, s in zip(
+        best["device"], best["precision"], best["achievable_tops"], best["peak_tops"], best["achievable_pct"],
+        strict=True)], index=best.index, dtype=object)
+    shares = texts.groupby(best["platform"].to_numpy(), sort=False).agg("; ".join) if len(best) else pd.Series(
+        dtype=object)
     notes = platform_notes().set_index("platform")
     report = pd.DataFrame({"platform": low.index, "configurations": grouped.size().to_numpy(),
                            "efficiency_range": [_range(lo, hi) for lo, hi in zip(low, high, strict=True)]})
-    report["achievable"] = report["platform"].map(shares).fillna("")
+    report["achievable"] = report["platform"].map(shares).astype(object).fillna("")
     report["why"] = report["platform"].map(notes["why"]).fillna("")
     report["source"] = report["platform"].map(notes["source"]).fillna("")
     return report

@@ -234,3 +234,13 @@ def test_network_prints_the_layer_table_and_find_answers_the_worked_example():
     assert len(found) == 5 and not found["meets"].any()
     assert found.iloc[0]["misses"] == "power 12.6 W > 5 W limit"
     assert cli("find", "--max-power-w", "0").returncode == 2
+
+
+def test_find_answers_from_a_file_whose_board_no_prediction_knows(tmp_path):
+    mine = tmp_path / "mine.csv"
+    mine.write_text("NN_Topology,HWType,Precision,batch/thread/stream,lat-comp,fps-comp,top1 [%],FullPwr [W],"
+                    "PruningFactor\nCNV,MyBoard,INT8,1,0.1,9000,85,3.0,100%\n")
+    done = cli("find", "--measurements", str(mine), "--max-power-w", "5")
+    assert done.returncode == 0 and "only measured deployments" in done.stderr
+    answer = pd.read_csv(io.StringIO(done.stdout))
+    assert answer[["device", "source", "meets"]].values.tolist() == [["MyBoard", "measured", True]]

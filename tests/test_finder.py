@@ -321,7 +321,8 @@ def test_measured_rows_without_throughput_are_counted_not_lost(measured):
 
 def test_calibrated_row_is_predicted_with_its_band(measured):
     table = pd.DataFrame([prediction(predicted_fps=2_000.0, band_low_fps=1_500.0, band_high_fps=2_600.0,
-                                     status="calibrated", power_w=15.0, batch=4)])
+                                     status="calibrated", power_w=15.0, batch=4, device="NewBoard",
+                                     platform="NewBoard")])  # nothing measured on it: the datasheet's 15 W
     row = predicted_candidates(table, ACCURACY, measured).iloc[0]
     assert row["source"] == "predicted" and row["status"] == "calibrated"
     assert (row["fps"], row["fps_low"], row["fps_high"]) == (2_000.0, 1_500.0, 2_600.0)
@@ -344,7 +345,7 @@ def test_uncalibrated_row_is_a_roofline_upper_bound_without_band(measured):
     assert found["meets"].all() and not found["meets_at_band_low"].any()
 
 
-def test_power_falls_back_to_the_devices_highest_measured_then_unknown(measured):
+def test_power_is_the_devices_highest_measured_then_the_datasheet_then_unknown(measured):
     table = pd.DataFrame([prediction(device="ZCU104-FINN", platform="ZCU104-FINN", power_w=np.nan),
                           prediction(device="TX2-maxp", platform="TX2", power_w=15.0),
                           prediction(device="SimBoard", platform="SimBoard", power_w=np.nan)])
@@ -353,7 +354,11 @@ def test_power_falls_back_to_the_devices_highest_measured_then_unknown(measured)
     assert finn_max == 21.3575
     assert rows.loc["ZCU104-FINN", "power_w"] == finn_max
     assert "highest measured on this device" in rows.loc["ZCU104-FINN", "why"]
-    assert rows.loc["TX2-maxp", "power_w"] == 15.0
+    tx2_max = measured.loc[measured["device"] == "TX2-maxp", "full_power_w"].max()
+    assert tx2_max < 15.0 and rows.loc["TX2-maxp", "power_w"] == tx2_max  # measured at that op mode, not the ceiling
+    board = predicted_candidates(pd.DataFrame([prediction(device="NewBoard", platform="NewBoard", power_w=4.0)]),
+                                 ACCURACY, measured).iloc[0]
+    assert board["power_w"] == 4.0 and "power: datasheet" in board["why"]  # nothing measured: the datasheet
     assert np.isnan(rows.loc["SimBoard", "power_w"]) and "power unknown" in rows.loc["SimBoard", "why"]
     result = find_deployments(rows.reset_index(), Constraints(max_mj_per_input=1_000, max_power_w=100))
     assert set(result.feasible["device"]) == {"ZCU104-FINN", "TX2-maxp"}

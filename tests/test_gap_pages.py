@@ -174,3 +174,12 @@ class TestWhatItTakes:
         said = [plain(i.value) for i in at.info] + [plain(m.value) for m in at.markdown]
         assert any("fixed cost" in t or "not calibrated" in t or "would measure" in t for t in said)
         assert np.isfinite(float(at.metric[0].value.replace(",", "")))
+
+
+def test_calibration_page_shows_only_the_configurations_inside_the_filters(at):
+    open_page(at, "calibration")
+    held = at.dataframe[1].value
+    assert "FP32" in set(held["precision"])
+    at.button_group(key="precision").set_value(["INT2", "INT4", "INT8", "FP16"]).run()
+    held = at.dataframe[1].value
+    assert len(held) and "FP32" not in set(held["precision"])

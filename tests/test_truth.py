@@ -319,6 +319,12 @@ class TestWhyPlatformsRunWhereTheyRun:
         assert report.loc["TX2", "efficiency_range"] == f"{tx2.min():,.0f}–{tx2.max():,.0f} %"  # never 2.3e+02
         assert "e+" not in " ".join(report["efficiency_range"]) + " ".join(report["achievable"])
 
+    def test_a_platform_without_an_achievable_peak_reads_blank_not_a_crash(self):
+        join = efficiency_table(load_measurements(), catalog_long(), "mnist").query("status == 'paired'")
+        none = achievable_peaks(load_measurements(), catalog_long()).iloc[0:0]
+        report = platform_report(join, none)
+        assert len(report) == join["platform"].nunique() and (report["achievable"] == "").all()
+
     def test_rooflines_draw_each_platforms_best_measured_tops(self, at):
         open_page(at, "rooflines")
         at.toggle(key="roof_measured").set_value(True).run()
