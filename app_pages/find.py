@@ -70,6 +70,14 @@ def offered_or_any(key: str, options: list[str], what: str, where: str) -> None:
         st.info(f"{where} has no {what} {literal(chosen)}: {what} set to any.")
 
 
+def ask_what_it_takes(device: str, precision: str, variant: str, task: str, target_fps: float) -> None:
+    """Preset What would it take with this deployment and target (its widgets read these keys) and
+    go there on the next run (a callback cannot switch pages itself)."""
+    st.session_state.update({"task": task, "take_device": device, f"take_precision_{device}": precision,
+                             "take_variant": variant, "take_target": float(min(max(target_fps, 1.0), 1e9)),
+                             "_goto_what_it_takes": True})
+
+
 def standing(judged: pd.DataFrame, answer: pd.DataFrame, nearest: pd.DataFrame) -> np.ndarray:
     """Each judged row's standing (:data:`ui.charts.finder.STANDING`): in the answer at its best
     batch, meeting every constraint at another batch, one of the nearest misses, or missing."""
@@ -146,6 +154,8 @@ def sortable_table(rows: pd.DataFrame) -> None:
     st.dataframe(rows[columns], hide_index=True, key="find_answer", column_config=config, placeholder="")
 
 
+if st.session_state.pop("_goto_what_it_takes", False):
+    st.switch_page("app_pages/what_it_takes.py")
 st.title("Find a deployment")
 st.markdown(
     "Which platform, precision and network meet my constraints? Every constraint is optional. The candidates are "
@@ -242,11 +252,12 @@ elif result.considered:
     if len(short):
         names = literal_list(short["device"] + " " + short["precision"] + " " + short["variant"], 5)
         st.markdown(f"Throughput falls short on {names}: what bandwidth and peak would a platform need?")
-        st.page_link("app_pages/what_it_takes.py", label=f"What would it take to reach {readable(min_fps, 6)} inputs/s",
-                     icon=":material/flag:")
-        tasks = [TASKS[t] for t in dict.fromkeys(short["task"].astype(str)) if t != st.session_state.get("task")]
-        if tasks:
-            st.caption(f"There, choose {' or '.join(tasks)} as the sidebar's task.")
+        first = short.iloc[0]
+        st.button(f"What would it take for {cell_text(first['device'])} {first['precision']} "
+                  f"{cell_text(first['variant'])} to reach "
+                  f"{readable(min_fps, 6)} inputs/s?", icon=":material/flag:", key="find_what_it_takes",
+                  on_click=ask_what_it_takes, args=(str(first["device"]), str(first["precision"]),
+                                                    str(first["variant"]), str(first["task"]), float(min_fps)))
 else:
     st.info("No candidate lies inside the task, network, precision and platforms asked for.")
 

@@ -66,7 +66,8 @@ for index, network in enumerate(user_networks.networks()):
                     f"{totals['params']:,} parameters, {totals['ops_per_input']:,} ops per input, "
                     f"{totals['activation_elems']:,} activation elements (read and written, all layers).")
         if network.name in too_large:
-            st.caption("Too large for the page address: a shared link will not carry this network.")
+            st.caption("Not in the page address (too large, or the link is full): a shared link will not carry "
+                       "this network.")
         for warning in network.warnings:
             st.warning(literal(warning, 600), icon=":material/warning:")
         with st.expander("Layer table"):

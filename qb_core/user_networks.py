@@ -112,13 +112,23 @@ def keep_chosen_precisions(table: pd.DataFrame, networks: tuple[UserNetwork, ...
 
 def networks_to_text(networks: tuple[UserNetwork, ...]) -> tuple[str, tuple[str, ...]]:
     """The networks that fit a shared link as compact JSON (``[[name, task, "INT8|FP16", csv], ...]``,
-    ``""`` when none), and the names of those too large to travel in it."""
+    ``""`` when none), in the order added while the whole link stays within the bounded parser's
+    :data:`qb_core.whatif.MAX_LINK_TEXT`, and the names of those left out (too large alone, or no
+    room left)."""
     import json
 
-    small = [n for n in networks if n.fits_in_link]
-    text = json.dumps([[n.name, n.task, "|".join(n.precisions), n.layers_csv] for n in small],
-                      separators=(",", ":")) if small else ""
-    return text, tuple(n.name for n in networks if not n.fits_in_link)
+    from qb_core.whatif import MAX_LINK_TEXT
+
+    items, left_out, used = [], [], 2  # the brackets
+    for network in networks:
+        item = json.dumps([network.name, network.task, "|".join(network.precisions), network.layers_csv],
+                          separators=(",", ":"))
+        if network.fits_in_link and used + len(item) + 1 <= MAX_LINK_TEXT:
+            items.append(item)
+            used += len(item) + 1
+        else:
+            left_out.append(network.name)
+    return ("[" + ",".join(items) + "]" if items else ""), tuple(left_out)
 
 
 def networks_from_text(text: str) -> tuple[UserNetwork, ...]:

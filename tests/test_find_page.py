@@ -86,10 +86,16 @@ def test_the_cnv_example_meets_nothing_and_names_each_miss(core):
     assert first["Deployment"] == "ZCU104-FINN · INT2 · CNV 12.5%" and first["Power (W)"] == "12.6"
     assert plain(first["Misses"]) == "power 12.6 W > 5 W limit"
     assert plain(table.iloc[3]["Misses"]) == "fps 2,683 < 10,000 minimum; power 14.9 W > 5 W limit"
-    links = at.get("page_link")
-    assert [link.proto.page for link in links] == ["what_it_takes"]
-    assert links[0].proto.label == "What would it take to reach 10,000 inputs/s"
     assert "ZCU104-FINN INT2 CNV 100%" in plain(" ".join(m.value for m in at.markdown))
+    ask = at.button(key="find_what_it_takes")
+    assert ask.label == "What would it take for ZCU104-FINN INT2 CNV 100% to reach 10,000 inputs/s?"
+    ask.click().run()  # What would it take opens on that deployment and target
+    assert not at.exception
+    assert at.selectbox(key="take_device").value == "ZCU104-FINN"
+    assert at.selectbox(key="take_variant").value == "CNV 100%"
+    assert at.number_input(key="take_target").value == 10_000
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Peak needed (TOP/s)"] == f"{10_000 * 469_449_728 / 1e12:,.2f}"
 
 
 def test_widgets_and_the_address_give_the_same_answer():

@@ -109,3 +109,16 @@ def test_duplicate_onnx_layer_names_are_made_unique():
     names = unique_names(["relu"] * 2_000 + ["relu_2", "x"])  # the suffix search resumes (bench: 20,000 names)
     assert names[:3] == ["relu", "relu_2", "relu_3"] and len(set(names)) == len(names) == 2_002
     assert names[-2:] == ["relu_2_2", "x"]
+
+
+def test_the_link_carries_networks_until_its_budget_is_spent_and_names_the_rest():
+    from qb_core.user_networks import LINK_CSV_CHARS, networks_from_text, networks_to_text
+    from qb_core.whatif import MAX_LINK_TEXT
+
+    rows = pd.concat([LAYERS.assign(layer=LAYERS["layer"] + f"_{i}") for i in range(45)], ignore_index=True)
+    nets = tuple(make_network(f"Net{i}", "cifar10", ("INT8",), rows) for i in range(5))
+    assert len(nets[0].layers_csv) <= LINK_CSV_CHARS < 2 * len(nets[0].layers_csv)  # each fits alone
+    text, left_out = networks_to_text(nets)
+    assert len(text) <= MAX_LINK_TEXT and left_out  # not all five fit together
+    back = networks_from_text(text)
+    assert [n.name for n in back] + list(left_out) == [n.name for n in nets]
