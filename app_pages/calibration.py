@@ -7,7 +7,7 @@ import streamlit as st
 from qb_core.model import CALIBRATED, HOLDOUTS, MODEL_COLUMNS, error_summary
 from qb_core.topology import variant_label
 from ui import charts, data, tables, theory
-from ui.safe import download_csv, literal_list
+from ui.safe import download_csv, literal, literal_list
 
 HOLDOUT_NAMES = {"network": "network", "variant": "network variant", "config": "configuration"}
 
@@ -85,7 +85,8 @@ tables.show(coefficients, ["platform", "term", "claim", "coefficient", "rows", "
             coefficient=st.column_config.NumberColumn("Coefficient", format="%.4g"))
 suspect = coefficients[coefficients["above_datasheet"]]
 for row in suspect.itertuples():
-    st.warning(f"{row.platform}: the fit says its {row.term} run at {row.claim}, which the datasheet rules out. "
+    st.warning(f"{literal(row.platform)}: the fit says its {row.term} run at {row.claim}, which the datasheet "
+               "rules out. "
                f"The rows that force it are suspect data (measured faster than that work allows at the datasheet "
                f"figures): {literal_list(row.suspect_rows.split('; '), 8)}.")
 st.caption("Each coefficient is a claim about the hardware: a share of the datasheet peak or bandwidth (above "

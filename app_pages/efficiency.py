@@ -7,7 +7,7 @@ import streamlit as st
 from qb_core.efficiency import BEATS_PEAK, BEATS_ROOFLINE, CONFIG_KEYS, summary
 from qb_core.explain import above_roofline_summary, hardware_whatif_text
 from ui import charts, data, tables, theory, why
-from ui.safe import download_csv, literal_list
+from ui.safe import cell_text, download_csv, literal_list
 
 st.title("Efficiency: measured against the roofline")
 top = st.container()
@@ -48,7 +48,8 @@ cols[3].metric("Measured without prediction", counts["measured-only"])
 beaten = paired[paired["reason"] == BEATS_ROOFLINE]
 over_peak = paired[paired["reason"] == BEATS_PEAK]
 if len(beaten):
-    st.warning(f"**Measured above the roofline.** {above_roofline_summary(paired, data.fits(gap.theory.predictions))} "
+    summary_text = above_roofline_summary(paired, data.fits(gap.theory.predictions), cell_text)
+    st.warning(f"**Measured above the roofline.** {summary_text} "
                "The storage assumption cannot hold for them: choose *Automatic* (on chip where they fit) or *Off "
                "chip, once per batch* under What-if in the sidebar and see which remain.")
 if len(over_peak):

@@ -11,7 +11,7 @@ from qb_core.roofline import coinciding_names, log_axis_range
 from qb_core.topology import TASKS
 from ui import charts, data, tables, theory, user_networks, why
 from ui.charts.theory import labels_left_out
-from ui.safe import download_csv
+from ui.safe import cell_text, download_csv
 from ui.text import ACTIVATION_LABELS, ASSUMPTIONS, WEIGHT_LABELS
 
 st.title("Rooflines")
@@ -95,7 +95,7 @@ fits = data.fits(view.predictions)
 st.markdown("Each variant's weights at each precision against the platform's on-chip memory (BRAM/UltraRAM, "
             "L2 or scratchpad, as its datasheet states). Where they fit, the *Automatic* storage assumption "
             "keeps them on chip and the variant's roof is the platform's peak. "
-            + above_roofline_summary(paired_shown, fits))
+            + above_roofline_summary(paired_shown, fits, cell_text))
 tables.show(fits, key="fits_table")
 
 # --- bound table ---

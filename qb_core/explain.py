@@ -7,6 +7,8 @@ on-chip fit table of its predictions) and returns the sentence those rows suppor
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -15,14 +17,15 @@ from qb_core.efficiency import BEATS_PEAK
 from qb_core.layers import layer_predictions
 
 
-def _names(values: pd.Series, limit: int = 6) -> str:
-    return echo_list([str(v) for v in values], limit)
+def _names(values: pd.Series, limit: int = 6, name: Callable[[str], str] = str) -> str:
+    return echo_list([name(str(v)) for v in values], limit)
 
 
-def above_roofline_summary(paired: pd.DataFrame, fits: pd.DataFrame) -> str:
+def above_roofline_summary(paired: pd.DataFrame, fits: pd.DataFrame, name: Callable[[str], str] = str) -> str:
     """How many measured configurations of ``paired`` run above their roofline (efficiency over
     100 %) and, of those, whose weights fit on chip (``fits``: :func:`qb_core.roofline.weights_fit_table`)
-    and whose do not; when none does, the closest to its roofline.
+    and whose do not; when none does, the closest to its roofline. Configuration labels (which carry
+    users' board and network names) are written by ``name`` (a page passes its escaping).
 
     >>> paired = pd.DataFrame({"config": ["A", "B"], "device": ["d", "d"], "precision": ["INT2", "INT2"],
     ...                        "variant": ["MLP 100%", "MLP 50%"], "efficiency_pct": [150.0, 20.0]})
@@ -40,12 +43,12 @@ def above_roofline_summary(paired: pd.DataFrame, fits: pd.DataFrame) -> str:
     if above.empty:
         closest = paired.loc[efficiency.idxmax()]
         return (f"None of the {total} measured configurations shown runs above its roofline (the closest: "
-                f"{closest['config']} at {closest['efficiency_pct']:.1f} % of it).")
+                f"{name(str(closest['config']))} at {closest['efficiency_pct']:.1f} % of it).")
     key = ["device", "precision", "variant"]
     fit = above.merge(fits[[*key, "fits"]].drop_duplicates(key), on=key, how="left")["fits"].fillna("unknown")
     verb = "runs" if len(above) == 1 else "run"
     sentence = (f"{len(above)} of the {total} measured configurations shown {verb} above "
-                f"{'its' if len(above) == 1 else 'their'} roofline ({_names(above['config'], 4)})")
+                f"{'its' if len(above) == 1 else 'their'} roofline ({_names(above['config'], 4, name)})")
     peak = (above["reason"] == BEATS_PEAK).to_numpy() if "reason" in above else np.zeros(len(above), bool)
     on_chip = above["weights_on_chip"].fillna(False).astype(bool).to_numpy() & ~peak \
         if "weights_on_chip" in above else np.zeros(len(above), bool)
@@ -57,19 +60,19 @@ def above_roofline_summary(paired: pd.DataFrame, fits: pd.DataFrame) -> str:
     clauses = []
     if peak.any():
         clauses.append(f"{_count(peak, len(above))} measure above the platform's peak itself "
-                       f"({_names(above.loc[peak, 'config'], 4)}), which no storage assumption explains")
+                       f"({_names(above.loc[peak, 'config'], 4, name)}), which no storage assumption explains")
     if on_chip.any():
         clauses.append(f"{_count(on_chip, len(above))} run above although this roofline already keeps their "
-                       f"weights on chip ({_names(above.loc[on_chip, 'config'], 4)}): check the measurement or the "
-                       "operation count")
+                       f"weights on chip ({_names(above.loc[on_chip, 'config'], 4, name)}): check the measurement or "
+                       "the operation count")
     if fitting.any():
         clauses.append(f"the weights of {_count(fitting, len(above))} fit on chip "
-                       f"({_names(above.loc[fitting, 'config'], 4)}), which the roofline that reads them off chip "
-                       "does not count")
+                       f"({_names(above.loc[fitting, 'config'], 4, name)}), which the roofline that reads them off "
+                       "chip does not count")
     if other.any():
         clauses.append(f"{_count(other, len(above))} have weights that do not fit on chip "
-                       f"({_names(above.loc[other, 'config'], 4)}), so a batch sharing one read of the weights is the "
-                       "likelier cause there")
+                       f"({_names(above.loc[other, 'config'], 4, name)}), so a batch sharing one read of the weights "
+                       "is the likelier cause there")
     return f"{sentence}: " + "; ".join(clauses) + "."
 
 

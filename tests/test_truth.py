@@ -466,3 +466,15 @@ class TestPredictedParetoAccuracy:
         text = " ".join(plain(c.value) for c in at.caption)
         assert "Left out: 28 prediction(s) with neither a published nor a measured accuracy" in text
         assert "CNV 100% INT8" in text
+
+
+def test_generalising_sentences_write_names_through_the_pages_escaping():
+    from qb_core.explain import above_roofline_summary
+    from ui.safe import cell_text
+
+    hostile = "[click](https://example.com)_INT8_100%"
+    paired = pd.DataFrame({"config": [hostile], "device": ["d"], "precision": ["INT8"], "variant": ["CNV 100%"],
+                           "efficiency_pct": [150.0]})
+    fits = pd.DataFrame({"device": ["d"], "precision": ["INT8"], "variant": ["CNV 100%"], "fits": ["yes"]})
+    sentence = above_roofline_summary(paired, fits, cell_text)
+    assert cell_text(hostile) in sentence and cell_text(hostile) != hostile  # a code span, not a link
