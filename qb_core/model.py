@@ -209,7 +209,8 @@ def statuses(train_rows: pd.DataFrame, cell_codes: np.ndarray, train: np.ndarray
         missing = np.where(unseen, missing + np.where(missing == "", "", ", ") + layer_type, missing)
     network_count = seen_nets.sum(axis=1)
     platform = judged["platform"].astype(str).to_numpy().astype(object)
-    measured_names = np.array([", ".join(net_names[flags]) for flags in seen_nets], dtype=object)
+    patterns, which = np.unique(seen_nets, axis=0, return_inverse=True)  # names joined once per distinct set
+    measured_names = np.array([", ".join(net_names[flags]) for flags in patterns], dtype=object)[which.ravel()]
     extrapolated = _extrapolated(train_rows, cell_codes, train, judged, unit)
     conditions = [judged["layer_types"].fillna("").eq("").to_numpy(), trained_rows == 0, ~prec_known,
                   missing != "", ~net_known & (network_count < MIN_NETWORKS), extrapolated != ""]

@@ -76,8 +76,6 @@ def variant_type_totals(variants: pd.DataFrame, user_layers: dict[str, pd.DataFr
     return pd.concat([pairs, pd.DataFrame(rows, columns=list(TYPE_TOTAL_COLUMNS))], axis=1)
 
 
-__all__ = ["LAYER_TABLE_COLUMNS", "TYPE_TOTAL_COLUMNS", "layer_model_table", "network_layers", "type_totals",
-           "variant_type_totals"]
 
 
 def with_layer_tables(table: pd.DataFrame, networks: tuple = ()) -> pd.DataFrame:
@@ -90,3 +88,7 @@ def with_layer_tables(table: pd.DataFrame, networks: tuple = ()) -> pd.DataFrame
     keys = pd.MultiIndex.from_arrays([table["topology"].astype(str), table["pruning_pct"].astype(float)])
     return table[keys.isin(pd.MultiIndex.from_tuples([(str(t), float(p)) for t, p in known]))] if known \
         else table.iloc[0:0]
+
+
+__all__ = ["LAYER_TABLE_COLUMNS", "TYPE_TOTAL_COLUMNS", "layer_model_table", "network_layers", "type_totals",
+           "variant_type_totals", "with_layer_tables"]
