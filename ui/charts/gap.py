@@ -195,11 +195,13 @@ def layer_roofline_chart(color: str) -> alt.LayerChart:
     return alt.layer(roof, points, above, below, at_end).properties(width="container", height=HEIGHT - 60)
 
 
-def layer_time_chart(names: tuple[str, ...]) -> alt.Chart:
+def layer_time_chart() -> alt.Chart:
     """Time per input of every layer (µs), its compute and its memory time side by side (dataset
-    ``times``); the longer of the two is the layer's time."""
+    ``times``, in network order by its ``order`` field, so the template never holds layer names:
+    a user's network may have thousands); the longer of the two is the layer's time."""
     return alt.Chart(alt.NamedData(name="times")).mark_bar().encode(
-        x=alt.X("name:N", sort=list(names), title="Layer", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("name:N", sort=alt.EncodingSortField("order", order="ascending"), title="Layer",
+                axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("part:N", sort=["compute", "memory"]),
         y=alt.Y("us:Q", title="Time per input (µs)"),
         color=alt.Color("part:N", scale=alt.Scale(domain=["compute", "memory"], range=["#4c78a8", "#e45756"]),
@@ -234,11 +236,11 @@ def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> 
                          name=shown["name"].where(~unbounded, shown["name"] + " (nothing off chip)"))
     keep = [f[0] for f in LAYER_FIELDS] + ["tops", "x"]
     times = pd.concat([
-        layers.assign(part="compute", us=layers["compute_s"] * 1e6,
+        layers.assign(part="compute", us=layers["compute_s"] * 1e6, order=np.arange(len(layers)),
                       binding=np.where(layers["compute_s"] >= layers["memory_s"], "sets the time", "hidden")),
-        layers.assign(part="memory", us=layers["memory_s"] * 1e6,
+        layers.assign(part="memory", us=layers["memory_s"] * 1e6, order=np.arange(len(layers)),
                       binding=np.where(layers["memory_s"] > layers["compute_s"], "sets the time", "hidden")),
-    ])[["name", "kind", "part", "us", "binding"]]
+    ])[["name", "kind", "part", "us", "binding", "order"]]
     position = (shown["x"].round(6).astype(str) + "|" + shown["tops"].round(6).astype(str)).rename("position")
     labels = shown.groupby(position, sort=False).agg(x=("x", "first"), tops=("tops", "first"),
                                                      names=("label", _few), off_chip=("intensity", "count"))
@@ -248,7 +250,7 @@ def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> 
     roofline = with_data(layer_roofline_chart, (color,), roof=roof_points[["point", "intensity", "tops"]],
                          layers=shown[keep], labels_above=inside.iloc[::2], labels_below=inside.iloc[1::2],
                          labels_end=end)
-    bars = with_data(layer_time_chart, (tuple(layers["name"]),), times=times)
+    bars = with_data(layer_time_chart, (), times=times)
     return roofline, bars
 
 
