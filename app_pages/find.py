@@ -12,6 +12,7 @@ from qb_core.finder import (
     Constraints,
     find_deployments,
     readable,
+    value_problem,
 )
 from qb_core.topology import PRECISIONS, TASKS, variant_label
 from ui import charts, data, uploads, user_networks, whatif_state
@@ -76,6 +77,16 @@ def ask_what_it_takes(device: str, precision: str, variant: str, task: str, targ
     st.session_state.update({"task": task, "take_device": device, f"take_precision_{device}": precision,
                              "take_variant": variant, "take_target": float(min(max(target_fps, 1.0), 1e9)),
                              "_goto_what_it_takes": True})
+
+
+def unusable(linked: dict[str, str], key: str) -> bool:
+    """Whether a link's text for a limit is no number its widget takes (rather than a value the
+    user cleared since)."""
+    try:
+        number = float(linked[key])
+    except (KeyError, TypeError, ValueError):
+        return key in linked
+    return value_problem(key.removeprefix("find_"), number) is not None or number < 0.001
 
 
 def standing(judged: pd.DataFrame, answer: pd.DataFrame, nearest: pd.DataFrame) -> np.ndarray:
@@ -189,6 +200,10 @@ precision = top[2].selectbox("Precision", [ANY, *precisions], key="find_precisio
 objective = top[3].selectbox("Rank by", list(OBJECTIVES), format_func=OBJECTIVE_NAMES.get, key="find_objective",
                              bind="query-params")
 
+LIMIT_KEYS = ("find_min_fps", "find_max_latency_ms", "find_max_power_w", "find_max_mj_per_input", "find_min_top1_pct")
+# Streamlit drops a link's value outside a widget's range as the widget registers: keep what the link said first
+linked = st.session_state.setdefault("_find_linked_limits", {})
+linked.update({key: st.query_params[key] for key in LIMIT_KEYS if key in st.query_params and key not in linked})
 row = st.columns(3)
 min_fps = row[0].number_input("Minimum throughput (inputs/s)", min_value=0.001, value=None, step=100.0,
                               key="find_min_fps", bind="query-params", placeholder="no minimum")
@@ -206,6 +221,13 @@ max_energy = row[1].number_input("Maximum energy per input (mJ)", min_value=0.00
                                  key="find_max_mj_per_input", bind="query-params", placeholder="no limit")
 min_top1 = row[2].number_input("Minimum top-1 accuracy (%)", min_value=0.1, max_value=100.0, value=None, step=1.0,
                                key="find_min_top1_pct", bind="query-params", placeholder="no minimum")
+limits = {"find_min_fps": (min_fps, "minimum throughput"), "find_max_latency_ms": (max_latency, "maximum latency"),
+          "find_max_power_w": (max_power, "maximum power"), "find_max_mj_per_input": (max_energy, "maximum energy"),
+          "find_min_top1_pct": (min_top1, "minimum top-1 accuracy")}
+ignored = [f"{what} ({literal(linked[key], 40)})" for key, (value, what) in limits.items()
+           if value is None and unusable(linked, key)]
+if ignored:
+    st.warning("The link's " + ", ".join(ignored) + " could not be used (not a number in range) and was left out.")
 platforms = sorted(set(candidates["platform"].astype(str)), key=str.lower)
 allowed = st.pills("Platforms allowed", platforms, selection_mode="multi", default=platforms, key="find_platforms",
                    bind="query-params", format_func=option_label)

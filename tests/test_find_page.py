@@ -212,3 +212,14 @@ def test_an_uploaded_board_is_a_candidate_and_its_name_is_shown_literally():
     assert not at.exception
     deployment = shown(at)["Deployment"].tolist()
     assert deployment == [f"`{name}` · INT8 · CNV 100%"]  # a code span: never a link
+
+
+def test_a_link_value_out_of_range_is_named_not_silently_dropped():
+    at = new_app()
+    at.query_params["find_min_fps"] = "-5"
+    at.query_params["find_max_power_w"] = "5"
+    at.run()
+    open_page(at, "find")
+    assert not at.exception
+    warning = " ".join(plain(w.value) for w in at.warning)
+    assert "minimum throughput (-5) could not be used" in warning and "maximum power" not in warning
