@@ -4,9 +4,10 @@ import streamlit as st
 
 from qb_core.filters import select
 from qb_core.networks import unmeasurable_variants
+from qb_core.roofline import coinciding_names
 from qb_core.topology import PRECISIONS, TASKS
 from ui import charts, data, sidebar, tables, theory, whatif_state, why
-from ui.safe import download_csv, literal
+from ui.safe import download_csv, literal, literal_list
 
 st.title("Networks and hardware")
 st.markdown(
@@ -86,8 +87,10 @@ shown = ["device", "precision", "peak_tops", "achievable_tops", "achievable_pct"
          "source"]
 tables.show(catalog, shown, key="hardware_table", fit=True)
 st.vega_lite_chart(charts.hardware_spec(catalog, theory.device_colors(catalog), best), key="hardware_chart")
+together = sorted({n for n in coinciding_names(catalog) if " = " in n})
 st.caption("Filled: each platform at one native precision, its datasheet peak against its bandwidth (platforms with "
-           "the same figures are one point, named together: ZCU104-FINN = ZCU104-BISMO). Hollow, joined to it by a "
+           "the same figures are one point, named together"
+           + (f": {literal_list(together, 4)}" if together else "") + "). Hollow, joined to it by a "
            "thin line: the best TOP/s measured on that platform and precision (any task, any batch; rows above the "
            "datasheet peak left out), its achievable peak. Grey dashed guides: points of equal ridge (10, 100, "
            "1,000 ops/byte; a point above a guide has a higher ridge), so a network needs at least that many ops per "
