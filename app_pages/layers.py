@@ -65,7 +65,10 @@ color = theory.device_colors(row).get(device, "#1f77b4")
 roofline_spec, time_spec = charts.layer_specs(layers, report.roof, color)
 st.vega_lite_chart(roofline_spec, key="layer_roofline")
 unbounded = ~np.isfinite(layers.loc[layers["bound"] != "none", "intensity"].to_numpy(dtype=float))
+points = layers.loc[layers["bound"] != "none", ["intensity", "attained_tops"]].round(6).drop_duplicates()
 st.caption("Each computing layer at (its intensity, the TOP/s it attains); pools do no operations and are left out. "
+           + (f"The {charts.MAX_LAYER_LABELS} points holding the most time are named; hover for the other "
+              f"{len(points) - charts.MAX_LAYER_LABELS}. " if len(points) > charts.MAX_LAYER_LABELS else "")
            + ("Dataflow: the roof drawn is one stage's equal share of the chip. " if execution == "dataflow" else "")
            + ("Layers that move nothing off chip have no finite intensity: they are drawn at the right end of the "
               "roof, at the peak, and labelled so." if unbounded.any() else ""))

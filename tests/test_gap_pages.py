@@ -183,3 +183,16 @@ def test_calibration_page_shows_only_the_configurations_inside_the_filters(at):
     at.button_group(key="precision").set_value(["INT2", "INT4", "INT8", "FP16"]).run()
     held = at.dataframe[1].value
     assert len(held) and "FP32" not in set(held["precision"])
+
+
+def test_a_deep_network_names_only_its_slowest_layer_points(at):
+    from ui.charts import MAX_LAYER_LABELS
+
+    at.selectbox(key="task").set_value("imagenet").run()
+    open_page(at, "layers")
+    at.selectbox(key="layer_variant").set_value("GoogLeNetv1 100%").run()
+    chart = charts(at)[0]
+    labelled = sum(len(named(chart, name)) for name in ("labels_above", "labels_below", "labels_end"))
+    points = named(chart, "layers")[["x", "tops"]].round(6).drop_duplicates()
+    assert len(points) > MAX_LAYER_LABELS and labelled == MAX_LAYER_LABELS
+    assert any("hover for the other" in plain(c.value) for c in at.caption)

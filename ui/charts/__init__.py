@@ -3,6 +3,7 @@
 from ui.charts.core import compact_number, log_ticks
 from ui.charts.finder import finder_spec
 from ui.charts.gap import (
+    MAX_LAYER_LABELS,
     calibration_spec,
     efficiency_spec,
     efficiency_spread_spec,
@@ -20,6 +21,7 @@ from ui.charts.theory import (
 )
 
 __all__ = [
+    "MAX_LAYER_LABELS",
     "boxplot_spec", "calibration_spec", "change_spec", "compact_number", "efficiency_spec", "efficiency_spread_spec",
     "energy_spec", "finder_spec", "hardware_spec", "latency_throughput_spec", "layer_specs", "log_ticks",
     "networks_specs", "pareto_gap_spec", "pareto_spec", "prediction_spec", "roofline_spec",

@@ -213,10 +213,15 @@ def layer_time_chart() -> alt.Chart:
                           field("binding", "N", label="")))).properties(width="container", height=280)
 
 
-def _few(names: pd.Series, limit: int = 4) -> str:
-    """Names of the layers at one point: all of them up to ``limit``, else the first and last."""
+def _few(names: pd.Series, limit: int = 2) -> str:
+    """Names of the layers at one point: all of them up to ``limit``, else the first and how many
+    more (labels stay short enough not to run into their neighbours; the tooltip names each)."""
     names = list(names)
-    return ", ".join(names) if len(names) <= limit else f"{names[0]} ... {names[-1]} ({len(names)} layers)"
+    return ", ".join(names) if len(names) <= limit else f"{names[0]} +{len(names) - 1} more"
+
+
+#: Points of the per-layer roofline that carry a label (those holding the most time); the others on hover.
+MAX_LAYER_LABELS = 4
 
 
 def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> tuple[dict, dict]:
@@ -243,8 +248,10 @@ def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> 
     ])[["name", "kind", "part", "us", "binding", "order"]]
     position = (shown["x"].round(6).astype(str) + "|" + shown["tops"].round(6).astype(str)).rename("position")
     labels = shown.groupby(position, sort=False).agg(x=("x", "first"), tops=("tops", "first"),
-                                                     names=("label", _few), off_chip=("intensity", "count"))
+                                                     names=("label", _few), off_chip=("intensity", "count"),
+                                                     share=("time_share_pct", "sum"))
     labels["names"] = labels["names"].where(labels["off_chip"] > 0, labels["names"] + ": nothing off chip")
+    labels = labels.nlargest(MAX_LAYER_LABELS, "share")  # a deep network: the slowest points named, the rest on hover
     labels = labels.sort_values("x").reset_index(drop=True)  # neighbours alternate above and below
     end, inside = labels[labels["off_chip"] == 0], labels[labels["off_chip"] > 0]  # the right end: label leftwards
     roofline = with_data(layer_roofline_chart, (color,), roof=roof_points[["point", "intensity", "tops"]],
