@@ -49,5 +49,7 @@ st.subheader("Credits")
 st.markdown(
     "Measurements: QuTiBench, Xilinx Inc., Apache License 2.0 (Xilinx Research Labs, *QuTiBench: "
     "Benchmarking Neural Networks on Heterogeneous Hardware*, 2019). The analyses follow the "
-    "QuTiBench CIFAR-10 notebook; operation counts are recomputed from each network's layers."
+    "QuTiBench CIFAR-10 notebook; CNV and MLP operation counts are recomputed from their layers, and the "
+    "ImageNet networks are rebuilt layer by layer from their papers (Szegedy et al. 2015, Howard et al. 2017, "
+    "He et al. 2016, Google's EfficientNet-EdgeTPU; sources in `data/README.md`)."
 )

@@ -20,7 +20,7 @@ st.markdown(
     "unbalanced extreme. A folding factor per layer would balance the stages, and perfectly balanced the "
     "pipeline reaches the whole-network roofline; real builds sit between the two. Clock frequency, folding "
     "limits of the fabric and kernel launch overheads are not modelled (the Calibrated prediction page "
-    "measures the overhead)."
+    "fits a fixed cost per input and each layer type's share of the peak from the measurements)."
 )
 
 gap = theory.gap_view()
