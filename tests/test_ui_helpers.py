@@ -84,3 +84,17 @@ def test_counts_are_shown_in_full_and_units_keep_their_format():
     assert number_format(pd.Series([0.25, 3.0]), "") == "%.4g"
     assert number_format(pd.Series([12.0]), "%") == "%.1f"
     assert number_format(pd.Series([float("inf"), 2.0]), "") == "localized"
+
+
+def test_long_network_names_are_cut_in_heatmap_columns_unless_two_would_clash():
+    import pandas as pd
+
+    from ui.charts.theory import SHORT_VARIANT_CHARS, short_variants
+
+    long_a = "My very long experimental network A 100%"
+    long_b = "My very long experimental network B 100%"
+    other = "Another really long network name here 100%"
+    cut = short_variants(pd.Series(["CNV 100%", long_a, long_b, other, other]))
+    assert cut.iloc[0] == "CNV 100%"
+    assert cut.iloc[1] == long_a and cut.iloc[2] == long_b  # cut, they would read the same: kept whole
+    assert cut.iloc[3] == cut.iloc[4] == other[: SHORT_VARIANT_CHARS - 1] + "…"

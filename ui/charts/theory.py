@@ -184,6 +184,21 @@ def roofline_spec(points: pd.DataFrame, intensities: pd.DataFrame, device_colors
     return with_data(roofline_chart, structure, **datasets)
 
 
+#: A column label's network part at most this long, so the precision after it is never cut off.
+SHORT_VARIANT_CHARS = 28
+
+
+def short_variants(variants: pd.Series) -> pd.Series:
+    """Variant labels cut to :data:`SHORT_VARIANT_CHARS` with an ellipsis (a user's long network
+    name), unless two distinct labels would then read the same: those stay whole."""
+    labels = variants.astype(str)
+    short = labels.where(labels.str.len() <= SHORT_VARIANT_CHARS,
+                         labels.str.slice(0, SHORT_VARIANT_CHARS - 1) + "…")
+    distinct = pd.DataFrame({"long": labels, "short": short}).drop_duplicates()
+    clashing = set(distinct.loc[distinct["short"].duplicated(keep=False), "long"])
+    return short.where(~labels.isin(clashing), labels)
+
+
 PREDICTION_TOOLTIP = (field("device", "N", label="Platform"), field("precision", "N"), field("variant", "N"),
                       field("inputs_per_s", "Q", ",.0f"), field("attainable_tops", "Q", ".3~g"), field("bound", "N"),
                       field("intensity", "Q", ",.1f"))
@@ -205,7 +220,7 @@ def heatmap_layout(table: pd.DataFrame, by_precision: bool) -> tuple[pd.DataFram
     Default: rows are platforms, columns variant · precision (blank where a platform lacks the
     precision). ``by_precision``: rows platform · precision, columns the variants (no blanks).
     """
-    variant = variant_label(table["topology"], table["pruning_pct"])
+    variant = short_variants(variant_label(table["topology"], table["pruning_pct"]))
     precision = table["precision"].astype(str)
     rank = precision.map({p: i for i, p in enumerate(PRECISIONS)})
     if by_precision:
