@@ -29,7 +29,8 @@ from qb_core.distinct import distinct_rows
 from qb_core.measurements import BUNDLED_DATASET
 from qb_core.roof import inputs_per_s, tops_from_inputs
 from qb_core.roofline import predict, predict_grid
-from qb_core.topology import LAYER_MODELS, variant_label
+from qb_core.topology import LAYER_MODELS, pruning_key, variant_label
+from qb_core.units import inputs_per_joule, mj_per_input
 
 #: Status of a row of the join.
 STATUSES: tuple[str, ...] = ("paired", "predicted-only", "measured-only")
@@ -75,7 +76,7 @@ def best_batches(measured: pd.DataFrame) -> pd.DataFrame:
     best = rows.iloc[positions].copy()
     best.loc[~usable[positions], "fps_comp"] = np.nan
     # the layer model names a width to 4 decimals (topology.cnv): the join key must match it
-    best["pruning_pct"] = best["pruning_pct"].astype(float).round(4)
+    best["pruning_pct"] = pruning_key(best["pruning_pct"])
     return best.reset_index(drop=True)
 
 
@@ -226,10 +227,10 @@ def _derived(table: pd.DataFrame) -> pd.DataFrame:
         efficiency_pct=100.0 * measured / predicted,
         measured_tops=tops_from_inputs(measured, ops),
         peak_fps=inputs_per_s(table["peak_tops"].astype(float), ops),
-        mj_per_input=1000.0 * power / measured,
-        inputs_per_joule=measured / power,
-        predicted_mj_per_input=1000.0 * datasheet_power / predicted,
-        predicted_inputs_per_joule=predicted / datasheet_power,
+        mj_per_input=mj_per_input(power, measured),
+        inputs_per_joule=inputs_per_joule(measured, power),
+        predicted_mj_per_input=mj_per_input(datasheet_power, predicted),
+        predicted_inputs_per_joule=inputs_per_joule(predicted, datasheet_power),
         variant=variant_label(table["topology"].astype(str), table["pruning_pct"].astype(float)),
         bound=table["bound"].astype(object),
         **{c: table[c].astype(object).fillna("").astype(str)

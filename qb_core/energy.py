@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from qb_core.units import inputs_per_joule, mj_per_input
+
 #: Where the ideal's power figure comes from.
 POWER_MEASURED = "measured at this op mode"
 POWER_DATASHEET = "datasheet"
@@ -36,8 +38,8 @@ def ideal_energy(paired: pd.DataFrame) -> pd.DataFrame:
         ideal_power_w=power,
         ideal_power_from=np.where(measured_power.notna(), POWER_MEASURED,
                                   np.where(datasheet_power.notna(), POWER_DATASHEET, "")),
-        ideal_mj_per_input=1000.0 * power / predicted,
-        ideal_inputs_per_joule=predicted / power,
+        ideal_mj_per_input=mj_per_input(power, predicted),
+        ideal_inputs_per_joule=inputs_per_joule(predicted, power),
     )
     return table.assign(energy_note=energy_notes(table))
 

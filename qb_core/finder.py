@@ -46,7 +46,8 @@ import numpy as np
 import pandas as pd
 
 from qb_core.distinct import distinct_rows
-from qb_core.topology import PRECISIONS, TASKS
+from qb_core.topology import PRECISIONS, TASKS, pruning_key
+from qb_core.units import mj_per_input
 
 SOURCES: tuple[str, ...] = ("measured", "predicted", "roofline")
 #: One configuration; with ``source``, one deployment.
@@ -233,7 +234,7 @@ def _positive_or_nan(values: pd.Series) -> np.ndarray:
 
 def _config_index(frame: pd.DataFrame) -> pd.MultiIndex:
     return pd.MultiIndex.from_arrays([frame["device"].astype(str), frame["precision"].astype(str),
-                                      frame["topology"].astype(str), np.round(_floats(frame["pruning_pct"]), 4)])
+                                      frame["topology"].astype(str), pruning_key(_floats(frame["pruning_pct"]))])
 
 
 def _notes(base: pd.Series, *notes: tuple[np.ndarray, str]) -> pd.Series:
@@ -246,14 +247,14 @@ def _notes(base: pd.Series, *notes: tuple[np.ndarray, str]) -> pd.Series:
 
 def _identity(rows: pd.DataFrame, source: str | np.ndarray, batch: np.ndarray) -> dict[str, object]:
     return {**{c: rows[c].astype(str).to_numpy(dtype=object) for c in _TEXT},
-            "pruning_pct": np.round(_floats(rows["pruning_pct"]), 4), "batch": batch.astype(np.int64),
+            "pruning_pct": pruning_key(_floats(rows["pruning_pct"])), "batch": batch.astype(np.int64),
             "source": source}
 
 
 def _left_out(rows: pd.DataFrame, source: str | np.ndarray, reason: np.ndarray | str) -> pd.DataFrame:
     batch = _floats(rows["batch"]) if "batch" in rows.columns else np.full(len(rows), np.nan)
     frame = pd.DataFrame({**{c: rows[c].astype(str).to_numpy(dtype=object) for c in _TEXT},
-                          "pruning_pct": np.round(_floats(rows["pruning_pct"]), 4), "batch": batch,
+                          "pruning_pct": pruning_key(_floats(rows["pruning_pct"])), "batch": batch,
                           "source": source, "reason": reason}, index=range(len(rows)))
     return frame[list(LEFT_OUT_COLUMNS)]
 
@@ -270,7 +271,7 @@ def _measured_split(measured: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
                  (np.isnan(top1), "top-1 not measured"))
     frame = pd.DataFrame({
         **_identity(rows, "measured", _floats(rows["batch"])), "fps": fps, "fps_low": fps, "fps_high": fps,
-        "latency_ms": latency, "power_w": power, "mj_per_input": 1000.0 * power / fps, "top1_pct": top1,
+        "latency_ms": latency, "power_w": power, "mj_per_input": mj_per_input(power, fps), "top1_pct": top1,
         "status": "measured", "why": why.to_numpy(dtype=object),
     }, index=range(len(rows)))  # fmt: skip
     gone = measured[~usable]
@@ -323,7 +324,7 @@ def _measured_accuracy(measured: pd.DataFrame) -> pd.Series:
     top1 = _floats(measured["top1_pct"])
     keep = np.isfinite(top1)
     per_config = pd.DataFrame({"topology": measured["topology"].astype(str).to_numpy()[keep],
-                               "pruning_pct": np.round(_floats(measured["pruning_pct"]), 4)[keep],
+                               "pruning_pct": pruning_key(_floats(measured["pruning_pct"]))[keep],
                                "precision": measured["precision"].astype(str).to_numpy()[keep],
                                "device": measured["device"].astype(str).to_numpy()[keep], "top1": top1[keep]})
     per_config = per_config.groupby(["topology", "pruning_pct", "precision", "device"])["top1"].first()
@@ -334,13 +335,13 @@ def _published_accuracy(accuracy: pd.DataFrame) -> pd.Series:
     top1 = _floats(accuracy["top1_pct"])
     keep = np.isfinite(top1)
     table = pd.DataFrame({"topology": accuracy["topology"].astype(str).to_numpy()[keep],
-                          "pruning_pct": np.round(_floats(accuracy["pruning_pct"]), 4)[keep],
+                          "pruning_pct": pruning_key(_floats(accuracy["pruning_pct"]))[keep],
                           "precision": accuracy["precision"].astype(str).to_numpy()[keep], "top1": top1[keep]})
     return table.groupby(["topology", "pruning_pct", "precision"])["top1"].first()
 
 
 def _lookup(table: pd.Series, rows: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    index = pd.MultiIndex.from_arrays([np.round(_floats(rows[k]), 4) if k == "pruning_pct" else rows[k].astype(str)
+    index = pd.MultiIndex.from_arrays([pruning_key(_floats(rows[k])) if k == "pruning_pct" else rows[k].astype(str)
                                        for k in keys])
     if table.empty:
         return np.full(len(rows), np.nan)
@@ -379,7 +380,7 @@ def predicted_candidates(predictions: pd.DataFrame, accuracy: pd.DataFrame, meas
         **_identity(rows, np.where(calibrated, "predicted", "roofline"), batch), "fps": fps,
         "fps_low": np.where(calibrated, _floats(rows["band_low_fps"]), np.nan),
         "fps_high": np.where(calibrated, _floats(rows["band_high_fps"]), fps),
-        "latency_ms": 1000.0 * batch / fps, "power_w": power, "mj_per_input": 1000.0 * power / fps,
+        "latency_ms": 1000.0 * batch / fps, "power_w": power, "mj_per_input": mj_per_input(power, fps),
         "top1_pct": top1, "status": rows["status"].astype(str).to_numpy(dtype=object),
         "why": why.to_numpy(dtype=object),
     }, index=range(len(rows)))  # fmt: skip

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from qb_core.labels import QUANTITIES
+from qb_core.units import inputs_per_joule
 
 
 class Objective(NamedTuple):
@@ -27,8 +28,7 @@ OBJECTIVES: dict[str, Objective] = {column: Objective(*QUANTITIES[column], more)
 
 def with_efficiency(frame: pd.DataFrame) -> pd.DataFrame:
     """Add ``inputs_per_joule`` = fps_comp / full_power_w (inputs per second per watt), a new frame."""
-    power = frame["full_power_w"].where(frame["full_power_w"] > 0)
-    return frame.assign(inputs_per_joule=frame["fps_comp"] / power)
+    return frame.assign(inputs_per_joule=inputs_per_joule(frame["fps_comp"], frame["full_power_w"]))
 
 
 def pareto_mask(x: np.ndarray, y: np.ndarray, maximize: tuple[bool, bool] = (True, True)) -> np.ndarray:

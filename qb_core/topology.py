@@ -317,6 +317,12 @@ def topology_table(task: str = "cifar10", width_scales: tuple[float, ...] = ()) 
     return table
 
 
+def pruning_key(pruning_pct: pd.Series | np.ndarray) -> np.ndarray:
+    """Pruning factors as join keys: floats rounded to 4 decimals, the precision the layer model
+    names a width with (:func:`cnv`), so 12.5 from a file and from the model meet."""
+    return np.round(np.asarray(pruning_pct, dtype=float), 4)
+
+
 def pruning_text(pruning_pct: float) -> str:
     """A pruning factor as shown everywhere: ``100``, ``12.5`` (percent of full width)."""
     return f"{float(pruning_pct):g}"

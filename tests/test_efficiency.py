@@ -237,3 +237,10 @@ def test_the_light_pairing_finds_what_the_join_finds(measured, task, weights, ba
     assert sorted(beaten["config"]) == sorted(over["config"])
     over_peak = set(over.loc[over["reason"] == BEATS_PEAK, "config"])
     assert set(beaten.loc[above_peak(beaten, datasheet), "config"]) == over_peak
+
+
+def test_energy_conversions_have_one_home_and_refuse_zero_power():
+    from qb_core.units import inputs_per_joule, mj_per_input
+
+    assert mj_per_input(2.0, 200.0) == pytest.approx(10.0) and inputs_per_joule(200.0, 2.0) == pytest.approx(100.0)
+    assert np.isnan(mj_per_input(0.0, 100.0)) and np.isnan(inputs_per_joule(100.0, -1.0))  # never infinity

@@ -1,0 +1,29 @@
+"""Energy per input and its inverse: one home for each conversion (every page and the CLI use these).
+
+Notes
+-----
+mj_per_input     = 1000 x power_w / inputs_per_s   (millijoules per input)
+inputs_per_joule = inputs_per_s / power_w
+A power that is not above 0 (unknown, or 0 in a file) gives NaN, never infinity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _power(power_w: np.ndarray | float) -> np.ndarray:
+    power = np.asarray(power_w, dtype=float)
+    return np.where(power > 0, power, np.nan)
+
+
+def mj_per_input(power_w: np.ndarray | float, inputs_per_s: np.ndarray | float) -> np.ndarray:
+    """Energy of one input in millijoules: 1000 x power (W) / throughput (inputs/s)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 1000.0 * _power(power_w) / np.asarray(inputs_per_s, dtype=float)
+
+
+def inputs_per_joule(inputs_per_s: np.ndarray | float, power_w: np.ndarray | float) -> np.ndarray:
+    """Energy efficiency: throughput (inputs/s) / power (W)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(inputs_per_s, dtype=float) / _power(power_w)
