@@ -6,7 +6,7 @@ from qb_core.filters import select
 from qb_core.model import scale_for_target
 from qb_core.roofline import what_it_takes
 from qb_core.topology import variant_label
-from qb_core.whatif import SCALE_MAX
+from qb_core.whatif import SCALE_MAX, merged_override, snap_to_stop
 from ui import data, messages, theory, whatif_state
 from ui.safe import cell_text, literal
 from ui.whatif_sidebar import SCALES
@@ -65,21 +65,14 @@ st.markdown(words[need["binds"]] + (f" {literal(need['note'], 300)}." if need["n
 def _set_sliders(bandwidth: float, peak: float) -> None:
     """Move the global what-if sliders to the smallest stops that reach both multiples."""
     for key, multiple in (("bw_scale", bandwidth), ("peak_scale", peak)):
-        st.session_state[key] = next((s for s in SCALES if s >= multiple - 1e-9), SCALES[-1]) if multiple > 1 else 1.0
+        st.session_state[key] = snap_to_stop(multiple, SCALES)
     messages.flash(SCOPE, "success", "Sliders set: see the Rooflines and Prediction pages (the scales apply to every "
                                      "platform).")
 
 
 def _override(device: str, field: str, needed: tuple[float, float], today: tuple[float, float]) -> None:
     """Override the platform with the needed figures (never below today's)."""
-    (needed_gbps, needed_tops), (bandwidth_gbps, peak_tops) = needed, today
-    overrides = dict(whatif_state.overrides())
-    figures = dict(overrides.get(device, {}))
-    if needed_gbps == needed_gbps and needed_gbps > 0:
-        figures["bandwidth_gbps"] = max(needed_gbps, bandwidth_gbps)
-    figures[field] = max(needed_tops, peak_tops)
-    overrides[device] = figures
-    whatif_state.set_overrides(overrides)
+    whatif_state.set_overrides(merged_override(whatif_state.overrides(), device, field, needed, today))
     messages.flash(SCOPE, "success", f"{literal(device)} overridden: see the Rooflines and Prediction pages.")
 
 

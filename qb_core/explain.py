@@ -146,3 +146,21 @@ def hardware_whatif_text(bandwidth_scale: float, peak_scale: float, overridden: 
              f"peak x{peak_scale:g}" if peak_scale != 1.0 else "",
              f"{echo_list(overridden, 4)} overridden" if overridden else ""]
     return ", ".join(p for p in parts if p)
+
+
+#: Why a measured configuration beats the roofline shown for it, most telling first.
+BEATEN_ABOVE_PEAK = "Some measure above the platform's peak itself: check those measurements or the datasheet peak."
+BEATEN_FITS = ("The weights of some fit in the platform's on-chip memory: choose Automatic under What-if (weights on "
+               "chip where they fit).")
+BEATEN_BATCH = "The others read their weights once per batch of many inputs: choose Off chip, once per batch."
+
+
+def why_beaten(beaten: pd.DataFrame, fits: pd.DataFrame, above_peak: np.ndarray) -> np.ndarray:
+    """Per measured configuration that beats its prediction (device, precision, variant), why:
+    above the platform's peak itself (``above_peak``), else weights that fit on chip (``fits``:
+    :func:`qb_core.roofline.weights_fit_table`), else a batch sharing one read of the weights."""
+    fit = fits.set_index(["device", "precision", "variant"])["fits"]
+    key = pd.MultiIndex.from_frame(beaten[["device", "precision", "variant"]])
+    fitting = fit.reindex(key).to_numpy() == "yes"
+    return np.select([np.asarray(above_peak, dtype=bool), fitting], [BEATEN_ABOVE_PEAK, BEATEN_FITS],
+                     BEATEN_BATCH).astype(object)

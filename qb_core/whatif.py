@@ -368,3 +368,31 @@ def overrides_from_text(text: str, devices: Sequence[str]) -> dict[str, dict[str
     if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
         raise ValueError("the link's overrides are not in the expected form")
     return checked_overrides(raw, devices)
+
+
+def snap_to_stop(multiple: float, stops: Sequence[float]) -> float:
+    """The what-if slider stop that reaches ``multiple``: the smallest stop at or above it (the
+    largest stop when none is), and 1 (the datasheet) when no growth is needed.
+
+    >>> snap_to_stop(2.41, (1.0, 1.5, 2.0, 2.5, 3.0))
+    2.5
+    >>> snap_to_stop(0.4, (1.0, 2.0))
+    1.0
+    """
+    if not multiple > 1:
+        return 1.0
+    return next((s for s in sorted(stops) if s >= multiple - 1e-9), max(stops))
+
+
+def merged_override(overrides: Mapping[str, Mapping[str, float]], device: str, peak_field: str,
+                    needed: tuple[float, float], today: tuple[float, float]) -> dict[str, dict[str, float]]:
+    """``overrides`` with ``device`` set to what a target needs (``needed`` = (GB/s, TOP/s)), never
+    below its figures ``today`` (a target already met keeps the datasheet); other devices and
+    other fields of the device untouched. An unknown bandwidth need (NaN) leaves the bandwidth."""
+    (needed_gbps, needed_tops), (bandwidth_gbps, peak_tops) = needed, today
+    merged = {name: dict(fields) for name, fields in overrides.items()}
+    figures = merged.setdefault(device, {})
+    if np.isfinite(needed_gbps) and needed_gbps > 0:
+        figures["bandwidth_gbps"] = max(needed_gbps, bandwidth_gbps)
+    figures[peak_field] = max(needed_tops, peak_tops)
+    return merged

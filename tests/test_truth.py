@@ -478,3 +478,13 @@ def test_generalising_sentences_write_names_through_the_pages_escaping():
     fits = pd.DataFrame({"device": ["d"], "precision": ["INT8"], "variant": ["CNV 100%"], "fits": ["yes"]})
     sentence = above_roofline_summary(paired, fits, cell_text)
     assert cell_text(hostile) in sentence and cell_text(hostile) != hostile  # a code span, not a link
+
+
+def test_why_a_measurement_beats_its_prediction_is_a_core_rule():
+    from qb_core.explain import BEATEN_ABOVE_PEAK, BEATEN_BATCH, BEATEN_FITS, why_beaten
+
+    beaten = pd.DataFrame({"device": ["a", "b", "c"], "precision": ["INT8"] * 3, "variant": ["CNV 100%"] * 3})
+    fits = pd.DataFrame({"device": ["a", "b", "c"], "precision": ["INT8"] * 3, "variant": ["CNV 100%"] * 3,
+                         "fits": ["yes", "yes", "no"]})
+    why = why_beaten(beaten, fits, np.array([True, False, False]))
+    assert list(why) == [BEATEN_ABOVE_PEAK, BEATEN_FITS, BEATEN_BATCH]  # the peak first, then on chip, then batch

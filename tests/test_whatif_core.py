@@ -155,3 +155,23 @@ def test_a_link_nested_too_deep_or_too_long_is_refused_before_parsing():
 def test_a_platform_family_must_be_one_of_the_families():
     with pytest.raises(ValueError, match="family must be one of"):
         custom_catalog([{**MINE, "family": "Quantum"}])
+
+
+def test_slider_snapping_takes_the_smallest_stop_that_reaches_the_multiple():
+    from qb_core.whatif import snap_to_stop
+    from ui.whatif_sidebar import SCALES
+
+    assert snap_to_stop(2.41, SCALES) == 2.5  # FINN INT2 CNV 100% at 30,000 inputs/s needs 2.41x bandwidth
+    assert snap_to_stop(2.0, SCALES) == 2.0 and snap_to_stop(0.3, SCALES) == 1.0
+    assert snap_to_stop(50.0, SCALES) == max(SCALES)
+
+
+def test_an_override_for_a_target_never_lowers_today_and_keeps_the_rest():
+    from qb_core.whatif import merged_override
+
+    before = {"NCS2": {"bandwidth_gbps": 20.0}, "TX2-maxp": {"peak_tops_fp16": 2.0}}
+    after = merged_override(before, "TX2-maxp", "peak_tops_fp16", (100.0, 1.0), (59.7, 1.15))
+    assert after == {"NCS2": {"bandwidth_gbps": 20.0}, "TX2-maxp": {"peak_tops_fp16": 1.15, "bandwidth_gbps": 100.0}}
+    assert before["TX2-maxp"] == {"peak_tops_fp16": 2.0}  # the caller's mapping is not changed
+    unknown = merged_override({}, "EdgeTPU-fast", "peak_tops_int8", (float("nan"), 8.0), (25.6, 4.0))
+    assert unknown == {"EdgeTPU-fast": {"peak_tops_int8": 8.0}}  # an unknown bandwidth need leaves the bandwidth

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from qb_core.efficiency import above_peak, pair
+from qb_core.explain import why_beaten
 from qb_core.filters import Selection, select
 from qb_core.model import ModelReport
 from qb_core.topology import variant_label
@@ -139,14 +139,5 @@ def beaten_predictions(theory_view: TheoryView) -> pd.DataFrame:
     paired = pair(best, theory_view.predictions, settings.weights, settings.activations)
     beaten = paired[paired["measured_fps"] > paired["inputs_per_s"]]
     beaten = beaten.assign(variant=variant_label(beaten["topology"], beaten["pruning_pct"]))
-    fits = data.fits(theory_view.predictions).set_index(["device", "precision", "variant"])["fits"]
-    key = pd.MultiIndex.from_frame(beaten[["device", "precision", "variant"]])
-    fit = fits.reindex(key).to_numpy() == "yes"
     above = above_peak(beaten, datasheet_hardware(settings, selection))
-    why = np.select(
-        [above, fit],
-        ["Some measure above the platform's peak itself: check those measurements or the datasheet peak.",
-         "The weights of some fit in the platform's on-chip memory: choose Automatic under What-if (weights on "
-         "chip where they fit)."],
-        "The others read their weights once per batch of many inputs: choose Off chip, once per batch.")
-    return beaten.assign(why=why)
+    return beaten.assign(why=why_beaten(beaten, data.fits(theory_view.predictions), above))
