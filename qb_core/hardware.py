@@ -18,7 +18,7 @@ import pandas as pd
 from qb_core.csv_io import DataFormatError, duplicate_column, echo_list, open_csv, unescape_cell, unreadable
 from qb_core.paths import DATA_DIR
 from qb_core.roof import ridge_ops_per_byte
-from qb_core.topology import PRECISIONS
+from qb_core.topology import PRECISION_RANK, PRECISIONS
 
 FAMILIES: tuple[str, ...] = ("FPGA", "GPU", "TPU", "VLIW", "CPU", "Other")
 #: Precision -> its peak column, and back: the one mapping between the two spellings.
@@ -197,7 +197,7 @@ def catalog_long(catalog: pd.DataFrame | None = None) -> pd.DataFrame:
     long["bandwidth_gbps"] = pd.to_numeric(long["bandwidth_gbps"], errors="coerce")
     long = long[long["peak_tops"] > 0].copy()
     long["precision"] = long["precision"].map(PEAK_PRECISIONS)
-    long["_order"] = long["precision"].map({p: i for i, p in enumerate(PRECISIONS)})
+    long["_order"] = long["precision"].map(PRECISION_RANK)
     long["ridge_ops_per_byte"] = ridge_ops_per_byte(long["peak_tops"], long["bandwidth_gbps"])
     long = long.sort_values(["_row", "_order"], kind="stable")
     return long.drop(columns=["_order", "_row"]).reset_index(drop=True)

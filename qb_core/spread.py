@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qb_core.topology import PRECISIONS, pruning_text
+from qb_core.topology import PRECISION_RANK, pruning_text
 
 BOX_COLUMNS = ("config", "device", "platform", "precision", "pruning_pct", "pruning", "quant_model",
                "precision_rank", "count", "min", "q1", "median", "q3", "max")
@@ -30,5 +30,5 @@ def box_statistics(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     stats = stats.astype({c: str for c in ("config", "device", "platform", "precision")})
     stats["pruning"] = stats["pruning_pct"].map(pruning_text)
     stats["quant_model"] = stats["precision"] + " · " + stats["device"]
-    stats["precision_rank"] = stats["precision"].map({p: i for i, p in enumerate(PRECISIONS)})
+    stats["precision_rank"] = stats["precision"].map(PRECISION_RANK)
     return stats[list(BOX_COLUMNS)]

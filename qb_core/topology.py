@@ -24,6 +24,8 @@ BYTES_PER_ELEMENT: dict[str, float] = {
     "FP32": 4.0,
 }
 PRECISIONS: tuple[str, ...] = tuple(BYTES_PER_ELEMENT)
+#: The order precisions are shown in (narrowest first), as a rank per name.
+PRECISION_RANK: dict[str, int] = {precision: rank for rank, precision in enumerate(PRECISIONS)}
 
 #: The published pruning (channel-width) variants of CNV and MLP, in percent of full width.
 PUBLISHED_PRUNING_PCT: tuple[float, ...] = (100.0, 50.0, 25.0, 12.5)

@@ -10,7 +10,7 @@ import pandas as pd
 from qb_core.labels import title
 from qb_core.roof import memory_roof_tops
 from qb_core.roofline import coinciding_names
-from qb_core.topology import PRECISIONS, TASKS, variant_label
+from qb_core.topology import PRECISION_RANK, PRECISIONS, TASKS, variant_label
 from ui.charts.core import (
     HALF_HEIGHT,
     HEIGHT,
@@ -222,7 +222,7 @@ def heatmap_layout(table: pd.DataFrame, by_precision: bool) -> tuple[pd.DataFram
     """
     variant = short_variants(variant_label(table["topology"], table["pruning_pct"]))
     precision = table["precision"].astype(str)
-    rank = precision.map({p: i for i, p in enumerate(PRECISIONS)})
+    rank = precision.map(PRECISION_RANK)
     if by_precision:
         cells = table.assign(row=table["device"].astype(str) + " · " + precision, column=variant)
         rows = tuple(cells.assign(rank=rank, first=cells.groupby("device", sort=False).ngroup())
