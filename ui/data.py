@@ -262,15 +262,20 @@ def finder_candidates(measured: pd.DataFrame, datasheet: pd.DataFrame,
     """Every deployment the finder weighs: each measured row (bundled and uploaded) at every batch,
     and the calibrated model's prediction of every platform x precision x variant not measured
     (:func:`qb_core.model.unmeasured_predictions`; the raw roofline where not calibrated)."""
+    return combined_candidates(measured, finder_predictions(measured, datasheet, networks), accuracy())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def finder_predictions(measured: pd.DataFrame, datasheet: pd.DataFrame,
+                       networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame | None:
+    """The calibrated model's predictions of everything not measured (None when nothing pairs),
+    computed once for both the finder's candidates and what they leave out."""
     report = model_report(measured, datasheet, networks)
-    predictions = unmeasured_predictions(report, datasheet, networks) if report is not None else None
-    return combined_candidates(measured, predictions, accuracy())
+    return unmeasured_predictions(report, datasheet, networks) if report is not None else None
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def finder_left_out(measured: pd.DataFrame, datasheet: pd.DataFrame,
                     networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
     """What the finder's candidates leave out, and why (:func:`qb_core.finder.left_out_rows`)."""
-    report = model_report(measured, datasheet, networks)
-    predictions = unmeasured_predictions(report, datasheet, networks) if report is not None else None
-    return left_out_rows(measured, predictions)
+    return left_out_rows(measured, finder_predictions(measured, datasheet, networks))
