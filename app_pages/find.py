@@ -166,7 +166,11 @@ def sortable_table(rows: pd.DataFrame) -> None:
 
 
 if st.session_state.pop("_goto_what_it_takes", False):
-    st.switch_page("app_pages/what_it_takes.py")
+    # the page's own constraints are bound to the address: leave them behind explicitly (a bare switch would
+    # try to clear bound parameters and fail); the sidebar's settings travel on
+    kept = {key: value for key, value in st.query_params.to_dict().items()
+            if not key.startswith("find_") and key != "task"}
+    st.switch_page("app_pages/what_it_takes.py", query_params=kept)
 st.title("Find a deployment")
 st.markdown(
     "Which platform, precision and network meet my constraints? Every constraint is optional. The candidates are "

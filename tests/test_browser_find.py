@@ -113,3 +113,21 @@ def test_setting_a_constraint_writes_it_to_the_address(app_url, browser):
     wait_for_app(other, 1)
     expect(other.locator("h3").first).to_have_text(heading)
     assert other.locator(".st-key-find_max_power_w input").input_value() in ("5.00", "5")
+
+
+def test_the_what_would_it_take_button_opens_that_page_on_the_miss(app_url, browser):
+    """From a link whose constraints are bound to the address, the hand-off must not try to clear
+    them (Streamlit refuses to clear bound parameters): the target page opens, preset."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{app_url}/find?{QUESTIONS['cnv_int2'][0]}")
+    wait_for_app(page, 1)
+    page.get_by_role("button", name=re.compile("^What would it take for ZCU104-FINN")).click()
+    page.wait_for_url(re.compile(r".*/what_it_takes.*"))
+    wait_for_app(page)
+    page.get_by_text("Peak needed (TOP/s)").wait_for()
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_label("Target (inputs/s)").input_value() == "10000"
+    assert "find_" not in page.url and not errors
+    page.close()
