@@ -178,7 +178,9 @@ st.markdown(
     "network nobody measured: the calibrated model's prediction with its error band where the model calls itself "
     "calibrated (*predicted*), else the raw roofline (*roofline*: the datasheet's promise under QuTiBench's "
     "storage assumption, with no band; measurements have beaten it where weights stay on chip). Energy per input = "
-    "power / throughput. The constraints live in the page address: copy it to share the answer."
+    "power / throughput. Measured throughput and latency are QuTiBench's *compute* figures (`fps_comp`, "
+    "`lat_comp`): the accelerator's own time, without the host's pre- and post-processing, which the *system* "
+    "figures of Latency/Throughput include. Predictions hold at each platform's usual measured batch. The constraints live in the page address: copy it to share the answer."
 )
 
 # --- the question ---

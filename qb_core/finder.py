@@ -28,7 +28,8 @@ the deployment run at batch b); a deployment without such a row is listed in ``d
 Choice and order (the tie-breaks are part of the contract, the tests check them):
 - per deployment (device x precision x topology x pruning_pct x source) the batch that meets
   every constraint with the best objective (ties: the smaller batch); feasible deployments are
-  ranked by the objective (ties: device, precision, topology, pruning_pct, source ascending);
+  ranked by the objective, every raw roofline row after every measured or calibrated one (ties:
+  device, precision, topology, pruning_pct, source ascending);
   a missing objective value ranks last;
 - with nothing feasible, per deployment the batch with the smallest miss_score (ties: better
   objective, smaller batch), ranked by miss_score (ties: objective, then the same keys).
@@ -368,8 +369,9 @@ def predicted_candidates(predictions: pd.DataFrame, accuracy: pd.DataFrame, meas
     published = _lookup(_published_accuracy(accuracy), rows, keys)
     elsewhere = _lookup(_measured_accuracy(measured), rows, keys)
     top1 = np.where(np.isfinite(published), published, elsewhere)
+    reason = rows["status"].astype(str).str.replace("not calibrated: ", "", regex=False).to_numpy(dtype=object)
     why = (pd.Series(np.where(calibrated, "fps: calibrated prediction with its held-out error band",
-                              "fps: raw roofline, not calibrated (no band)"), dtype=object)
+                              "fps: raw roofline, not calibrated (no band): " + reason), dtype=object)
            + "; latency = 1000 x batch / fps; "
            + np.select([np.isfinite(device_max), np.isfinite(datasheet)],
                        ["power: highest measured on this device", "power: datasheet"], "power unknown")
@@ -447,8 +449,12 @@ def _at_batch(rows: pd.DataFrame, batch: int) -> tuple[pd.DataFrame, pd.DataFram
     has_row = pd.Series(at).groupby(codes).any()
     first = np.unique(codes, return_index=True)[1]
     lacking = rows.iloc[first[~has_row.reindex(codes[first]).to_numpy(dtype=bool)]]
-    reason = f"no row at batch {batch}: its latency at batch {batch} cannot be judged"
-    return rows[at], _left_out(lacking.assign(batch=np.nan), lacking["source"].astype(str).to_numpy(), reason)
+    source = lacking["source"].astype(str).to_numpy()
+    predicted_at = lacking["batch"].map(lambda b: f"{b:g}").to_numpy(dtype=object)
+    reason = np.where(source == "measured", f"no row at batch {batch}: its latency at batch {batch} cannot be judged",
+                      "predicted at batch " + predicted_at + f" (the platform's usual measured batch), not at batch "
+                      f"{batch}: its latency there is not predicted")
+    return rows[at], _left_out(lacking.assign(batch=np.nan), source, reason)
 
 
 def _deployment_level_or_at(left: pd.DataFrame, batch: int) -> np.ndarray:
@@ -512,6 +518,11 @@ def _objective_key(rows: pd.DataFrame, goal: Objective) -> np.ndarray:
     value = _floats(rows[goal.column])
     key = -value if goal.maximize else value
     return np.where(np.isnan(key), np.inf, key)
+
+
+def _trust_tier(rows: pd.DataFrame) -> np.ndarray:
+    """0 for measured and calibrated (predicted) rows, 1 for a raw roofline figure."""
+    return (rows["source"].astype(str).to_numpy() == "roofline").astype(int)
 
 
 def _best_per_deployment(rows: pd.DataFrame, *keys: np.ndarray) -> pd.DataFrame:
@@ -593,7 +604,9 @@ def find_deployments(candidates: pd.DataFrame, constraints: Constraints | None =
     goal = OBJECTIVES[objective]
     fits = judged[judged["meets"].to_numpy()]
     best = _best_per_deployment(fits, _objective_key(fits, goal), _floats(fits["batch"]))
-    feasible = _ranked(best, _objective_key(best, goal)).assign(misses="")
+    # a raw roofline is the datasheet's promise, not a forecast: it ranks after every measured or
+    # calibrated deployment, however high its figure
+    feasible = _ranked(best, _trust_tier(best), _objective_key(best, goal)).assign(misses="")
     near = judged.iloc[:0].assign(misses="")
     if feasible.empty and nearest and len(judged):
         closest = _best_per_deployment(judged, judged["miss_score"].to_numpy(), _objective_key(judged, goal),

@@ -132,7 +132,7 @@ def brute_force(candidates: pd.DataFrame, c: Constraints, objective: str, neares
             best[key(row)] = ((goal(row), row["batch"]), row)
         if key(row) not in closest or (score, goal(row), row["batch"]) < closest[key(row)][0]:
             closest[key(row)] = ((score, goal(row), row["batch"]), row)
-    feasible = sorted(best.values(), key=lambda item: (item[0][0], *key(item[1])))
+    feasible = sorted(best.values(), key=lambda item: (item[1]["source"] == "roofline", item[0][0], *key(item[1])))
     near = [] if feasible else sorted(closest.values(), key=lambda item: (*item[0][:2], *key(item[1])))[:nearest]
     return [(key(row), row["batch"]) for _, row in feasible], [(key(row), row["batch"]) for _, row in near]
 
