@@ -180,7 +180,8 @@ st.markdown(
     "storage assumption, with no band; measurements have beaten it where weights stay on chip). Energy per input = "
     "power / throughput. Measured throughput and latency are QuTiBench's *compute* figures (`fps_comp`, "
     "`lat_comp`): the accelerator's own time, without the host's pre- and post-processing, which the *system* "
-    "figures of Latency/Throughput include. Predictions hold at each platform's usual measured batch. The constraints live in the page address: copy it to share the answer."
+    "figures of Latency/Throughput include. Predictions hold at each platform's usual measured batch. The "
+    "constraints live in the page address: copy it to share the answer."
 )
 
 # --- the question ---
