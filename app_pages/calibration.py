@@ -10,6 +10,19 @@ from ui import charts, data, tables, theory
 from ui.safe import download_csv, literal, literal_list
 
 HOLDOUT_NAMES = {"network": "network", "variant": "network variant", "config": "configuration"}
+#: Headers of the model's columns (the join calls ``predicted_fps`` the roofline's; here it is the model's),
+#: inputs/s rounded to whole inputs.
+FPS = "%.0f"
+MODEL_HEADERS = {
+    "status": st.column_config.TextColumn("Status", width="large"),
+    "measured_fps": st.column_config.NumberColumn("Measured (inputs/s)", format=FPS),
+    "roofline_fps": st.column_config.NumberColumn("Roofline (inputs/s)", format=FPS),
+    "predicted_fps": st.column_config.NumberColumn("Calibrated prediction (inputs/s)", format=FPS),
+    "band_low_fps": st.column_config.NumberColumn("80 % band, low", format=FPS),
+    "band_high_fps": st.column_config.NumberColumn("80 % band, high", format=FPS),
+    "error_pct": st.column_config.NumberColumn("Error (%)", format="%+.1f"),
+    "level": st.column_config.TextColumn("Faces a new"),
+}
 
 st.title("Calibrated prediction")
 st.markdown(
@@ -76,8 +89,8 @@ else:
                "per-layer roofline and calibrated (held out; absent where not calibrated). On the dashed diagonal "
                "a prediction is exact; inside the shaded band it is within ±25 %.")
     tables.show(shown.assign(variant=variant_label(shown["topology"], shown["pruning_pct"])),
-                ["device", "precision", "variant", "measured_fps", "predicted_fps", "band_low_fps", "band_high_fps",
-                 "error_pct", "status"], key="held_out_table")
+                ["device", "precision", "variant", "status", "measured_fps", "predicted_fps", "error_pct",
+                 "band_low_fps", "band_high_fps"], key="held_out_table", fit=True, **MODEL_HEADERS)
 
 st.subheader("The model per platform")
 coefficients = data.model_coefficients(report)
@@ -85,10 +98,14 @@ tables.show(coefficients, ["platform", "term", "claim", "coefficient", "rows", "
             coefficient=st.column_config.NumberColumn("Coefficient", format="%.4g"))
 suspect = coefficients[coefficients["above_datasheet"]]
 for row in suspect.itertuples():
-    st.warning(f"{literal(row.platform)}: the fit says its {row.term} run at {row.claim}, which the datasheet "
-               "rules out. "
-               f"The rows that force it are suspect data (measured faster than that work allows at the datasheet "
-               f"figures): {literal_list(row.suspect_rows.split('; '), 8)}.")
+    said = f"{literal(row.platform)}: the fit says its {row.term} run at {row.claim}, which the datasheet rules out. "
+    if row.suspect_rows:
+        st.warning(said + "The rows that force it are suspect data (measured faster than that work allows at the "
+                          f"datasheet figures): {literal_list(row.suspect_rows.split('; '), 8)}.")
+    else:
+        st.warning(said + "No single measurement is faster than that work alone allows, so the data are not to "
+                          "blame: the fit trades this term against the others on too few networks. Read the share "
+                          "as poorly determined.")
 st.caption("Each coefficient is a claim about the hardware: a share of the datasheet peak or bandwidth (above "
            "100 % is impossible, so the data that force it are named), or a fixed cost. 'Not needed by the data' "
            "means the fit puts no time on that term. A prediction is *not calibrated* where the platform was measured "
@@ -99,15 +116,15 @@ st.caption("Each coefficient is a claim about the hardware: a share of the datas
 st.subheader("Calibrated predictions to plan with")
 predicted = data.model_predictions(report, gap.theory.predictions, gap.theory.networks)
 predicted = predicted.assign(variant=variant_label(predicted["topology"], predicted["pruning_pct"]))
-columns = ["device", "precision", "variant", "roofline_fps", "predicted_fps", "band_low_fps", "band_high_fps",
-           "level", "status"]
-tables.show(predicted, columns, key="calibrated_table")
+columns = ["device", "precision", "variant", "status", "predicted_fps", "band_low_fps", "band_high_fps",
+           "roofline_fps", "level"]
+tables.show(predicted, columns, key="calibrated_table", fit=True, **MODEL_HEADERS)
 calibrated_count = int((predicted["status"] == CALIBRATED).sum())
 st.caption(f"{calibrated_count} of {len(predicted)} rows calibrated, under the sidebar's what-if settings (a "
            "what-if peak or bandwidth moves the terms it divides). *level* says what the prediction faces: a "
            "network never measured on that platform, a new variant of one that was, or a measured variant at "
-           "another precision or op mode; its band is the 80 % band of held-out errors at that level. Not "
-           "calibrated rows keep the roofline and say why: no band that was never tested.")
+           "another precision or op mode; its band is the 80 % band of held-out errors at that level. A row that is "
+           "not calibrated has no prediction and no band (none was ever tested), only its roofline and the reason.")
 settings = gap.theory.settings
 download_csv("Download held-out predictions (CSV)", held, f"calibration_{holdout}.csv")
 download_csv("Download calibrated predictions (CSV)", predicted[columns],

@@ -557,7 +557,8 @@ def coefficient_table(model: FittedModel) -> pd.DataFrame:
                 claim, above = "not needed by the data (0)", False
             else:
                 share = 100.0 / value
-                claim, above = f"{share:,.1f} % of the datasheet {'bandwidth' if term == 'weights_s' else 'peak'}", \
+                figure = f"{share:,.1f}" if share >= 1 else f"{share:.2g}"  # 0.039 %, never a bare 0.0 %
+                claim, above = f"{figure} % of the datasheet {'bandwidth' if term == 'weights_s' else 'peak'}", \
                     share > 100.0 + 1e-9
             named = suspects[(suspects["platform"] == platform) & (suspects["term"] == term)]
             rows.append({"platform": platform, "term": what, "formula": formula, "coefficient": value,

@@ -244,3 +244,13 @@ def test_unmeasured_predictions_cover_your_own_platforms_as_roofline_only(report
     assert board["predicted_fps"].isna().all() and board["roofline_fps"].gt(0).all()
     measured = report.rows[["device", "precision", "topology", "pruning_pct"]]
     assert grid.merge(measured, on=["device", "precision", "topology", "pruning_pct"]).empty  # measured ones left out
+
+
+def test_a_share_above_the_datasheet_without_a_faster_row_is_called_poorly_determined(report):
+    table = model.coefficient_table(report.fitted)
+    above = table[table["above_datasheet"]]
+    unexplained = above[above["suspect_rows"] == ""]
+    assert len(unexplained)  # NCS2 and U96-A53 read weights "faster than the bandwidth" with no row to blame
+    assert set(unexplained["platform"]) <= {"NCS2", "U96-A53"}
+    tiny = table[(table["coefficient"] > 1000) & (table["term"] != "fixed cost")]
+    assert not tiny["claim"].str.startswith("0.0 %").any()  # a share under 0.1 % keeps its digits
