@@ -9,6 +9,15 @@ from qb_core.topology import PRECISIONS, TASKS
 from ui import charts, data, sidebar, tables, theory, whatif_state, why
 from ui.safe import download_csv, literal, literal_list
 
+
+def count_columns(ours: str) -> dict[str, object]:
+    """Headers of the params and ops columns, ours (``ours`` names where they come from) beside the
+    published ones, in full (never rounded)."""
+    return {f"{column}{suffix}": st.column_config.NumberColumn(f"{name} ({source})", format="localized")
+            for column, name in (("params", "Params"), ("ops_per_input", "Ops"))
+            for suffix, source in (("", ours), ("_published", "published"))}
+
+
 st.title("Networks and hardware")
 st.markdown(
     "What does each network cost, and what does each platform offer? Parameters, operations per input "
@@ -52,11 +61,7 @@ if len(compared):
                 "published figure is 107,136 ops (1.3 %) higher; QuTiBench's other table rounds it to 0.01 GOP. "
                 "The larger variants match to the operation, so the 12.5 % figure is the outlier: the app uses "
                 "the layer model.")
-    tables.show(compared, key="model_vs_published", **{
-        "params_published": st.column_config.NumberColumn("Params (published)", format="localized"),
-        "ops_per_input_published": st.column_config.NumberColumn("Ops (published)", format="localized"),
-        "params": st.column_config.NumberColumn("Params (layer model)", format="localized"),
-        "ops_per_input": st.column_config.NumberColumn("Ops (layer model)", format="localized"),
+    tables.show(compared, key="model_vs_published", **count_columns("layer model"), **{
         "ops_difference": st.column_config.NumberColumn("Published - model (ops)", format="localized"),
         "ops_difference_pct": st.column_config.NumberColumn("Difference (%)", format="%.2f"),
         "agrees": st.column_config.CheckboxColumn("Agree")})
@@ -67,11 +72,8 @@ if len(tables_vs_published):
                 "traffic and the calibrated model; the roofline keeps the published (rounded) totals. Where the two "
                 "differ by more than 3 %, the note says why.")
     tables.show(tables_vs_published.assign(task=tables_vs_published["task"].map(TASKS)), key="layers_vs_published",
-                **{"params_published": st.column_config.NumberColumn("Params (published)", format="localized"),
-                   "ops_per_input_published": st.column_config.NumberColumn("Ops (published)", format="localized"),
-                   "params": st.column_config.NumberColumn("Params (layer table)", format="localized"),
-                   "ops_per_input": st.column_config.NumberColumn("Ops (layer table)", format="localized"),
-                   "params_difference_pct": st.column_config.NumberColumn("Params difference (%)", format="%+.1f"),
+                **count_columns("layer table"),
+                **{"params_difference_pct": st.column_config.NumberColumn("Params difference (%)", format="%+.1f"),
                    "ops_difference_pct": st.column_config.NumberColumn("Ops difference (%)", format="%+.1f"),
                    "within_3_pct": st.column_config.CheckboxColumn("Within 3 %")})
 
