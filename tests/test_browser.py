@@ -149,7 +149,13 @@ def test_hostile_names_render_as_text_not_markup(app_url, browser, tmp_path):
     wait_for_app(page)
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": content.encode()}])
-    page.get_by_role("button", name="Add to my measurements").click()
+    for _ in range(10):  # the file reaches the server over the websocket a moment after it is chosen
+        page.get_by_role("button", name="Add to my measurements").click()
+        page.wait_for_function("""() => Array.from(document.querySelectorAll(
+            "[data-testid='stAlertContentSuccess'], [data-testid='stAlertContentError']")).length > 0""")
+        if page.locator("[data-testid='stAlertContentSuccess']").count():
+            break
+        page.wait_for_timeout(500)
     page.wait_for_selector("[data-testid='stAlertContentSuccess']")
     wait_for_app(page)
     main = page.locator("[data-testid='stMain']")
