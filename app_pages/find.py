@@ -172,6 +172,12 @@ if st.session_state.pop("_goto_what_it_takes", False):
             if not key.startswith("find_") and key != "task"}
     st.switch_page("app_pages/what_it_takes.py", query_params=kept)
 st.title("Find a deployment")
+LIMIT_KEYS = ("find_min_fps", "find_max_latency_ms", "find_max_power_w", "find_max_mj_per_input", "find_min_top1_pct")
+CHOICE_KEYS = ("find_task", "find_objective")
+# Streamlit drops a link's value a widget cannot take as the widget registers: keep what the link said first
+linked = st.session_state.setdefault("_find_linked_limits", {})
+linked.update({key: st.query_params[key] for key in (*LIMIT_KEYS, *CHOICE_KEYS)
+               if key in st.query_params and key not in linked})
 st.markdown(
     "Which platform, precision and network meet my constraints? Every constraint is optional. The candidates are "
     "every measured configuration at every measured batch (its measured figures) and every platform x precision x "
@@ -207,10 +213,6 @@ precision = top[2].selectbox("Precision", [ANY, *precisions], key="find_precisio
 objective = top[3].selectbox("Rank by", list(OBJECTIVES), format_func=OBJECTIVE_NAMES.get, key="find_objective",
                              bind="query-params")
 
-LIMIT_KEYS = ("find_min_fps", "find_max_latency_ms", "find_max_power_w", "find_max_mj_per_input", "find_min_top1_pct")
-# Streamlit drops a link's value outside a widget's range as the widget registers: keep what the link said first
-linked = st.session_state.setdefault("_find_linked_limits", {})
-linked.update({key: st.query_params[key] for key in LIMIT_KEYS if key in st.query_params and key not in linked})
 row = st.columns(3)
 min_fps = row[0].number_input("Minimum throughput (inputs/s)", min_value=0.001, value=None, step=100.0,
                               key="find_min_fps", bind="query-params", placeholder="no minimum")
@@ -233,8 +235,13 @@ limits = {"find_min_fps": (min_fps, "minimum throughput"), "find_max_latency_ms"
           "find_min_top1_pct": (min_top1, "minimum top-1 accuracy")}
 ignored = [f"{what} ({literal(linked[key], 40)})" for key, (value, what) in limits.items()
            if value is None and unusable(linked, key)]
+choices = {"find_task": ("task", {"any task", *TASKS.values()}),
+           "find_objective": ("ranking", set(OBJECTIVE_NAMES.values()))}
+ignored += [f"{what} ({literal(linked[key], 40)}; the link names it as the page shows it: "
+            f"{literal_list(sorted(labels), 6)})" for key, (what, labels) in choices.items()
+            if key in linked and str(linked[key]) not in labels]
 if ignored:
-    st.warning("The link's " + ", ".join(ignored) + " could not be used (not a number in range) and was left out.")
+    st.warning("The link's " + ", ".join(ignored) + " could not be used and was left out.")
 platforms = sorted(set(candidates["platform"].astype(str)), key=str.lower)
 allowed = st.pills("Platforms allowed", platforms, selection_mode="multi", default=platforms, key="find_platforms",
                    bind="query-params", format_func=option_label)

@@ -225,3 +225,13 @@ def test_a_link_value_out_of_range_is_named_not_silently_dropped():
     assert not at.exception
     warning = " ".join(plain(w.value) for w in at.warning)
     assert "minimum throughput (-5) could not be used" in warning and "maximum power" not in warning
+
+
+def test_a_link_naming_a_choice_by_the_clis_id_is_named_not_dropped_silently():
+    at = new_app()
+    at.query_params["find_task"] = "imagenet"  # the CLI's id; the page's address says "ImageNet"
+    at.run()
+    open_page(at, "find")
+    assert not at.exception
+    warning = " ".join(plain(w.value) for w in at.warning)
+    assert "task (imagenet; the link names it as the page shows it" in warning
