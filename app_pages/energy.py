@@ -53,8 +53,8 @@ if len(sheet):
 missing = paired[paired["mj_per_input"].isna()]
 if len(missing):
     st.caption(f"Left out for lack of a measured power figure: {literal_list(missing['config'])}.")
-shown = ["config", "mj_per_input", "ideal_mj_per_input", "energy_note", "full_power_w", "measured_fps",
-         "predicted_fps", "inputs_per_joule", "ideal_inputs_per_joule", "power_w", "predicted_mj_per_input", "device",
-         "precision", "variant", "dataset"]
+shown = ["device", "precision", "variant", "mj_per_input", "ideal_mj_per_input", "energy_note", "full_power_w",
+         "measured_fps", "predicted_fps", "inputs_per_joule", "ideal_inputs_per_joule", "power_w",
+         "predicted_mj_per_input", "config", "dataset"]
 tables.show(with_power, shown, key="energy_table", fit=True)
 download_csv("Download the energy table (CSV)", with_power[shown], f"energy{gap.theory.settings.file_suffix()}.csv")

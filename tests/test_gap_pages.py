@@ -196,3 +196,10 @@ def test_a_deep_network_names_only_its_slowest_layer_points(at):
     points = named(chart, "layers")[["x", "tops"]].round(6).drop_duplicates()
     assert len(points) > MAX_LAYER_LABELS and labelled == MAX_LAYER_LABELS
     assert any("hover for the other" in plain(c.value) for c in at.caption)
+
+
+def test_the_energy_table_names_each_row_by_platform_precision_and_network(at):
+    open_page(at, "energy")
+    table = next(d.value for d in at.dataframe if "mj_per_input" in d.value.columns)
+    assert list(table.columns[:3]) == ["device", "precision", "variant"]
+    assert "CNV 100%" in set(table["variant"])
