@@ -14,7 +14,6 @@ from qb_core.hardware import catalog_long, default_catalog
 from qb_core.measurements import load_measurements
 from qb_core.pareto import pareto_front
 from qb_core.spread import configs_with_single_value
-from qb_core.topology import TASKS
 from ui.navigation import SECTIONS
 
 PAGES = [info.script for infos in SECTIONS.values() for info in infos]
@@ -44,18 +43,6 @@ def cifar_rows(platforms=None) -> pd.DataFrame:
 @pytest.fixture
 def at():
     return new_app().run()
-
-
-@pytest.mark.parametrize("task", list(TASKS))
-def test_every_page_runs_for_every_task_with_its_charts(task):
-    at = new_app().run()
-    at.selectbox(key="task").set_value(task).run()
-    for page in PAGES:
-        open_page(at, page)
-        assert not at.exception, (task, page, at.exception)
-        assert at.title[0].value
-        for chart in charts(at):
-            assert any(len(frame) for frame in datasets(chart).values()), (task, page, "a chart without data")
 
 
 @pytest.mark.parametrize("page", PAGES)
