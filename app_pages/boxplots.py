@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qb_core.spread import configs_with_single_value
-from ui import charts, data, sidebar, uploads
+from ui import charts, data, scenario, uploads
 from ui.safe import download_csv, literal_list
 
 st.title("Latency, throughput and power by pruning")
@@ -15,15 +15,16 @@ st.markdown(
     "(lightest), in the platform's colour."
 )
 
-rows = sidebar.measured_rows()
-colors = {config: style.color for config, style in data.styles_for(uploads.rows(), sidebar.selection().task).items()}
+rows = scenario.measured_rows()
+current = scenario.current()
+colors = {config: style.color for config, style in data.styles_for(current, uploads.rows()).items()}
 for metric, heading, key in (("lat_comp_ms", "Compute latency by platform, precision and pruning", "box_latency"),
                              ("fps_comp", "Compute throughput by platform, precision and pruning", "box_throughput")):
-    stats = data.boxes(rows, metric)
+    stats = data.boxes(current, rows, metric)
     if len(stats):
         st.vega_lite_chart(charts.boxplot_spec(stats, metric, heading, colors), key=key)
 single = configs_with_single_value(rows, "full_power_w")
-power = data.boxes(rows, "full_power_w", tuple(single))
+power = data.boxes(current, rows, "full_power_w", tuple(single))
 if power.empty:
     st.info("No configuration in the selection has more than one power reading.")
 else:

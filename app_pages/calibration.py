@@ -6,7 +6,7 @@ import streamlit as st
 
 from qb_core.model import CALIBRATED, HOLDOUTS, MODEL_COLUMNS, error_summary
 from qb_core.topology import variant_label
-from ui import charts, data, tables, theory
+from ui import charts, data, tables, uploads, views
 from ui.safe import download_csv, literal, literal_list
 
 HOLDOUT_NAMES = {"network": "network", "variant": "network variant", "config": "configuration"}
@@ -36,7 +36,7 @@ st.markdown(
     "The sidebar only chooses which rows are shown; it never changes the fit."
 )
 
-gap = theory.gap_view()
+gap = views.gap_view()
 report = gap.model()
 if report is None:
     st.info("No measured configuration pairs with a prediction: nothing to calibrate.")
@@ -84,7 +84,7 @@ if shown.empty:
     st.info("No paired configuration of this task inside the sidebar's filters.")
 else:
     chart_rows = shown.rename(columns={"predicted_fps": "calibrated_fps"})
-    st.vega_lite_chart(charts.calibration_spec(chart_rows, theory.device_colors(chart_rows)), key="calibration_chart")
+    st.vega_lite_chart(charts.calibration_spec(chart_rows, views.device_colors(chart_rows)), key="calibration_chart")
     st.caption("The configurations inside the sidebar's filters, three times each: whole-network roofline, "
                "per-layer roofline and calibrated (held out; absent where not calibrated). On the dashed diagonal "
                "a prediction is exact; inside the shaded band it is within ±25 %.")
@@ -93,7 +93,7 @@ else:
                  "band_low_fps", "band_high_fps"], key="held_out_table", fit=True, **MODEL_HEADERS)
 
 st.subheader("The model per platform")
-coefficients = data.model_coefficients(report)
+coefficients = data.model_coefficients(gap.theory.scenario, uploads.rows())
 tables.show(coefficients, ["platform", "term", "claim", "coefficient", "rows", "networks"], key="coefficients",
             coefficient=st.column_config.NumberColumn("Coefficient", format="%.4g"))
 suspect = coefficients[coefficients["above_datasheet"]]
@@ -114,7 +114,7 @@ st.caption("Each coefficient is a claim about the hardware: a share of the datas
            "tenth of that share in the networks measured there (the fit would extrapolate).")
 
 st.subheader("Calibrated predictions to plan with")
-predicted = data.model_predictions(report, gap.theory.predictions, gap.theory.networks)
+predicted = data.model_predictions(gap.theory.scenario, uploads.rows())
 predicted = predicted.assign(variant=variant_label(predicted["topology"], predicted["pruning_pct"]))
 columns = ["device", "precision", "variant", "predicted_fps", "status", "band_low_fps", "band_high_fps",
            "roofline_fps", "level"]

@@ -1,12 +1,10 @@
 """Efficiency: how close does each deployment come to its roofline?"""
 
-import json
-
 import streamlit as st
 
 from qb_core.efficiency import BEATS_PEAK, BEATS_ROOFLINE, CONFIG_KEYS, summary
 from qb_core.explain import above_roofline_summary, hardware_whatif_text
-from ui import charts, data, tables, theory, why
+from ui import charts, data, tables, uploads, views, why
 from ui.safe import cell_text, download_csv, literal_list
 
 st.title("Efficiency: measured against the roofline")
@@ -20,18 +18,16 @@ st.markdown(
     "the reason."
 )
 
-gap = theory.gap_view()
+gap = views.gap_view()
 join, paired, settings = gap.join, gap.paired, gap.theory.settings
 counts = summary(join)
 datasheet_pct = None
 if settings.hardware_changed:  # efficiency against hypothetical hardware: say so first, the datasheet's beside
-    current = gap.theory.selection
-    datasheet_join = data.join(gap.measured, gap.datasheet, current.task, settings.weights, settings.batch,
-                               settings.activations, settings.width_scales, gap.datasheet, gap.theory.networks)
+    datasheet_join = data.join(gap.theory.scenario, uploads.rows(), datasheet=True)
     datasheet_pct = datasheet_join.loc[datasheet_join["status"] == "paired", [*CONFIG_KEYS, "efficiency_pct"]]
     paired = paired.merge(datasheet_pct.rename(columns={"efficiency_pct": "datasheet_efficiency_pct"}),
                           on=CONFIG_KEYS, how="left")
-    overridden = list(json.loads(settings.overrides_text))
+    overridden = list(settings.overrides)
     what = ", ".join(filter(None, [hardware_whatif_text(settings.bandwidth_scale, settings.peak_scale, []),
                                    f"{literal_list(overridden, 4)} overridden" if overridden else ""]))
     top.warning(f"**Efficiency against hypothetical hardware** ({what}): each figure below is measured / "
@@ -48,7 +44,7 @@ cols[3].metric("Measured without prediction", counts["measured-only"])
 beaten = paired[paired["reason"] == BEATS_ROOFLINE]
 over_peak = paired[paired["reason"] == BEATS_PEAK]
 if len(beaten):
-    summary_text = above_roofline_summary(paired, data.fits(gap.theory.predictions), cell_text)
+    summary_text = above_roofline_summary(paired, data.fits(gap.theory.scenario), cell_text)
     st.warning(f"**Measured above the roofline.** {summary_text} "
                "The storage assumption cannot hold for them: choose *Automatic* (on chip where they fit) or *Off "
                "chip, once per batch* under What-if in the sidebar and see which remain.")
@@ -60,7 +56,7 @@ if len(over_peak):
 if paired.empty:
     st.info("No measured configuration inside the filters has a prediction; the tables below say why.")
 else:
-    colors = theory.device_colors(paired)
+    colors = views.device_colors(paired)
     st.subheader("Peak, prediction and measurement per configuration")
     st.vega_lite_chart(charts.efficiency_spec(paired, colors), key="efficiency_bars")
     st.caption("Log axis, inputs per second. Faintest bar: the platform's peak compute (peak TOP/s / ops per "

@@ -4,7 +4,7 @@ import streamlit as st
 
 from qb_core.energy import constant_power, ideal_energy
 from qb_core.labels import title
-from ui import charts, tables, theory
+from ui import charts, tables, views
 from ui.safe import download_csv, literal, literal_list
 
 st.title("Energy per input")
@@ -17,7 +17,7 @@ st.markdown(
     "is above the measured energy. Lower is better; inputs per joule is the inverse."
 )
 
-gap = theory.gap_view()
+gap = views.gap_view()
 paired = ideal_energy(gap.paired)
 measure = st.segmented_control("Show", ["mj_per_input", "inputs_per_joule"], default="mj_per_input",
                                required=True, format_func=title, key="energy_measure", bind="query-params")
@@ -36,7 +36,7 @@ if len(flat):
     st.caption(f"The same power at every batch size (a constant, not a per-run measurement): "
                f"{literal_list(flat['config'], 12)}.")
 
-st.vega_lite_chart(charts.energy_spec(with_power, theory.device_colors(with_power), measure), key="energy_bars")
+st.vega_lite_chart(charts.energy_spec(with_power, views.device_colors(with_power), measure), key="energy_bars")
 noted = with_power[with_power["energy_note"] != ""]
 beats = noted[noted["ideal_mj_per_input"] > noted["mj_per_input"]]
 st.caption("Log axis. Solid: measured; faint: ideal (roofline inputs/s at the measured power). "

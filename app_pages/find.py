@@ -15,7 +15,7 @@ from qb_core.finder import (
     value_problem,
 )
 from qb_core.topology import PRECISIONS, TASKS, variant_label
-from ui import charts, data, uploads, user_networks, whatif_state
+from ui import charts, data, scenario, uploads
 from ui.charts.finder import AUTO, AXES, STANDING, placeable, resolve_axes
 from ui.safe import cell_text, download_csv, literal, literal_list, option_label
 
@@ -191,10 +191,9 @@ st.markdown(
 )
 
 # --- the question ---
+current = scenario.current()
 measured = uploads.rows()
-hardware = data.hardware_with(whatif_state.current().custom_text)
-own_networks = user_networks.networks()
-candidates = data.finder_candidates(measured, hardware, own_networks)
+candidates = data.finder_candidates(current, measured)
 follow_sidebar_task()
 top = st.columns(4)
 task = top[0].selectbox("Task", [ANY, *TASKS], format_func=lambda t: "any task" if t == ANY else TASKS[t],
@@ -260,7 +259,7 @@ except ValueError as problem:
     st.stop()
 
 # --- the answer ---
-left_out = data.finder_left_out(measured, hardware, own_networks)
+left_out = data.finder_left_out(current, measured)
 result = find_deployments(candidates, constraints, objective, left_out=left_out)
 if len(result.feasible):
     st.subheader(f"{len(result.feasible)} deployment(s) meet every constraint")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qb_core.topology import TASKS, pruning_text
-from ui import data, navigation, sidebar, uploads
+from ui import data, navigation, scenario, uploads
 from ui.safe import literal_list
 from ui.text import ROOFLINE_PRIMER
 
@@ -16,7 +16,7 @@ st.markdown(
     "the page address: a copied link reopens the same view."
 )
 
-current = sidebar.selection()
+current = scenario.current()
 task_rows = data.measurements()[data.measurements()["task"] == current.task]
 st.subheader(f"The dataset: {TASKS[current.task]}")
 cols = st.columns(4)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qb_core.csv_io import echo_list
-from ui import charts, data, sidebar, uploads
+from ui import charts, data, scenario, sidebar, uploads
 from ui.safe import download_csv, option_label
 
 #: The notebook's two panels.
@@ -28,8 +28,9 @@ def panel_defaults(task: str) -> dict[str, list[str]]:
     return {"panel_a": panels[0], "panel_b": panels[1]}
 
 
-rows = sidebar.measured_rows("lat_comp_ms", "fps_comp").sort_values(["config", "batch"])
-task = sidebar.selection().task
+rows = scenario.measured_rows("lat_comp_ms", "fps_comp").sort_values(["config", "batch"])
+current = scenario.current()
+task = current.task
 measured_platforms = list(dict.fromkeys(uploads.rows().loc[uploads.rows()["task"] == task, "platform"].astype(str)))
 options = list(dict.fromkeys([*data.catalog()["platform"], *measured_platforms]))
 sidebar.page_widgets_follow_task("latency_panels", task, panel_defaults)
@@ -41,7 +42,7 @@ panels = [left.multiselect("Left panel", options, default=defaults[0], key="pane
                             format_func=option_label)]
 log_latency = axis.toggle("Log latency axis", value=True, key="log_latency", bind="query-params")
 
-styles = data.styles_for(uploads.rows(), task)
+styles = data.styles_for(current, uploads.rows())
 for index, (column, platforms) in enumerate(zip(st.columns(2), panels, strict=True)):
     panel_rows = rows[rows["platform"].isin(platforms)]
     with column:

@@ -6,7 +6,7 @@ import streamlit as st
 from qb_core.explain import beats_layer_model, bottleneck_sentence
 from qb_core.netlayers import with_layer_tables
 from qb_core.topology import variant_label
-from ui import charts, data, tables, theory
+from ui import charts, data, tables, views
 from ui.safe import download_csv, literal
 
 st.title("Per-layer roofline")
@@ -23,7 +23,7 @@ st.markdown(
     "fits a fixed cost per input and each layer type's share of the peak from the measurements)."
 )
 
-gap = theory.gap_view()
+gap = views.gap_view()
 predictions = gap.theory.predictions
 settings = gap.theory.settings
 modelled = with_layer_tables(predictions, gap.theory.networks)
@@ -42,7 +42,7 @@ variants = list(variant_label(rows["topology"], rows["pruning_pct"]))
 variant = right.selectbox("Network variant", variants, key="layer_variant")
 row = rows.iloc[[variants.index(variant)]]
 
-report = data.layer_report(row, settings.weights, settings.batch, settings.activations, gap.theory.networks)
+report = data.layer_report(gap.theory.scenario, (device, precision, variant), row)
 layers, bottleneck = report.layers, report.bottleneck
 measured = gap.paired[(gap.paired["device"] == device) & (gap.paired["precision"] == precision)
                       & (gap.paired["variant"] == variant)]
@@ -61,7 +61,7 @@ if len(measured):
         st.info(beaten, icon=":material/info:")
 st.markdown(f"**The bottleneck is {literal(bottleneck['name'])}**: {bottleneck_sentence(layers, execution)}")
 
-color = theory.device_colors(row).get(device, "#1f77b4")
+color = views.device_colors(row).get(device, "#1f77b4")
 roofline_spec, time_spec = charts.layer_specs(layers, report.roof, color)
 st.vega_lite_chart(roofline_spec, key="layer_roofline")
 unbounded = ~np.isfinite(layers.loc[layers["bound"] != "none", "intensity"].to_numpy(dtype=float))

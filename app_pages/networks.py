@@ -4,9 +4,9 @@ import streamlit as st
 
 from qb_core.filters import select
 from qb_core.networks import unmeasurable_variants
-from qb_core.roofline import coinciding_names
+from qb_core.roofline_geometry import coinciding_names
 from qb_core.topology import PRECISIONS, TASKS
-from ui import charts, data, sidebar, tables, theory, whatif_state, why
+from ui import charts, data, scenario, tables, views, why
 from ui.safe import download_csv, literal, literal_list
 
 
@@ -27,7 +27,8 @@ st.markdown(
 )
 
 # --- networks ---
-current = sidebar.current_or_stop()
+current_scenario = scenario.current_or_stop()
+current = current_scenario.selection
 every_task = st.toggle("Every task", value=True, key="networks_all", bind="query-params",
                        help="Off: only the task chosen in the sidebar.")
 tasks = list(TASKS) if every_task else [current.task]
@@ -79,7 +80,7 @@ if len(tables_vs_published):
 
 # --- hardware ---
 st.subheader("Hardware")
-settings = whatif_state.current()
+settings = current_scenario.whatif
 catalog = select(data.hardware_table(settings.custom_text), current)
 best = why.achievable_peaks()
 catalog = catalog.merge(best[["device", "precision", "achievable_tops", "achievable_pct"]],
@@ -88,7 +89,7 @@ shown = ["device", "precision", "peak_tops", "achievable_tops", "achievable_pct"
          "ridge_ops_per_byte", "on_chip_mb", "execution", "family", "vendor", "toolflow", "memory_gb", "power_w",
          "source"]
 tables.show(catalog, shown, key="hardware_table", fit=True)
-st.vega_lite_chart(charts.hardware_spec(catalog, theory.device_colors(catalog), best), key="hardware_chart")
+st.vega_lite_chart(charts.hardware_spec(catalog, views.device_colors(catalog), best), key="hardware_chart")
 together = sorted({n for n in coinciding_names(catalog) if " = " in n})
 st.caption("Filled: each platform at one native precision, its datasheet peak against its bandwidth (platforms with "
            "the same figures are one point, named together"

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qb_core.pareto import predicted_and_measured
-from ui import charts, data, tables, theory
+from ui import charts, data, tables, views
 from ui.safe import download_csv, literal_list
 
 st.title("Accuracy against throughput: predicted and measured")
@@ -16,14 +16,14 @@ st.markdown(
     "solid one the measured front; hover a point for its status in the join."
 )
 
-gap = theory.gap_view()
+gap = views.gap_view()
 points, fronts = predicted_and_measured(gap.join, data.accuracy())
 placed = points[points["top1_pct"].notna() & (points["fps"] > 0)]
 unplaced = points[points["top1_pct"].isna()]
 if placed.empty:
     st.info("No point inside the filters has both a throughput and an accuracy.")
     st.stop()
-st.vega_lite_chart(charts.pareto_gap_spec(placed, fronts, theory.device_colors(placed)), key="pareto_gap_chart")
+st.vega_lite_chart(charts.pareto_gap_spec(placed, fronts, views.device_colors(placed)), key="pareto_gap_chart")
 borrowed = placed[(placed["kind"] == "predicted") & (placed["accuracy_from"] != "published")]
 if len(borrowed):
     names = borrowed.drop_duplicates(["variant", "precision"])

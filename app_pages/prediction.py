@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from qb_core.filters import select
 from qb_core.whatif import compare
-from ui import charts, data, tables, theory
+from ui import charts, data, tables, views
 from ui.safe import download_csv, literal_list
 
 st.title("Performance prediction")
@@ -16,7 +15,7 @@ st.markdown(
     "calibrated on the measurements, are under *Theory vs measurement*."
 )
 
-view = theory.view()
+view = views.view()
 settings, current, predictions = view.settings, view.selection, view.predictions
 
 layout = st.segmented_control("Rows", ["Platform", "Platform · precision"], default="Platform", required=True,
@@ -28,7 +27,7 @@ st.vega_lite_chart(charts.prediction_spec(predictions, by_precision), key="predi
 st.caption("Colour: log scale of predicted inputs/s; each cell's figure in three significant digits (k = "
            "thousand, M = million). Hover a cell for attainable TOP/s and the bound."
            + (" Under the what-if settings in the sidebar." if settings.active else ""))
-beaten = theory.beaten_predictions(view)
+beaten = views.beaten_predictions(view)
 if len(beaten):
     st.warning(f"**Measurements beat {len(beaten)} of these predictions** ({literal_list(beaten['config'])}), so the "
                "storage assumption cannot hold for them: " + " ".join(dict.fromkeys(beaten["why"])))
@@ -38,7 +37,7 @@ if settings.active:
     st.markdown("What-if inputs/s divided by the datasheet prediction (QuTiBench's storage assumption, no "
                 "scaling): blue is faster, red slower. **⇄ and a black border** mark cells whose bound flipped "
                 "between memory and compute; *new* marks your own platforms and widths.")
-    original = select(data.predictions(current.task, networks=view.networks), current, by_batch=False)
+    original = data.notebook_predictions(view.scenario)
     comparison = compare(original, predictions)
     st.vega_lite_chart(charts.change_spec(comparison, by_precision), key="change_heatmap")
     st.caption(f"{int(comparison['bound_flipped'].sum())} cell(s) changed bound.")

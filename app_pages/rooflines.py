@@ -7,9 +7,9 @@ import streamlit as st
 
 from qb_core.explain import above_roofline_summary
 from qb_core.filters import select
-from qb_core.roofline import coinciding_names, log_axis_range
+from qb_core.roofline_geometry import coinciding_names, log_axis_range
 from qb_core.topology import TASKS
-from ui import charts, data, tables, theory, user_networks, why
+from ui import charts, data, tables, views, why
 from ui.charts.theory import labels_left_out
 from ui.safe import cell_text, download_csv
 from ui.text import ACTIVATION_LABELS, ASSUMPTIONS, WEIGHT_LABELS
@@ -24,7 +24,7 @@ st.markdown(
 )
 
 # --- data ---
-view = theory.view()
+view = views.view()
 settings, current, hardware = view.settings, view.selection, view.hardware
 left, middle, right = st.columns([1, 1, 1])
 show_measured = left.toggle("Measured points", key="roof_measured", bind="query-params",
@@ -36,9 +36,7 @@ tasks = [current.task]
 if all_networks:
     tasks = right.multiselect("Networks of", list(TASKS), default=list(TASKS), format_func=TASKS.get,
                               key="roof_tasks", bind="query-params") or [current.task]
-parts = [data.intensities(task, settings.weights, settings.batch, settings.activations,
-                          settings.width_scales if task == current.task else (), user_networks.for_task(task))
-         for task in tasks]
+parts = [data.intensities(view.scenario.with_task(task), own_width=task == current.task) for task in tasks]
 intensity = pd.concat(parts, ignore_index=True)
 intensity = intensity[intensity["precision"].isin(current.precisions)]
 if not all_networks:
@@ -47,7 +45,7 @@ finite = intensity[np.isfinite(intensity["intensity"])]
 
 datasheet = select(data.hardware(), current) if settings.hardware_changed else None
 measured = best = None
-paired_shown = theory.measured_join(view)[2].query("status == 'paired'")
+paired_shown = views.measured_join(view)[2].query("status == 'paired'")
 ridges = [hardware["ridge_ops_per_byte"]] + ([] if datasheet is None else [datasheet["ridge_ops_per_byte"]])
 x_min, x_max = log_axis_range(np.concatenate([finite["intensity"], *ridges]))
 if show_measured:
@@ -57,11 +55,11 @@ if show_measured:
     roofs = hardware[["device", "precision", "ridge_ops_per_byte"]]
     best = why.achievable_peaks().merge(roofs, on=["device", "precision"])  # the platforms and precisions shown
     best = best.assign(x_start=best["ridge_ops_per_byte"], x_end=x_max)
-points = data.rooflines(hardware, x_min, x_max)
-ghost = None if datasheet is None or datasheet.empty else data.rooflines(datasheet, x_min, x_max)
+points = data.rooflines(view.scenario, x_min, x_max)
+ghost = None if datasheet is None or datasheet.empty else data.rooflines(view.scenario, x_min, x_max, ghost=True)
 
 # --- chart ---
-st.vega_lite_chart(charts.roofline_spec(points, finite, theory.device_colors(hardware), ghost, measured, best),
+st.vega_lite_chart(charts.roofline_spec(points, finite, views.device_colors(hardware), ghost, measured, best),
                    key="roofline_chart")
 notes = [f"{len(points['roof'].unique())} rooflines (platform x precision) and {len(finite)} variant intensities."]
 unlabelled = labels_left_out(finite, points)
@@ -91,7 +89,7 @@ with st.expander("Why each platform runs where it runs", expanded=show_measured)
 
 # --- on-chip capacity ---
 st.subheader("Do the weights fit on chip?")
-fits = data.fits(view.predictions)
+fits = data.fits(view.scenario)
 st.markdown("Each variant's weights at each precision against the platform's on-chip memory (BRAM/UltraRAM, "
             "L2 or scratchpad, as its datasheet states). Where they fit, the *Automatic* storage assumption "
             "keeps them on chip and the variant's roof is the platform's peak. "
@@ -102,7 +100,7 @@ tables.show(fits, key="fits_table")
 st.subheader("Ridge points and bounds")
 st.markdown("Ridge point = 1000 x peak / bandwidth (ops/byte). Per variant: *memory* or *compute*-bound at that "
             "platform's precision, under the current storage assumption.")
-bounds = data.bounds(view.predictions)
+bounds = data.bounds(view.scenario)
 first, last = ["device", "precision", "ridge_ops_per_byte"], ["peak_tops", "bandwidth_gbps"]  # the bounds between
 tables.show(bounds, [*first, *[c for c in bounds.columns if c not in first + last], *last], key="bounds_table",
             fit=True)

@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from qb_core.filters import select
 from qb_core.model import scale_for_target
-from qb_core.roofline import what_it_takes
+from qb_core.predictions import what_it_takes
 from qb_core.topology import variant_label
 from qb_core.whatif import SCALE_MAX, merged_override, snap_to_stop
-from ui import data, messages, theory, whatif_state
+from ui import data, messages, uploads, views, whatif_state
 from ui.safe import cell_text, literal
 from ui.whatif_sidebar import SCALES
 
@@ -21,13 +20,10 @@ st.markdown(
 )
 messages.show(SCOPE)
 
-gap = theory.gap_view()
+gap = views.gap_view()
 view, settings = gap.theory, gap.theory.settings
-datasheet = select(data.predictions(view.selection.task, data.hardware_with(settings.custom_text),
-                                    settings.weights, settings.batch, settings.activations, settings.width_scales,
-                                    view.networks),
-                   view.selection, by_batch=False)
-datasheet = theory.without_unknown_traffic(datasheet)
+datasheet = data.predictions(view.scenario, datasheet=True)
+datasheet = views.without_unknown_traffic(datasheet)
 if datasheet.empty:
     st.info("No prediction inside the filters.")
     st.stop()
@@ -99,7 +95,8 @@ report = gap.model()
 if report is None:
     st.info("Not available: no measurement pairs with a prediction.")
 else:
-    modelled = data.model_predictions(report, row, view.networks)
+    grid = data.model_predictions(view.scenario, uploads.rows(), datasheet=True)
+    modelled = grid.merge(row[["device", "precision", "topology", "pruning_pct"]])
     scale, why = scale_for_target(report.fitted, modelled, float(target))
     if why:
         st.info(f"Not available: {literal(why, 400)}.")

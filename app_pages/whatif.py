@@ -6,7 +6,7 @@ import streamlit as st
 from qb_core.hardware import EXECUTION_STYLES, FAMILIES, PEAK_COLUMNS, PEAK_PRECISIONS
 from qb_core.labels import title
 from qb_core.whatif import CUSTOM_COLUMNS, device_figures, platforms_to_csv
-from ui import data, messages, whatif_forms, whatif_state
+from ui import data, messages, scenario, whatif_forms, whatif_state
 from ui.safe import cell_text, download_csv
 
 st.title("What-if hardware")
@@ -20,7 +20,7 @@ messages.show(whatif_forms.SCOPE)
 
 # --- per-platform overrides ---
 st.header("Override a platform")
-datasheet = data.whatif_hardware_long(whatif_state.current().custom_text, "{}", 1.0, 1.0)
+datasheet = data.catalog_of(scenario.current().whatif, datasheet=True)
 device = st.selectbox("Platform", list(dict.fromkeys(datasheet["device"])), key="ovr_device")
 figures = device_figures(datasheet, device)
 current = whatif_state.overrides().get(device, {})

@@ -7,7 +7,7 @@ from qb_core.layer_table import layer_totals
 from qb_core.onnx_import import MAX_NODES, MAX_ONNX_BYTES
 from qb_core.topology import PRECISIONS, TASKS
 from qb_core.user_networks import LINK_CSV_CHARS, MAX_NETWORKS
-from ui import messages, sidebar, tables, user_networks
+from ui import messages, scenario, tables, user_networks
 from ui.safe import download_csv, literal
 
 st.title("Your networks")
@@ -52,7 +52,7 @@ with st.container(border=True):
     left, middle, right = st.columns([2, 1, 2])
     left.text_input("Name (default: the graph's name or the file name)", key="network_name", max_chars=80)
     middle.selectbox("Task", list(TASKS), format_func=TASKS.get, key="network_task",
-                     index=list(TASKS).index(sidebar.selection().task))
+                     index=list(TASKS).index(scenario.current().task))
     right.multiselect("Precisions it is meant for", list(PRECISIONS), default=["INT8", "FP16"],
                       key="network_precisions")
     st.button("Add to my networks", on_click=_add, icon=":material/upload:")

@@ -17,7 +17,7 @@ import pandas as pd
 from qb_core.efficiency import efficiency_table, summary
 from qb_core.hardware import catalog_long
 from qb_core.measurements import SOURCE_COLUMNS, load_measurements
-from qb_core.roofline import predict_grid
+from qb_core.predictions import predict_grid
 from qb_core.topology import BYTES_PER_ELEMENT, variant_table
 
 GRID_ROWS = 1_000_000

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from qb_core.csv_io import DataFormatError, echo_value, open_csv
-from qb_core.measurements import VALID_RANGES, topology_task
+from qb_core.measurements import topology_task
 from qb_core.paths import DATA_DIR
+from qb_core.row_checks import VALID_RANGES
 from qb_core.topology import PRECISIONS
 
 ACCURACY_COLUMNS: tuple[str, ...] = ("topology", "task", "pruning_pct", "precision", "top1_pct", "top5_pct",

@@ -28,7 +28,7 @@ from qb_core.measurements import ImportResult, import_qutibench, load_measuremen
 from qb_core.model import CALIBRATE_COLUMNS, HOLDOUTS, build_report, coefficient_table, unmeasured_predictions
 from qb_core.overview import overview_table
 from qb_core.pareto import OBJECTIVES, pareto_front, with_efficiency
-from qb_core.roofline import predict
+from qb_core.predictions import predict
 from qb_core.topology import ACTIVATION_MODES, PRECISIONS, TASKS, WEIGHT_MODES, topology_table
 from qb_core.user_networks import UserNetwork, make_network
 from qb_core.whatif import combined_catalog, whatif_long

@@ -27,8 +27,8 @@ import pandas as pd
 
 from qb_core.distinct import distinct_rows
 from qb_core.measurements import BUNDLED_DATASET
-from qb_core.roof import inputs_per_s, tops_from_inputs
-from qb_core.roofline import predict, predict_grid
+from qb_core.predictions import predict, predict_grid
+from qb_core.roofline_formulas import inputs_per_s, tops_from_inputs
 from qb_core.topology import LAYER_MODELS, pruning_key, variant_label
 from qb_core.units import inputs_per_joule, mj_per_input
 

@@ -23,7 +23,7 @@ def _names(values: pd.Series, limit: int = 6, name: Callable[[str], str] = str) 
 
 def above_roofline_summary(paired: pd.DataFrame, fits: pd.DataFrame, name: Callable[[str], str] = str) -> str:
     """How many measured configurations of ``paired`` run above their roofline (efficiency over
-    100 %) and, of those, whose weights fit on chip (``fits``: :func:`qb_core.roofline.weights_fit_table`)
+    100 %) and, of those, whose weights fit on chip (``fits``: :func:`qb_core.predictions.weights_fit_table`)
     and whose do not; when none does, the closest to its roofline. Configuration labels (which carry
     users' board and network names) are written by ``name`` (a page passes its escaping).
 
@@ -158,7 +158,7 @@ BEATEN_BATCH = "The others read their weights once per batch of many inputs: cho
 def why_beaten(beaten: pd.DataFrame, fits: pd.DataFrame, above_peak: np.ndarray) -> np.ndarray:
     """Per measured configuration that beats its prediction (device, precision, variant), why:
     above the platform's peak itself (``above_peak``), else weights that fit on chip (``fits``:
-    :func:`qb_core.roofline.weights_fit_table`), else a batch sharing one read of the weights."""
+    :func:`qb_core.predictions.weights_fit_table`), else a batch sharing one read of the weights."""
     fit = fits.set_index(["device", "precision", "variant"])["fits"]
     key = pd.MultiIndex.from_frame(beaten[["device", "precision", "variant"]])
     fitting = fit.reindex(key).to_numpy() == "yes"

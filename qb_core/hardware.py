@@ -17,7 +17,7 @@ import pandas as pd
 
 from qb_core.csv_io import DataFormatError, duplicate_column, echo_list, open_csv, unescape_cell, unreadable
 from qb_core.paths import DATA_DIR
-from qb_core.roof import ridge_ops_per_byte
+from qb_core.roofline_formulas import ridge_ops_per_byte
 from qb_core.topology import PRECISION_RANK, PRECISIONS
 
 FAMILIES: tuple[str, ...] = ("FPGA", "GPU", "TPU", "VLIW", "CPU", "Other")
@@ -185,7 +185,7 @@ def validate_catalog(catalog: pd.DataFrame) -> list[str]:
 def catalog_long(catalog: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per platform x op mode x natively supported precision, with ridge point.
 
-    The ridge point is :func:`qb_core.roof.ridge_ops_per_byte`, the intensity above which the
+    The ridge point is :func:`qb_core.roofline_formulas.ridge_ops_per_byte`, the intensity above which the
     platform is compute-bound.
     """
     catalog = default_catalog() if catalog is None else catalog

@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 
 from qb_core.netlayers import network_layers
-from qb_core.roof import OPS_PER_TOP, is_compute_bound, ridge_ops_per_byte
-from qb_core.roofline import log_axis_range, roofline_points
+from qb_core.roofline_formulas import OPS_PER_TOP, is_compute_bound, ridge_ops_per_byte
+from qb_core.roofline_geometry import log_axis_range, roofline_points
 from qb_core.topology import bytes_moved_per_input, bytes_per_element, intensity_ops_per_byte
 
 LAYER_COLUMNS = ["topology", "pruning_pct", "layer", "name", "kind", "params", "ops", "in_elems", "out_elems"]

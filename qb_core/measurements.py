@@ -7,10 +7,10 @@ same steps:
 1. reading (:mod:`qb_core.csv_io`): encoding, delimiter and header; a missing, empty or
    undecodable file, a required column missing or a column read twice raises
    :class:`DataFormatError`, one line naming the file;
-2. row checks: no topology or platform name, a precision not in ``PRECISIONS``, pruning outside
-   (0, 100] or a batch that is not a whole number >= 1 skips the row;
+2. row checks (:mod:`qb_core.row_checks`): no topology or platform name, a precision not in
+   ``PRECISIONS``, pruning outside (0, 100] or a batch that is not a whole number >= 1 skips the row;
 3. measured cells: a cell that is not a number is left empty (warning); a number outside
-   :data:`VALID_RANGES` skips the row; so does a row without any result;
+   :data:`~qb_core.row_checks.VALID_RANGES` skips the row; so does a row without any result;
 4. derived columns from the core (task, ops per input, throughput in ops/s, device, config),
    never copied from the file.
 
@@ -36,7 +36,6 @@ from qb_core.csv_io import (
     CsvFile,
     DataFormatError,
     duplicate_column,
-    echo_value,
     file_not_found,
     missing_columns,
     open_csv,
@@ -46,9 +45,18 @@ from qb_core.csv_io import (
 from qb_core.distinct import distinct_rows, spread_category, spread_numbers
 from qb_core.hardware import canonical_platform, default_catalog, device_name
 from qb_core.paths import DATA_DIR
+from qb_core.row_checks import (
+    NO_REASONS,
+    cell_text,
+    first_reasons,
+    not_in,
+    not_number_reasons,
+    range_reasons,
+    reasons_for,
+    row_check_reasons,
+)
 from qb_core.topology import (
     LAYER_MODELS,
-    PRECISIONS,
     published_totals,
     task_of,
     topology_totals,
@@ -85,22 +93,6 @@ TIDY_SOURCE_COLUMNS: dict[str, str] = {
 }  # fmt: skip
 TEXT_SOURCE_COLUMNS = ("topology", "hw_name", "precision", "op_mode", "pruning", "level", "batch")
 RESULTS = ("lat_sys_ms", "lat_comp_ms", "fps_system", "fps_comp", "top1_pct")
-
-#: Valid measured values: column -> (low, high, low inclusive); high is always inclusive. A number
-#: outside skips its row. Ceilings are plausibility limits far above any board (the bundled maxima:
-#: 3.85e6 inputs/s, 14,561 ms, 40.6 W): 1e9 inputs/s (1 ns per input), 1e7 ms (2.8 hours per batch),
-#: 1e5 W (a rack of accelerators). Accuracy is a percentage, 0 included.
-VALID_RANGES: dict[str, tuple[float, float, bool]] = {
-    "lat_sys_ms": (0.0, 1e7, False),
-    "lat_comp_ms": (0.0, 1e7, False),
-    "fps_system": (0.0, 1e9, False),
-    "fps_comp": (0.0, 1e9, False),
-    "top1_pct": (0.0, 100.0, True),
-    "top5_pct": (0.0, 100.0, True),
-    "base_power_w": (0.0, 1e5, False),
-    "idle_power_w": (0.0, 1e5, False),
-    "full_power_w": (0.0, 1e5, False),
-}
 
 #: The tidy schema, in column order (documented in data/README.md).
 TIDY_COLUMNS: tuple[str, ...] = (
@@ -198,11 +190,11 @@ def _import(csv: CsvFile, fmt: _Format) -> ImportResult:
     pruning_pct = _numbers(_text(cells["pruning"], transform=lambda t: t.str.rstrip("%").str.strip()),
                            decimal_comma)[0]
     batch = _numbers(cells["batch"], decimal_comma)[0]
-    row_reasons = _first_reasons(too_long, _row_check_reasons(cells, pruning_pct, batch, fmt.labels))
+    row_reasons = first_reasons(too_long, row_check_reasons(cells, pruning_pct, batch, fmt.labels))
     values, unparseable = _measured_values(frame, decimal_comma)
-    range_reasons = _not_in(_range_reasons(values, frame), row_reasons.index)
-    skipped = row_reasons.index.union(range_reasons.index)
-    not_numbers = _not_in(_not_number_reasons(frame, unparseable), skipped)
+    out_of_range = not_in(range_reasons(values, frame), row_reasons.index)
+    skipped = row_reasons.index.union(out_of_range.index)
+    not_numbers = not_in(not_number_reasons(frame, unparseable, MEASURED), skipped)
     source_line, line_notes = _source_lines(frame, line, decimal_comma)
 
     place = _resolve_platforms(cells["hw_name"], cells["op_mode"])
@@ -216,12 +208,12 @@ def _import(csv: CsvFile, fmt: _Format) -> ImportResult:
     no_result_reasons = pd.Series(NO_RESULT, index=no_result, dtype=object)
     out = out[~out.index.isin(skipped.union(no_result))]
     known = place.loc[out.index, "known"].to_numpy()
-    platform_reasons = _reasons_for(cells.loc[out.index[~known], "hw_name"], "platform ",
+    platform_reasons = reasons_for(cells.loc[out.index[~known], "hw_name"], "platform ",
                                     " is not in the hardware catalog; family set to Other")
     out, ops_reasons = _with_derived_columns(out)
     problems = _problem_table([
-        _problems(line, "skipped", row_reasons), _problems(line, "skipped", range_reasons),
-        _problems(line, "warning", not_numbers), _problems(line, "warning", _not_in(line_notes, skipped)),
+        _problems(line, "skipped", row_reasons), _problems(line, "skipped", out_of_range),
+        _problems(line, "warning", not_numbers), _problems(line, "warning", not_in(line_notes, skipped)),
         _problems(line, "skipped", no_result_reasons), _problems(line, "warning", platform_reasons),
         _problems(line, "warning", ops_reasons),
     ])  # fmt: skip
@@ -320,72 +312,13 @@ def _source_lines(frame: pd.DataFrame, line: pd.Series, decimal_comma: bool) -> 
     (the line in the file it was first imported from) where that is a whole number >= 1; notes for
     cells that are not."""
     if "source_line" not in frame.columns:
-        return line, _NO_REASONS
+        return line, NO_REASONS
     given, unparseable = _numbers(frame["source_line"], decimal_comma)
     valid = (given >= 1) & (given == np.floor(given)) & np.isfinite(given)
     noted = (~valid & given.notna()) | unparseable
-    notes = _reasons_for(_cell_text(frame.loc[noted, "source_line"]), "source_line ",
+    notes = reasons_for(cell_text(frame.loc[noted, "source_line"]), "source_line ",
                          " is not a line number; this file's line used")
     return given.where(valid, line).astype(np.int64), notes
-
-
-# --- row checks ---
-
-_NO_REASONS = pd.Series(dtype=object)
-
-
-def _reasons_for(values: pd.Series, prefix: str, suffix: str, quote: bool = True) -> pd.Series:
-    """``prefix + 'value' + suffix`` per row of ``values`` (the offending rows' cells), written once
-    per distinct value; the value is quoted and cut short by :func:`~qb_core.csv_io.echo_value`."""
-    if values.empty:
-        return _NO_REASONS
-    codes, distinct = distinct_rows(values)
-    text = [prefix + (echo_value(v) if quote else str(v)) + suffix for v in distinct.iloc[:, 0].fillna("")]
-    return pd.Series(np.asarray(text, dtype=object)[codes], index=values.index)
-
-
-def _first_reasons(*reasons: pd.Series) -> pd.Series:
-    """One reason per row: the first of ``reasons`` (each over its offending rows) that names it."""
-    reasons = tuple(r for r in reasons if len(r))
-    if not reasons:
-        return _NO_REASONS
-    combined = pd.concat(reasons)
-    return combined[~combined.index.duplicated()]
-
-
-def _not_in(reasons: pd.Series, rows: pd.Index) -> pd.Series:
-    return reasons[~reasons.index.isin(rows)] if len(reasons) and len(rows) else reasons
-
-
-def _no_name(cells: pd.Series, label: str) -> pd.Series:
-    rows = cells.index[(cells == "").to_numpy()]
-    return pd.Series(f"no {label}", index=rows, dtype=object)
-
-
-def _bad_precision(precision: pd.Series, label: str) -> pd.Series:
-    return _reasons_for(precision[~precision.isin(PRECISIONS)], f"{label} ", f" is not one of {', '.join(PRECISIONS)}")
-
-
-def _bad_pruning(text: pd.Series, pruning_pct: pd.Series, label: str) -> pd.Series:
-    bad = ~(pruning_pct > 0) | (pruning_pct > 100)
-    return _reasons_for(text[bad], f"{label} ", " is not a percentage in (0, 100]")
-
-
-def _bad_batch(text: pd.Series, batch: pd.Series, label: str) -> pd.Series:
-    bad = ~(batch >= 1) | (batch != np.floor(batch)) | ~np.isfinite(batch)
-    return _reasons_for(text[bad], f"{label} ", " is not a whole number of at least 1")
-
-
-def _row_check_reasons(cells: pd.DataFrame, pruning_pct: pd.Series, batch: pd.Series,
-                       labels: dict[str, str]) -> pd.Series:
-    """Why each unusable row is skipped (the first failing check; rows that pass are absent)."""
-    return _first_reasons(
-        _no_name(cells["topology"], labels["topology"]),
-        _no_name(cells["hw_name"], labels["hw_name"]),
-        _bad_precision(cells["precision"], labels["precision"]),
-        _bad_pruning(cells["pruning"], pruning_pct, labels["pruning"]),
-        _bad_batch(cells["batch"], batch, labels["batch"]),
-    )
 
 
 # --- measured cells ---
@@ -394,37 +327,6 @@ def _measured_values(frame: pd.DataFrame, decimal_comma: bool) -> tuple[dict[str
     """(float values, mask of cells that are not numbers) per measured column."""
     parsed = {column: _numbers(frame[column], decimal_comma) for column in MEASURED}
     return {c: v for c, (v, _) in parsed.items()}, {c: bad for c, (_, bad) in parsed.items()}
-
-
-def _interval(low: float, high: float, low_inclusive: bool) -> str:
-    return f"{'[' if low_inclusive else '('}{low:g}, {high:g}]"
-
-
-def _cell_text(values: pd.Series) -> pd.Series:
-    """Cells as the file wrote them (numbers the C reader parsed: shortest exact form, ``inf``)."""
-    if pd.api.types.is_numeric_dtype(values):
-        return values.map(lambda v: f"{v:.15g}")
-    return values.astype(object).fillna("").astype(str).str.strip()
-
-
-def _range_reasons(values: dict[str, pd.Series], frame: pd.DataFrame) -> pd.Series:
-    """Rows with a number outside :data:`VALID_RANGES` (the first such column names the reason)."""
-    reasons = []
-    for column, (low, high, low_inclusive) in VALID_RANGES.items():
-        number = values[column]
-        inside = ((number >= low) if low_inclusive else (number > low)) & (number <= high)
-        outside = number.notna() & ~inside
-        if outside.any():
-            reasons.append(_reasons_for(_cell_text(frame.loc[outside, column]), f"{column} ",
-                                        f" is outside the valid range {_interval(low, high, low_inclusive)}"))
-    return _first_reasons(*reasons)
-
-
-def _not_number_reasons(frame: pd.DataFrame, unparseable: dict[str, pd.Series]) -> pd.Series:
-    """One warning per cell that is not a number (the cell is left empty, the row kept)."""
-    reasons = [_reasons_for(_cell_text(frame.loc[unparseable[c], c]), f"{c}: ", " is not a number; left empty")
-               for c in MEASURED if unparseable[c].any()]
-    return pd.concat(reasons) if reasons else _NO_REASONS
 
 
 # --- platforms and derived columns ---
@@ -464,7 +366,7 @@ def _with_derived_columns(out: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         config=config_label(out["device"], out["precision"], out["pruning_pct"], out["topology"]),
     )  # fmt: skip
     unknown = out[ops.isna()]
-    reasons = _reasons_for(variant_label(unknown["topology"], unknown["pruning_pct"]), "no operation count known for ",
+    reasons = reasons_for(variant_label(unknown["topology"], unknown["pruning_pct"]), "no operation count known for ",
                            "; throughput in ops/s left empty", quote=False)
     return out, reasons
 

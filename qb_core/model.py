@@ -47,7 +47,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from qb_core.roof import OPS_PER_TOP
+from qb_core.roofline_formulas import OPS_PER_TOP
 from qb_core.topology import bytes_per_element
 
 TERMS: tuple[str, ...] = ("conv_s", "fc_s", "weights_s", "fixed_s")
@@ -606,7 +606,7 @@ def build_report(measured: pd.DataFrame, hardware: pd.DataFrame | None = None, n
 
 
 def model_grid_predictions(model: FittedModel, predictions: pd.DataFrame, networks: tuple = ()) -> pd.DataFrame:
-    """A roofline prediction table (:func:`qb_core.roofline.predict`, possibly under what-if
+    """A roofline prediction table (:func:`qb_core.predictions.predict`, possibly under what-if
     hardware) with the calibrated model beside it: ``roofline_fps``, ``predicted_fps``, ``status``,
     ``level`` and the band (:func:`predict_with_model`)."""
     from qb_core.netlayers import TYPE_TOTAL_COLUMNS, variant_type_totals
@@ -650,7 +650,7 @@ def unmeasured_predictions(report: ModelReport, hardware: pd.DataFrame | None = 
     datasheet catalog) with its roofline and calibrated prediction, status and band, at the
     platform's usual measured batch; configurations already measured are left out (their
     measurements say more)."""
-    from qb_core.roofline import predict
+    from qb_core.predictions import predict
     from qb_core.topology import TASKS
 
     frames = [predict(task, hardware, networks=networks).assign(task=task) for task in TASKS]

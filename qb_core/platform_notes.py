@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from qb_core.roof import tops_from_inputs
+from qb_core.roofline_formulas import tops_from_inputs
 
 
 class PlatformNote(NamedTuple):

@@ -7,8 +7,9 @@ so a network is hashable, comparable and, when small, fits in a shared link.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+import hashlib
+from dataclasses import astuple, dataclass
+from functools import cached_property, lru_cache
 
 import pandas as pd
 
@@ -39,6 +40,11 @@ class UserNetwork:
     def layers(self) -> pd.DataFrame:
         """The layer table (parsed once per distinct CSV; a frame of its own)."""
         return _parsed(self.layers_csv).copy()
+
+    @cached_property
+    def digest(self) -> str:
+        """A short digest of the whole value (what caches key on, instead of the layer table)."""
+        return hashlib.sha256(repr(astuple(self)).encode("utf-8")).hexdigest()[:24]
 
     @property
     def fits_in_link(self) -> bool:
@@ -108,45 +114,3 @@ def keep_chosen_precisions(table: pd.DataFrame, networks: tuple[UserNetwork, ...
     chosen = pd.MultiIndex.from_tuples([(n.name, p) for n in networks for p in n.precisions])
     wanted = pd.MultiIndex.from_arrays([table["topology"].astype(str), table["precision"].astype(str)]).isin(chosen)
     return table[~mine | wanted]
-
-
-def networks_to_text(networks: tuple[UserNetwork, ...]) -> tuple[str, tuple[str, ...]]:
-    """The networks that fit a shared link as compact JSON (``[[name, task, "INT8|FP16", csv], ...]``,
-    ``""`` when none), in the order added while the whole link stays within the bounded parser's
-    :data:`qb_core.whatif.MAX_LINK_TEXT`, and the names of those left out (too large alone, or no
-    room left)."""
-    import json
-
-    from qb_core.whatif import MAX_LINK_TEXT
-
-    items, left_out, used = [], [], 2  # the brackets
-    for network in networks:
-        item = json.dumps([network.name, network.task, "|".join(network.precisions), network.layers_csv],
-                          separators=(",", ":"))
-        if network.fits_in_link and used + len(item) + 1 <= MAX_LINK_TEXT:
-            items.append(item)
-            used += len(item) + 1
-        else:
-            left_out.append(network.name)
-    return ("[" + ",".join(items) + "]" if items else ""), tuple(left_out)
-
-
-def networks_from_text(text: str) -> tuple[UserNetwork, ...]:
-    """The networks of a link (see :func:`networks_to_text`), each checked like an upload; raises
-    ValueError with one sentence when the link's networks cannot be used."""
-    from qb_core.whatif import parse_link_json
-
-    items = parse_link_json(text, "networks")
-    if not isinstance(items, list) or len(items) > MAX_NETWORKS:
-        raise ValueError(f"the link's networks must be a list of at most {MAX_NETWORKS}")
-    networks: list[UserNetwork] = []
-    for item in items:
-        if not (isinstance(item, list) and len(item) == 4 and all(isinstance(v, str) for v in item)):
-            raise ValueError("each of the link's networks must be [name, task, precisions, layer table]")
-        name, task, precisions, layers_csv = item
-        if len(layers_csv) > LINK_CSV_CHARS:
-            raise ValueError(f"a network's layer table in a link has at most {LINK_CSV_CHARS:,} characters")
-        layers = read_layer_csv(layers_csv.encode("utf-8"), f"the link's network {name[:MAX_NAME_CHARS]!r}").layers
-        networks.append(make_network(name, task, tuple(precisions.split("|")), layers, "link",
-                                     taken=tuple(n.name for n in networks)))
-    return tuple(networks)

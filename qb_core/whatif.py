@@ -1,15 +1,14 @@
 """What-if hardware: global scales, per-platform overrides and the user's own platforms.
 
 All functions return new tables and validate their input with readable messages, so the app can
-refuse a bad value and keep the previous state. Nothing here knows about sessions or URLs beyond
-turning a small table into text and back.
+refuse a bad value and keep the previous state. Nothing here knows about sessions or URLs (a link's
+text forms are :mod:`qb_core.links`).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -32,8 +31,7 @@ from qb_core.hardware import (
     load_catalog,
     validate_catalog,
 )
-from qb_core.roof import ridge_ops_per_byte
-from qb_core.roofline import scale_catalog
+from qb_core.roofline_formulas import ridge_ops_per_byte
 
 #: Global scale range offered to users (the CLI accepts any positive number).
 SCALE_MIN, SCALE_MAX = 0.1, 10.0
@@ -52,9 +50,6 @@ MAX_ON_CHIP_MB = 1e6
 #: The text form of "no overrides" and "no platforms of your own" (what a link carries when empty).
 NO_OVERRIDES = "{}"
 NO_PLATFORMS = "[]"
-#: What a link may carry at most: longer or deeper JSON is refused before it is parsed.
-MAX_LINK_TEXT = 20_000
-MAX_LINK_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -73,6 +68,11 @@ class WhatIf:
     width_pct: float | None = None
     overrides_text: str = NO_OVERRIDES
     custom_text: str = NO_PLATFORMS
+
+    @property
+    def overrides(self) -> dict[str, dict[str, float]]:
+        """The per-platform overrides (device -> field -> absolute figure)."""
+        return json.loads(self.overrides_text)
 
     @property
     def hardware_changed(self) -> bool:
@@ -230,6 +230,18 @@ def apply_overrides(long: pd.DataFrame, overrides: Mapping[str, Mapping[str, flo
     return out
 
 
+def scale_catalog(hardware: pd.DataFrame, bandwidth_scale: float = 1.0, peak_scale: float = 1.0) -> pd.DataFrame:
+    """Multiply every platform's bandwidth and peak (what-if); scales must be above 0."""
+    for label, value in (("bandwidth scale", bandwidth_scale), ("peak scale", peak_scale)):
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(f"{label} must be a number above 0, got {value}")
+    out = hardware.copy()
+    out["bandwidth_gbps"] = out["bandwidth_gbps"] * bandwidth_scale
+    out["peak_tops"] = out["peak_tops"] * peak_scale
+    out["ridge_ops_per_byte"] = ridge_ops_per_byte(out["peak_tops"], out["bandwidth_gbps"])
+    return out
+
+
 def whatif_long(long: pd.DataFrame, bandwidth_scale: float = 1.0, peak_scale: float = 1.0,
                 overrides: Mapping[str, Mapping[str, float]] | None = None) -> pd.DataFrame:
     """The what-if rule, in one place: scale every platform, then apply the absolute overrides
@@ -295,79 +307,6 @@ def platforms_from_csv(data: bytes | str, name: str = "platforms file") -> pd.Da
         catalog["platform"] = catalog["device"]
     records = catalog.astype(object).where(catalog.notna(), None).to_dict("records")
     return custom_catalog(records)
-
-
-def platforms_to_text(custom: pd.DataFrame) -> str:
-    """Compact JSON for a URL: ``[[name, family, GB/s, power, {precision: TOP/s}, on-chip MB,
-    execution], ...]`` (the last two only where they differ from "unknown" and layer-by-layer)."""
-    items = []
-    for row in custom.itertuples(index=False):
-        peaks = {p: getattr(row, c) for p, c in PEAK_COLUMNS.items() if pd.notna(getattr(row, c))}
-        power = None if pd.isna(row.power_w) else row.power_w
-        item = [row.platform, row.family, row.bandwidth_gbps, power, peaks]
-        on_chip = None if pd.isna(row.on_chip_mb) else row.on_chip_mb
-        if on_chip is not None or row.execution != EXECUTION_STYLES[0]:
-            item += [on_chip, row.execution]
-        items.append(item)
-    return json.dumps(items, separators=(",", ":"))
-
-
-def json_depth(text: str) -> int:
-    """How deeply ``text``'s brackets nest (outside strings), without parsing it: a link with
-    thousands of levels must be refused before ``json.loads`` recurses into it."""
-    bare = np.frombuffer(_JSON_STRING.sub("", text).encode(), dtype=np.uint8)
-    steps = np.isin(bare, _OPENERS).astype(np.int64) - np.isin(bare, _CLOSERS).astype(np.int64)
-    return int(np.cumsum(steps).max(initial=0))
-
-
-_JSON_STRING = re.compile(r'"(?:\\.|[^"\\])*"')
-_OPENERS = np.frombuffer(b"[{", dtype=np.uint8)
-_CLOSERS = np.frombuffer(b"]}", dtype=np.uint8)
-
-
-def parse_link_json(text: str, what: str) -> object:
-    """JSON from a link, bounded: at most :data:`MAX_LINK_TEXT` characters and
-    :data:`MAX_LINK_DEPTH` levels; ValueError naming ``what`` otherwise."""
-    if not isinstance(text, str) or len(text) > MAX_LINK_TEXT:
-        raise ValueError(f"the link's {what} are longer than {MAX_LINK_TEXT:,} characters")
-    if json_depth(text) > MAX_LINK_DEPTH:
-        raise ValueError(f"the link's {what} are nested deeper than {MAX_LINK_DEPTH} levels")
-    try:
-        return json.loads(text)
-    except (TypeError, ValueError, RecursionError):
-        raise ValueError(f"the link's {what} are not readable") from None
-
-
-def platforms_from_text(text: str) -> pd.DataFrame:
-    """Inverse of :func:`platforms_to_text`; ValueError with a clear message on anything malformed."""
-    items = parse_link_json(text, "platforms")
-    if not isinstance(items, list) or len(items) > MAX_CUSTOM_PLATFORMS:
-        raise ValueError(f"the link's platform list must be a list of at most {MAX_CUSTOM_PLATFORMS} platforms")
-    records = []
-    for item in items:
-        if not (isinstance(item, list) and len(item) in (5, 7) and isinstance(item[4], dict)):
-            raise ValueError("the link's platform list is not in the expected form")
-        name, family, bandwidth, power, peaks, *rest = item
-        unknown = set(peaks) - set(PEAK_COLUMNS)
-        if unknown:
-            raise ValueError(f"unknown precision {echo_list(sorted(map(str, unknown)))} in the link")
-        on_chip, execution = rest or (None, None)
-        records.append({"platform": name, "family": family, "bandwidth_gbps": bandwidth, "power_w": power,
-                        "on_chip_mb": on_chip, "execution": execution,
-                        **{PEAK_COLUMNS[p]: v for p, v in peaks.items()}})
-    return custom_catalog(records)
-
-
-def overrides_to_text(overrides: Mapping[str, Mapping[str, float]]) -> str:
-    return json.dumps(overrides, separators=(",", ":"), sort_keys=True)
-
-
-def overrides_from_text(text: str, devices: Sequence[str]) -> dict[str, dict[str, float]]:
-    """Parse and validate overrides from a link: known devices, known fields, sane numbers."""
-    raw = parse_link_json(text, "overrides")
-    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
-        raise ValueError("the link's overrides are not in the expected form")
-    return checked_overrides(raw, devices)
 
 
 def snap_to_stop(multiple: float, stops: Sequence[float]) -> float:

@@ -19,7 +19,7 @@ from qb_core.efficiency import (
 )
 from qb_core.hardware import catalog_long
 from qb_core.measurements import load_measurements
-from qb_core.roofline import predict
+from qb_core.predictions import predict
 from qb_core.whatif import whatif_long
 
 

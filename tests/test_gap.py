@@ -9,8 +9,8 @@ import pytest
 
 from qb_core.hardware import catalog_long
 from qb_core.layers import layer_predictions, layer_roofline
-from qb_core.roof import attainable_tops, bandwidth_for_tops, memory_roof_tops, ridge_ops_per_byte
-from qb_core.roofline import predict, what_it_takes
+from qb_core.predictions import predict, what_it_takes
+from qb_core.roofline_formulas import attainable_tops, bandwidth_for_tops, memory_roof_tops, ridge_ops_per_byte
 from qb_core.topology import cnv, layer_table
 
 

@@ -11,7 +11,7 @@ from qb_core.efficiency import efficiency_table
 from qb_core.hardware import catalog_long
 from qb_core.layers import layer_roofline
 from qb_core.measurements import load_measurements
-from qb_core.roofline import predict
+from qb_core.predictions import predict
 
 OPS_100 = 469_449_728
 

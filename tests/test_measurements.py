@@ -6,7 +6,6 @@ import pytest
 from qb_core.measurements import (
     MEASURED,
     TIDY_COLUMNS,
-    VALID_RANGES,
     DataFormatError,
     import_qutibench,
     load_measurements,
@@ -14,6 +13,7 @@ from qb_core.measurements import (
     read_measurement_file,
     topology_task,
 )
+from qb_core.row_checks import VALID_RANGES
 
 
 @pytest.fixture

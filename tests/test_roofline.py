@@ -3,8 +3,10 @@ import pandas as pd
 import pytest
 
 from qb_core.hardware import catalog_long
-from qb_core.roofline import attainable_tops, bound_table, predict, predict_grid, roofline_points
+from qb_core.predictions import attainable_tops, bound_table, predict, predict_grid
+from qb_core.roofline_geometry import roofline_points
 from qb_core.topology import BYTES_PER_ELEMENT
+from qb_core.whatif import whatif_long
 
 
 def pick(table: pd.DataFrame, device: str, precision: str, pruning: float = 100.0) -> pd.Series:
@@ -39,13 +41,16 @@ def test_predictions_never_decrease_with_bandwidth_or_peak():
     rng = np.random.default_rng(7)
     base = predict()["inputs_per_s"].to_numpy()
     for scale in rng.uniform(1.0, 20.0, size=5):
-        assert (predict(bandwidth_scale=scale)["inputs_per_s"].to_numpy() >= base - 1e-9).all()
-        assert (predict(peak_scale=scale)["inputs_per_s"].to_numpy() >= base - 1e-9).all()
-        assert (predict(bandwidth_scale=1 / scale)["inputs_per_s"].to_numpy() <= base + 1e-9).all()
+        def scaled(**scales):
+            return predict(hardware=whatif_long(catalog_long(), **scales))["inputs_per_s"].to_numpy()
+
+        assert (scaled(bandwidth_scale=scale) >= base - 1e-9).all()
+        assert (scaled(peak_scale=scale) >= base - 1e-9).all()
+        assert (scaled(bandwidth_scale=1 / scale) <= base + 1e-9).all()
 
 
 def test_doubling_bandwidth_doubles_memory_bound_rows_up_to_the_peak():
-    base, doubled = predict(), predict(bandwidth_scale=2.0)
+    base, doubled = predict(), predict(hardware=whatif_long(catalog_long(), bandwidth_scale=2.0))
     memory = (base["bound"] == "memory").to_numpy()
     expected = np.minimum(base["peak_tops"], 2 * base["attainable_tops"])
     assert np.allclose(doubled["attainable_tops"][memory], expected[memory])
@@ -56,7 +61,7 @@ def test_zero_bandwidth_is_refused_and_infinite_intensity_reaches_peak():
     with pytest.raises(ValueError, match="bandwidth"):
         attainable_tops(np.array([1.0]), np.array([0.0]), np.array([10.0]))
     with pytest.raises(ValueError, match="bandwidth scale"):
-        predict(bandwidth_scale=0)
+        whatif_long(catalog_long(), bandwidth_scale=0)
     assert attainable_tops(np.array([2.0]), np.array([10.0]), np.array([np.inf]))[0] == 2.0
     on_chip = predict(weights="on-chip")
     assert (on_chip["attainable_tops"] == on_chip["peak_tops"]).all()
@@ -116,7 +121,7 @@ def test_unknown_activation_traffic_gives_unknown_not_infinite_intensity():
 
 
 def test_inputs_per_s_and_its_inverse_are_one_conversion():
-    from qb_core.roof import inputs_per_s, tops_from_inputs
+    from qb_core.roofline_formulas import inputs_per_s, tops_from_inputs
 
     assert inputs_per_s(1.33, 469_449_728) == pytest.approx(1.33e12 / 469_449_728)  # TX2 maxn FP16, CNV 100%
     assert tops_from_inputs(inputs_per_s(2.5, 7.7e9), 7.7e9) == pytest.approx(2.5)

@@ -23,7 +23,7 @@ from qb_core.measurements import load_measurements
 from qb_core.pareto import predicted_and_measured
 from qb_core.paths import PROJECT_DIR
 from qb_core.platform_notes import achievable_peaks, platform_notes, platform_report
-from qb_core.roofline import predict, weights_fit_table
+from qb_core.predictions import predict, weights_fit_table
 from qb_core.topology import TASKS
 from ui.charts.theory import LABEL_GAP_PX, MIN_PLOT_WIDTH_PX, intensity_labels
 from ui.navigation import SECTIONS

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qb_core.roofline import log_axis_range
+from qb_core.roofline_geometry import log_axis_range
 from ui.charts.core import compact_number, log_floor, log_ticks
 from ui.colors import DEVICE_LIGHTNESS_RANGE, PALETTE, config_styles, device_colors, platform_colors, shade
 from ui.safe import cell_text, code_span, literal, safe_file_name

@@ -11,7 +11,7 @@ from qb_core.layer_table import check_layer_table
 from qb_core.layers import layer_predictions
 from qb_core.measurements import load_measurements
 from qb_core.model import CALIBRATED, build_report, model_grid_predictions
-from qb_core.roofline import predict
+from qb_core.predictions import predict
 from qb_core.topology import variant_table
 from qb_core.user_networks import make_network
 
@@ -76,7 +76,8 @@ def test_the_calibrated_model_says_what_it_can_about_it(mine):
 
 
 def test_small_networks_travel_in_a_link_and_hostile_links_are_refused(mine):
-    from qb_core.user_networks import LINK_CSV_CHARS, networks_from_text, networks_to_text
+    from qb_core.links import networks_from_text, networks_to_text
+    from qb_core.user_networks import LINK_CSV_CHARS
 
     big = make_network("Big", "imagenet", ("INT8",), pd.concat([LAYERS.assign(layer=LAYERS["layer"] + str(i))
                                                                 for i in range(200)]), "big.onnx")
@@ -112,8 +113,8 @@ def test_duplicate_onnx_layer_names_are_made_unique():
 
 
 def test_the_link_carries_networks_until_its_budget_is_spent_and_names_the_rest():
-    from qb_core.user_networks import LINK_CSV_CHARS, networks_from_text, networks_to_text
-    from qb_core.whatif import MAX_LINK_TEXT
+    from qb_core.links import MAX_LINK_TEXT, networks_from_text, networks_to_text
+    from qb_core.user_networks import LINK_CSV_CHARS
 
     rows = pd.concat([LAYERS.assign(layer=LAYERS["layer"] + f"_{i}") for i in range(45)], ignore_index=True)
     nets = tuple(make_network(f"Net{i}", "cifar10", ("INT8",), rows) for i in range(5))

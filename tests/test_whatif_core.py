@@ -5,19 +5,16 @@ import pandas as pd
 import pytest
 
 from qb_core.hardware import catalog_long, default_catalog
-from qb_core.roofline import predict
+from qb_core.links import overrides_from_text, overrides_to_text, platforms_from_text, platforms_to_text
+from qb_core.predictions import predict
 from qb_core.whatif import (
     apply_overrides,
     combined_catalog,
     compare,
     custom_catalog,
     log_scale_steps,
-    overrides_from_text,
-    overrides_to_text,
     platforms_from_csv,
-    platforms_from_text,
     platforms_to_csv,
-    platforms_to_text,
     whatif_hardware,
 )
 
@@ -143,7 +140,7 @@ def test_settings_name_themselves_in_a_download():
 
 
 def test_a_link_nested_too_deep_or_too_long_is_refused_before_parsing():
-    from qb_core.whatif import MAX_LINK_TEXT, json_depth
+    from qb_core.links import MAX_LINK_TEXT, json_depth
 
     assert json_depth('[[1, "[[[[", {"a": [2]}]]') == 4  # brackets inside strings do not count
     with pytest.raises(ValueError, match="nested deeper"):

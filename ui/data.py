@@ -1,27 +1,33 @@
-"""Cached entry points into qb_core: loads and derivations run once per distinct input.
+"""Cached entry points into qb_core: loads and derivations run once per distinct question.
 
 The bundled tables are loaded once per process and shared read-only (``st.cache_resource``: no
 copy per call; pandas' copy-on-write keeps derived frames from touching them). Derivations use
-``st.cache_data``, which hands each caller its own copy; their arguments are small tables or
-the text forms of this session's settings.
+``st.cache_data`` (each caller gets its own copy, entries are bounded) and are keyed on small
+values only: the session's :class:`qb_core.scenario.Scenario` (hashed as its digest,
+:attr:`~qb_core.scenario.Scenario.key`) or a part of it, never on a DataFrame. A frame a
+derivation needs is passed as an underscore argument, which Streamlit does not hash: it is the
+one the scenario names (the session's measurements are named by the uploads' digests), so the
+key decides the result.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
+from qb_core import scenario as qs
 from qb_core.accuracy import load_accuracy
 from qb_core.efficiency import best_measured as qb_best_measured
-from qb_core.efficiency import efficiency_table
 from qb_core.filters import filter_options as core_filter_options
+from qb_core.filters import select
 from qb_core.finder import combined_candidates, left_out_rows
 from qb_core.hardware import catalog_long, default_catalog
 from qb_core.layers import LayerReport
-from qb_core.layers import layer_report as qb_layer_report
+from qb_core.links import platforms_from_text
 from qb_core.measurements import BUNDLED_DATASET, load_measurements
 from qb_core.model import (
     ModelReport,
@@ -33,18 +39,23 @@ from qb_core.model import (
 from qb_core.networks import layer_tables_vs_published as qb_layer_tables_vs_published
 from qb_core.networks import model_vs_published, networks_long, networks_wide
 from qb_core.overview import overview_table
-from qb_core.roofline import (
-    bound_table,
-    intensity_table,
-    merge_coinciding,
-    predict,
-    roofline_points,
-    weights_fit_table,
-)
+from qb_core.platform_notes import achievable_peaks
+from qb_core.predictions import bound_table, weights_fit_table
+from qb_core.roofline_geometry import merge_coinciding, roofline_points
+from qb_core.scenario import Scenario
 from qb_core.spread import box_statistics
 from qb_core.user_networks import UserNetwork
-from qb_core.whatif import NO_PLATFORMS, combined_catalog, custom_catalog, platforms_from_text, whatif_long
+from qb_core.whatif import NO_PLATFORMS, WhatIf, combined_catalog, custom_catalog, whatif_long
 from ui.colors import Style, config_styles, device_colors, platform_colors
+
+#: A scenario is hashed as its digest (computed once per value), never field by field.
+HASH_FUNCS = {Scenario: lambda scenario: scenario.key,
+              UserNetwork: lambda network: network.digest}
+
+
+def cached(max_entries: int):
+    """``st.cache_data`` keyed on small values (scenarios by their digest), bounded to ``max_entries``."""
+    return st.cache_data(max_entries=max_entries, show_spinner=False, hash_funcs=HASH_FUNCS)
 
 
 @st.cache_resource(show_spinner=False)
@@ -75,39 +86,6 @@ def filter_options(task: str) -> Mapping[str, object]:
 def hardware() -> pd.DataFrame:
     """The bundled catalog, one row per platform x op mode x native precision."""
     return catalog_long()
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def predictions(task: str, hardware_long: pd.DataFrame | None = None, weights: str = "off-chip", batch: int = 1,
-                activations: str = "on-chip", width_scales: tuple[float, ...] = (),
-                networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
-    """Roofline predictions for every platform x precision x topology variant of ``task`` (the
-    user's ``networks`` of that task included)."""
-    return predict(task, hardware_long, weights=weights, batch=batch, activations=activations,
-                   width_scales=width_scales, networks=networks)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def rooflines(hardware_long: pd.DataFrame, x_min: float, x_max: float) -> pd.DataFrame:
-    """Corner points of every distinct roofline (coinciding platforms named together)."""
-    return roofline_points(merge_coinciding(hardware_long), x_min, x_max)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def bounds(prediction_table: pd.DataFrame) -> pd.DataFrame:
-    return bound_table(prediction_table)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def overview(measurement_table: pd.DataFrame, task: str) -> pd.DataFrame:
-    return overview_table(measurement_table, task)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def intensities(task: str, weights: str = "off-chip", batch: int = 1, activations: str = "on-chip",
-                width_scales: tuple[float, ...] = (), networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
-    return intensity_table(task, width_scales, weights=weights, batch=batch, activations=activations,
-                           networks=networks)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -166,49 +144,232 @@ def device_colors_for(rows: pd.DataFrame, custom_text: str = NO_PLATFORMS) -> di
     return device_palette(custom_text, tuple(extra.drop_duplicates().itertuples(index=False, name=None)))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _styles(table: pd.DataFrame, custom_text: str) -> dict[str, Style]:
-    return config_styles(table, colors(custom_text, tuple(table["platform"].astype(str).unique())))
+def catalog_of(settings: WhatIf, datasheet: bool = False) -> pd.DataFrame:
+    """The long catalog (own platforms included) under the what-if ``settings``, or the datasheet's."""
+    if datasheet:
+        return hardware_with(settings.custom_text)
+    return whatif_hardware_long(settings.custom_text, settings.overrides_text, settings.bandwidth_scale,
+                                settings.peak_scale)
 
 
-def styles_for(rows: pd.DataFrame, task: str, custom_text: str = NO_PLATFORMS) -> dict[str, Style]:
-    """Config -> style, fixed per task whatever the filters (computed from every row of the task)."""
-    task_rows = rows.loc[rows["task"] == task, ["config", "platform", "op_mode", "precision", "pruning_pct",
-                                                "dataset"]]
-    return _styles(task_rows.astype(str).drop_duplicates().astype({"pruning_pct": float}), custom_text)
+# --- the theory side: everything a scenario's hardware and predictions decide ---
+
+def shown_hardware(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
+    """The long catalog inside the scenario's (theory) selection: under its what-if settings, or
+    the ``datasheet`` (own platforms included, no scale or override)."""
+    return _shown_hardware(without_uploads(scenario), datasheet)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def join(measured: pd.DataFrame, hardware_long: pd.DataFrame, task: str, weights: str, batch: int,
-         activations: str, width_scales: tuple[float, ...], datasheet: pd.DataFrame | None = None,
-         networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
-    """The measurement-prediction join (:func:`qb_core.efficiency.efficiency_table`)."""
-    return efficiency_table(measured, hardware_long, task, weights=weights, batch=batch, activations=activations,
-                            width_scales=width_scales, datasheet=datasheet, networks=networks)
+@cached(64)
+def _shown_hardware(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
+    return select(catalog_of(scenario.whatif, datasheet), scenario.theory_selection)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def best_measured(measured: pd.DataFrame, task: str) -> pd.DataFrame:
-    """Each measured configuration of ``task`` at its best batch (:func:`qb_core.efficiency.best_measured`)."""
-    return qb_best_measured(measured[measured["task"] == task])
+def predictions(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
+    """Roofline predictions of the scenario (:func:`qb_core.scenario.predictions`), over its what-if
+    hardware or the ``datasheet``'s. The uploads do not enter them, so sessions share them."""
+    return _predictions(without_uploads(scenario), datasheet)
+
+
+@cached(64)
+def _predictions(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
+    return qs.predictions(catalog_of(scenario.whatif, datasheet), scenario)
+
+
+def without_uploads(scenario: Scenario) -> Scenario:
+    """The part of a scenario the theory side depends on (its uploads play no part there)."""
+    return replace(scenario, uploads=()) if scenario.uploads else scenario
+
+
+def notebook_predictions(scenario: Scenario) -> pd.DataFrame:
+    """The datasheet prediction under QuTiBench's storage assumption with no what-if at all (the
+    bundled platforms only), inside the scenario's selection: what the what-if is compared to."""
+    return predictions(replace(scenario, whatif=WhatIf(), uploads=()))
+
+
+def rooflines(scenario: Scenario, x_min: float, x_max: float, ghost: bool = False) -> pd.DataFrame:
+    """Corner points of every distinct roofline shown (coinciding platforms named together); with
+    ``ghost``, of the bundled datasheet rooflines drawn faded behind what-if ones."""
+    return _rooflines(without_uploads(scenario), x_min, x_max, ghost)
+
+
+@cached(64)
+def _rooflines(scenario: Scenario, x_min: float, x_max: float, ghost: bool = False) -> pd.DataFrame:
+    hardware_long = select(hardware(), scenario.theory_selection) if ghost else shown_hardware(scenario)
+    return roofline_points(merge_coinciding(hardware_long), x_min, x_max)
+
+
+def bounds(scenario: Scenario) -> pd.DataFrame:
+    """Ridge point and bound per platform x precision x variant (:func:`qb_core.predictions.bound_table`)."""
+    return _bounds(without_uploads(scenario))
+
+
+@cached(64)
+def _bounds(scenario: Scenario) -> pd.DataFrame:
+    return bound_table(predictions(scenario))
+
+
+def fits(scenario: Scenario) -> pd.DataFrame:
+    """Whether each variant's weights fit on chip (:func:`qb_core.predictions.weights_fit_table`)."""
+    return _fits(without_uploads(scenario))
+
+
+@cached(64)
+def _fits(scenario: Scenario) -> pd.DataFrame:
+    return weights_fit_table(predictions(scenario))
+
+
+def intensities(scenario: Scenario, own_width: bool = True) -> pd.DataFrame:
+    """Intensity per variant x precision of the scenario's task (:func:`qb_core.scenario.intensities`),
+    with the user's own CNV width or without it."""
+    return _intensities(without_uploads(scenario), own_width)
+
+
+@cached(64)
+def _intensities(scenario: Scenario, own_width: bool = True) -> pd.DataFrame:
+    return qs.intensities(scenario, None if own_width else ())
+
+
+def layer_report(scenario: Scenario, config_key: tuple[str, str, str], _config: pd.DataFrame) -> LayerReport:
+    """One configuration layer by layer (:func:`qb_core.scenario.configuration_layers`): ``config_key``
+    (device, precision, variant) names the one-row prediction ``_config`` of the scenario."""
+    return _layer_report(without_uploads(scenario), config_key, _config)
+
+
+@cached(64)
+def _layer_report(scenario: Scenario, config_key: tuple[str, str, str], _config: pd.DataFrame) -> LayerReport:
+    return qs.configuration_layers(_config, scenario)
+
+
+# --- the measured side: keyed on the scenario, whose uploads' digests stand for the rows ---
+
+@cached(32)
+def join(scenario: Scenario, _measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame:
+    """The measurement-prediction join (:func:`qb_core.scenario.join`) of the session's measurements
+    ``_measured`` (bundled and uploaded), over the what-if hardware or the ``datasheet``'s."""
+    return qs.join(_measured, catalog_of(scenario.whatif, datasheet), catalog_of(scenario.whatif, True), scenario)
+
+
+@cached(16)
+def best_measured(scenario: Scenario, _measured: pd.DataFrame) -> pd.DataFrame:
+    """Each measured configuration inside the (theory) selection at its best batch
+    (:func:`qb_core.efficiency.best_measured`)."""
+    rows = select(_measured, scenario.theory_selection)
+    return qb_best_measured(rows[rows["task"] == scenario.task])
+
+
+@cached(8)
+def overview(scenario: Scenario, _rows: pd.DataFrame) -> pd.DataFrame:
+    """The overview table (:func:`qb_core.overview.overview_table`) of the scenario's measured rows ``_rows``."""
+    return overview_table(_rows, scenario.task)
+
+
+@cached(64)
+def boxes(scenario: Scenario, _rows: pd.DataFrame, column: str, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Box statistics of ``column`` per configuration of the scenario's measured rows ``_rows``
+    (:func:`qb_core.spread.box_statistics`)."""
+    return box_statistics(_rows[~_rows["config"].isin(leave_out)], column)
+
+
+@cached(32)
+def _styles(task: str, uploads: tuple[tuple[str, str], ...], _rows: pd.DataFrame) -> dict[str, Style]:
+    task_rows = _rows.loc[_rows["task"] == task, ["config", "platform", "op_mode", "precision", "pruning_pct",
+                                                   "dataset"]]
+    table = task_rows.astype(str).drop_duplicates().astype({"pruning_pct": float})
+    return config_styles(table, colors(NO_PLATFORMS, tuple(table["platform"].astype(str).unique())))
+
+
+def styles_for(scenario: Scenario, measured: pd.DataFrame) -> dict[str, Style]:
+    """Config -> style, fixed per task whatever the filters (computed from every measured row of
+    the task, bundled and uploaded: ``measured``, named by the scenario's uploads)."""
+    return _styles(scenario.task, scenario.uploads, measured)
+
+
+# --- the calibrated model and the finder: every task's measurements, whatever the filters ---
+
+def model_report(scenario: Scenario, measured: pd.DataFrame) -> ModelReport | None:
+    """The calibrated model fitted on every task's paired rows of ``measured`` (bundled plus this
+    session's uploads) against the datasheet catalog: never on the sidebar's filtered rows, and
+    keyed on :attr:`~qb_core.scenario.Scenario.fit_key` only."""
+    return _model_report(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def model_report(measured: pd.DataFrame, datasheet: pd.DataFrame,
-                 networks: tuple[UserNetwork, ...] = ()) -> ModelReport | None:
-    """The calibrated model fitted on every task's paired rows of ``measured`` (bundled plus this
-    session's uploads) against the datasheet catalog: never on the sidebar's filtered rows."""
+def _model_report(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
+                  _networks: tuple[UserNetwork, ...]) -> ModelReport | None:
     try:
-        return build_report(measured, datasheet, networks)
+        return build_report(_measured, _datasheet, _networks)
     except ValueError:
         return None
 
 
+@cached(16)
+def model_predictions(scenario: Scenario, _measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame | None:
+    """The calibrated model applied to the scenario's prediction table (what-if or ``datasheet``),
+    each row with status and band; None when nothing pairs."""
+    report = model_report(scenario, _measured)
+    if report is None:
+        return None
+    return model_grid_predictions(report.fitted, predictions(without_uploads(scenario), datasheet),
+                                  scenario.task_networks)
+
+
+def model_coefficients(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
+    """The model per platform x term with what each coefficient claims (:func:`qb_core.model.coefficient_table`)."""
+    return _model_coefficients(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text),
+                               scenario.networks)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _model_coefficients(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
+                        _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
+    return coefficient_table(_model_report(fit_key, _measured, _datasheet, _networks).fitted)
+
+
+def finder_candidates(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
+    """Every deployment the finder weighs: each measured row (bundled and uploaded) at every batch,
+    and the calibrated model's prediction of every platform x precision x variant not measured
+    (:func:`qb_core.model.unmeasured_predictions`; the raw roofline where not calibrated)."""
+    return _finder_candidates(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text),
+                              scenario.networks)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _finder_candidates(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
+                       _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
+    return combined_candidates(_measured, _finder_predictions(fit_key, _measured, _datasheet, _networks), accuracy())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _finder_predictions(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
+                        _networks: tuple[UserNetwork, ...]) -> pd.DataFrame | None:
+    """The calibrated model's predictions of everything not measured (None when nothing pairs),
+    computed once for both the finder's candidates and what they leave out."""
+    report = _model_report(fit_key, _measured, _datasheet, _networks)
+    return unmeasured_predictions(report, _datasheet, _networks) if report is not None else None
+
+
+def finder_left_out(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
+    """What the finder's candidates leave out, and why (:func:`qb_core.finder.left_out_rows`)."""
+    return _finder_left_out(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text),
+                            scenario.networks)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _finder_left_out(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
+                     _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
+    return left_out_rows(_measured, _finder_predictions(fit_key, _measured, _datasheet, _networks))
+
+
+def achievable(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
+    """Best measured TOP/s per device x precision over every task and batch of ``measured`` (bundled
+    and uploaded) against the datasheet (:func:`qb_core.platform_notes.achievable_peaks`)."""
+    return _achievable(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text))
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def model_predictions(report: ModelReport, prediction_table: pd.DataFrame,
-                      networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
-    """The calibrated model applied to a (what-if) prediction table, each row with status and band."""
-    return model_grid_predictions(report.fitted, prediction_table, networks)
+def _achievable(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame) -> pd.DataFrame:
+    return achievable_peaks(_measured, _datasheet)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -229,53 +390,3 @@ def layer_tables_vs_published(tasks: tuple[str, ...]) -> pd.DataFrame:
 def published_comparison() -> pd.DataFrame:
     """The layer model against published counts (shared, read-only)."""
     return model_vs_published()
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def fits(prediction_table: pd.DataFrame) -> pd.DataFrame:
-    """Whether each variant's weights fit on chip (:func:`qb_core.roofline.weights_fit_table`)."""
-    return weights_fit_table(prediction_table)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def boxes(rows: pd.DataFrame, column: str, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Box statistics of ``column`` per configuration (:func:`qb_core.spread.box_statistics`)."""
-    return box_statistics(rows[~rows["config"].isin(leave_out)], column)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def layer_report(config: pd.DataFrame, weights: str, batch: int, activations: str,
-                 networks: tuple[UserNetwork, ...] = ()) -> LayerReport:
-    """One configuration layer by layer (:func:`qb_core.layers.layer_report`)."""
-    return qb_layer_report(config, weights, batch, activations, networks)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def model_coefficients(report: ModelReport) -> pd.DataFrame:
-    """The model per platform x term with what each coefficient claims (:func:`qb_core.model.coefficient_table`)."""
-    return coefficient_table(report.fitted)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def finder_candidates(measured: pd.DataFrame, datasheet: pd.DataFrame,
-                      networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
-    """Every deployment the finder weighs: each measured row (bundled and uploaded) at every batch,
-    and the calibrated model's prediction of every platform x precision x variant not measured
-    (:func:`qb_core.model.unmeasured_predictions`; the raw roofline where not calibrated)."""
-    return combined_candidates(measured, finder_predictions(measured, datasheet, networks), accuracy())
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def finder_predictions(measured: pd.DataFrame, datasheet: pd.DataFrame,
-                       networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame | None:
-    """The calibrated model's predictions of everything not measured (None when nothing pairs),
-    computed once for both the finder's candidates and what they leave out."""
-    report = model_report(measured, datasheet, networks)
-    return unmeasured_predictions(report, datasheet, networks) if report is not None else None
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def finder_left_out(measured: pd.DataFrame, datasheet: pd.DataFrame,
-                    networks: tuple[UserNetwork, ...] = ()) -> pd.DataFrame:
-    """What the finder's candidates leave out, and why (:func:`qb_core.finder.left_out_rows`)."""
-    return left_out_rows(measured, finder_predictions(measured, datasheet, networks))

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
 import streamlit as st
 
-from qb_core.filters import DEFAULT_OP_MODES, Selection, carried_choice, carried_range, hidden_by, select
+from qb_core.filters import DEFAULT_OP_MODES, Selection, carried_choice, carried_range, hidden_by
 from qb_core.topology import PRECISIONS, TASKS, pruning_text
 from ui import uploads, whatif_state
 from ui.safe import option_label
@@ -235,14 +234,3 @@ def current_or_stop() -> Selection:
     if not require_nonempty(current):
         st.stop()
     return current
-
-
-def measured_rows(*required: str) -> pd.DataFrame:
-    """The task's measurements inside the filters that have every ``required`` column; the page
-    stops with a clear message when a filter is empty or no row matches."""
-    rows = select(uploads.rows(), current_or_stop())
-    rows = rows.dropna(subset=list(required)) if required else rows
-    if rows.empty:
-        no_rows_message()
-        st.stop()
-    return rows

@@ -16,8 +16,9 @@ import streamlit as st
 from qb_core.csv_io import no_rows_imported
 from qb_core.filters import filter_options as core_filter_options
 from qb_core.measurements import DataFormatError, read_any
+from qb_core.scenario import content_digest
 from ui import data
-from ui.widgets import family_key
+from ui.widgets import drop_scenario, family_key
 
 #: The app charts every measurement it shows; beyond this the charts would slow every rerun.
 MAX_UPLOADED_ROWS = 20_000
@@ -26,6 +27,13 @@ MAX_UPLOADED_ROWS = 20_000
 def uploads() -> dict[str, pd.DataFrame]:
     """File name -> tidy rows, for this session."""
     return st.session_state.setdefault("uploads", {})
+
+
+def digests() -> tuple[tuple[str, str], ...]:
+    """(file name, content digest) of each upload of this session, in the order added: the
+    scenario's part that stands for the uploaded rows in every cache key."""
+    known = st.session_state.get("upload_digests", {})
+    return tuple((name, known[name]) for name in uploads())
 
 
 def reports() -> dict[str, pd.DataFrame]:
@@ -44,6 +52,7 @@ def _refresh() -> None:
     combined = pd.concat([p.astype({c: str for c in text if c in p}) for p in parts], ignore_index=True)
     st.session_state["_combined_measurements"] = combined.astype({c: "category" for c in text})
     st.session_state["_combined_options"] = {}
+    drop_scenario()
 
 
 def add(name: str, content: bytes) -> tuple[int, int]:
@@ -62,6 +71,7 @@ def add(name: str, content: bytes) -> tuple[int, int]:
     before = set(rows()["platform"].astype(str))
     uploads()[name] = result.measurements
     reports()[name] = result.problems
+    st.session_state.setdefault("upload_digests", {})[name] = content_digest(content)
     _refresh()
     _select_new_boards(result.measurements, before)
     return len(result.measurements), result.skipped
@@ -81,6 +91,7 @@ def _select_new_boards(rows_added: pd.DataFrame, known: set[str]) -> None:
 def remove(name: str) -> None:
     uploads().pop(name, None)
     reports().pop(name, None)
+    st.session_state.get("upload_digests", {}).pop(name, None)
     _refresh()
 
 

@@ -9,9 +9,11 @@ import streamlit as st
 
 from qb_core.csv_io import DataFormatError
 from qb_core.layer_csv import MAX_CSV_BYTES, read_layer_csv
+from qb_core.links import networks_from_text, networks_to_text
 from qb_core.onnx_import import MAX_ONNX_BYTES, NetworkImport, import_onnx
-from qb_core.user_networks import MAX_NETWORKS, UserNetwork, make_network, networks_from_text, networks_to_text
+from qb_core.user_networks import MAX_NETWORKS, UserNetwork, make_network
 from ui.safe import literal
+from ui.widgets import drop_scenario
 
 KEY = "user_networks"
 LINK_KEY = "nets"
@@ -47,11 +49,13 @@ def add(imported: NetworkImport, name: str, task: str, precisions: tuple[str, ..
     network = make_network(name, task, precisions, imported.layers, source, taken=tuple(n.name for n in current),
                            warnings=imported.warnings)
     st.session_state[KEY] = (*current, network)
+    drop_scenario()
     return network
 
 
 def remove(name: str) -> None:
     st.session_state[KEY] = tuple(n for n in networks() if n.name != name)
+    drop_scenario()
 
 
 def load_from_url() -> None:

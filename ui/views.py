@@ -1,10 +1,10 @@
-"""What a theory page draws from: the what-if settings, the sidebar selection, the what-if
-hardware inside it and the predictions over it (the page stops with a clear message when
-nothing is left)."""
+"""What a theory page draws from, read off this rerun's scenario (:mod:`ui.scenario`): the
+what-if settings, the selection, the what-if hardware inside it and the predictions over it (the
+page stops with a clear message when nothing is left)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -13,20 +13,33 @@ from qb_core.efficiency import above_peak, pair
 from qb_core.explain import why_beaten
 from qb_core.filters import Selection, select
 from qb_core.model import ModelReport
+from qb_core.scenario import Scenario
 from qb_core.topology import variant_label
 from qb_core.user_networks import UserNetwork
 from qb_core.whatif import WhatIf
-from ui import data, sidebar, uploads, user_networks, whatif_state
+from ui import data, scenario, sidebar, uploads
 from ui.safe import literal_list
 
 
 @dataclass(frozen=True)
 class TheoryView:
-    settings: WhatIf
-    selection: Selection
+    scenario: Scenario
     hardware: pd.DataFrame
     predictions: pd.DataFrame
-    networks: tuple[UserNetwork, ...] = ()
+
+    @property
+    def settings(self) -> WhatIf:
+        return self.scenario.whatif
+
+    @property
+    def selection(self) -> Selection:
+        """The sidebar's selection widened to the user's own CNV width."""
+        return self.scenario.theory_selection
+
+    @property
+    def networks(self) -> tuple[UserNetwork, ...]:
+        """The user's networks of the task."""
+        return self.scenario.task_networks
 
 
 def without_unknown_traffic(predictions: pd.DataFrame) -> pd.DataFrame:
@@ -40,40 +53,22 @@ def without_unknown_traffic(predictions: pd.DataFrame) -> pd.DataFrame:
     return predictions[~unknown]
 
 
-def selection_with_own_width(selection: Selection, settings: WhatIf) -> Selection:
-    """The sidebar selection widened to the user's own CNV width."""
-    if settings.width_pct is None or selection.pruning_pcts is None:
-        return selection
-    return replace(selection, pruning_pcts=(*selection.pruning_pcts, settings.width_pct))
-
-
-def hardware_or_stop(settings: WhatIf, selection: Selection) -> pd.DataFrame:
-    """The what-if long catalog inside the selection; stops with a message when it is empty."""
-    hardware = select(data.whatif_hardware_long(settings.custom_text, settings.overrides_text,
-                                                settings.bandwidth_scale, settings.peak_scale), selection)
+def view(*, drop_unknown: bool = True) -> TheoryView:
+    """Scenario, hardware and predictions of a theory page. With ``drop_unknown``, predictions whose
+    intensity is unknown (activation traffic of a network without a layer list, with activations
+    off chip) are left out and the page says which."""
+    current = scenario.current_or_stop()
+    hardware = data.shown_hardware(current)
     if hardware.empty:
         sidebar.no_rows_message("platform x precision pairs")
         st.stop()
-    return hardware
-
-
-def view(*, drop_unknown: bool = True) -> TheoryView:
-    """Settings, selection, hardware and predictions of a theory page. With ``drop_unknown``,
-    predictions whose intensity is unknown (activation traffic of a network without a layer list,
-    with activations off chip) are left out and the page says which."""
-    settings = whatif_state.current()
-    selection = selection_with_own_width(sidebar.current_or_stop(), settings)
-    hardware = hardware_or_stop(settings, selection)
-    networks = user_networks.for_task(selection.task)
-    predictions = select(data.predictions(selection.task, hardware, settings.weights, settings.batch,
-                                          settings.activations, settings.width_scales, networks), selection,
-                         by_batch=False)
+    predictions = data.predictions(current)
     if drop_unknown:
         predictions = without_unknown_traffic(predictions)
     if predictions.empty:
         sidebar.no_rows_message("predictions")
         st.stop()
-    return TheoryView(settings, selection, hardware, predictions, networks)
+    return TheoryView(current, hardware, predictions)
 
 
 @dataclass(frozen=True)
@@ -93,24 +88,15 @@ class GapView:
     def model(self) -> ModelReport | None:
         """The calibrated model, fitted on every task's measurements (bundled and uploaded) against
         the datasheet catalog: neither the sidebar's filters nor the what-if settings move the fit."""
-        return data.model_report(uploads.rows(), data.hardware_with(self.theory.settings.custom_text),
-                                 user_networks.networks())
-
-
-def datasheet_hardware(settings: WhatIf, selection: Selection) -> pd.DataFrame:
-    """The long catalog inside the selection before any scale or override (own platforms kept)."""
-    return select(data.hardware_with(settings.custom_text), selection)
+        return data.model_report(self.theory.scenario, uploads.rows())
 
 
 def measured_join(theory: TheoryView) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(measured rows inside the filters, the datasheet hardware, their join under the what-if
     settings): a measurement above its platform's datasheet peak is named, not one above a slider."""
-    settings, selection = theory.settings, theory.selection
-    measured = select(uploads.rows(), selection)
-    datasheet = datasheet_hardware(settings, selection)
-    join = data.join(measured, theory.hardware, selection.task, settings.weights, settings.batch,
-                     settings.activations, settings.width_scales, datasheet, theory.networks)
-    return measured, datasheet, join
+    current = theory.scenario
+    measured = select(uploads.rows(), current.theory_selection)
+    return measured, data.shown_hardware(current, datasheet=True), data.join(current, uploads.rows())
 
 
 def gap_view() -> GapView:
@@ -126,7 +112,7 @@ def gap_view() -> GapView:
 
 def device_colors(frame: pd.DataFrame) -> dict[str, str]:
     """Device colours for every device of ``frame`` (bundled, own and uploaded)."""
-    return data.device_colors_for(frame, whatif_state.current().custom_text)
+    return data.device_colors_for(frame, scenario.current().whatif.custom_text)
 
 
 def beaten_predictions(theory_view: TheoryView) -> pd.DataFrame:
@@ -134,10 +120,10 @@ def beaten_predictions(theory_view: TheoryView) -> pd.DataFrame:
     in words: weights that fit on chip (say so and point to *Automatic*), a batch that shares one
     read of the weights, or a measurement above the peak itself. Only the pairing is redone when a
     slider moves; the measured side is cached."""
-    settings, selection = theory_view.settings, theory_view.selection
-    best = data.best_measured(select(uploads.rows(), selection), selection.task)
+    current, settings = theory_view.scenario, theory_view.settings
+    best = data.best_measured(current, uploads.rows())
     paired = pair(best, theory_view.predictions, settings.weights, settings.activations)
     beaten = paired[paired["measured_fps"] > paired["inputs_per_s"]]
     beaten = beaten.assign(variant=variant_label(beaten["topology"], beaten["pruning_pct"]))
-    above = above_peak(beaten, datasheet_hardware(settings, selection))
-    return beaten.assign(why=why_beaten(beaten, data.fits(theory_view.predictions), above))
+    above = above_peak(beaten, data.shown_hardware(current, datasheet=True))
+    return beaten.assign(why=why_beaten(beaten, data.fits(current), above))

@@ -9,17 +9,17 @@ import json
 import pandas as pd
 import streamlit as st
 
+from qb_core.links import overrides_to_text, platforms_to_text
 from qb_core.whatif import (
     CUSTOM_COLUMNS,
     MAX_CUSTOM_PLATFORMS,
     NO_PLATFORMS,
     WhatIf,
     custom_catalog,
-    overrides_to_text,
-    platforms_to_text,
     whatif_hardware,
 )
 from ui import data
+from ui.widgets import drop_scenario
 
 #: The widgets' keys and defaults: the datasheet, QuTiBench's storage assumption, no own width.
 DEFAULT_SETTINGS = WhatIf()
@@ -47,6 +47,7 @@ def overrides() -> dict[str, dict[str, float]]:
 
 def set_overrides(values: dict[str, dict[str, float]]) -> None:
     st.session_state["overrides"] = values
+    drop_scenario()
 
 
 def custom_records() -> list[dict]:
@@ -60,6 +61,7 @@ def set_custom_records(records: list[dict]) -> None:
     frame = custom_catalog(records)
     whatif_hardware(data.catalog(), frame)  # refuses names that clash with the catalog
     st.session_state["custom_platforms"] = records
+    drop_scenario()
 
 
 def records_of(frame: pd.DataFrame) -> list[dict]:

@@ -7,13 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from qb_core.platform_notes import platform_report
-from ui import data, data_truth, uploads, whatif_state
+from ui import data, scenario, uploads
 from ui.safe import cell_text
 
 
 def achievable_peaks() -> pd.DataFrame:
     """Best measured TOP/s per device x precision (every task and batch, bundled and uploaded)."""
-    return data_truth.achievable(uploads.rows(), data.hardware_with(whatif_state.current().custom_text))
+    return data.achievable(scenario.current(), uploads.rows())
 
 
 def show_platform_reasons(paired: pd.DataFrame) -> None:

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from qb_core.labels import title
-from qb_core.roof import memory_roof_tops
-from qb_core.roofline import coinciding_names
+from qb_core.roofline_formulas import memory_roof_tops
+from qb_core.roofline_geometry import coinciding_names
 from qb_core.topology import PRECISION_RANK, PRECISIONS, TASKS, variant_label
 from ui.charts.core import (
     HALF_HEIGHT,
@@ -152,8 +152,8 @@ ROOF_COLUMNS = ["roof", "roof_devices", "device", "precision", "point", "intensi
 def roofline_spec(points: pd.DataFrame, intensities: pd.DataFrame, device_colors: dict[str, str],
                   ghost: pd.DataFrame | None = None, measured: pd.DataFrame | None = None,
                   achievable: pd.DataFrame | None = None) -> dict:
-    """Spec of :func:`roofline_chart` for roofline corner points (:func:`qb_core.roofline.roofline_points`
-    of :func:`qb_core.roofline.merge_coinciding` hardware), finite variant intensities and,
+    """Spec of :func:`roofline_chart` for roofline corner points (:func:`qb_core.predictions.roofline_points`
+    of :func:`qb_core.predictions.merge_coinciding` hardware), finite variant intensities and,
     optionally, datasheet corner points, measured configurations (with their ``roof_devices``) and
     the best measured TOP/s per device x precision (:func:`qb_core.platform_notes.achievable_peaks`
     with ``x_start``, ``x_end``: the segment under its flat roof)."""

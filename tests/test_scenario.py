@@ -1,0 +1,69 @@
+"""The scenario value and the one place its settings are unpacked (qb_core.scenario)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from qb_core import scenario as qs
+from qb_core.efficiency import efficiency_table
+from qb_core.filters import Selection, select
+from qb_core.hardware import catalog_long, default_catalog
+from qb_core.measurements import load_measurements
+from qb_core.predictions import intensity_table, predict
+from qb_core.scenario import Scenario
+from qb_core.whatif import WhatIf, whatif_long
+
+SETTINGS = WhatIf(bandwidth_scale=2.0, peak_scale=0.5, weights="per-batch", batch=4, activations="off-chip",
+                  width_pct=60.0)
+SELECTION = Selection(task="cifar10", platforms=("TX2", "ZCU104-FINN", "EdgeTPU"), precisions=("INT8", "FP16"),
+                      pruning_pcts=(100.0, 50.0), op_modes=("maxn", "fast"))
+
+
+def test_the_theory_selection_adds_the_own_width_to_the_pruning_filter_only():
+    scenario = Scenario(SELECTION, SETTINGS)
+    assert scenario.theory_selection.pruning_pcts == (100.0, 50.0, 60.0)
+    assert replace(scenario.theory_selection, pruning_pcts=SELECTION.pruning_pcts) == SELECTION
+    assert Scenario(SELECTION).theory_selection is SELECTION  # no own width: the sidebar's selection
+    assert Scenario(replace(SELECTION, pruning_pcts=None), SETTINGS).theory_selection.pruning_pcts is None
+
+
+def test_predictions_are_the_cores_with_every_setting_unpacked_once():
+    scenario = Scenario(SELECTION, SETTINGS)
+    hardware = whatif_long(catalog_long(), 2.0, 0.5)
+    expected = predict("cifar10", select(hardware, scenario.theory_selection), weights="per-batch", batch=4,
+                       activations="off-chip", width_scales=(0.6,))
+    expected = select(expected, scenario.theory_selection, by_batch=False)
+    got = qs.predictions(qs.whatif_catalog(catalog_long(), scenario), scenario)
+    pd.testing.assert_frame_equal(got, expected)
+    assert set(got["pruning_pct"]) == {100.0, 50.0, 60.0}
+    assert set(got["platform"]) <= {"TX2", "ZCU104-FINN", "EdgeTPU"} and set(got["precision"]) <= {"INT8", "FP16"}
+    assert (got["batch"] == 4).all()
+
+
+def test_the_datasheet_catalog_and_the_whatif_catalog_differ_by_the_scales_only():
+    scenario = Scenario(SELECTION, SETTINGS)
+    datasheet = qs.datasheet_catalog(default_catalog(), scenario)
+    pd.testing.assert_frame_equal(datasheet, catalog_long())
+    scaled = qs.whatif_catalog(datasheet, scenario)
+    assert scaled["bandwidth_gbps"].tolist() == pytest.approx((datasheet["bandwidth_gbps"] * 2.0).tolist())
+    assert scaled["peak_tops"].tolist() == pytest.approx((datasheet["peak_tops"] * 0.5).tolist())
+
+
+def test_join_and_intensities_take_the_scenarios_settings():
+    scenario = Scenario(replace(SELECTION, batch_range=(1, 8)), SETTINGS)
+    measured = load_measurements()
+    datasheet = catalog_long()
+    hardware = whatif_long(datasheet, 2.0, 0.5)
+    chosen = scenario.theory_selection
+    expected = efficiency_table(select(measured, chosen), select(hardware, chosen), "cifar10", weights="per-batch",
+                                batch=4, activations="off-chip", width_scales=(0.6,),
+                                datasheet=select(datasheet, chosen))
+    pd.testing.assert_frame_equal(qs.join(measured, hardware, datasheet, scenario), expected)
+    assert (expected["status"] == "paired").any()
+    pd.testing.assert_frame_equal(qs.intensities(scenario), intensity_table(
+        "cifar10", (0.6,), weights="per-batch", batch=4, activations="off-chip"))
+    mnist = qs.intensities(scenario.with_task("mnist"), ())
+    assert set(mnist["topology"]) == {"MLP"}

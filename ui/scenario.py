@@ -1,0 +1,49 @@
+"""This session's scenario (:class:`qb_core.scenario.Scenario`): built once per rerun by the entry
+point, after the sidebar has drawn and before the page runs, and read by the page and every cache.
+
+A page that changes the session under a run (adds an upload, a network or a platform of one's
+own) drops the scenario (:data:`ui.widgets.SCENARIO_KEY`); the next read builds it again.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qb_core.filters import select
+from qb_core.scenario import Scenario
+from ui import sidebar, uploads, user_networks, whatif_state
+from ui.widgets import SCENARIO_KEY
+
+
+def build(group: str | None = None) -> Scenario:
+    """The scenario of the sidebar's current values (the filters of page group ``group``)."""
+    scenario = Scenario(selection=sidebar.selection(group), whatif=whatif_state.current(),
+                        uploads=uploads.digests(), networks=user_networks.networks())
+    st.session_state[SCENARIO_KEY] = scenario
+    return scenario
+
+
+def current() -> Scenario:
+    """This rerun's scenario."""
+    scenario = st.session_state.get(SCENARIO_KEY)
+    return scenario if scenario is not None else build()
+
+
+def current_or_stop() -> Scenario:
+    """This rerun's scenario, or a clear message and the end of the page when a filter selects nothing."""
+    scenario = current()
+    if not sidebar.require_nonempty(scenario.selection):
+        st.stop()
+    return scenario
+
+
+def measured_rows(*required: str) -> pd.DataFrame:
+    """The task's measurements inside the filters that have every ``required`` column; the page
+    stops with a clear message when a filter is empty or no row matches."""
+    rows = select(uploads.rows(), current_or_stop().selection)
+    rows = rows.dropna(subset=list(required)) if required else rows
+    if rows.empty:
+        sidebar.no_rows_message()
+        st.stop()
+    return rows
