@@ -4,7 +4,7 @@ been on networks it never saw."""
 import pandas as pd
 import streamlit as st
 
-from qb_core.model import CALIBRATED, HOLDOUTS, MODEL_COLUMNS, error_summary
+from qb_core.model import CALIBRATED, HOLDOUTS, MODEL_COLUMNS
 from qb_core.topology import variant_label
 from ui import charts, data, tables, uploads, views
 from ui.safe import download_csv, literal, literal_list
@@ -43,7 +43,7 @@ if report is None:
     st.stop()
 
 st.subheader("How wrong each prediction is, held out")
-summary = error_summary(report.tables)
+summary = data.model_errors(gap.theory.scenario, uploads.rows())
 summary = summary.assign(cell=summary["median_abs_error_pct"].map("{:.1f} %".format) + " over "
                          + summary["predicted_rows"].map("{:,}".format) + " of "
                          + summary["paired_rows"].map("{:,}".format) + " rows")
@@ -66,7 +66,7 @@ st.caption(
 holdout = st.segmented_control("Hold out", list(HOLDOUTS), default="network", required=True,
                                format_func=lambda h: f"one {HOLDOUT_NAMES[h]}",
                                key="calibration_holdout", bind="query-params")
-per_platform = error_summary({holdout: report.tables[holdout]}, by="platform")
+per_platform = data.model_errors(gap.theory.scenario, uploads.rows(), holdout, by="platform")
 per_platform = per_platform[per_platform["model"] == MODEL_COLUMNS["predicted_fps"]]
 tables.show(per_platform, ["platform", "paired_rows", "calibrated_pct", "median_abs_error_pct", "band_coverage_pct"],
             key="platform_errors",

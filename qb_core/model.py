@@ -449,14 +449,14 @@ def error_summary(tables: dict[str, pd.DataFrame], by: str | None = None) -> pd.
         keys = table[by].astype(str) if by else pd.Series("all", index=table.index)
         for column, name in MODEL_COLUMNS.items():
             error = np.abs(error_pct(table[column], table["measured_fps"]))
-            frame = pd.DataFrame({"key": keys, "error": error, "in_band": table["in_band"],
+            frame = pd.DataFrame({"key": keys, "error": error, "within": error <= 25, "in_band": table["in_band"],
                                   "calibrated": table["status"].eq(CALIBRATED)})
             grouped = frame.groupby("key", sort=False)
+            predicted = grouped["error"].count()
             summary = pd.DataFrame({
-                "predicted_rows": grouped["error"].count(), "paired_rows": grouped.size(),
+                "predicted_rows": predicted, "paired_rows": grouped.size(),
                 "median_abs_error_pct": grouped["error"].median(),
-                "within_25_pct": grouped["error"].apply(lambda e: 100.0 * (e.dropna() <= 25).mean()
-                                                        if e.notna().any() else np.nan)})
+                "within_25_pct": 100.0 * grouped["within"].sum() / predicted.where(predicted > 0)})
             if column == "predicted_fps":
                 summary["calibrated_pct"] = 100.0 * grouped["calibrated"].mean()
                 summary["band_coverage_pct"] = 100.0 * grouped["in_band"].mean()

@@ -23,7 +23,7 @@ from qb_core.layers import LayerReport, layer_report
 from qb_core.links import platforms_from_text
 from qb_core.predictions import intensity_table, predict
 from qb_core.user_networks import UserNetwork
-from qb_core.whatif import NO_PLATFORMS, WhatIf, combined_catalog, whatif_long
+from qb_core.whatif import NO_OVERRIDES, NO_PLATFORMS, WhatIf, combined_catalog, whatif_long
 
 
 def content_digest(content: bytes) -> str:
@@ -63,6 +63,14 @@ class Scenario:
         if width_pct is None or selection.pruning_pcts is None:
             return selection
         return replace(selection, pruning_pcts=(*selection.pruning_pcts, width_pct))
+
+    def on_datasheet(self) -> Scenario:
+        """The same question on the datasheet: scales and overrides undone (own platforms, storage
+        assumption and width kept). What depends on the datasheet only keys on this."""
+        settings = self.whatif
+        if (settings.bandwidth_scale, settings.peak_scale, settings.overrides_text) == (1.0, 1.0, NO_OVERRIDES):
+            return self
+        return replace(self, whatif=replace(settings, bandwidth_scale=1.0, peak_scale=1.0, overrides_text=NO_OVERRIDES))
 
     def with_task(self, task: str) -> Scenario:
         """The same question about another task (filters kept as they are)."""

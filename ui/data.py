@@ -33,6 +33,7 @@ from qb_core.model import (
     ModelReport,
     build_report,
     coefficient_table,
+    error_summary,
     model_grid_predictions,
     unmeasured_predictions,
 )
@@ -157,7 +158,7 @@ def catalog_of(settings: WhatIf, datasheet: bool = False) -> pd.DataFrame:
 def shown_hardware(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
     """The long catalog inside the scenario's (theory) selection: under its what-if settings, or
     the ``datasheet`` (own platforms included, no scale or override)."""
-    return _shown_hardware(without_uploads(scenario), datasheet)
+    return _shown_hardware(without_uploads(scenario, datasheet), datasheet)
 
 
 @cached(64)
@@ -168,7 +169,7 @@ def _shown_hardware(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame
 def predictions(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
     """Roofline predictions of the scenario (:func:`qb_core.scenario.predictions`), over its what-if
     hardware or the ``datasheet``'s. The uploads do not enter them, so sessions share them."""
-    return _predictions(without_uploads(scenario), datasheet)
+    return _predictions(without_uploads(scenario, datasheet), datasheet)
 
 
 @cached(64)
@@ -176,8 +177,10 @@ def _predictions(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
     return qs.predictions(catalog_of(scenario.whatif, datasheet), scenario)
 
 
-def without_uploads(scenario: Scenario) -> Scenario:
-    """The part of a scenario the theory side depends on (its uploads play no part there)."""
+def without_uploads(scenario: Scenario, datasheet: bool = False) -> Scenario:
+    """The part of a scenario the theory side depends on: its uploads play no part there, nor, on
+    the ``datasheet``, its scales and overrides."""
+    scenario = scenario.on_datasheet() if datasheet else scenario
     return replace(scenario, uploads=()) if scenario.uploads else scenario
 
 
@@ -243,10 +246,15 @@ def _layer_report(scenario: Scenario, config_key: tuple[str, str, str], _config:
 
 # --- the measured side: keyed on the scenario, whose uploads' digests stand for the rows ---
 
-@cached(32)
-def join(scenario: Scenario, _measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame:
+def join(scenario: Scenario, measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame:
     """The measurement-prediction join (:func:`qb_core.scenario.join`) of the session's measurements
-    ``_measured`` (bundled and uploaded), over the what-if hardware or the ``datasheet``'s."""
+    ``measured`` (bundled and uploaded), over the what-if hardware or the ``datasheet``'s (which a
+    slider does not move)."""
+    return _join(scenario.on_datasheet() if datasheet else scenario, measured, datasheet)
+
+
+@cached(32)
+def _join(scenario: Scenario, _measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame:
     return qs.join(_measured, catalog_of(scenario.whatif, datasheet), catalog_of(scenario.whatif, True), scenario)
 
 
@@ -290,11 +298,12 @@ def styles_for(scenario: Scenario, measured: pd.DataFrame) -> dict[str, Style]:
 def model_report(scenario: Scenario, measured: pd.DataFrame) -> ModelReport | None:
     """The calibrated model fitted on every task's paired rows of ``measured`` (bundled plus this
     session's uploads) against the datasheet catalog: never on the sidebar's filtered rows, and
-    keyed on :attr:`~qb_core.scenario.Scenario.fit_key` only."""
+    keyed on :attr:`~qb_core.scenario.Scenario.fit_key` only. Shared read-only (a resource: no copy
+    per rerun; pandas' copy-on-write keeps readers from changing it), at most 8 fits held."""
     return _model_report(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _model_report(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
                   _networks: tuple[UserNetwork, ...]) -> ModelReport | None:
     try:
@@ -303,15 +312,33 @@ def _model_report(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFram
         return None
 
 
-@cached(16)
-def model_predictions(scenario: Scenario, _measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame | None:
+def model_predictions(scenario: Scenario, measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame | None:
     """The calibrated model applied to the scenario's prediction table (what-if or ``datasheet``),
     each row with status and band; None when nothing pairs."""
+    return _model_predictions(scenario.on_datasheet() if datasheet else scenario, measured, datasheet)
+
+
+@cached(16)
+def _model_predictions(scenario: Scenario, _measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame | None:
     report = model_report(scenario, _measured)
     if report is None:
         return None
-    return model_grid_predictions(report.fitted, predictions(without_uploads(scenario), datasheet),
-                                  scenario.task_networks)
+    return model_grid_predictions(report.fitted, predictions(scenario, datasheet), scenario.task_networks)
+
+
+def model_errors(scenario: Scenario, measured: pd.DataFrame, holdout: str | None = None,
+                 by: str | None = None) -> pd.DataFrame:
+    """Median held-out errors per model x hold-out (one ``holdout``, or all), per ``by`` if given
+    (:func:`qb_core.model.error_summary`)."""
+    return _model_errors(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks,
+                         holdout, by)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _model_errors(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame, _networks: tuple[UserNetwork, ...],
+                  holdout: str | None, by: str | None) -> pd.DataFrame:
+    tables = _model_report(fit_key, _measured, _datasheet, _networks).tables
+    return error_summary(tables if holdout is None else {holdout: tables[holdout]}, by=by)
 
 
 def model_coefficients(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
