@@ -19,11 +19,12 @@ run: $(STAMP)  ## start the app on the bundled data
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: lint  ## lint, then every test (core, pages, browser)
-	$(PY) -m pytest
+test: lint  ## lint, then every test: core and pages on every core, then the browser ones
+	$(PY) -m pytest -m "not browser" -n auto --dist loadfile
+	$(PY) -m pytest -m browser
 
-test-fast: lint  ## lint and every test but the browser ones
-	$(PY) -m pytest -m "not browser"
+test-fast: lint  ## lint and every test but the browser ones (on every core)
+	$(PY) -m pytest -m "not browser" -n auto --dist loadfile
 
 bench: $(STAMP)  ## medians of the timings the issues ask for
 	$(PY) -m bench

@@ -48,12 +48,12 @@ def apptest_figures(runs: int = 7) -> list[tuple[str, str, str]]:
             elapsed = rerun_ms(at, runs)
             sent = sum(chart_bytes(c) for c in charts(at))
             heaviest.append((elapsed, sent, task, script))
-            rows.append((f"{task} {script}: warm rerun (AppTest)", f"{elapsed:.0f} ms", "< 300 ms"))
+            rows.append((f"{task} {script}: warm rerun (AppTest)", f"{elapsed:.0f} ms", "< 100 ms"))
             rows.append((f"{task} {script}: Vega-Lite spec + data, every filter open", f"{sent / 1024:.0f} KiB",
                          "< 1 MB"))
     slowest = max(heaviest)
     largest = max(heaviest, key=lambda h: h[1])
-    rows.append((f"slowest warm rerun: {slowest[2]} {slowest[3]}", f"{slowest[0]:.0f} ms", "< 300 ms"))
+    rows.append((f"slowest warm rerun: {slowest[2]} {slowest[3]}", f"{slowest[0]:.0f} ms", "< 100 ms"))
     rows.append((f"largest chart payload: {largest[2]} {largest[3]}", f"{largest[1] / 1024:.0f} KiB", "< 1 MB"))
     return rows
 

@@ -56,3 +56,19 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.name.startswith("test_browser"):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def shown():
+    """A page at its defaults (CIFAR-10, nothing changed), run once for every test that only reads
+    it: ``shown("rooflines")``. A test that clicks or types opens its own session (``at``)."""
+    from devtools.apptest import new_app, open_page
+
+    opened = {}
+
+    def page(name: str):
+        if name not in opened:
+            opened[name] = open_page(new_app().run(), name)
+        return opened[name]
+
+    return page

@@ -34,8 +34,8 @@ def measured_bar(at, config: str) -> dict:
 
 
 class TestEfficiency:
-    def test_figures_and_bars_equal_the_cores_join(self, at, join):
-        open_page(at, "efficiency")
+    def test_figures_and_bars_equal_the_cores_join(self, shown, join):
+        at = shown("efficiency")
         metrics = {m.label: m.value for m in at.metric}
         assert metrics == {"Paired configurations": "46", "Median efficiency": "26.8%",
                            "Predictions not measured": "34", "Measured without prediction": "0"}
@@ -78,8 +78,8 @@ class TestEfficiency:
         assert "fit in the platform's on-chip memory" in warning
 
 
-def test_energy_bars_are_full_power_over_measured_throughput(at, join):
-    open_page(at, "energy")
+def test_energy_bars_are_full_power_over_measured_throughput(shown, join):
+    at = shown("energy")
     energy = named(charts(at)[0], "energy")
     ncs = energy[(energy["config"] == "NCS2_FP16_100%") & (energy["series"] == "Measured")]
     expected = join.loc[join["config"] == "NCS2_FP16_100%", "mj_per_input"].item()
@@ -89,8 +89,8 @@ def test_energy_bars_are_full_power_over_measured_throughput(at, join):
     assert ideal["value"].item() == pytest.approx(1000 * power / (12.8e9 / (2 * 6_157_696)))
 
 
-def test_pareto_gap_points_and_both_fronts(at, join):
-    open_page(at, "pareto_gap")
+def test_pareto_gap_points_and_both_fronts(shown, join):
+    at = shown("pareto_gap")
     chart = charts(at)[0]
     points = named(chart, "points")
     measured = points[points["kind"] == "measured"]
@@ -147,8 +147,8 @@ def test_calibration_page_shows_the_models_held_out_errors_and_its_statuses(at):
 
 
 class TestWhatItTakes:
-    def test_finn_int2_cnv100_at_30000(self, at):
-        open_page(at, "what_it_takes")
+    def test_finn_int2_cnv100_at_30000(self, shown):
+        at = shown("what_it_takes")
         metrics = {m.label: m.value for m in at.metric}
         assert metrics["Bandwidth needed (GB/s)"] == "46.2" and metrics["Peak needed (TOP/s)"] == "14.08"
         assert any("2.41x" in c.value for c in at.caption)
@@ -198,8 +198,8 @@ def test_a_deep_network_names_only_its_slowest_layer_points(at):
     assert any("hover for the other" in plain(c.value) for c in at.caption)
 
 
-def test_the_energy_table_names_each_row_by_platform_precision_and_network(at):
-    open_page(at, "energy")
+def test_the_energy_table_names_each_row_by_platform_precision_and_network(shown):
+    at = shown("energy")
     table = next(d.value for d in at.dataframe if "mj_per_input" in d.value.columns)
     assert list(table.columns[:3]) == ["device", "precision", "variant"]
     assert "CNV 100%" in set(table["variant"])

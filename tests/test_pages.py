@@ -72,8 +72,8 @@ def test_home_summarises_the_dataset_and_links_every_page(at):
 
 
 class TestRooflines:
-    def test_one_line_per_distinct_roofline_every_op_mode_by_default(self, at):
-        open_page(at, "rooflines")
+    def test_one_line_per_distinct_roofline_every_op_mode_by_default(self, shown):
+        at = shown("rooflines")
         roofs = named(charts(at)[0], "roofs")
         # 20 platform x precision pairs; FINN and BISMO share the ZCU104's figures at INT2 and INT4
         assert native_pairs() == 20
@@ -82,8 +82,8 @@ class TestRooflines:
             roofs["roof"])
         assert (roofs.groupby("roof").size() == 3).all()  # two segments: three corner points
 
-    def test_corner_points_follow_the_formula(self, at):
-        open_page(at, "rooflines")
+    def test_corner_points_follow_the_formula(self, shown):
+        at = shown("rooflines")
         roofs = named(charts(at)[0], "roofs")
         finn = roofs[roofs["roof"] == "ZCU104-FINN = ZCU104-BISMO INT2"].sort_values("point")
         assert finn["intensity"].iloc[1] == pytest.approx(30.7e12 / 19.2e9)  # ridge
@@ -91,8 +91,8 @@ class TestRooflines:
         x_min = finn["intensity"].iloc[0]
         assert finn["tops"].iloc[0] == pytest.approx(19.2 * x_min / 1000)
 
-    def test_intensity_rules_per_variant_and_precision_labelled_by_network(self, at):
-        open_page(at, "rooflines")
+    def test_intensity_rules_per_variant_and_precision_labelled_by_network(self, shown):
+        at = shown("rooflines")
         rules = named(charts(at)[0], "rules")
         assert len(rules) == 4 * 5
         cnv = rules[(rules["variant"] == "CNV 100%") & (rules["precision"] == "INT8")]
@@ -135,16 +135,16 @@ class TestRooflines:
         assert set(roofs["roof"]) == {"ZCU104-FINN INT2", "TX2-maxp FP16", "NCS2 FP16", "U96-A53 INT2"}
         assert set(named(charts(at)[0], "rules")["precision"]) == {"INT2", "FP16"}
 
-    def test_on_chip_fit_table_says_what_automatic_does(self, at):
-        open_page(at, "rooflines")
+    def test_on_chip_fit_table_says_what_automatic_does(self, shown):
+        at = shown("rooflines")
         fits = at.dataframe[0].value
         finn = fits[(fits["device"] == "ZCU104-FINN") & (fits["precision"] == "INT2") & (fits["variant"] == "CNV 100%")]
         assert finn["weights_mb"].item() == pytest.approx(1.539424) and finn["fits"].item() == "yes"
         tx2 = fits[(fits["device"] == "TX2-maxp") & (fits["precision"] == "FP16") & (fits["variant"] == "CNV 100%")]
         assert tx2["fits"].item() == "no"  # 12.3 MB of FP16 weights against a 0.5 MB L2
 
-    def test_bound_table_lists_ridge_and_bounds(self, at):
-        open_page(at, "rooflines")
+    def test_bound_table_lists_ridge_and_bounds(self, shown):
+        at = shown("rooflines")
         table = at.dataframe[1].value
         finn = table[(table["device"] == "ZCU104-FINN") & (table["precision"] == "INT2")].iloc[0]
         assert finn["ridge_ops_per_byte"] == pytest.approx(1000 * 30.7 / 19.2)
@@ -154,15 +154,15 @@ class TestRooflines:
 
 
 class TestPrediction:
-    def test_every_op_mode_is_shown_by_default_with_tx2_maxn_at_2833(self, at):
-        open_page(at, "prediction")
+    def test_every_op_mode_is_shown_by_default_with_tx2_maxn_at_2833(self, shown):
+        at = shown("prediction")
         cells = named(charts(at)[0], "cells")
         assert len(cells) == native_pairs() * 4
         tx2 = cells[(cells["device"] == "TX2-maxn") & (cells["precision"] == "FP16") & (cells["pruning_pct"] == 100)]
         assert round(tx2["inputs_per_s"].item()) == 2833
 
-    def test_heatmap_cells_and_a_hand_computed_value(self, at):
-        open_page(at, "prediction")
+    def test_heatmap_cells_and_a_hand_computed_value(self, shown):
+        at = shown("prediction")
         cells = named(charts(at)[0], "cells")
         finn = cells[(cells["device"] == "ZCU104-FINN") & (cells["precision"] == "INT2")
                      & (cells["pruning_pct"] == 100)]
@@ -170,8 +170,8 @@ class TestPrediction:
         assert finn["label"].iloc[0] == "12.5k"
         assert spec(charts(at)[0])["layer"][0]["encoding"]["color"]["scale"]["type"] == "log"
 
-    def test_one_number_format_and_readable_ink(self, at):
-        open_page(at, "prediction")
+    def test_one_number_format_and_readable_ink(self, shown):
+        at = shown("prediction")
         cells = named(charts(at)[0], "cells")
         assert set(cells.loc[cells["inputs_per_s"] < 1000, "label"].str[-1]) <= set("0123456789")
         assert cells.loc[cells["inputs_per_s"] >= 1000, "label"].str[-1].isin(["k", "M"]).all()
@@ -179,8 +179,8 @@ class TestPrediction:
         lightest = cells.loc[cells["inputs_per_s"].idxmin()]
         assert (darkest["ink"], lightest["ink"]) == ("light", "dark")
 
-    def test_no_cell_where_the_platform_lacks_the_precision(self, at):
-        open_page(at, "prediction")
+    def test_no_cell_where_the_platform_lacks_the_precision(self, shown):
+        at = shown("prediction")
         cells = named(charts(at)[0], "cells")
         assert cells[cells["device"] == "NCS2"]["precision"].unique().tolist() == ["INT8", "FP16"]
 
@@ -200,8 +200,8 @@ class TestPrediction:
 
 
 class TestNetworksAndHardware:
-    def test_networks_table_pins_cnv_and_mlp_from_the_layer_model(self, at):
-        open_page(at, "networks")
+    def test_networks_table_pins_cnv_and_mlp_from_the_layer_model(self, shown):
+        at = shown("networks")
         table = at.dataframe[0].value.set_index("variant")
         assert table.loc["CNV 100%", "params"] == 6_157_696
         assert table.loc["CNV 12.5%", "ops_per_input"] == 8_017_792
@@ -215,8 +215,8 @@ class TestNetworksAndHardware:
         shown_as = json.loads(at.dataframe[0].proto.columns)
         assert shown_as["params"]["type_config"]["format"] == "localized"  # 6,157,696 in full, never rounded
 
-    def test_the_cnv_12_5_discrepancy_is_shown_with_both_counts(self, at):
-        open_page(at, "networks")
+    def test_the_cnv_12_5_discrepancy_is_shown_with_both_counts(self, shown):
+        at = shown("networks")
         compared = at.dataframe[1].value.set_index("variant")
         assert compared.loc["CNV 12.5%", "ops_per_input"] == 8_017_792
         assert compared.loc["CNV 12.5%", "ops_per_input_published"] == 8_124_928
@@ -238,8 +238,8 @@ class TestNetworksAndHardware:
 
 
 class TestOverview:
-    def test_table_is_derived_with_na_for_unmeasured_platforms(self, at):
-        open_page(at, "overview")
+    def test_table_is_derived_with_na_for_unmeasured_platforms(self, shown):
+        at = shown("overview")
         table = at.table[0].value
         assert len(table) == default_catalog()["platform"].nunique()
         assert table.loc["ZCU102-DPU", "CNV"] == "na"
@@ -252,8 +252,8 @@ class TestOverview:
 
 
 class TestLatencyThroughput:
-    def test_notebook_panels_by_default(self, at):
-        open_page(at, "latency_throughput")
+    def test_notebook_panels_by_default(self, shown):
+        at = shown("latency_throughput")
         drawn = charts(at)
         assert len(drawn) == 2
         left = named(drawn[0], "points")
@@ -263,8 +263,8 @@ class TestLatencyThroughput:
         assert spec(drawn[0])["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
         assert spec(drawn[0])["title"] == "Left: NCS2, ZCU104-BISMO, U96-A53"
 
-    def test_legend_selection_batch_order_and_one_style_per_config(self, at):
-        open_page(at, "latency_throughput")
+    def test_legend_selection_batch_order_and_one_style_per_config(self, shown):
+        at = shown("latency_throughput")
         chart_spec = spec(charts(at)[1])
         params = chart_spec["params"]
         assert params[0]["name"] == "pick_1" and params[0]["bind"] == "legend"
@@ -289,8 +289,8 @@ class TestLatencyThroughput:
 
 
 class TestBoxplots:
-    def test_three_charts_of_statistics_and_single_power_configs_left_out(self, at):
-        open_page(at, "boxplots")
+    def test_three_charts_of_statistics_and_single_power_configs_left_out(self, shown):
+        at = shown("boxplots")
         drawn = charts(at)
         assert len(drawn) == 3
         latency = named(drawn[0], "boxes")
@@ -303,8 +303,8 @@ class TestBoxplots:
         assert single and not set(power["config"]) & set(single)
         assert any("single power value" in c.value for c in at.caption)
 
-    def test_boxes_in_the_platforms_colour_full_width_first(self, at):
-        open_page(at, "boxplots")
+    def test_boxes_in_the_platforms_colour_full_width_first(self, shown):
+        at = shown("boxplots")
         chart_spec = spec(charts(at)[0])
         assert chart_spec["layer"][0]["encoding"]["xOffset"]["sort"] == ["100", "50", "25", "12.5"]
         color = chart_spec["layer"][1]["encoding"]["color"]["scale"]
@@ -316,15 +316,15 @@ class TestBoxplots:
 
 
 class TestPareto:
-    def test_table_equals_the_cores_front(self, at):
-        open_page(at, "pareto")
+    def test_table_equals_the_cores_front(self, shown):
+        at = shown("pareto")
         shown = at.dataframe[0].value
         expected = pareto_front(cifar_rows().dropna(subset=["fps_comp", "top1_pct"]))
         assert shown["config"].tolist() == expected["config"].astype(str).tolist()
         assert shown["fps_comp"].tolist() == pytest.approx(expected["fps_comp"].tolist())
 
-    def test_every_configuration_in_the_legend(self, at):
-        open_page(at, "pareto")
+    def test_every_configuration_in_the_legend(self, shown):
+        at = shown("pareto")
         chart = charts(at)[0]
         domain = spec(chart)["layer"][0]["encoding"]["color"]["scale"]["domain"]
         assert set(domain) == set(named(chart, "points")["config"]) and len(domain) == 30

@@ -233,8 +233,8 @@ class TestPerLayer:
         assert "weight reuse does not explain it" in beats_layer_model(row, 1939.6, 128, 1803.0, "on-chip", 1,
                                                                         "on-chip")
 
-    def test_the_page_says_why_the_measurement_beats_the_layer_model(self, at):
-        open_page(at, "layers")
+    def test_the_page_says_why_the_measurement_beats_the_layer_model(self, shown):
+        at = shown("layers")
         info = " ".join(plain(i.value) for i in at.info)
         assert "Measured 1,940 inputs/s beats the per-layer model's 1,803 inputs/s" in info
         assert "batch 128" in info
@@ -266,8 +266,8 @@ class TestWhatItTakesSaysItOnce:
 
 
 class TestEfficiencyUnderWhatIf:
-    def test_no_banner_at_the_datasheet(self, at):
-        open_page(at, "efficiency")
+    def test_no_banner_at_the_datasheet(self, shown):
+        at = shown("efficiency")
         assert not any("hypothetical hardware" in w.value for w in at.warning)
         assert "datasheet_efficiency_pct" not in at.dataframe[0].value.columns
 
@@ -304,8 +304,8 @@ class TestWhyPlatformsRunWhereTheyRun:
         tx2 = best.loc[("TX2-maxp", "FP16")]
         assert tx2["achievable_tops"] <= 1.15 and tx2["rows_above_peak"] == 1  # MNIST's row above the peak: out
 
-    def test_efficiency_page_says_why_each_platform_runs_where_it_runs(self, at):
-        open_page(at, "efficiency")
+    def test_efficiency_page_says_why_each_platform_runs_where_it_runs(self, shown):
+        at = shown("efficiency")
         text = " ".join(plain(m.value) for m in at.markdown)
         paired = efficiency_table(load_measurements(), catalog_long()).query("status == 'paired'")
         bismo = paired[paired["platform"] == "ZCU104-BISMO"]["efficiency_pct"]
@@ -332,8 +332,8 @@ class TestWhyPlatformsRunWhereTheyRun:
         assert best.loc[("ZCU104-BISMO", "INT2"), "achievable_tops"] < 0.04  # beside its 30.7 TOP/s roof
         assert best.loc[("ZCU104-BISMO", "INT2"), "x_start"] == pytest.approx(30.7e3 / 19.2)
 
-    def test_networks_and_hardware_show_the_achievable_peak(self, at):
-        open_page(at, "networks")
+    def test_networks_and_hardware_show_the_achievable_peak(self, shown):
+        at = shown("networks")
         hardware = next(d.value for d in at.dataframe if "peak_tops" in d.value.columns)
         assert "achievable_tops" in hardware.columns
         chart = next(c for c in charts(at) if "achievable" in datasets(c))
@@ -440,8 +440,8 @@ class TestOneSpellingPerName:
                 for text in _titles(spec(chart)):
                     assert ") (" not in text and "(log)" not in text, (page, text)
 
-    def test_missing_numbers_are_blank_not_none(self, at):
-        open_page(at, "layers")
+    def test_missing_numbers_are_blank_not_none(self, shown):
+        at = shown("layers")
         frame = next(f for f in at.dataframe if "intensity" in f.value.columns)
         assert frame.proto.placeholder == ""  # pools have no intensity: blank, never "None"
 
@@ -461,8 +461,8 @@ class TestPredictedParetoAccuracy:
         assert predicted.loc[100.0, "top1_pct"] == 84.0 and predicted.loc[100.0, "accuracy_from"].startswith("measured")
         assert np.isnan(predicted.loc[50.0, "top1_pct"]) and predicted.loc[50.0, "accuracy_from"] == ""
 
-    def test_the_page_says_what_is_left_out_and_why(self, at):
-        open_page(at, "pareto_gap")
+    def test_the_page_says_what_is_left_out_and_why(self, shown):
+        at = shown("pareto_gap")
         text = " ".join(plain(c.value) for c in at.caption)
         assert "Left out: 28 prediction(s) with neither a published nor a measured accuracy" in text
         assert "CNV 100% INT8" in text

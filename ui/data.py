@@ -1,9 +1,9 @@
 """Cached entry points into qb_core: loads and derivations run once per distinct question.
 
 The bundled tables are loaded once per process and shared read-only (``st.cache_resource``: no
-copy per call; pandas' copy-on-write keeps derived frames from touching them). Derivations use
-``st.cache_data`` (each caller gets its own copy, entries are bounded) and are keyed on small
-values only: the session's :class:`qb_core.scenario.Scenario` (hashed as its digest,
+copy per call; pandas' copy-on-write keeps derived frames from touching them). Derivations are
+shared read-only the same way (:func:`cached`: no pickled copy per rerun, entries bounded) and are
+keyed on small values only: the session's :class:`qb_core.scenario.Scenario` (hashed as its digest,
 :attr:`~qb_core.scenario.Scenario.key`) or a part of it, never on a DataFrame. A frame a
 derivation needs is passed as an underscore argument, which Streamlit does not hash: it is the
 one the scenario names (the session's measurements are named by the uploads' digests), so the
@@ -55,8 +55,10 @@ HASH_FUNCS = {Scenario: lambda scenario: scenario.key,
 
 
 def cached(max_entries: int):
-    """``st.cache_data`` keyed on small values (scenarios by their digest), bounded to ``max_entries``."""
-    return st.cache_data(max_entries=max_entries, show_spinner=False, hash_funcs=HASH_FUNCS)
+    """A shared read-only cache keyed on small values (scenarios by their digest), bounded to
+    ``max_entries``. Results are never changed in place: a page derives new frames from them (the
+    snapshot test would see a page that changed another's data)."""
+    return st.cache_resource(max_entries=max_entries, show_spinner=False, hash_funcs=HASH_FUNCS)
 
 
 @st.cache_resource(show_spinner=False)
@@ -89,14 +91,14 @@ def hardware() -> pd.DataFrame:
     return catalog_long()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def hardware_with(custom_text: str) -> pd.DataFrame:
     """Long catalog of the bundled platforms plus the user's own (validated), before any what-if."""
     custom = platforms_from_text(custom_text) if custom_text != NO_PLATFORMS else None
     return catalog_long(combined_catalog(catalog(), custom))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def whatif_hardware_long(custom_text: str, overrides_text: str, bandwidth_scale: float,
                          peak_scale: float) -> pd.DataFrame:
     """Long what-if catalog from this session's settings (their text forms are the cache key);
@@ -104,7 +106,7 @@ def whatif_hardware_long(custom_text: str, overrides_text: str, bandwidth_scale:
     return whatif_long(hardware_with(custom_text), bandwidth_scale, peak_scale, json.loads(overrides_text))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def hardware_table(custom_text: str) -> pd.DataFrame:
     """The long catalog with each platform's vendor, off-chip memory and source (the user's own
     platforms marked as such), for the Networks and hardware page."""
@@ -113,7 +115,7 @@ def hardware_table(custom_text: str) -> pd.DataFrame:
     return table.assign(source=table["source"].fillna("your own platform"))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(32)
 def custom_table(records_json: str) -> pd.DataFrame:
     """A session's own platforms (JSON records, the cache key) as validated catalog rows."""
     return custom_catalog(json.loads(records_json))
@@ -303,7 +305,7 @@ def model_report(scenario: Scenario, measured: pd.DataFrame) -> ModelReport | No
     return _model_report(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@cached(8)
 def _model_report(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
                   _networks: tuple[UserNetwork, ...]) -> ModelReport | None:
     try:
@@ -334,7 +336,7 @@ def model_errors(scenario: Scenario, measured: pd.DataFrame, holdout: str | None
                          holdout, by)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def _model_errors(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame, _networks: tuple[UserNetwork, ...],
                   holdout: str | None, by: str | None) -> pd.DataFrame:
     tables = _model_report(fit_key, _measured, _datasheet, _networks).tables
@@ -347,7 +349,7 @@ def model_coefficients(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFra
                                scenario.networks)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@cached(8)
 def _model_coefficients(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
                         _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
     return coefficient_table(_model_report(fit_key, _measured, _datasheet, _networks).fitted)
@@ -361,13 +363,13 @@ def finder_candidates(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFram
                               scenario.networks)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@cached(8)
 def _finder_candidates(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
                        _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
     return combined_candidates(_measured, _finder_predictions(fit_key, _measured, _datasheet, _networks), accuracy())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@cached(8)
 def _finder_predictions(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
                         _networks: tuple[UserNetwork, ...]) -> pd.DataFrame | None:
     """The calibrated model's predictions of everything not measured (None when nothing pairs),
@@ -382,7 +384,7 @@ def finder_left_out(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
                             scenario.networks)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@cached(8)
 def _finder_left_out(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
                      _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
     return left_out_rows(_measured, _finder_predictions(fit_key, _measured, _datasheet, _networks))
@@ -394,12 +396,12 @@ def achievable(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
     return _achievable(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def _achievable(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame) -> pd.DataFrame:
     return achievable_peaks(_measured, _datasheet)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def networks(tasks: tuple[str, ...], precisions: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The networks of ``tasks`` per variant x precision (long) and per variant (wide)."""
     long = networks_long(tasks, accuracy())
