@@ -4,7 +4,7 @@ import streamlit as st
 
 from qb_core.efficiency import BEATS_PEAK, BEATS_ROOFLINE, CONFIG_KEYS, summary
 from qb_core.explain import above_roofline_summary, hardware_whatif_text
-from ui import charts, data, tables, uploads, views, why
+from ui import data, tables, uploads, views, why
 from ui.safe import cell_text, download_csv, literal_list
 
 st.title("Efficiency: measured against the roofline")
@@ -56,17 +56,17 @@ if len(over_peak):
 if paired.empty:
     st.info("No measured configuration inside the filters has a prediction; the tables below say why.")
 else:
-    colors = views.device_colors(paired)
+    bars, spread = data.efficiency_charts(gap.theory.scenario, uploads.rows())
     st.subheader("Peak, prediction and measurement per configuration")
-    st.vega_lite_chart(charts.efficiency_spec(paired, colors), key="efficiency_bars")
+    st.vega_lite_chart(bars, key="efficiency_bars")
     st.caption("Log axis, inputs per second. Faintest bar: the platform's peak compute (peak TOP/s / ops per "
                "input, what no storage assumption can beat); middle: the roofline prediction; solid: the "
                "measurement, labelled with its efficiency.")
     st.subheader("Efficiency per platform family")
-    st.vega_lite_chart(charts.efficiency_spread_spec(paired, colors), key="efficiency_spread")
+    st.vega_lite_chart(spread, key="efficiency_spread")
     st.caption("One point per configuration (log axis); black tick: the family's median; red dashed line: 100 %.")
     st.subheader("Why each platform runs where it runs")
-    why.show_platform_reasons(paired)
+    why.show_platform_reasons(gap.theory.scenario)
 
 shown = ["config", "measured_fps", "predicted_fps", "efficiency_pct",
          *(["datasheet_efficiency_pct"] if datasheet_pct is not None else []), "bound", "measured_batch", "reason",

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from qb_core.energy import constant_power, ideal_energy
 from qb_core.labels import title
-from ui import charts, tables, views
+from ui import data, tables, uploads, views
 from ui.safe import download_csv, literal, literal_list
 
 st.title("Energy per input")
@@ -18,7 +17,7 @@ st.markdown(
 )
 
 gap = views.gap_view()
-paired = ideal_energy(gap.paired)
+paired, constant = data.energy_rows(gap.theory.scenario, uploads.rows())
 measure = st.segmented_control("Show", ["mj_per_input", "inputs_per_joule"], default="mj_per_input",
                                required=True, format_func=title, key="energy_measure", bind="query-params")
 with_power = paired[paired["mj_per_input"].notna()]
@@ -26,7 +25,6 @@ if with_power.empty:
     st.info("No paired configuration inside the filters has a measured power figure.")
     st.stop()
 
-constant = constant_power(gap.measured[gap.measured["device"].isin(set(with_power["device"]))])
 for row in constant[constant["scope"] == "device"].itertuples():
     st.warning(f"{literal(row.device)} reports {row.full_power_w:.3g} W in all {row.rows} of its rows (every "
                "precision, pruning and batch): a constant, not a per-run measurement, so its energy here follows "
@@ -36,7 +34,7 @@ if len(flat):
     st.caption(f"The same power at every batch size (a constant, not a per-run measurement): "
                f"{literal_list(flat['config'], 12)}.")
 
-st.vega_lite_chart(charts.energy_spec(with_power, views.device_colors(with_power), measure), key="energy_bars")
+st.vega_lite_chart(data.energy_chart(gap.theory.scenario, uploads.rows(), measure), key="energy_bars")
 noted = with_power[with_power["energy_note"] != ""]
 beats = noted[noted["ideal_mj_per_input"] > noted["mj_per_input"]]
 st.caption("Log axis. Solid: measured; faint: ideal (roofline inputs/s at the measured power). "

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from qb_core.explain import beats_layer_model, bottleneck_sentence
+from qb_core.explain import bottleneck_sentence
 from qb_core.netlayers import with_layer_tables
 from qb_core.topology import variant_label
 from ui import charts, data, tables, views
@@ -55,14 +55,15 @@ cols[2].metric("Measured, best batch", f"{measured['measured_fps'].max():,.0f}" 
 st.caption(f"Inputs per second. {literal(device)} runs networks {execution}.")
 if len(measured):
     best = measured.loc[measured["measured_fps"].idxmax()]
-    beaten = beats_layer_model(row, float(best["measured_fps"]), int(best["measured_batch"]), report.layer_fps,
-                               settings.weights, settings.batch, settings.activations, gap.theory.networks)
+    config_key = (device, precision, variant)
+    beaten = data.layer_model_beaten(gap.theory.scenario, config_key, row, float(best["measured_fps"]),
+                                     int(best["measured_batch"]), report.layer_fps)
     if beaten:
         st.info(beaten, icon=":material/info:")
 st.markdown(f"**The bottleneck is {literal(bottleneck['name'])}**: {bottleneck_sentence(layers, execution)}")
 
 color = views.device_colors(row).get(device, "#1f77b4")
-roofline_spec, time_spec = charts.layer_specs(layers, report.roof, color)
+roofline_spec, time_spec = data.layer_charts(gap.theory.scenario, (device, precision, variant), row, color)
 st.vega_lite_chart(roofline_spec, key="layer_roofline")
 unbounded = ~np.isfinite(layers.loc[layers["bound"] != "none", "intensity"].to_numpy(dtype=float))
 points = layers.loc[layers["bound"] != "none", ["intensity", "attained_tops"]].round(6).drop_duplicates()

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from qb_core.pareto import predicted_and_measured
-from ui import charts, data, tables, views
+from ui import data, tables, uploads, views
 from ui.safe import download_csv, literal_list
 
 st.title("Accuracy against throughput: predicted and measured")
@@ -17,13 +16,13 @@ st.markdown(
 )
 
 gap = views.gap_view()
-points, fronts = predicted_and_measured(gap.join, data.accuracy())
+points, fronts, chart = data.pareto_gap(gap.theory.scenario, uploads.rows())
 placed = points[points["top1_pct"].notna() & (points["fps"] > 0)]
 unplaced = points[points["top1_pct"].isna()]
 if placed.empty:
     st.info("No point inside the filters has both a throughput and an accuracy.")
     st.stop()
-st.vega_lite_chart(charts.pareto_gap_spec(placed, fronts, views.device_colors(placed)), key="pareto_gap_chart")
+st.vega_lite_chart(chart, key="pareto_gap_chart")
 borrowed = placed[(placed["kind"] == "predicted") & (placed["accuracy_from"] != "published")]
 if len(borrowed):
     names = borrowed.drop_duplicates(["variant", "precision"])

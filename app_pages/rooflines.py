@@ -1,16 +1,11 @@
 """Rooflines: is each network variant memory- or compute-bound on each platform, and where do the
 measured deployments sit below their roofs?"""
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 from qb_core.explain import above_roofline_summary
-from qb_core.filters import select
-from qb_core.roofline_geometry import coinciding_names, log_axis_range
 from qb_core.topology import TASKS
-from ui import charts, data, tables, views, why
-from ui.charts.theory import labels_left_out
+from ui import data, tables, uploads, views, why
 from ui.safe import cell_text, download_csv
 from ui.text import ACTIVATION_LABELS, ASSUMPTIONS, WEIGHT_LABELS
 
@@ -36,33 +31,15 @@ tasks = [current.task]
 if all_networks:
     tasks = right.multiselect("Networks of", list(TASKS), default=list(TASKS), format_func=TASKS.get,
                               key="roof_tasks", bind="query-params") or [current.task]
-parts = [data.intensities(view.scenario.with_task(task), own_width=task == current.task) for task in tasks]
-intensity = pd.concat(parts, ignore_index=True)
-intensity = intensity[intensity["precision"].isin(current.precisions)]
-if not all_networks:
-    intensity = select(intensity, current)
-finite = intensity[np.isfinite(intensity["intensity"])]
-
-datasheet = select(data.hardware(), current) if settings.hardware_changed else None
-measured = best = None
-paired_shown = views.measured_join(view)[2].query("status == 'paired'")
-ridges = [hardware["ridge_ops_per_byte"]] + ([] if datasheet is None else [datasheet["ridge_ops_per_byte"]])
-x_min, x_max = log_axis_range(np.concatenate([finite["intensity"], *ridges]))
-if show_measured:
-    paired = paired_shown[np.isfinite(paired_shown["intensity"])]
-    names = hardware.assign(roof_devices=coinciding_names(hardware))[["device", "precision", "roof_devices"]]
-    measured = paired.merge(names, on=["device", "precision"], how="left")
-    roofs = hardware[["device", "precision", "ridge_ops_per_byte"]]
-    best = why.achievable_peaks().merge(roofs, on=["device", "precision"])  # the platforms and precisions shown
-    best = best.assign(x_start=best["ridge_ops_per_byte"], x_end=x_max)
-points = data.rooflines(view.scenario, x_min, x_max)
-ghost = None if datasheet is None or datasheet.empty else data.rooflines(view.scenario, x_min, x_max, ghost=True)
+chart = views.roofline_chart(view.scenario, uploads.rows(), show_measured, tuple(tasks) if all_networks else None)
+points, finite, ghost, measured, unlabelled = (chart.points, chart.intensities, chart.ghost, chart.measured,
+                                               chart.unlabelled)
+join = data.join(view.scenario, uploads.rows())
+paired_shown = join[join["status"] == "paired"]
 
 # --- chart ---
-st.vega_lite_chart(charts.roofline_spec(points, finite, views.device_colors(hardware), ghost, measured, best),
-                   key="roofline_chart")
+st.vega_lite_chart(chart.spec, key="roofline_chart")
 notes = [f"{len(points['roof'].unique())} rooflines (platform x precision) and {len(finite)} variant intensities."]
-unlabelled = labels_left_out(finite, points)
 if unlabelled:
     notes.append(f"{unlabelled} network label(s) left out where they would overlap: hover a dashed vertical for "
                  "its network, precision and intensity.")
@@ -73,7 +50,7 @@ if measured is not None:
                  "sits below its roof by its efficiency; the Efficiency page lists them. Dotted segments under the "
                  "flat roofs: each platform's best measured TOP/s at that precision (any task, any batch), its "
                  "achievable peak.")
-if np.isinf(intensity["intensity"]).any():
+if chart.infinite:
     notes.append("With weights and activations on chip nothing moves off chip: intensity is infinite, every "
                  "variant is compute-bound and runs at the peak, so no vertical is drawn.")
 st.caption(" ".join(notes) + " Ops are operations, 2 per multiply-accumulate.")
@@ -85,7 +62,7 @@ with st.expander("What the storage assumptions mean", expanded=settings.storage_
                + f"; activations {ACTIVATION_LABELS[settings.activations].lower()}.")
 
 with st.expander("Why each platform runs where it runs", expanded=show_measured):
-    why.show_platform_reasons(paired_shown)
+    why.show_platform_reasons(view.scenario)
 
 # --- on-chip capacity ---
 st.subheader("Do the weights fit on chip?")

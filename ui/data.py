@@ -22,6 +22,8 @@ import streamlit as st
 from qb_core import scenario as qs
 from qb_core.accuracy import load_accuracy
 from qb_core.efficiency import best_measured as qb_best_measured
+from qb_core.energy import constant_power, ideal_energy
+from qb_core.explain import beats_layer_model
 from qb_core.filters import filter_options as core_filter_options
 from qb_core.filters import select
 from qb_core.finder import combined_candidates, left_out_rows
@@ -40,7 +42,8 @@ from qb_core.model import (
 from qb_core.networks import layer_tables_vs_published as qb_layer_tables_vs_published
 from qb_core.networks import model_vs_published, networks_long, networks_wide
 from qb_core.overview import overview_table
-from qb_core.platform_notes import achievable_peaks
+from qb_core.pareto import predicted_and_measured
+from qb_core.platform_notes import achievable_peaks, platform_report
 from qb_core.predictions import bound_table, weights_fit_table
 from qb_core.roofline_geometry import merge_coinciding, roofline_points
 from qb_core.scenario import Scenario
@@ -48,6 +51,7 @@ from qb_core.spread import box_statistics
 from qb_core.user_networks import UserNetwork
 from qb_core.whatif import NO_PLATFORMS, WhatIf, combined_catalog, custom_catalog, whatif_long
 from ui.colors import Style, config_styles, device_colors, platform_colors
+from ui.safe import cell_text
 
 #: A scenario is hashed as its digest (computed once per value), never field by field.
 HASH_FUNCS = {Scenario: lambda scenario: scenario.key,
@@ -246,6 +250,32 @@ def _layer_report(scenario: Scenario, config_key: tuple[str, str, str], _config:
     return qs.configuration_layers(_config, scenario)
 
 
+def layer_charts(scenario: Scenario, config_key: tuple[str, str, str], config: pd.DataFrame,
+                 color: str) -> tuple[dict, dict]:
+    """The per-layer roofline and time bars of one configuration (:func:`layer_report`), built once
+    per scenario and configuration."""
+    return _layer_charts(without_uploads(scenario), config_key, config, color)
+
+
+@cached(64)
+def _layer_charts(scenario: Scenario, config_key: tuple[str, str, str], _config: pd.DataFrame,
+                  color: str) -> tuple[dict, dict]:
+    from ui.charts.gap import layer_specs
+
+    report = _layer_report(scenario, config_key, _config)
+    return layer_specs(report.layers, report.roof, color)
+
+
+@cached(64)
+def layer_model_beaten(scenario: Scenario, config_key: tuple[str, str, str], _config: pd.DataFrame,
+                       measured_fps: float, measured_batch: int, layer_fps: float) -> str | None:
+    """Why a measurement beats the per-layer model of its configuration, or None
+    (:func:`qb_core.explain.beats_layer_model`, which predicts the layers again at the measured batch)."""
+    settings = scenario.whatif
+    return beats_layer_model(_config, measured_fps, measured_batch, layer_fps, settings.weights, settings.batch,
+                             settings.activations, scenario.task_networks)
+
+
 # --- the measured side: keyed on the scenario, whose uploads' digests stand for the rows ---
 
 def join(scenario: Scenario, measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame:
@@ -388,6 +418,62 @@ def finder_left_out(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
 def _finder_left_out(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
                      _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
     return left_out_rows(_measured, _finder_predictions(fit_key, _measured, _datasheet, _networks))
+
+
+@cached(32)
+def efficiency_charts(scenario: Scenario, _measured: pd.DataFrame) -> tuple[dict, dict]:
+    """The Efficiency page's two chart specs (bars per configuration, spread per family) over the
+    scenario's paired rows, built once per scenario: a new session only looks them up."""
+    from ui.charts.gap import efficiency_spec, efficiency_spread_spec
+
+    paired = join(scenario, _measured)
+    paired = paired[paired["status"] == "paired"]
+    colors = device_colors_for(paired, scenario.whatif.custom_text)
+    return efficiency_spec(paired, colors), efficiency_spread_spec(paired, colors)
+
+
+@cached(32)
+def energy_rows(scenario: Scenario, _measured: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scenario's paired rows with their ideal energy (:func:`qb_core.energy.ideal_energy`) and
+    the constant power figures of the devices among them that report power
+    (:func:`qb_core.energy.constant_power`)."""
+    joined = join(scenario, _measured)
+    paired = ideal_energy(joined[joined["status"] == "paired"])
+    devices = set(paired.loc[paired["mj_per_input"].notna(), "device"])
+    measured = select(_measured, scenario.theory_selection)
+    return paired, constant_power(measured[measured["device"].isin(devices)])
+
+
+@cached(32)
+def energy_chart(scenario: Scenario, _measured: pd.DataFrame, measure: str) -> dict:
+    """The Energy page's bars of ``measure`` (mJ per input or inputs per joule) per configuration."""
+    from ui.charts.gap import energy_spec
+
+    paired = energy_rows(scenario, _measured)[0]
+    with_power = paired[paired["mj_per_input"].notna()]
+    return energy_spec(with_power, device_colors_for(with_power, scenario.whatif.custom_text), measure)
+
+
+@cached(32)
+def pareto_gap(scenario: Scenario, _measured: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict | None]:
+    """The predicted and measured points of the scenario with their fronts
+    (:func:`qb_core.pareto.predicted_and_measured`) and the chart of those that can be placed
+    (None when none can)."""
+    from ui.charts.gap import pareto_gap_spec
+
+    points, fronts = predicted_and_measured(join(scenario, _measured), accuracy())
+    placed = points[points["top1_pct"].notna() & (points["fps"] > 0)]
+    if placed.empty:
+        return points, fronts, None
+    return points, fronts, pareto_gap_spec(placed, fronts, device_colors_for(placed, scenario.whatif.custom_text))
+
+
+@cached(32)
+def platform_reasons(scenario: Scenario, _measured: pd.DataFrame) -> pd.DataFrame:
+    """Per platform of the scenario's paired rows: its efficiency range, its best measured share of
+    the datasheet peak and the recorded cause (:func:`qb_core.platform_notes.platform_report`)."""
+    paired = join(scenario, _measured)
+    return platform_report(paired[paired["status"] == "paired"], achievable(scenario, _measured), name=cell_text)
 
 
 def achievable(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,9 @@ page stops with a clear message when nothing is left)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -13,11 +15,13 @@ from qb_core.efficiency import above_peak, pair
 from qb_core.explain import why_beaten
 from qb_core.filters import Selection, select
 from qb_core.model import ModelReport
+from qb_core.roofline_geometry import coinciding_names, log_axis_range
 from qb_core.scenario import Scenario
 from qb_core.topology import variant_label
 from qb_core.user_networks import UserNetwork
 from qb_core.whatif import WhatIf
-from ui import data, scenario, sidebar, uploads
+from ui import charts, data, scenario, sidebar, uploads
+from ui.charts.theory import labels_left_out
 from ui.safe import literal_list
 
 
@@ -127,3 +131,51 @@ def beaten_predictions(theory_view: TheoryView) -> pd.DataFrame:
     beaten = beaten.assign(variant=variant_label(beaten["topology"], beaten["pruning_pct"]))
     above = above_peak(beaten, data.shown_hardware(current, datasheet=True))
     return beaten.assign(why=why_beaten(beaten, data.fits(current), above))
+
+
+class RooflineChart(NamedTuple):
+    """What the Rooflines page draws and says: the spec, the frames behind it (downloads, counts)."""
+
+    spec: dict
+    points: pd.DataFrame
+    intensities: pd.DataFrame
+    ghost: pd.DataFrame | None
+    measured: pd.DataFrame | None
+    unlabelled: int
+    infinite: bool
+
+
+@data.cached(32)
+def roofline_chart(current: Scenario, _measured: pd.DataFrame, show_measured: bool,
+                   tasks: tuple[str, ...] | None) -> RooflineChart:
+    """The roofline chart of the scenario: every roof inside the selection (the datasheet's faded
+    behind what-if ones), the variants' intensities (of ``tasks``' networks at once, else the
+    selection's), and with ``show_measured`` the paired measurements and each platform's best
+    measured TOP/s. Built once per scenario and choice; a new session only looks it up."""
+    selection, settings = current.theory_selection, current.whatif
+    hardware = data.shown_hardware(current)
+    parts = [data.intensities(current.with_task(task), own_width=task == current.task)
+             for task in (tasks or (current.task,))]
+    intensity = pd.concat(parts, ignore_index=True)
+    intensity = intensity[intensity["precision"].isin(selection.precisions)]
+    if tasks is None:
+        intensity = select(intensity, selection)
+    finite = intensity[np.isfinite(intensity["intensity"])]
+    datasheet = select(data.hardware(), selection) if settings.hardware_changed else None
+    ridges = [hardware["ridge_ops_per_byte"]] + ([] if datasheet is None else [datasheet["ridge_ops_per_byte"]])
+    x_min, x_max = log_axis_range(np.concatenate([finite["intensity"], *ridges]))
+    measured = best = None
+    if show_measured:
+        join = data.join(current, _measured)
+        paired = join[(join["status"] == "paired") & np.isfinite(join["intensity"])]
+        names = hardware.assign(roof_devices=coinciding_names(hardware))[["device", "precision", "roof_devices"]]
+        measured = paired.merge(names, on=["device", "precision"], how="left")
+        roofs = hardware[["device", "precision", "ridge_ops_per_byte"]]
+        best = data.achievable(current, _measured).merge(roofs, on=["device", "precision"])  # the roofs shown
+        best = best.assign(x_start=best["ridge_ops_per_byte"], x_end=x_max)
+    points = data.rooflines(current, x_min, x_max)
+    ghost = None if datasheet is None or datasheet.empty else data.rooflines(current, x_min, x_max, ghost=True)
+    colors = data.device_colors_for(hardware, settings.custom_text)
+    spec = charts.roofline_spec(points, finite, colors, ghost, measured, best)
+    return RooflineChart(spec, points, finite, ghost, measured, labels_left_out(finite, points),
+                         bool(np.isinf(intensity["intensity"]).any()))

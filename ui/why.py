@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qb_core.platform_notes import platform_report
+from qb_core.scenario import Scenario
 from ui import data, scenario, uploads
 from ui.safe import cell_text
 
@@ -16,10 +16,10 @@ def achievable_peaks() -> pd.DataFrame:
     return data.achievable(scenario.current(), uploads.rows())
 
 
-def show_platform_reasons(paired: pd.DataFrame) -> None:
-    """One paragraph per platform of ``paired`` (the join's paired rows shown): how far from its
+def show_platform_reasons(current: Scenario) -> None:
+    """One paragraph per platform of the scenario's paired rows (the join's, as shown): how far from its
     roofline it runs here, the best it measured anywhere, and the recorded cause with its source."""
-    report = platform_report(paired, achievable_peaks(), name=cell_text)
+    report = data.platform_reasons(current, uploads.rows())
     lines = []
     for row in report.itertuples(index=False):
         head = (f"**{cell_text(row.platform)}**: {row.efficiency_range} of its roofline over {row.configurations} "
