@@ -10,7 +10,6 @@ from qb_core.finder import (
     DEPLOYMENT_KEYS,
     OBJECTIVES,
     Constraints,
-    find_deployments,
     readable,
     value_problem,
 )
@@ -259,8 +258,7 @@ except ValueError as problem:
     st.stop()
 
 # --- the answer ---
-left_out = data.finder_left_out(current, measured)
-result = find_deployments(candidates, constraints, objective, left_out=left_out)
+result = data.find(current, measured, constraints, objective)
 if len(result.feasible):
     st.subheader(f"{len(result.feasible)} deployment(s) meet every constraint")
     answer = shown_rows(result.feasible)

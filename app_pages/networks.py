@@ -2,11 +2,8 @@
 
 import streamlit as st
 
-from qb_core.filters import select
-from qb_core.networks import unmeasurable_variants
-from qb_core.roofline_geometry import coinciding_names
 from qb_core.topology import PRECISIONS, TASKS
-from ui import charts, data, scenario, tables, views, why
+from ui import data, scenario, tables, uploads
 from ui.safe import download_csv, literal, literal_list
 
 
@@ -42,11 +39,11 @@ for precision in PRECISIONS:
 shown = [c for c in wide.columns if c not in ("topology", "pruning_pct", "gops_per_input")]
 tables.show(wide, shown, key="networks_table", **config)
 st.caption("*not measured*: the accuracy table has no figure (`nm`) for that network and precision.")
-missing = unmeasurable_variants(data.measurements(), tasks)
+missing = data.unmeasurable(tuple(tasks))
 if len(missing):
     st.warning("Measured but without a published operation count, so their throughput in ops/s, intensity and "
                "predictions are unknown: " + literal(", ".join(missing)) + ".")
-ops_spec, size_spec = charts.networks_specs(wide, long)
+ops_spec, size_spec = data.network_charts(tuple(tasks), current.precisions)
 left, right = st.columns(2)
 left.vega_lite_chart(ops_spec, key="networks_ops")
 right.vega_lite_chart(size_spec, key="networks_size")
@@ -80,17 +77,12 @@ if len(tables_vs_published):
 
 # --- hardware ---
 st.subheader("Hardware")
-settings = current_scenario.whatif
-catalog = select(data.hardware_table(settings.custom_text), current)
-best = why.achievable_peaks()
-catalog = catalog.merge(best[["device", "precision", "achievable_tops", "achievable_pct"]],
-                        on=["device", "precision"], how="left")
+catalog, hardware_chart, together = data.hardware_view(current_scenario, uploads.rows())
 shown = ["device", "precision", "peak_tops", "achievable_tops", "achievable_pct", "bandwidth_gbps",
          "ridge_ops_per_byte", "on_chip_mb", "execution", "family", "vendor", "toolflow", "memory_gb", "power_w",
          "source"]
 tables.show(catalog, shown, key="hardware_table", fit=True)
-st.vega_lite_chart(charts.hardware_spec(catalog, views.device_colors(catalog), best), key="hardware_chart")
-together = sorted({n for n in coinciding_names(catalog) if " = " in n})
+st.vega_lite_chart(hardware_chart, key="hardware_chart")
 st.caption("Filled: each platform at one native precision, its datasheet peak against its bandwidth (platforms with "
            "the same figures are one point, named together"
            + (f": {literal_list(together, 4)}" if together else "") + "). Hollow, joined to it by a "

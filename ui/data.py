@@ -26,7 +26,7 @@ from qb_core.energy import constant_power, ideal_energy
 from qb_core.explain import beats_layer_model
 from qb_core.filters import filter_options as core_filter_options
 from qb_core.filters import select
-from qb_core.finder import combined_candidates, left_out_rows
+from qb_core.finder import Constraints, FinderResult, Objective, combined_candidates, find_deployments, left_out_rows
 from qb_core.hardware import catalog_long, default_catalog
 from qb_core.layers import LayerReport
 from qb_core.links import platforms_from_text
@@ -40,12 +40,12 @@ from qb_core.model import (
     unmeasured_predictions,
 )
 from qb_core.networks import layer_tables_vs_published as qb_layer_tables_vs_published
-from qb_core.networks import model_vs_published, networks_long, networks_wide
+from qb_core.networks import model_vs_published, networks_long, networks_wide, unmeasurable_variants
 from qb_core.overview import overview_table
 from qb_core.pareto import predicted_and_measured
 from qb_core.platform_notes import achievable_peaks, platform_report
 from qb_core.predictions import bound_table, weights_fit_table
-from qb_core.roofline_geometry import merge_coinciding, roofline_points
+from qb_core.roofline_geometry import coinciding_names, merge_coinciding, roofline_points
 from qb_core.scenario import Scenario
 from qb_core.spread import box_statistics
 from qb_core.user_networks import UserNetwork
@@ -408,6 +408,21 @@ def _finder_predictions(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.Da
     return unmeasured_predictions(report, _datasheet, _networks) if report is not None else None
 
 
+def find(scenario: Scenario, measured: pd.DataFrame, constraints: Constraints, objective: Objective) -> FinderResult:
+    """The finder's answer to ``constraints`` ranked by ``objective`` (:func:`qb_core.finder.find_deployments`),
+    once per question: the candidates and what they leave out depend on the fit only."""
+    return _find(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks,
+                 constraints, objective)
+
+
+@cached(32)
+def _find(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame, _networks: tuple[UserNetwork, ...],
+          constraints: Constraints, objective: Objective) -> FinderResult:
+    candidates = _finder_candidates(fit_key, _measured, _datasheet, _networks)
+    left_out = _finder_left_out(fit_key, _measured, _datasheet, _networks)
+    return find_deployments(candidates, constraints, objective, left_out=left_out)
+
+
 def finder_left_out(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
     """What the finder's candidates leave out, and why (:func:`qb_core.finder.left_out_rows`)."""
     return _finder_left_out(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text),
@@ -466,6 +481,36 @@ def pareto_gap(scenario: Scenario, _measured: pd.DataFrame) -> tuple[pd.DataFram
     if placed.empty:
         return points, fronts, None
     return points, fronts, pareto_gap_spec(placed, fronts, device_colors_for(placed, scenario.whatif.custom_text))
+
+
+@cached(16)
+def hardware_view(scenario: Scenario, _measured: pd.DataFrame) -> tuple[pd.DataFrame, dict, list[str]]:
+    """The Networks and hardware page's catalog inside the selection with each device's best
+    measured TOP/s, its chart, and the names of platforms whose figures coincide."""
+    from ui.charts.theory import hardware_spec
+
+    best = achievable(scenario, _measured)
+    table = select(hardware_table(scenario.whatif.custom_text), scenario.selection)
+    table = table.merge(best[["device", "precision", "achievable_tops", "achievable_pct"]],
+                        on=["device", "precision"], how="left")
+    spec = hardware_spec(table, device_colors_for(table, scenario.whatif.custom_text), best)
+    return table, spec, sorted({n for n in coinciding_names(table) if " = " in n})
+
+
+@cached(16)
+def network_charts(tasks: tuple[str, ...], precisions: tuple[str, ...]) -> tuple[dict, dict]:
+    """The operations and size charts of the networks of ``tasks`` at ``precisions``."""
+    from ui.charts.theory import networks_specs
+
+    long, wide = networks(tasks, precisions)
+    return networks_specs(wide, long)
+
+
+@cached(8)
+def unmeasurable(tasks: tuple[str, ...]) -> list[str]:
+    """Measured networks of ``tasks`` without a published operation count
+    (:func:`qb_core.networks.unmeasurable_variants`)."""
+    return unmeasurable_variants(measurements(), list(tasks))
 
 
 @cached(32)

@@ -39,17 +39,35 @@ def heading(column: str) -> str:
     return column.replace("_", " ").capitalize() if re.fullmatch(r"[a-z0-9_]+", column) else column
 
 
+def whole_number_columns(frame: pd.DataFrame, columns: Sequence[str]) -> set[str]:
+    """The number columns of ``columns`` whose finite values are all whole (at least one), in one
+    pass over the block (:func:`number_format`'s rule for unitless counts)."""
+    if not columns:
+        return set()
+    values = frame[list(columns)].to_numpy(dtype=float)
+    finite = np.isfinite(values)
+    whole = np.where(finite, values == np.round(values), True).all(axis=0) & finite.any(axis=0)
+    return {column for column, is_whole in zip(columns, whole, strict=True) if is_whole}
+
+
+def is_number_column(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
 def column_config(frame: pd.DataFrame, columns: Sequence[str], **overrides: object) -> dict[str, object]:
     """Streamlit column configuration for ``columns``: plain-language headers (the CSV column name
-    in the header's help), numbers formatted by their unit; ``overrides`` win."""
+    in the header's help), numbers formatted by their unit (:func:`number_format`); ``overrides`` win."""
     config: dict[str, object] = {}
+    numbers = [c for c in columns if c in frame and is_number_column(frame[c])]
+    unitless = [c for c in numbers if (QUANTITIES[c].unit if c in QUANTITIES else "") not in UNIT_FORMATS]
+    whole = whole_number_columns(frame, unitless)
+    numbers = set(numbers)
     for column in columns:
         label = title(column) if column in QUANTITIES else heading(column)
         unit = QUANTITIES[column].unit if column in QUANTITIES else ""
-        if column in frame and pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(
-                frame[column]):
-            config[column] = st.column_config.NumberColumn(label, format=number_format(frame[column], unit),
-                                                           help=f"CSV column: {column}")
+        if column in numbers:
+            fmt = UNIT_FORMATS.get(unit) or ("localized" if column in whole else "%.4g")
+            config[column] = st.column_config.NumberColumn(label, format=fmt, help=f"CSV column: {column}")
         else:
             config[column] = st.column_config.TextColumn(label, help=f"CSV column: {column}") \
                 if not (column in frame and pd.api.types.is_bool_dtype(frame[column])) \
@@ -63,14 +81,16 @@ def readable(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     shown = frame[list(columns)].copy()
     if "task" in shown.columns and shown["task"].astype(str).isin(list(TASKS)).all():
         shown["task"] = shown["task"].astype(str).map(TASKS)  # CIFAR-10, never cifar10
-    for column in shown.columns:
+    numbers = [c for c in shown.columns if is_number_column(shown[c])]
+    if numbers:  # one block: every number column as float, infinities blank
+        block = shown[numbers].astype(float)
+        shown[numbers] = block.where(np.isfinite(block.to_numpy()))
+    for column in shown.columns.difference(numbers, sort=False):
         values = shown[column]
-        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            shown[column] = values.astype(float).where(np.isfinite(values.astype(float)))
-        elif values.dtype == object:
-            numbers = pd.to_numeric(values, errors="coerce")
-            if numbers.notna().sum() == values.notna().sum() and values.notna().any():
-                shown[column] = numbers
+        if values.dtype == object:
+            parsed = pd.to_numeric(values, errors="coerce")
+            if parsed.notna().sum() == values.notna().sum() and values.notna().any():
+                shown[column] = parsed
             else:
                 shown[column] = values.where(values.notna(), "")
     return shown
