@@ -20,11 +20,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 test: lint  ## lint, then every test: core and pages on every core, then the browser ones
-	$(PY) -m pytest -m "not browser" -n auto --dist loadfile
+	$(PY) -m pytest -m "not browser" -n auto --dist load
 	$(PY) -m pytest -m browser
 
 test-fast: lint  ## lint and every test but the browser ones (on every core)
-	$(PY) -m pytest -m "not browser" -n auto --dist loadfile
+	$(PY) -m pytest -m "not browser" -n auto --dist load
 
 bench: $(STAMP)  ## medians of the timings the issues ask for
 	$(PY) -m bench

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qb_core.whatif import compare
-from ui import charts, data, tables, views
+from ui import charts, data, tables, uploads, views
 from ui.safe import download_csv, literal_list
 
 st.title("Performance prediction")
@@ -23,11 +23,11 @@ layout = st.segmented_control("Rows", ["Platform", "Platform · precision"], def
                               help="Platform: one row per platform, columns per variant and precision (blank where "
                                    "the precision is not native). Platform · precision: one row per pair.")
 by_precision = layout == "Platform · precision"
-st.vega_lite_chart(charts.prediction_spec(predictions, by_precision), key="prediction_heatmap")
+st.vega_lite_chart(data.prediction_chart(view.scenario, by_precision), key="prediction_heatmap")
 st.caption("Colour: log scale of predicted inputs/s; each cell's figure in three significant digits (k = "
            "thousand, M = million). Hover a cell for attainable TOP/s and the bound."
            + (" Under the what-if settings in the sidebar." if settings.active else ""))
-beaten = views.beaten_predictions(view)
+beaten = views.beaten_predictions(view.scenario, uploads.rows())
 if len(beaten):
     st.warning(f"**Measurements beat {len(beaten)} of these predictions** ({literal_list(beaten['config'])}), so the "
                "storage assumption cannot hold for them: " + " ".join(dict.fromkeys(beaten["why"])))

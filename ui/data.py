@@ -276,6 +276,19 @@ def layer_model_beaten(scenario: Scenario, config_key: tuple[str, str, str], _co
                              settings.activations, scenario.task_networks)
 
 
+def prediction_chart(scenario: Scenario, by_precision: bool) -> dict:
+    """The Prediction page's heatmap of the scenario's predictions (rows per platform, or per
+    platform and precision), built once per scenario."""
+    return _prediction_chart(without_uploads(scenario), by_precision)
+
+
+@cached(64)
+def _prediction_chart(scenario: Scenario, by_precision: bool) -> dict:
+    from ui.charts.theory import prediction_spec
+
+    return prediction_spec(_predictions(scenario), by_precision)
+
+
 # --- the measured side: keyed on the scenario, whose uploads' digests stand for the rows ---
 
 def join(scenario: Scenario, measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame:
@@ -421,12 +434,6 @@ def _find(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame, _netw
     candidates = _finder_candidates(fit_key, _measured, _datasheet, _networks)
     left_out = _finder_left_out(fit_key, _measured, _datasheet, _networks)
     return find_deployments(candidates, constraints, objective, left_out=left_out)
-
-
-def finder_left_out(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
-    """What the finder's candidates leave out, and why (:func:`qb_core.finder.left_out_rows`)."""
-    return _finder_left_out(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text),
-                            scenario.networks)
 
 
 @cached(8)

@@ -119,14 +119,15 @@ def device_colors(frame: pd.DataFrame) -> dict[str, str]:
     return data.device_colors_for(frame, scenario.current().whatif.custom_text)
 
 
-def beaten_predictions(theory_view: TheoryView) -> pd.DataFrame:
-    """The measured configurations whose throughput beats the prediction shown for them, with why
-    in words: weights that fit on chip (say so and point to *Automatic*), a batch that shares one
-    read of the weights, or a measurement above the peak itself. Only the pairing is redone when a
-    slider moves; the measured side is cached."""
-    current, settings = theory_view.scenario, theory_view.settings
-    best = data.best_measured(current, uploads.rows())
-    paired = pair(best, theory_view.predictions, settings.weights, settings.activations)
+@data.cached(32)
+def beaten_predictions(current: Scenario, _measured: pd.DataFrame) -> pd.DataFrame:
+    """The measured configurations (of the session's measurements ``_measured``) whose throughput
+    beats the prediction shown for them, with why in words: weights that fit on chip (say so and
+    point to *Automatic*), a batch that shares one read of the weights, or a measurement above the
+    peak itself. Only the pairing is redone when a slider moves; the measured side is cached."""
+    settings = current.whatif
+    best = data.best_measured(current, _measured)
+    paired = pair(best, data.predictions(current), settings.weights, settings.activations)
     beaten = paired[paired["measured_fps"] > paired["inputs_per_s"]]
     beaten = beaten.assign(variant=variant_label(beaten["topology"], beaten["pruning_pct"]))
     above = above_peak(beaten, data.shown_hardware(current, datasheet=True))
