@@ -104,18 +104,21 @@ def efficiency_table(
     width_scales: tuple[float, ...] = (),
     datasheet: pd.DataFrame | None = None,
     networks: tuple = (),
+    best: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Join ``measured`` (tidy measurements of ``task``) to the roofline predictions over
     ``hardware`` (a long, possibly what-if catalog) under the storage assumption; see the module
     docstring. Returns :data:`JOIN_COLUMNS`, one row per measured configuration or unmeasured
     prediction, paired rows first. A measurement is above the peak against ``datasheet``'s
     figures (the hardware it was measured on; default ``hardware``), not a what-if peak. The
-    user's ``networks`` get predictions, so measurements of them (uploaded) pair."""
+    user's ``networks`` get predictions, so measurements of them (uploaded) pair. ``best`` is the
+    measured side when already worked out (:func:`best_measured` of ``measured``'s ``task`` rows):
+    a what-if slider does not move it."""
     measured = measured[measured["task"] == task]
     widths = tuple(sorted({*width_scales, *measured_widths(measured, task)}))
     predictions = predict(task, hardware, weights=weights, batch=batch, activations=activations,
                           width_scales=widths, networks=networks)
-    best = best_measured(measured)
+    best = best_measured(measured) if best is None else best
     reasons = unpaired_reasons(best, hardware, predictions)
     unpaired = reasons.notna().to_numpy()
     paired = pair(best[~unpaired], predictions, weights, activations)

@@ -72,6 +72,13 @@ class Scenario:
             return self
         return replace(self, whatif=replace(settings, bandwidth_scale=1.0, peak_scale=1.0, overrides_text=NO_OVERRIDES))
 
+    def measurement_side(self) -> Scenario:
+        """What the measured side of a join depends on: the selection (with the own width) and the
+        uploads. No scale, override, storage assumption, own platform or network moves it."""
+        if self.whatif == WhatIf(width_pct=self.whatif.width_pct) and not self.networks:
+            return self
+        return replace(self, whatif=WhatIf(width_pct=self.whatif.width_pct), networks=())
+
     def with_task(self, task: str) -> Scenario:
         """The same question about another task (filters kept as they are)."""
         return replace(self, selection=replace(self.selection, task=task))
@@ -138,7 +145,7 @@ def intensities(scenario: Scenario, width_scales: tuple[float, ...] | None = Non
 
 
 def join(measured: pd.DataFrame, hardware_long: pd.DataFrame, datasheet_long: pd.DataFrame,
-         scenario: Scenario) -> pd.DataFrame:
+         scenario: Scenario, best: pd.DataFrame | None = None) -> pd.DataFrame:
     """The measurement-prediction join (:func:`qb_core.efficiency.efficiency_table`) of the
     ``measured`` rows inside the selection, predicted over ``hardware_long`` inside it; a
     measurement above the peak is judged against ``datasheet_long``."""
@@ -146,7 +153,7 @@ def join(measured: pd.DataFrame, hardware_long: pd.DataFrame, datasheet_long: pd
     return efficiency_table(select(measured, selection), select(hardware_long, selection), scenario.task,
                             weights=settings.weights, batch=settings.batch, activations=settings.activations,
                             width_scales=scenario.width_scales, datasheet=select(datasheet_long, selection),
-                            networks=scenario.task_networks)
+                            networks=scenario.task_networks, best=best)
 
 
 def configuration_layers(config: pd.DataFrame, scenario: Scenario) -> LayerReport:

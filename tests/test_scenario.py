@@ -67,3 +67,17 @@ def test_join_and_intensities_take_the_scenarios_settings():
         "cifar10", (0.6,), weights="per-batch", batch=4, activations="off-chip"))
     mnist = qs.intensities(scenario.with_task("mnist"), ())
     assert set(mnist["topology"]) == {"MLP"}
+
+
+def test_the_measured_side_is_shared_by_every_what_if_and_gives_the_same_join():
+    from qb_core.efficiency import best_measured
+
+    scenario = Scenario(SELECTION, SETTINGS)
+    side = scenario.measurement_side()
+    assert side.whatif == WhatIf(width_pct=60.0) and side.theory_selection == scenario.theory_selection
+    assert replace(scenario, whatif=replace(SETTINGS, bandwidth_scale=5.0)).measurement_side() == side
+    measured = select(load_measurements(), scenario.theory_selection)
+    best = best_measured(measured[measured["task"] == "cifar10"])
+    hardware, datasheet = whatif_long(catalog_long(), 2.0, 0.5), catalog_long()
+    pd.testing.assert_frame_equal(qs.join(measured, hardware, datasheet, scenario, best=best),
+                                  qs.join(measured, hardware, datasheet, scenario))

@@ -199,7 +199,7 @@ def notebook_predictions(scenario: Scenario) -> pd.DataFrame:
 def rooflines(scenario: Scenario, x_min: float, x_max: float, ghost: bool = False) -> pd.DataFrame:
     """Corner points of every distinct roofline shown (coinciding platforms named together); with
     ``ghost``, of the bundled datasheet rooflines drawn faded behind what-if ones."""
-    return _rooflines(without_uploads(scenario), x_min, x_max, ghost)
+    return _rooflines(without_uploads(scenario, datasheet=ghost), x_min, x_max, ghost)
 
 
 @cached(64)
@@ -231,7 +231,7 @@ def _fits(scenario: Scenario) -> pd.DataFrame:
 def intensities(scenario: Scenario, own_width: bool = True) -> pd.DataFrame:
     """Intensity per variant x precision of the scenario's task (:func:`qb_core.scenario.intensities`),
     with the user's own CNV width or without it."""
-    return _intensities(without_uploads(scenario), own_width)
+    return _intensities(without_uploads(scenario, datasheet=True), own_width)
 
 
 @cached(64)
@@ -300,13 +300,18 @@ def join(scenario: Scenario, measured: pd.DataFrame, datasheet: bool = False) ->
 
 @cached(32)
 def _join(scenario: Scenario, _measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame:
-    return qs.join(_measured, catalog_of(scenario.whatif, datasheet), catalog_of(scenario.whatif, True), scenario)
+    return qs.join(_measured, catalog_of(scenario.whatif, datasheet), catalog_of(scenario.whatif, True), scenario,
+                   best=best_measured(scenario, _measured))
+
+
+def best_measured(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
+    """Each measured configuration inside the (theory) selection at its best batch
+    (:func:`qb_core.efficiency.best_measured`): the measured side, which no slider moves."""
+    return _best_measured(scenario.measurement_side(), measured)
 
 
 @cached(16)
-def best_measured(scenario: Scenario, _measured: pd.DataFrame) -> pd.DataFrame:
-    """Each measured configuration inside the (theory) selection at its best batch
-    (:func:`qb_core.efficiency.best_measured`)."""
+def _best_measured(scenario: Scenario, _measured: pd.DataFrame) -> pd.DataFrame:
     rows = select(_measured, scenario.theory_selection)
     return qb_best_measured(rows[rows["task"] == scenario.task])
 
