@@ -16,7 +16,7 @@ st.markdown(
 )
 
 view = views.view()
-settings, current, predictions = view.settings, view.selection, view.predictions
+settings, predictions = view.settings, view.predictions
 
 layout = st.segmented_control("Rows", ["Platform", "Platform · precision"], default="Platform", required=True,
                               key="heatmap_rows", bind="query-params",

@@ -20,7 +20,7 @@ st.markdown(
 
 # --- data ---
 view = views.view()
-settings, current, hardware = view.settings, view.selection, view.hardware
+settings, current = view.settings, view.selection
 left, middle, right = st.columns([1, 1, 1])
 show_measured = left.toggle("Measured points", key="roof_measured", bind="query-params",
                             help="Each measured configuration at its variant's intensity and its measured TOP/s "

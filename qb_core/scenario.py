@@ -3,8 +3,10 @@ overrides, storage assumption, an own CNV width, own platforms), the measurement
 (by name and content digest) and the user's own networks.
 
 A :class:`Scenario` is immutable and hashable, so it is the cache key of everything derived from
-it. The functions here are the one place the settings are unpacked into the core's arguments:
-the what-if catalog, the predictions, the intensities, the measurement-prediction join and one
+it (its digest, :attr:`Scenario.key`; :meth:`~Scenario.on_datasheet`,
+:meth:`~Scenario.measurement_side` and :attr:`~Scenario.fit_key` are the narrower keys of what
+depends on less). The functions here unpack its settings into the core's whole-table functions:
+the catalogs, the predictions, the intensities, the measurement-prediction join and one
 configuration's layers, each a pure function of the scenario and the tables it names.
 """
 
@@ -98,14 +100,6 @@ class Scenario:
         datasheet catalog with the user's own platforms, and the user's networks. Neither the
         filters nor the what-if scales move the fit."""
         return _digest(repr((self.uploads, self.whatif.custom_text, self.networks_key)))
-
-    @cached_property
-    def hardware_key(self) -> str:
-        """What the what-if catalog depends on."""
-        settings = self.whatif
-        return _digest(repr((settings.custom_text, settings.overrides_text, settings.bandwidth_scale,
-                             settings.peak_scale)))
-
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]

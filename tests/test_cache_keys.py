@@ -5,6 +5,7 @@ scenario), and a scenario is hashed as its digest, computed once."""
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,8 +24,8 @@ def cached_functions():
     for path in sorted(UI_DIR.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             decorators = [ast.unparse(d) for d in getattr(node, "decorator_list", ())]
-            if isinstance(node, ast.FunctionDef) and any("cache_data" in d or d.startswith("cached(")
-                                                         for d in decorators):
+            if isinstance(node, ast.FunctionDef) and any("cache_data" in d or "cache_resource(max_entries" in d
+                                                         or re.match(r"(data\.)?cached\(", d) for d in decorators):
                 yield path.name, node
 
 

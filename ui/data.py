@@ -49,7 +49,7 @@ from qb_core.roofline_geometry import coinciding_names, merge_coinciding, roofli
 from qb_core.scenario import Scenario
 from qb_core.spread import box_statistics
 from qb_core.user_networks import UserNetwork
-from qb_core.whatif import NO_PLATFORMS, WhatIf, combined_catalog, custom_catalog, whatif_long
+from qb_core.whatif import NO_PLATFORMS, WhatIf, custom_catalog
 from ui.colors import Style, config_styles, device_colors, platform_colors
 from ui.safe import cell_text
 
@@ -60,8 +60,8 @@ HASH_FUNCS = {Scenario: lambda scenario: scenario.key,
 
 def cached(max_entries: int):
     """A shared read-only cache keyed on small values (scenarios by their digest), bounded to
-    ``max_entries``. Results are never changed in place: a page derives new frames from them (the
-    snapshot test would see a page that changed another's data)."""
+    ``max_entries``. Results are never changed in place: a page derives new frames from them
+    (tests/test_shared_caches.py opens every page twice and compares)."""
     return st.cache_resource(max_entries=max_entries, show_spinner=False, hash_funcs=HASH_FUNCS)
 
 
@@ -98,8 +98,7 @@ def hardware() -> pd.DataFrame:
 @cached(16)
 def hardware_with(custom_text: str) -> pd.DataFrame:
     """Long catalog of the bundled platforms plus the user's own (validated), before any what-if."""
-    custom = platforms_from_text(custom_text) if custom_text != NO_PLATFORMS else None
-    return catalog_long(combined_catalog(catalog(), custom))
+    return qs.datasheet_catalog(catalog(), Scenario(whatif=WhatIf(custom_text=custom_text)))
 
 
 @cached(64)
@@ -107,7 +106,9 @@ def whatif_hardware_long(custom_text: str, overrides_text: str, bandwidth_scale:
                          peak_scale: float) -> pd.DataFrame:
     """Long what-if catalog from this session's settings (their text forms are the cache key);
     the rule itself is :func:`qb_core.whatif.whatif_long`."""
-    return whatif_long(hardware_with(custom_text), bandwidth_scale, peak_scale, json.loads(overrides_text))
+    settings = WhatIf(bandwidth_scale=bandwidth_scale, peak_scale=peak_scale, overrides_text=overrides_text,
+                      custom_text=custom_text)
+    return qs.whatif_catalog(hardware_with(custom_text), Scenario(whatif=settings))
 
 
 @cached(16)

@@ -1,8 +1,10 @@
 """This session's scenario (:class:`qb_core.scenario.Scenario`): built once per rerun by the entry
 point, after the sidebar has drawn and before the page runs, and read by the page and every cache.
 
-A page that changes the session under a run (adds an upload, a network or a platform of one's
-own) drops the scenario (:data:`ui.widgets.SCENARIO_KEY`); the next read builds it again.
+Whatever changes the session's uploads, networks, overrides or own platforms drops the scenario
+(:data:`ui.widgets.SCENARIO_KEY`). Those changes happen in widget callbacks and link loading,
+before the entry point builds the scenario, so a page never reads a stale one; a read after a
+drop builds it again.
 """
 
 from __future__ import annotations

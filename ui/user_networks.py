@@ -24,10 +24,6 @@ def networks() -> tuple[UserNetwork, ...]:
     return st.session_state.get(KEY, ())
 
 
-def for_task(task: str) -> tuple[UserNetwork, ...]:
-    return tuple(n for n in networks() if n.task == task)
-
-
 def read_file(file_name: str, content: bytes, name: str | None = None) -> NetworkImport:
     """An uploaded network file: ONNX (by its ``.onnx`` name or protobuf's first byte) or a layer
     CSV; ValueError with one sentence naming the file when it cannot be used."""

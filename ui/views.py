@@ -81,9 +81,7 @@ class GapView:
     rows inside the filters to its predictions (:func:`qb_core.efficiency.efficiency_table`)."""
 
     theory: TheoryView
-    measured: pd.DataFrame
     join: pd.DataFrame
-    datasheet: pd.DataFrame
 
     @property
     def paired(self) -> pd.DataFrame:
@@ -95,23 +93,15 @@ class GapView:
         return data.model_report(self.theory.scenario, uploads.rows())
 
 
-def measured_join(theory: TheoryView) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(measured rows inside the filters, the datasheet hardware, their join under the what-if
-    settings): a measurement above its platform's datasheet peak is named, not one above a slider."""
-    current = theory.scenario
-    measured = select(uploads.rows(), current.theory_selection)
-    return measured, data.shown_hardware(current, datasheet=True), data.join(current, uploads.rows())
-
-
 def gap_view() -> GapView:
     """The join under this session's what-if settings and filters (measurements of every batch
     inside the batch range); the page stops with a message when nothing is paired or listed."""
     theory = view(drop_unknown=False)
-    measured, datasheet, join = measured_join(theory)
+    join = data.join(theory.scenario, uploads.rows())
     if join.empty:
         sidebar.no_rows_message("measurements or predictions")
         st.stop()
-    return GapView(theory, measured, join, datasheet)
+    return GapView(theory, join)
 
 
 def device_colors(frame: pd.DataFrame) -> dict[str, str]:

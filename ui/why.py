@@ -3,17 +3,11 @@ measurements shown say (efficiency range, best measured share of the datasheet p
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from qb_core.scenario import Scenario
-from ui import data, scenario, uploads
+from ui import data, uploads
 from ui.safe import cell_text
-
-
-def achievable_peaks() -> pd.DataFrame:
-    """Best measured TOP/s per device x precision (every task and batch, bundled and uploaded)."""
-    return data.achievable(scenario.current(), uploads.rows())
 
 
 def show_platform_reasons(current: Scenario) -> None:

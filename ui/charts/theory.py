@@ -152,8 +152,8 @@ ROOF_COLUMNS = ["roof", "roof_devices", "device", "precision", "point", "intensi
 def roofline_spec(points: pd.DataFrame, intensities: pd.DataFrame, device_colors: dict[str, str],
                   ghost: pd.DataFrame | None = None, measured: pd.DataFrame | None = None,
                   achievable: pd.DataFrame | None = None) -> dict:
-    """Spec of :func:`roofline_chart` for roofline corner points (:func:`qb_core.predictions.roofline_points`
-    of :func:`qb_core.predictions.merge_coinciding` hardware), finite variant intensities and,
+    """Spec of :func:`roofline_chart` for roofline corner points (:func:`qb_core.roofline_geometry.roofline_points`
+    of :func:`qb_core.roofline_geometry.merge_coinciding` hardware), finite variant intensities and,
     optionally, datasheet corner points, measured configurations (with their ``roof_devices``) and
     the best measured TOP/s per device x precision (:func:`qb_core.platform_notes.achievable_peaks`
     with ``x_start``, ``x_end``: the segment under its flat roof)."""
