@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from qb_core.pareto import OBJECTIVES, pareto_front, with_efficiency
-from ui import charts, data, scenario, sidebar, tables, uploads
+from qb_core.pareto import OBJECTIVES
+from ui import data, scenario, sidebar, tables, uploads
 from ui.safe import download_csv
 
 #: Short names (they appear in the page address) -> measured column.
@@ -24,14 +24,14 @@ x_field = TRADE_OFFS[choice]
 objective = OBJECTIVES[x_field]
 st.caption(f"{objective.label} in {objective.unit}: {'more' if objective.maximize else 'less'} is better."
            + (" Energy efficiency = compute throughput / full power." if x_field == "inputs_per_joule" else ""))
-rows = with_efficiency(scenario.measured_rows("top1_pct")).dropna(subset=[x_field])
+with_accuracy, rows, front, chart = data.pareto_view(scenario.current_or_stop(), uploads.rows(), x_field)
+if not with_accuracy:
+    sidebar.no_rows_message()
+    st.stop()
 if rows.empty:
     sidebar.no_rows_message(f"measurements with {objective.label.lower()}")
     st.stop()
-front = pareto_front(rows, x_field, "top1_pct")
-
-styles = data.styles_for(scenario.current(), uploads.rows())
-st.vega_lite_chart(charts.pareto_spec(rows, front, styles, x_field, objective.maximize), key="pareto_chart")
+st.vega_lite_chart(chart, key="pareto_chart")
 st.subheader(f"The Pareto front: {len(front)} point(s)")
 columns = list(dict.fromkeys(["config", "device", "precision", "pruning_pct", "batch", "top1_pct", x_field,
                               "fps_comp", "lat_comp_ms", "full_power_w", "dataset"]))

@@ -294,7 +294,7 @@ def cpu_and_memory(playwright, chromium: str, tmp: Path, runs: int) -> list[tupl
     rows.append((f"server RSS before the upload round (after {len(SCRIPTS) * (runs + 1)} page sessions)",
                  f"{before:.0f} MB", ""))
     rows.append((f"server RSS, {SESSIONS} sessions open, each {UPLOAD_ROWS:,}-row upload on Pareto",
-                 f"{with_sessions:.0f} MB", "< 400 MB"))
+                 f"{with_sessions:.0f} MB", "< 300 MB"))
     rows.append(("  of which Streamlit's metrics count: uploaded files / media (download buttons)",
                  f"{held.get('cache:UploadedFileManager', 0) / 2**20:.0f}/"
                  f"{held.get('cache:st_memory_media_file_storage', 0) / 2**20:.0f} MB", ""))

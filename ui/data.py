@@ -42,7 +42,7 @@ from qb_core.model import (
 from qb_core.networks import layer_tables_vs_published as qb_layer_tables_vs_published
 from qb_core.networks import model_vs_published, networks_long, networks_wide, unmeasurable_variants
 from qb_core.overview import overview_table
-from qb_core.pareto import predicted_and_measured
+from qb_core.pareto import OBJECTIVES, pareto_front, predicted_and_measured, with_efficiency
 from qb_core.platform_notes import achievable_peaks, platform_report
 from qb_core.predictions import bound_table, weights_fit_table
 from qb_core.roofline_geometry import coinciding_names, merge_coinciding, roofline_points
@@ -342,6 +342,24 @@ def styles_for(scenario: Scenario, measured: pd.DataFrame) -> dict[str, Style]:
     """Config -> style, fixed per task whatever the filters (computed from every measured row of
     the task, bundled and uploaded: ``measured``, named by the scenario's uploads)."""
     return _styles(scenario.task, scenario.uploads, measured)
+
+
+@cached(32)
+def pareto_view(scenario: Scenario, _measured: pd.DataFrame, x_field: str) -> tuple[int, pd.DataFrame, pd.DataFrame,
+                                                                                    dict | None]:
+    """The Pareto page of the scenario's measurements against ``x_field``: how many rows inside the
+    filters have a top-1, those with ``x_field`` too (energy efficiency added), their front and the
+    chart (None when no row is left)."""
+    from ui.charts.measured import pareto_spec
+
+    rows = select(_measured, scenario.selection).dropna(subset=["top1_pct"])
+    with_accuracy = len(rows)
+    rows = with_efficiency(rows).dropna(subset=[x_field])
+    if rows.empty:
+        return with_accuracy, rows, rows, None
+    front = pareto_front(rows, x_field, "top1_pct")
+    spec = pareto_spec(rows, front, styles_for(scenario, _measured), x_field, OBJECTIVES[x_field].maximize)
+    return with_accuracy, rows, front, spec
 
 
 # --- the calibrated model and the finder: every task's measurements, whatever the filters ---
