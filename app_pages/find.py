@@ -7,15 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from qb_core.finder import (
-    DEPLOYMENT_KEYS,
     OBJECTIVES,
     Constraints,
     readable,
     value_problem,
 )
 from qb_core.topology import PRECISIONS, TASKS, variant_label
-from ui import charts, data, scenario, uploads
-from ui.charts.finder import AUTO, AXES, STANDING, placeable, resolve_axes
+from ui import data, scenario, uploads
+from ui.charts.finder import AUTO, AXES, resolve_axes
 from ui.safe import cell_text, download_csv, literal, literal_list, option_label
 
 ANY = "any"
@@ -86,20 +85,6 @@ def unusable(linked: dict[str, str], key: str) -> bool:
     except (KeyError, TypeError, ValueError):
         return key in linked
     return value_problem(key.removeprefix("find_"), number) is not None or number < 0.001
-
-
-def standing(judged: pd.DataFrame, answer: pd.DataFrame, nearest: pd.DataFrame) -> np.ndarray:
-    """Each judged row's standing (:data:`ui.charts.finder.STANDING`): in the answer at its best
-    batch, meeting every constraint at another batch, one of the nearest misses, or missing."""
-    keys = [*DEPLOYMENT_KEYS, "batch"]
-    index = pd.MultiIndex.from_frame(judged[keys].astype(str))
-
-    def among(frame: pd.DataFrame) -> np.ndarray:
-        return index.isin(pd.MultiIndex.from_frame(frame[keys].astype(str))) if len(frame) else \
-            np.zeros(len(judged), dtype=bool)
-
-    return np.select([among(answer), judged["meets"].to_numpy(dtype=bool), among(nearest)], list(STANDING[:3]),
-                     STANDING[3])
 
 
 def with_variant(rows: pd.DataFrame) -> pd.DataFrame:
@@ -322,11 +307,8 @@ x_field, y_field = resolve_axes(x_choice, y_choice, limits)
 if x_field == y_field:
     st.info("Choose two different figures for the axes.")
     st.stop()
-judged = result.judged
-points = judged.assign(variant=variant_label(judged["topology"], judged["pruning_pct"]),
-                       standing=standing(judged, result.feasible, result.nearest))
-st.vega_lite_chart(charts.finder_spec(points, x_field, y_field, limits), key="find_chart")
-placed = int(placeable(points, x_field, y_field).sum())
+points, chart, placed = data.find_chart(current, measured, constraints, objective, x_field, y_field)
+st.vega_lite_chart(chart, key="find_chart")
 constrained = [AXES[c].split(" (")[0].lower() for c in (x_field, y_field) if c in limits]
 st.caption(
     f"Every judged candidate at every batch: {placed} of {len(points)} placed"

@@ -98,3 +98,15 @@ def test_long_network_names_are_cut_in_heatmap_columns_unless_two_would_clash():
     assert cut.iloc[0] == "CNV 100%"
     assert cut.iloc[1] == long_a and cut.iloc[2] == long_b  # cut, they would read the same: kept whole
     assert cut.iloc[3] == cut.iloc[4] == other[: SHORT_VARIANT_CHARS - 1] + "…"
+
+
+def test_each_judged_candidate_gets_one_standing_in_order_of_precedence():
+    from qb_core.finder import DEPLOYMENT_KEYS
+    from ui.charts.finder import STANDING, standing
+
+    rows = pd.DataFrame({key: ["x"] * 4 for key in DEPLOYMENT_KEYS}).assign(
+        device=["A", "B", "C", "D"], batch=[1, 2, 3, 4], meets=[True, True, False, False])
+    answer, nearest = rows.iloc[[0]], rows.iloc[[2, 0]]
+    assert standing(rows, answer, nearest).tolist() == list(STANDING)  # answer wins over meets and nearest
+    assert standing(rows, answer.iloc[:0], nearest.iloc[:0]).tolist() == [STANDING[1], STANDING[1], STANDING[3],
+                                                                          STANDING[3]]

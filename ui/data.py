@@ -48,6 +48,7 @@ from qb_core.predictions import bound_table, weights_fit_table
 from qb_core.roofline_geometry import coinciding_names, merge_coinciding, roofline_points
 from qb_core.scenario import Scenario
 from qb_core.spread import box_statistics
+from qb_core.topology import variant_label
 from qb_core.user_networks import UserNetwork
 from qb_core.whatif import NO_PLATFORMS, WhatIf, custom_catalog
 from ui.colors import Style, config_styles, device_colors, platform_colors
@@ -420,6 +421,21 @@ def model_coefficients(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFra
 def _model_coefficients(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
                         _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
     return coefficient_table(_model_report(fit_key, _measured, _datasheet, _networks).fitted)
+
+
+@cached(32)
+def find_chart(scenario: Scenario, _measured: pd.DataFrame, constraints: Constraints, objective: Objective,
+               x_field: str, y_field: str) -> tuple[pd.DataFrame, dict, int]:
+    """Every judged candidate of the finder's answer (:func:`find`) with its standing, the chart of
+    them on the two axes chosen (the constraints on those axes shaded) and how many it places."""
+    from ui.charts.finder import finder_spec, placeable, standing
+
+    result = find(scenario, _measured, constraints, objective)
+    judged = result.judged
+    points = judged.assign(variant=variant_label(judged["topology"], judged["pruning_pct"]),
+                           standing=standing(judged, result.feasible, result.nearest))
+    limits = {limit.column: (bound, limit.minimum) for limit, bound in constraints.limits()}
+    return points, finder_spec(points, x_field, y_field, limits), int(placeable(points, x_field, y_field).sum())
 
 
 def finder_candidates(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:

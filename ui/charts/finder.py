@@ -7,7 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from qb_core.finder import SOURCES
+from qb_core.finder import DEPLOYMENT_KEYS, SOURCES
 from ui.charts.core import HEIGHT, field, legend, tooltips, with_data
 
 #: The figures a candidate can be charted on, with their axis titles (the finder's own columns:
@@ -190,3 +190,16 @@ def placeable(points: pd.DataFrame, x_field: str, y_field: str) -> pd.Series:
             mask &= points[column] > 0
     return mask
 
+
+def standing(judged: pd.DataFrame, answer: pd.DataFrame, nearest: pd.DataFrame) -> np.ndarray:
+    """Each judged row's standing (:data:`ui.charts.finder.STANDING`): in the answer at its best
+    batch, meeting every constraint at another batch, one of the nearest misses, or missing."""
+    keys = [*DEPLOYMENT_KEYS, "batch"]
+    index = pd.MultiIndex.from_frame(judged[keys].astype(str))
+
+    def among(frame: pd.DataFrame) -> np.ndarray:
+        return index.isin(pd.MultiIndex.from_frame(frame[keys].astype(str))) if len(frame) else \
+            np.zeros(len(judged), dtype=bool)
+
+    return np.select([among(answer), judged["meets"].to_numpy(dtype=bool), among(nearest)], list(STANDING[:3]),
+                     STANDING[3])
