@@ -61,7 +61,8 @@ def test_each_page_has_the_sidebar_of_its_group(at, page):
     assert "task" in {s.key for s in at.selectbox}, keys
 
 
-def test_home_summarises_the_dataset_and_links_every_page(at):
+def test_home_summarises_the_dataset_and_links_every_page(shown):
+    at = shown("home")
     metrics = {m.label: m.value for m in at.metric}
     every_cifar_row = load_measurements()["task"] == "cifar10"
     assert metrics["Measured rows"] == f"{every_cifar_row.sum():,}"
@@ -416,9 +417,9 @@ def test_mnist_rooflines_and_imagenet_unknown_activation_traffic():
     assert rules["intensity"].notna().all()
 
 
-def test_no_chart_carries_infinity_or_nan_in_its_plotted_positions(at):
+def test_no_chart_carries_infinity_or_nan_in_its_plotted_positions(shown):
     for page in ("rooflines", "prediction", "efficiency", "layers"):
-        open_page(at, page)
+        at = shown(page)
         for chart in charts(at):
             for frame in datasets(chart).values():
                 numbers = frame.select_dtypes("number").to_numpy(dtype=float)
