@@ -20,12 +20,14 @@ import pandas as pd
 
 from qb_core.accuracy import load_accuracy
 from qb_core.cli_find import add_find_arguments, candidates_for, constraints_from_args, find_command
-from qb_core.cli_network import load_network_file, network_command
+from qb_core.cli_network import network_command
 from qb_core.csv_io import DataFormatError, no_rows_imported, to_csv_safe
 from qb_core.efficiency import efficiency_table
 from qb_core.hardware import catalog_long, default_catalog, load_catalog
 from qb_core.measurements import ImportResult, import_qutibench, load_measurements, read_measurement_file
 from qb_core.model import CALIBRATE_COLUMNS, HOLDOUTS, build_report, coefficient_table, unmeasured_predictions
+from qb_core.network_files import read_network_path, split_network_argument
+from qb_core.onnx_shapes import InputShapeError, parse_input_shapes
 from qb_core.overview import overview_table
 from qb_core.pareto import OBJECTIVES, pareto_front, with_efficiency
 from qb_core.predictions import predict
@@ -88,8 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     command("topologies", "params, ops per input and intensity (ops/byte) per precision")
     pre = command("predict", "roofline prediction per platform x precision x topology variant")
     _whatif_flags(pre)
-    pre.add_argument("--network", type=Path, action="append",
-                     help="add your network (ONNX or layer-table CSV) to --task's grid (repeatable)")
+    pre.add_argument("--network", action="append", metavar="FILE[:NAME]",
+                     help="add your network (ONNX or layer-table CSV; NAME after a colon, default the graph's or "
+                          "the file's name) to --task's grid (repeatable)")
+    _input_shape_flag(pre)
     command("overview", "measured experiments per platform")
     par = command("pareto", "Pareto front of measured rows (default: fps_comp and top1, maximized)")
     par.add_argument("--measurements", type=Path, help="measurement CSV, QuTiBench or tidy (default: bundled)")
@@ -120,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
                                           "on stderr, one per line.")
     net.add_argument("file", type=Path, help="an .onnx file or a layer-table CSV")
     net.add_argument("--name", help="the network's name (default: the graph name or the file name)")
+    _input_shape_flag(net)
     imp = commands.add_parser("import-qutibench", help="convert a QuTiBench CSV to the tidy schema",
                               description="Convert a QuTiBench measurement CSV (export or contribution "
                                           "template); problems go to stderr as 'line N: reason'.")
@@ -185,17 +190,33 @@ def _import(args: argparse.Namespace, err: TextIO) -> pd.DataFrame | None:
     return None
 
 
+def _input_shape_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--input-shape", action="append", metavar="[INPUT=]DIMS",
+                        help="size of an ONNX input with dynamic dimensions, e.g. 1x3x224x224 (the only input) or "
+                             "image=1x3x224x224 (repeatable)")
+
+
+def _input_shapes(args: argparse.Namespace) -> dict[str, tuple[int, ...]]:
+    try:
+        return parse_input_shapes(getattr(args, "input_shape", None))
+    except InputShapeError as exc:
+        raise UsageError(f"--input-shape: {exc}") from None
+
+
 def _networks(args: argparse.Namespace, err: TextIO) -> tuple[UserNetwork, ...]:
-    """``--network`` files as the user's networks of ``--task`` at every precision; each file's
-    warnings on ``err``, one per line."""
+    """``--network FILE[:NAME]`` files as the user's networks of ``--task`` at every precision;
+    each file's warnings on ``err``, one per line."""
     networks: list[UserNetwork] = []
-    for path in args.network or ():
-        network = load_network_file(path)
-        for warning in network.warnings:
+    shapes = _input_shapes(args)
+    for argument in args.network or ():
+        path, name = split_network_argument(argument)
+        network = read_network_path(path, name, shapes)
+        for warning in (*network.warnings, *([network.incomplete] if network.incomplete else [])):
             print(f"warning: {path}: {warning}", file=err)
         try:
             networks.append(make_network(network.name, args.task, PRECISIONS, network.layers, path.name,
-                                         taken=tuple(n.name for n in networks)))
+                                         taken=tuple(n.name for n in networks), warnings=network.warnings,
+                                         incomplete=network.incomplete))
         except ValueError as exc:
             raise DataFormatError(f"{path}: {exc}") from None
     return tuple(networks)
@@ -256,7 +277,7 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
     try:
         args = build_parser().parse_args(argv)
         if args.command == "network":
-            return network_command(args.file, args.name, out, err)
+            return network_command(args.file, args.name, out, err, _input_shapes(args))
         if args.command == "find":
             return _find(args, out, err)
         table = _table(args, err)

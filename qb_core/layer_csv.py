@@ -29,7 +29,7 @@ import pandas as pd
 
 from qb_core.csv_io import DataFormatError, echo_value, open_csv, to_csv_safe, unescape_cell
 from qb_core.layer_table import LAYER_TABLE_COLUMNS, LAYER_TYPES, NUMERIC_COLUMNS, check_layer_table
-from qb_core.onnx_import import MAX_COUNT, NAME_CHARS, NetworkFileError, NetworkImport, network_name, plain
+from qb_core.network_import import MAX_COUNT, NAME_CHARS, NetworkFileError, NetworkImport, network_name, plain
 from qb_core.paths import DATA_DIR
 
 MAX_CSV_BYTES = 2_000_000
@@ -129,7 +129,7 @@ def _problem(file: str, line: int, column: str, cell: str) -> str:
 
 def read_layer_csv(data: bytes, file_name: str, name: str | None = None) -> NetworkImport:
     """The layer table of a CSV file given as bytes; a bad file or cell raises
-    :class:`~qb_core.onnx_import.NetworkFileError` naming the file (and the line and column of the
+    :class:`~qb_core.network_import.NetworkFileError` naming the file (and the line and column of the
     first bad cell). The network is called ``name``, else after the file's stem."""
     file = plain(file_name, 200)
     if len(data) > MAX_CSV_BYTES:

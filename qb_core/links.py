@@ -99,13 +99,13 @@ def overrides_from_text(text: str, devices: Sequence[str]) -> dict[str, dict[str
 
 def networks_to_text(networks: tuple[UserNetwork, ...]) -> tuple[str, tuple[str, ...]]:
     """The networks that fit a shared link as compact JSON (``[[name, task, "INT8|FP16", csv], ...]``,
-    ``""`` when none), in the order added while the whole link stays within the bounded parser's
-    :data:`MAX_LINK_TEXT`, and the names of those left out (too large alone, or no
-    room left)."""
+    a fifth item saying why the counts are partial for a network counted in part; ``""`` when none),
+    in the order added while the whole link stays within the bounded parser's :data:`MAX_LINK_TEXT`,
+    and the names of those left out (too large alone, or no room left)."""
     items, left_out, used = [], [], 2  # the brackets
     for network in networks:
-        item = json.dumps([network.name, network.task, "|".join(network.precisions), network.layers_csv],
-                          separators=(",", ":"))
+        fields = [network.name, network.task, "|".join(network.precisions), network.layers_csv]
+        item = json.dumps([*fields, network.incomplete] if network.incomplete else fields, separators=(",", ":"))
         if network.fits_in_link and used + len(item) + 1 <= MAX_LINK_TEXT:
             items.append(item)
             used += len(item) + 1
@@ -122,12 +122,14 @@ def networks_from_text(text: str) -> tuple[UserNetwork, ...]:
         raise ValueError(f"the link's networks must be a list of at most {MAX_NETWORKS}")
     networks: list[UserNetwork] = []
     for item in items:
-        if not (isinstance(item, list) and len(item) == 4 and all(isinstance(v, str) for v in item)):
-            raise ValueError("each of the link's networks must be [name, task, precisions, layer table]")
-        name, task, precisions, layers_csv = item
+        if not (isinstance(item, list) and len(item) in (4, 5) and all(isinstance(v, str) for v in item)):
+            raise ValueError("each of the link's networks must be [name, task, precisions, layer table] and, for "
+                             "one counted in part, why")
+        name, task, precisions, layers_csv = item[:4]
         if len(layers_csv) > LINK_CSV_CHARS:
             raise ValueError(f"a network's layer table in a link has at most {LINK_CSV_CHARS:,} characters")
         layers = read_layer_csv(layers_csv.encode("utf-8"), f"the link's network {name[:MAX_NAME_CHARS]!r}").layers
         networks.append(make_network(name, task, tuple(precisions.split("|")), layers, "link",
-                                     taken=tuple(n.name for n in networks)))
+                                     taken=tuple(n.name for n in networks),
+                                     incomplete=item[4] if len(item) == 5 else ""))
     return tuple(networks)

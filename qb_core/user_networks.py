@@ -27,7 +27,9 @@ OPS_SOURCE = "your network"
 
 @dataclass(frozen=True)
 class UserNetwork:
-    """One network a user brought: ``layers_csv`` is its layer table as the project's CSV."""
+    """One network a user brought: ``layers_csv`` is its layer table as the project's CSV;
+    ``incomplete`` says why its counts are partial ("" when they are whole): no prediction of such
+    a network is called tested."""
 
     name: str
     task: str
@@ -35,6 +37,8 @@ class UserNetwork:
     layers_csv: str
     source: str = ""
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    incomplete: str = ""
 
     @property
     def layers(self) -> pd.DataFrame:
@@ -68,7 +72,8 @@ def _zoo_names() -> set[str]:
 
 
 def make_network(name: str, task: str, precisions: tuple[str, ...], layers: pd.DataFrame, source: str = "",
-                 taken: tuple[str, ...] = (), warnings: tuple[str, ...] = ()) -> UserNetwork:
+                 taken: tuple[str, ...] = (), warnings: tuple[str, ...] = (), notes: tuple[str, ...] = (),
+                 incomplete: str = "") -> UserNetwork:
     """A checked :class:`UserNetwork`; raises ValueError with one sentence on a bad name (empty,
     too long, a bundled network's or one already taken), task or precision."""
     name = " ".join(str(name).split())
@@ -88,7 +93,8 @@ def make_network(name: str, task: str, precisions: tuple[str, ...], layers: pd.D
         raise ValueError("the network has no convolution or fully connected layer with operations: a roofline "
                          "needs work to predict")
     ordered = tuple(p for p in PRECISIONS if p in precisions)
-    return UserNetwork(name, task, ordered, layer_table_csv(layers), source, tuple(warnings))
+    return UserNetwork(name, task, ordered, layer_table_csv(layers), source, tuple(warnings), tuple(notes),
+                       str(incomplete)[:500])
 
 
 def variant_rows(networks: tuple[UserNetwork, ...], task: str) -> pd.DataFrame:

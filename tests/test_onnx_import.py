@@ -15,7 +15,6 @@ from onnx import TensorProto, helper, numpy_helper
 from qb_core.layer_table import LAYER_TABLE_COLUMNS
 from qb_core.onnx_import import (
     MAX_NODES,
-    MAX_ONNX_BYTES,
     NetworkFileError,
     import_onnx,
     per_channel,
@@ -103,9 +102,8 @@ class TestOperators:
         nodes = [helper.make_node("MatMul", ["q", "k"], ["y"], name="scores")]
         result = imported(nodes, [value("q", [1, 8, 16]), value("k", [1, 16, 8])])
         assert row(result, "scores") == counts(2 * 8 * 8 * 16, 0, 8 * 16 + 16 * 8, 64, "fc")
-        assert len(result.warnings) == 1
-        assert "1 MatMul/Gemm layer multiplies two activations" in result.warnings[0]
-        assert "'scores'" in result.warnings[0]
+        assert result.warnings == ()  # nothing is wrong: a note says how it was counted
+        assert any("1 layer multiplies two activations" in n and "'scores'" in n for n in result.notes)
 
     def test_residual_add(self):
         nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
@@ -120,34 +118,38 @@ class TestOperators:
         assert row(result, "max") == counts(0, 0, 64 * 196, 64 * 49, "pool")
         assert row(result, "gap") == counts(0, 0, 64 * 49, 64, "pool")
 
-    def test_batchnorm_and_relu_after_conv_add_no_layer(self):
+    def test_batchnorm_after_conv_is_its_bias_and_no_layer(self):
         nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
                  helper.make_node("BatchNormalization", ["c", "s", "o", "m", "v"], ["n"], name="bn"),
                  helper.make_node("Relu", ["n"], ["y"], name="relu")]
         inits = [weight("w", (4, 2, 3, 3)), *(weight(k, (4,)) for k in "somv")]
         result = imported(nodes, [value("x", [1, 2, 6, 6])], inits)
         assert result.layers["layer"].tolist() == ["conv"]
-        assert row(result, "conv") == counts(2 * 4 * 4 * 4 * 18, 4 * 18, 72, 64, "conv")
+        # the batch norm folds in: its shift is the conv's bias (4), as the bundled layer tables count it
+        assert row(result, "conv") == counts(2 * 4 * 4 * 4 * 18, 4 * 18 + 4, 72, 64, "conv")
         assert result.warnings == ()
 
-    def test_per_channel_scale_is_folded_silently(self):
+    def test_per_channel_scale_and_shift_after_conv_fold_into_it(self):
         nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
                  helper.make_node("Mul", ["c", "scale"], ["s"], name="scale"),
                  helper.make_node("Add", ["s", "shift"], ["y"], name="shift")]
         inits = [weight("w", (4, 2, 1, 1)), weight("scale", (4, 1, 1)), weight("shift", (1, 4, 1, 1))]
         result = imported(nodes, [value("x", [1, 2, 3, 3])], inits)
         assert result.layers["layer"].tolist() == ["conv"]
-        assert row(result, "conv")["weights"] == 8  # a folded scale and shift add no weights
+        assert row(result, "conv")["weights"] == 8 + 4  # the scale folds into the filter, the shift is the bias
         assert result.warnings == ()
 
     def test_unknown_operators_named_in_one_warning(self):
-        nodes = [helper.make_node("LRN", ["x"], ["l"], name="lrn", size=3),
-                 helper.make_node("Foo", ["l"], ["f"], domain="custom.ops"),
+        nodes = [helper.make_node("LRN", ["x"], ["l"], name="lrn", size=3),  # known: no multiply-accumulates
+                 helper.make_node("Foo", ["l"], ["l2"], domain="custom.ops"),
+                 helper.make_node("Foo", ["l2"], ["f"], domain="custom.ops"),
                  helper.make_node("Foo", ["f"], ["f2"], domain="custom.ops"),
                  helper.make_node("MaxPool", ["f2"], ["y"], name="pool", kernel_shape=[2, 2], strides=[2, 2])]
         result = imported(nodes, [value("x", [1, 4, 8, 8])], extra_opsets=[helper.make_opsetid("custom.ops", 1)])
         unknown = [w for w in result.warnings if "does not know" in w]
-        assert unknown == ["3 operators the import does not know were counted as 0 ops: custom.ops.Foo (2), LRN (1)"]
+        # named with what they read: the first reads the 256 elements of x
+        assert unknown == ["3 operators the import does not know were counted as 0 ops and 0 weights: custom.ops.Foo "
+                           "(3); they read 256 activation elements per input"]
         # the pool after the custom operator has no inferred shape: counted as far as possible, and named
         assert any("'pool'" in w and "could not work out" in w for w in result.warnings)
         assert row(result, "pool")["ops"] == 0
@@ -165,11 +167,14 @@ class TestOperators:
         assert row(result, "c")["ops"] == 2 * 2 * 36 * 27
         assert result.warnings == ("input 'x' has batch 8: counted for one input (batch 1)",)
 
-    def test_symbolic_spatial_dimension_is_named(self):
+    def test_symbolic_spatial_dimension_needs_the_input_size(self):
         nodes = [helper.make_node("GlobalMaxPool", ["x"], ["y"], name="gmp")]
-        result = imported(nodes, [value("x", ["N", 16, "H", "W"])])
-        assert any("unknown dimension(s) H, W" in w for w in result.warnings)
-        assert row(result, "gmp") == counts(0, 0, 16, 16, "pool")
+        data = model_bytes(nodes, [value("x", ["N", 16, "H", "W"])])
+        with pytest.raises(NetworkFileError, match=r"dynamic dimension\(s\) H, W \(1x16x\?x\?\): give the input size"):
+            import_onnx(data, FILE)
+        result = import_onnx(data, FILE, input_shapes={"": (1, 16, 7, 5)})
+        assert row(result, "gmp") == counts(0, 0, 16 * 35, 16, "pool")
+        assert "input 'x': 1x16x7x5" in result.notes
 
     def test_conv_transpose(self):
         nodes = [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up", strides=[2, 2])]
@@ -306,12 +311,13 @@ def test_resnet_bottleneck_block():
     result = imported(nodes, [value("x", ["N", 256, 56, 56])], [i for p in parts for i in p[1]])
     hw = 56 * 56
     assert result.layers["layer"].tolist() == ["a", "b", "c", "add"]
-    assert row(result, "a") == counts(2 * hw * 64 * 256, 16_384, 802_816, 200_704, "conv")
-    assert row(result, "b") == counts(2 * hw * 64 * 64 * 9, 36_864, 200_704, 200_704, "conv")
-    assert row(result, "c") == counts(2 * hw * 256 * 64, 16_384, 200_704, 802_816, "conv")
+    # filters plus one bias per output channel (the folded batch norm's shift)
+    assert row(result, "a") == counts(2 * hw * 64 * 256, 16_384 + 64, 802_816, 200_704, "conv")
+    assert row(result, "b") == counts(2 * hw * 64 * 64 * 9, 36_864 + 64, 200_704, 200_704, "conv")
+    assert row(result, "c") == counts(2 * hw * 256 * 64, 16_384 + 256, 200_704, 802_816, "conv")
     assert row(result, "add") == counts(0, 0, 1_605_632, 802_816, "eltwise")
     assert result.layers["ops"].sum() == 436_731_904  # 102,760,448 + 231,211,008 + 102,760,448
-    assert result.layers["weights"].sum() == 69_632
+    assert result.layers["weights"].sum() == 69_632 + 384
     assert result.warnings == ()
 
 
@@ -325,8 +331,8 @@ def test_mobilenet_depthwise_separable_block():
              helper.make_node("Clip", ["p", "lo", "hi"], ["y"])]
     result = imported(nodes, [value("x", [1, 32, 112, 112])], [*dw_inits, *pw_inits, lo, hi])
     hw = 112 * 112
-    assert row(result, "dw") == counts(7_225_344, 288, 401_408, 401_408, "depthwise")  # 2 x 12,544 x 32 x 9
-    assert row(result, "pw") == counts(51_380_224, 2_048, 401_408, 802_816, "conv")  # 2 x 12,544 x 64 x 32
+    assert row(result, "dw") == counts(7_225_344, 288 + 32, 401_408, 401_408, "depthwise")  # 2 x 12,544 x 32 x 9
+    assert row(result, "pw") == counts(51_380_224, 2_048 + 64, 401_408, 802_816, "conv")  # 2 x 12,544 x 64 x 32
     assert row(result, "dw")["ops"] == 2 * hw * 32 * 9 and row(result, "pw")["ops"] == 2 * hw * 64 * 32
     assert result.warnings == ()
 
@@ -359,43 +365,28 @@ class TestHostileFiles:
         return model_bytes(nodes, [value("x", [1, 3, 8, 8])], [tensor])
 
     @pytest.mark.parametrize("in_constant", [False, True])
-    def test_external_data_refused_without_opening_anything(self, monkeypatch, in_constant):
-        data = self.external_model(in_constant=in_constant)
+    @pytest.mark.parametrize("location", ["/etc/passwd", "../../secret.bin", "weights.bin"])
+    def test_external_data_read_from_shapes_without_opening_anything(self, monkeypatch, in_constant, location):
+        data = self.external_model(location, in_constant=in_constant)
 
         def forbidden(*args, **kwargs):
             raise AssertionError("the import tried to open a file")
 
-        monkeypatch.setattr(builtins, "open", forbidden)
-        monkeypatch.setattr(io, "open", forbidden)
-        monkeypatch.setattr(onnx, "load_external_data_for_model", forbidden)
-        monkeypatch.setattr(onnx.external_data_helper, "load_external_data_for_model", forbidden)
-        monkeypatch.setattr(onnx.external_data_helper, "load_external_data_for_tensor", forbidden)
-        message = refused(data, "external file")
-        assert "'/etc/passwd'" in message and "self-contained" in message
-
-    def test_external_data_in_a_subgraph_is_refused(self):
-        tensor = weight("w", (2,))
-        onnx.external_data_helper.set_external_data(tensor, location="/etc/shadow")
-        tensor.data_location = TensorProto.EXTERNAL
-        branch = helper.make_graph([helper.make_node("Identity", ["w"], ["o"])], "then", [], [value("o", None)],
-                                   [tensor])
-        other = helper.make_graph([helper.make_node("Identity", ["x"], ["o2"])], "else", [], [value("o2", None)])
-        nodes = [helper.make_node("If", ["c"], ["y"], then_branch=branch, else_branch=other)]
-        data = model_bytes(nodes, [value("c", [], TensorProto.BOOL), value("x", [2])])
-        refused(data, r"external file \('/etc/shadow'\)")
+        for module, attribute in ((builtins, "open"), (io, "open"), (onnx, "load_external_data_for_model"),
+                                  (onnx.external_data_helper, "load_external_data_for_model"),
+                                  (onnx.external_data_helper, "load_external_data_for_tensor"),
+                                  (numpy_helper, "to_array")):
+            monkeypatch.setattr(module, attribute, forbidden)
+        result = import_onnx(data, "hostile.onnx")
+        assert row(result, "conv") == counts(2 * 6 * 6 * 4 * 27, 108, 192, 144, "conv")
+        assert any("external file" in n and "nothing else was opened" in n for n in result.notes)
+        assert location not in " ".join(result.notes + result.warnings)
 
     def test_nodes_in_subgraphs_count_towards_the_limit(self):
         body = onnx.GraphProto(name="body")
         body.node.extend([helper.make_node("Identity", ["x"], ["x"])] * MAX_NODES)
         nodes = [helper.make_node("If", ["c"], ["y"], then_branch=body, else_branch=body)]
         refused(model_bytes(nodes, [value("c", [], TensorProto.BOOL)]), r"more than 20,000 nodes \(subgraphs")
-
-    def test_external_data_entries_alone_are_refused(self):
-        tensor = weight("w", (4, 3, 3, 3))
-        entry = tensor.external_data.add()
-        entry.key, entry.value = "location", "../../secret.bin"
-        data = model_bytes([helper.make_node("Conv", ["x", "w"], ["y"])], [value("x", [1, 3, 8, 8])], [tensor])
-        refused(data, "external file")
 
     def test_truncated(self):
         data = small_model_bytes()
@@ -409,7 +400,10 @@ class TestHostileFiles:
         refused(b"layer,type,ops\n" * 10, "not a readable ONNX model")
         refused(b"", "the file is empty")
 
-    def test_flipped_bytes_never_raise_anything_else(self):
+    def test_flipped_bytes_never_raise_anything_else(self, monkeypatch):
+        # symbolic inference runs in a child process whose failures are returned, never raised
+        # (tests/test_onnx_real_models.py runs it on hostile input): skipped here for speed
+        monkeypatch.setattr("qb_core.onnx_import.symbolic_fill", lambda *a: "skipped in this test")
         data = bytearray(small_model_bytes())
         rng = random.Random(1)
         for _ in range(300):
@@ -437,11 +431,7 @@ class TestHostileFiles:
         graph.input.append(value("x", [1, 4]))
         graph.node.extend([helper.make_node("Identity", ["x"], ["x"])] * (MAX_NODES + 1))
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-        refused(model.SerializeToString(), f"{MAX_NODES + 1:,} nodes; the import reads at most {MAX_NODES:,}")
-
-    def test_too_big_checked_before_parsing(self, monkeypatch):
-        monkeypatch.setattr(onnx.ModelProto, "ParseFromString", lambda *a: pytest.fail("parsed"))
-        refused(bytes(MAX_ONNX_BYTES + 1), "at most 50,000,000")
+        refused(model.SerializeToString(), f"more than {MAX_NODES:,} nodes \\(subgraphs included\\)")
 
     def test_old_opset(self):
         refused(small_model_bytes(opset=9), "opset 9 is older than the oldest supported \\(11\\)")
