@@ -6,8 +6,10 @@ import streamlit as st
 from qb_core.hardware import EXECUTION_STYLES, FAMILIES, PEAK_COLUMNS, PEAK_PRECISIONS
 from qb_core.labels import title
 from qb_core.whatif import CUSTOM_COLUMNS, device_figures, platforms_to_csv
-from ui import data, messages, scenario, whatif_forms, whatif_state
+from ui import data, messages, scenario, upload_slot, whatif_forms, whatif_state
 from ui.safe import cell_text, download_csv
+
+PLATFORM_UPLOAD_MB = 2
 
 st.title("What-if hardware")
 st.markdown(
@@ -16,7 +18,8 @@ st.markdown(
     "theory page, beside the global scales and storage assumptions in the sidebar. They stay in your "
     "session and in the page address (copy it to share the view); nothing is stored on the server."
 )
-messages.show(whatif_forms.SCOPE)
+with st.container():  # one slot whatever it holds, so the widgets below keep their place between runs
+    messages.show(whatif_forms.SCOPE)
 
 # --- per-platform overrides ---
 st.header("Override a platform")
@@ -86,6 +89,6 @@ with left:
     else:
         download_csv("Export your platforms (CSV)", platforms_to_csv(own), "my_platforms.csv")
 with right:
-    st.file_uploader("Import platforms (CSV in the export's or data/hardware.csv's columns)", type=["csv"],
-                     key="own_upload")
-    st.button("Add platforms from the file", on_click=whatif_forms.import_platforms)
+    upload_slot.uploader("own", "Import platforms (CSV in the export's or data/hardware.csv's columns)", ["csv"],
+                         PLATFORM_UPLOAD_MB, whatif_forms.read_platforms)
+    upload_slot.add_button("own", "Import platforms from", whatif_forms.import_platforms, whatif_forms.SCOPE)

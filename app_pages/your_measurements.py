@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from ui import messages, tables, uploads
+from ui import messages, tables, upload_slot, uploads
 from ui.safe import literal, literal_list
+
+MEASUREMENT_UPLOAD_MB = 20
 
 st.title("Your measurements")
 st.markdown(
@@ -15,25 +17,20 @@ st.markdown(
     "your own pairs with a prediction once you describe it on the What-if hardware page. They stay in this "
     "browser session only."
 )
-messages.show("upload")
+with st.container():  # one slot whatever it holds, so the uploader below keeps its place between runs
+    messages.show("measurement")
 
 
-def _add() -> None:
-    upload = st.session_state.get("measurement_upload")
-    if upload is None:
-        messages.flash("upload", "error", "Choose a CSV file first.")
-        return
-    try:
-        kept, skipped = uploads.add(upload.name, upload.getvalue())
-    except ValueError as exc:
-        messages.flash("upload", "error", f"Not added: {literal(exc, 400)}. Nothing was changed.")
-        return
-    messages.flash("upload", "success", f"{literal(upload.name)}: {kept:,} row(s) added"
-                   + (f", {skipped:,} skipped (see below)." if skipped else "."))
+def _add(pending: upload_slot.Pending) -> str:
+    kept, skipped = uploads.commit(pending.file_name, pending.result, pending.digest)
+    return (f"{literal(pending.file_name)}: {kept:,} row(s) added"
+            + (f", {skipped:,} skipped (see below)." if skipped else "."))
 
 
-st.file_uploader("Measurement CSV", type=["csv"], key="measurement_upload")
-st.button("Add to my measurements", on_click=_add, icon=":material/upload:")
+upload_slot.uploader("measurement", "Measurement CSV", ["csv"], MEASUREMENT_UPLOAD_MB, uploads.read,
+                     help=f"Up to {MEASUREMENT_UPLOAD_MB} MB; the app keeps at most {uploads.MAX_UPLOADED_ROWS:,} "
+                          "rows.")
+upload_slot.add_button("measurement", "Add", _add)
 
 for index, (name, rows) in enumerate(uploads.uploads().items()):
     with st.container(border=True):

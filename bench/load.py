@@ -181,17 +181,13 @@ def write_upload(path: Path, seed: int, rows: int = UPLOAD_ROWS) -> None:
 
 
 def _add_upload(page) -> None:
-    """Click "Add to my measurements" until it reports success (a click before the upload has
-    reached the server finds no file yet)."""
+    """Press the Add button once it names the file (it is disabled until the file has reached the
+    server and been read), then wait for the outcome."""
     outcome = page.locator("[data-testid='stAlertContentSuccess'], [data-testid='stAlertContentError']")
-    for _ in range(10):
-        wait_for_app(page, 0, timeout_ms=60_000)
-        page.get_by_role("button", name="Add to my measurements").click()
-        outcome.first.wait_for(timeout=60_000)
-        if page.locator("[data-testid='stAlertContentSuccess']").count():
-            return
-        page.wait_for_timeout(500)
-    raise RuntimeError(f"upload not added: {outcome.first.inner_text()}")
+    page.locator(".st-key-measurement_add button:not([disabled])").click(timeout=60_000)
+    outcome.first.wait_for(timeout=60_000)
+    if not page.locator("[data-testid='stAlertContentSuccess']").count():
+        raise RuntimeError(f"upload not added: {outcome.first.inner_text()}")
 
 
 def memory_round(browser, base: str, pid: int, csvs: list[Path], pareto_charts: int) -> tuple[float, list]:

@@ -6,7 +6,7 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from devtools.apptest import button, charts, named, new_app, open_page, plain
+from devtools.apptest import charts, named, new_app, open_page, plain
 
 CSV = (b"layer,type,ops,weights,in_activations,out_activations\n"
        b"conv1,conv,884736,448,3072,16384\n"  # 2 x 32x32 x 3x3x3 x 16 (pad 1), 432 weights + 16 bias
@@ -29,11 +29,16 @@ def onnx_bytes() -> bytes:
 
 
 def add_network(at, name: str, content: bytes, file_name: str = "tiny.csv", task: str = "cifar10"):
+    """Choose the file (read the moment it arrives), name it, then press the Add button, which names
+    the file it adds (disabled when the file could not be read)."""
     open_page(at, "your_networks")
-    at.file_uploader(key="network_upload").set_value((file_name, content, "application/octet-stream"))
     at.text_input(key="network_name").set_value(name)
     at.selectbox(key="network_task").set_value(task)
-    button(at, "Add to my networks").click().run()
+    at.file_uploader(key="network_upload").set_value((file_name, content, "application/octet-stream")).run()
+    add = at.button(key="network_add")
+    if not add.disabled:
+        assert plain(add.label) == f"Add {file_name}"
+        add.click().run()
     return at
 
 
@@ -71,7 +76,10 @@ def test_an_onnx_file_is_imported_and_a_hostile_one_refused_without_losing_anyth
     assert any("OneConv added" in plain(s.value) for s in at.success)
     assert any(f"{2 * 6 * 6 * 27 * 8:,} ops per input" in plain(m.value) for m in at.markdown)
     add_network(at, "Evil", b"\x08\x07garbage that is not a model", "evil.onnx")
-    assert any("Not added" in plain(e.value) and "evil.onnx" in plain(e.value) for e in at.error)
+    assert any("evil.onnx was not read" in plain(e.value) and "Nothing was added" in plain(e.value) for e in at.error)
+    assert at.button(key="network_add").disabled and at.button(key="network_add").label == "Add (choose a file first)"
+    at.run()  # the reason stays on the page while the refused file is in the uploader
+    assert any("evil.onnx was not read" in plain(e.value) for e in at.error)
     assert not at.exception
     assert any("OneConv" in plain(m.value) for m in at.markdown) and not any("Evil" in plain(m.value)
                                                                           for m in at.markdown)

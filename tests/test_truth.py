@@ -102,8 +102,8 @@ def add_platform(at, name="MyBoard", bandwidth=100.0, int8=10.0):
 
 def import_platforms(at, csv: bytes, name: str = "mine.csv"):
     open_page(at, "whatif")
-    at.file_uploader(key="own_upload").set_value((name, csv, "text/csv"))
-    next(b for b in at.button if b.label == "Add platforms from the file").click().run()
+    at.file_uploader(key="own_upload").set_value((name, csv, "text/csv")).run()
+    at.button(key="own_add").click().run()
     return at
 
 

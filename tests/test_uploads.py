@@ -90,7 +90,8 @@ def test_malformed_upload_changes_nothing(at, content, message):
     upload(at, "mine.csv", NEW_BOARD)
     upload(at, "bad.csv", content)
     errors = [plain(e.value) for e in at.error]
-    assert any("Not added: bad.csv" in e and message in e for e in errors), errors
+    assert any("bad.csv was not read" in e and message in e and "Nothing was added" in e for e in errors), errors
+    assert at.button(key="measurement_add").disabled
     assert list(at.session_state["uploads"]) == ["mine.csv"]
     open_page(at, "pareto")
     assert not at.exception

@@ -174,12 +174,12 @@ class TestOverridesAndPlatforms:
     def test_csv_import_and_a_malformed_file(self, at):
         open_page(at, "whatif")
         csv = b"platform,family,bandwidth_gbps,peak_tops_int8,peak_tops_fp16\nBoardA,GPU,200,8,4\nBoardB,CPU,30,1,\n"
-        at.file_uploader(key="own_upload").set_value(("mine.csv", csv, "text/csv"))
-        button(at, "Add platforms from the file").click().run()
+        at.file_uploader(key="own_upload").set_value(("mine.csv", csv, "text/csv")).run()
+        at.button(key="own_add").click().run()
         assert [r["platform"] for r in at.session_state["custom_platforms"]] == ["BoardA", "BoardB"]
-        at.file_uploader(key="own_upload").set_value(("bad.csv", b"\x00\x01garbage", "text/csv"))
-        button(at, "Add platforms from the file").click().run()
-        assert any("File not imported" in e.value for e in at.error)
+        at.file_uploader(key="own_upload").set_value(("bad.csv", b"\x00\x01garbage", "text/csv")).run()
+        assert at.button(key="own_add").disabled
+        assert any("bad.csv" in plain(e.value) and "was not read" in plain(e.value) for e in at.error)
         assert len(at.session_state["custom_platforms"]) == 2
 
     def test_reset_to_datasheet(self, at):

@@ -15,7 +15,7 @@ import streamlit as st
 
 from qb_core.csv_io import no_rows_imported
 from qb_core.filters import filter_options as core_filter_options
-from qb_core.measurements import DataFormatError, read_any
+from qb_core.measurements import DataFormatError, ImportResult, read_any
 from qb_core.scenario import content_digest
 from ui import data
 from ui.widgets import drop_scenario, family_key
@@ -55,15 +55,21 @@ def _refresh() -> None:
     drop_scenario()
 
 
-def add(name: str, content: bytes) -> tuple[int, int]:
-    """Import ``content`` as ``name``; returns (rows kept, rows skipped). Raises ValueError with a
-    readable reason, leaving every earlier upload as it was."""
+def read(name: str, content) -> ImportResult:
+    """Import ``content`` (bytes or a buffer) as ``name``, changing nothing; raises ValueError with a
+    readable reason."""
     try:
-        result = read_any(content, name=name)
+        result = read_any(bytes(content), name=name)
     except DataFormatError as exc:
         raise ValueError(str(exc)) from None
     if result.measurements.empty:
         raise ValueError(no_rows_imported(name, result.skipped))
+    return result
+
+
+def commit(name: str, result: ImportResult, digest: str) -> tuple[int, int]:
+    """Keep an imported file in this session; returns (rows kept, rows skipped). Raises ValueError,
+    leaving every earlier upload as it was, when the session would hold too many rows."""
     total = sum(len(rows) for n, rows in uploads().items() if n != name) + len(result.measurements)
     if total > MAX_UPLOADED_ROWS:
         raise ValueError(f"{total:,} uploaded rows in all; the app shows at most {MAX_UPLOADED_ROWS:,} "
@@ -71,10 +77,15 @@ def add(name: str, content: bytes) -> tuple[int, int]:
     before = set(rows()["platform"].astype(str))
     uploads()[name] = result.measurements
     reports()[name] = result.problems
-    st.session_state.setdefault("upload_digests", {})[name] = content_digest(content)
+    st.session_state.setdefault("upload_digests", {})[name] = digest
     _refresh()
     _select_new_boards(result.measurements, before)
     return len(result.measurements), result.skipped
+
+
+def add(name: str, content: bytes) -> tuple[int, int]:
+    """Import ``content`` as ``name`` and keep it (:func:`read`, then :func:`commit`)."""
+    return commit(name, read(name, content), content_digest(content))
 
 
 def _select_new_boards(rows_added: pd.DataFrame, known: set[str]) -> None:

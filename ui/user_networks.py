@@ -3,20 +3,24 @@ in the page address when small enough to travel in a link."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 import streamlit as st
 
 from qb_core.csv_io import DataFormatError
-from qb_core.layer_csv import MAX_CSV_BYTES, read_layer_csv
 from qb_core.links import networks_from_text, networks_to_text
-from qb_core.onnx_import import MAX_ONNX_BYTES, NetworkImport, import_onnx
+from qb_core.network_files import read_network_bytes
+from qb_core.network_import import NetworkImport
 from qb_core.user_networks import MAX_NETWORKS, UserNetwork, make_network
 from ui.safe import literal
 from ui.widgets import drop_scenario
 
 KEY = "user_networks"
 LINK_KEY = "nets"
+#: The largest network file the app takes (MB); equal to ``server.maxUploadSize`` in
+#: ``.streamlit/config.toml`` (a widget cannot take more than the server) and large enough for a
+#: ResNet-50 (102 MB). Bigger models: a structure-only export, or the command line's layer table.
+NETWORK_UPLOAD_MB = 200
+STRUCTURE_ONLY_EXPORT = ("python -c \"import onnx; m = onnx.load('big.onnx'); [t.ClearField('raw_data') for t in "
+                         "m.graph.initializer]; onnx.save(m, 'big_structure.onnx')\"")
 
 
 def networks() -> tuple[UserNetwork, ...]:
@@ -24,15 +28,13 @@ def networks() -> tuple[UserNetwork, ...]:
     return st.session_state.get(KEY, ())
 
 
-def read_file(file_name: str, content: bytes, name: str | None = None) -> NetworkImport:
-    """An uploaded network file: ONNX (by its ``.onnx`` name or protobuf's first byte) or a layer
-    CSV; ValueError with one sentence naming the file when it cannot be used."""
-    is_onnx = PurePath(file_name).suffix.lower() == ".onnx" or content[:1] == b"\x08"
-    limit = MAX_ONNX_BYTES if is_onnx else MAX_CSV_BYTES
-    if len(content) > limit:
-        raise ValueError(f"{file_name}: {len(content):,} bytes; a network file has at most {limit:,}")
+def read_file(file_name: str, content, name: str | None = None,
+              input_shapes: dict[str, tuple[int, ...]] | None = None) -> NetworkImport:
+    """An uploaded network file (bytes or a buffer): ONNX, a layer CSV, or refused with one sentence
+    saying what it is (:mod:`qb_core.network_files`); ValueError naming the file when it cannot be
+    used."""
     try:
-        return import_onnx(content, file_name, name) if is_onnx else read_layer_csv(content, file_name, name)
+        return read_network_bytes(content, file_name, name, input_shapes)
     except DataFormatError as exc:
         raise ValueError(str(exc).strip().splitlines()[0]) from None
 
@@ -43,7 +45,7 @@ def add(imported: NetworkImport, name: str, task: str, precisions: tuple[str, ..
     if len(current) >= MAX_NETWORKS:
         raise ValueError(f"at most {MAX_NETWORKS} networks per session: remove one first")
     network = make_network(name, task, precisions, imported.layers, source, taken=tuple(n.name for n in current),
-                           warnings=imported.warnings)
+                           warnings=imported.warnings, notes=imported.notes, incomplete=imported.incomplete)
     st.session_state[KEY] = (*current, network)
     drop_scenario()
     return network

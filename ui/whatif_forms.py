@@ -81,15 +81,12 @@ def remove_platform(name: str) -> None:
     st.session_state["own_target"] = NEW
 
 
-def import_platforms() -> None:
-    upload = st.session_state.get("own_upload")
-    if upload is None:
-        _fail("Choose a CSV file first.")
-        return
-    try:
-        imported = whatif_state.records_of(platforms_from_csv(upload.getvalue(), name=upload.name))
-        whatif_state.set_custom_records([*whatif_state.custom_records(), *imported])
-    except ValueError as exc:
-        _fail(f"File not imported: {literal(exc, 300)}. Nothing was changed.")
-        return
-    _done(f"{len(imported)} platform(s) imported.")
+def read_platforms(file_name: str, content) -> list[dict]:
+    """The platforms of a CSV (the export's or ``data/hardware.csv``'s columns), changing nothing."""
+    return whatif_state.records_of(platforms_from_csv(bytes(content), name=file_name))
+
+
+def import_platforms(pending) -> str:
+    """Add the platforms read from a file (an :class:`ui.upload_slot.Pending`) to this session's."""
+    whatif_state.set_custom_records([*whatif_state.custom_records(), *pending.result])
+    return f"{len(pending.result)} platform(s) imported."
