@@ -19,13 +19,29 @@ from typing import NoReturn, TextIO
 import pandas as pd
 
 from qb_core.accuracy import load_accuracy
-from qb_core.cli_find import add_find_arguments, candidates_for, constraints_from_args, find_command
+from qb_core.batch_model import (
+    CALIBRATE_COLUMNS,
+    HOLDOUTS,
+    build_batch_model,
+    calibration_table,
+    coefficient_claims,
+    model_grid,
+)
+from qb_core.batch_model import predict_rows as model_answers
+from qb_core.cli_find import add_find_arguments, candidates_for, constraints_from_args, find_command, find_question
+from qb_core.cli_model import (
+    add_estimate_arguments,
+    add_question_arguments,
+    asked_from,
+    bundled_variant,
+    estimate_network,
+    estimate_table,
+)
 from qb_core.cli_network import network_command
 from qb_core.csv_io import DataFormatError, no_rows_imported, to_csv_safe
 from qb_core.efficiency import efficiency_table
 from qb_core.hardware import catalog_long, default_catalog, load_catalog
 from qb_core.measurements import ImportResult, import_qutibench, load_measurements, read_measurement_file
-from qb_core.model import CALIBRATE_COLUMNS, HOLDOUTS, build_report, coefficient_table, unmeasured_predictions
 from qb_core.network_files import read_network_path, split_network_argument
 from qb_core.onnx_shapes import InputShapeError, parse_input_shapes
 from qb_core.overview import overview_table
@@ -105,15 +121,26 @@ def build_parser() -> argparse.ArgumentParser:
     eff = command("efficiency", "every measured configuration joined to its roofline prediction (nothing dropped)")
     _whatif_flags(eff)
     eff.add_argument("--measurements", type=Path, help="measurement CSV, QuTiBench or tidy (default: bundled)")
-    cal = commands.add_parser("calibrate", help="the calibrated model across every task: held-out predictions, "
-                              "one row per paired configuration, or its coefficients",
-                              description="Fit one model per platform on every task's paired configurations; "
-                                          "print each configuration's prediction from a fit that never saw "
-                                          "its hold-out group.")
+    cal = commands.add_parser("calibrate", help="the batch-aware model across every task: held-out predictions of "
+                              "one question and level, or its coefficients",
+                              description="Fit one model per platform and level on every measured batch; print "
+                                          "each measured configuration's answer to the question from a fit that "
+                                          "never saw its hold-out group, with its evidence.")
     cal.add_argument("--holdout", choices=HOLDOUTS, default="network",
                      help="leave out every configuration of one network, one network variant, or one configuration")
-    cal.add_argument("--coefficients", action="store_true", help="print the model per platform instead")
+    cal.add_argument("--coefficients", action="store_true", help="print the model per platform and level instead")
     cal.add_argument("--measurements", type=Path, help="measurement CSV, QuTiBench or tidy (default: bundled)")
+    add_question_arguments(cal, "throughput-best")
+    est = commands.add_parser("estimate", help="latency and throughput of one network on every device x precision, "
+                              "with the evidence behind each number",
+                              description="Answer the question (batch-1 latency by default) for one network on "
+                                          "every device x precision: the measurement where one exists, else the "
+                                          "batch-aware model's prediction, tested (with its 80 % band) or "
+                                          "untested (with the reason).")
+    est.add_argument("--task", choices=list(TASKS), default=None,
+                     help="a file's task (default: cifar10); a bundled network keeps its own")
+    add_estimate_arguments(est)
+    _input_shape_flag(est)
     find = commands.add_parser("find", help="deployments that meet constraints, measured or predicted",
                                description="The deployments (measured at every batch, or predicted by the "
                                            "calibrated model) that meet every constraint, ranked by --objective; "
@@ -235,38 +262,67 @@ def _table(args: argparse.Namespace, err: TextIO) -> pd.DataFrame | None:
         return efficiency_table(_measured(args, err), _hardware(args), args.task, **_storage(args))
     if args.command == "calibrate":
         return _calibrate(args, err)
+    if args.command == "estimate":
+        return _estimate(args, err)
     return _import(args, err)
 
 
 def _calibrate(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
-    """The calibrated model's held-out rows (:data:`qb_core.model.CALIBRATE_COLUMNS`) or, with
-    ``--coefficients``, its terms per platform."""
+    """The batch-aware model's held-out rows of the question (:data:`qb_core.batch_model.CALIBRATE_COLUMNS`)
+    or, with ``--coefficients``, its terms per platform and level read as claims."""
+    asked = asked_from(args, "throughput-best")
+    hardware = catalog_long()
     try:
-        report = build_report(_measured(args, err))
+        model = build_batch_model(_measured(args, err), hardware)
     except ValueError as exc:
         raise DataFormatError(str(exc)) from None
     if args.coefficients:
-        return coefficient_table(report.fitted)
-    return report.tables[args.holdout][list(CALIBRATE_COLUMNS)]
+        return coefficient_claims(model)
+    return calibration_table(model, args.holdout, asked.kind, asked.level, model_grid(hardware))[
+        list(CALIBRATE_COLUMNS)]
+
+
+def _estimate(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
+    """``estimate``: one network (bundled by name, or a file) on every device x precision."""
+    asked = asked_from(args)
+    hardware = catalog_long()
+    networks, name = estimate_network(args.network, args.task, _input_shapes(args))
+    for network in networks:
+        for warning in (*network.warnings, *([network.incomplete] if network.incomplete else [])):
+            print(f"warning: {args.network}: {warning}", file=err)
+    try:
+        model = build_batch_model(_measured(args, err), hardware, networks)
+    except ValueError as exc:
+        raise DataFormatError(str(exc)) from None
+    if name is not None:
+        topology, pruning = name, 100.0
+    else:
+        found = bundled_variant(args.network, model_grid(hardware))
+        if found is None:
+            raise DataFormatError(f"--network {args.network!r} is neither a file nor a bundled network's name")
+        topology, pruning = found
+    return estimate_table(model, hardware, networks, topology, pruning, asked, args.device, args.precision)
 
 
 def _find(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``find``: candidates from the measurements (``--measurements`` or the bundled ones) and the
-    calibrated model's predictions of everything not measured."""
+    """``find``: the question's candidates from the measurements (``--measurements`` or the bundled
+    ones) and the batch-aware model's answers for everything they do not answer."""
     try:
         constraints_from_args(args)  # a bad value is reported before any work
     except ValueError as exc:
         raise DataFormatError(str(exc)) from None
+    asked = find_question(args)
     measured = _measured(args, err)
+    hardware = catalog_long()
     try:
-        predictions = unmeasured_predictions(build_report(measured))
-    except ValueError:  # nothing in the file pairs with a prediction: its measured rows still answer
-        print("qb_core: note: no measurement pairs with a prediction, so only measured deployments are weighed",
-              file=err)
-        predictions = None
-    candidates = candidates_for(measured, predictions, load_accuracy())
+        model = build_batch_model(measured, hardware)
+        answers = model_answers(model, model_grid(hardware), asked.level, asked.kind, asked.batch)
+    except ValueError:  # nothing in the file can be modelled: its measured rows still answer
+        print("qb_core: note: no measurement can be modelled, so only measured deployments are weighed", file=err)
+        answers = None
+    candidates = candidates_for(measured, answers, load_accuracy(), asked)
     try:
-        return find_command(args, candidates, out)
+        return find_command(args, candidates, out, err)
     except ValueError as exc:
         raise DataFormatError(str(exc)) from None
 

@@ -20,19 +20,20 @@ import pandas as pd
 
 from qb_core.csv_io import to_csv_safe
 from qb_core.finder import OBJECTIVES, Constraints, combined_candidates, find_deployments, value_problem
+from qb_core.question import LEVELS, QUESTIONS, Asked
 from qb_core.topology import PRECISIONS, TASKS
 
 #: The columns ``find`` prints, in order.
 FIND_COLUMNS: tuple[str, ...] = (
-    "device", "precision", "topology", "pruning_pct", "batch", "source", "fps", "latency_ms", "power_w",
-    "mj_per_input", "top1_pct", "meets", "misses",
+    "device", "precision", "topology", "pruning_pct", "batch", "source", "fps", "fps_low", "fps_high", "latency_ms",
+    "power_w", "mj_per_input", "top1_pct", "meets", "misses", "status",
 )  # fmt: skip
 #: How many of the nearest misses are printed when nothing is feasible.
 NEAREST = 5
 #: Constraint field -> its flag (messages name the flag).
 FLAGS: dict[str, str] = {
     "task": "--task", "topology": "--topology", "precision": "--precision", "min_fps": "--min-fps",
-    "max_latency_ms": "--max-latency-ms", "latency_batch": "--latency-batch", "max_power_w": "--max-power-w",
+    "max_latency_ms": "--max-latency-ms", "max_power_w": "--max-power-w",
     "max_mj_per_input": "--max-mj", "min_top1_pct": "--min-top1", "platforms": "--platforms",
 }  # fmt: skip
 
@@ -59,9 +60,8 @@ def _batch(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    problem = value_problem("latency_batch", value)
-    if problem:
-        raise argparse.ArgumentTypeError(problem)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value}")
     return value
 
 
@@ -83,8 +83,17 @@ def add_find_arguments(parser: argparse.ArgumentParser) -> None:
                         help="at least this many inputs/s")
     parser.add_argument("--max-latency-ms", dest="max_latency_ms", type=_limit("max_latency_ms"), metavar="MS",
                         help="at most this latency per batch, ms")
+    parser.add_argument("--question", choices=QUESTIONS, default=None,
+                        help="latency-b1: one input at a time; throughput-best: at the best batch (default); batch: "
+                             "at --batch N")
+    parser.add_argument("--batch", type=_batch, default=None, metavar="N", help="the question at batch N")
     parser.add_argument("--latency-batch", dest="latency_batch", type=_batch, metavar="N",
-                        help="judge the latency at batch N (1 = single input; default: at any batch)")
+                        help="the same as --question batch --batch N (1: --question latency-b1)")
+    parser.add_argument("--level", choices=LEVELS, default="board",
+                        help="board: what a deployment sees, host included (default); accelerator: its own time")
+    parser.add_argument("--not-evidence", action="store_true",
+                        help="print the untested predictions and datasheet rooflines that would meet every "
+                             "constraint instead (they are not evidence)")
     parser.add_argument("--max-power-w", dest="max_power_w", type=_limit("max_power_w"), metavar="W",
                         help="at most this board power, W")
     parser.add_argument("--max-mj", dest="max_mj_per_input", type=_limit("max_mj_per_input"), metavar="MJ",
@@ -104,19 +113,41 @@ def constraints_from_args(args: argparse.Namespace) -> Constraints:
     return Constraints.checked(FLAGS, **values)
 
 
-def candidates_for(measured: pd.DataFrame, predictions: pd.DataFrame | None,
-                   accuracy: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every candidate: measured rows at every batch, then the predictions (source predicted or
-    roofline) of configurations not measured (:func:`qb_core.finder.combined_candidates`)."""
-    return combined_candidates(measured, predictions, accuracy)
+def find_question(args: argparse.Namespace) -> Asked:
+    """The question the flags ask (``--latency-batch N`` is ``--question batch --batch N``, N = 1
+    the batch-1 latency); a bad combination raises ValueError naming the flags."""
+    batch = getattr(args, "batch", None) or getattr(args, "latency_batch", None)
+    kind = getattr(args, "question", None) or ("batch" if batch is not None else "throughput-best")
+    if kind == "batch" and batch == 1:
+        kind = "latency-b1"
+    try:
+        return Asked(kind, getattr(args, "level", "board"), batch if kind == "batch" else None)
+    except ValueError as exc:
+        raise ValueError(f"--question/--batch: {exc}") from None
 
 
-def find_command(args: argparse.Namespace, candidates: pd.DataFrame, out: TextIO) -> int:
-    """Print :data:`FIND_COLUMNS` as CSV: the feasible deployments ranked by ``--objective``, or,
-    with none, the :data:`NEAREST` nearest misses (``meets`` False, ``misses`` saying what and by
-    how much). Exit status 0 either way; a bad value raises ValueError naming its flag."""
+def candidates_for(measured: pd.DataFrame, answers: pd.DataFrame | None, accuracy: pd.DataFrame | None = None,
+                   asked: Asked | None = None) -> pd.DataFrame:
+    """Every candidate of the question: measured rows at its batch (every batch for the best-batch
+    question), then the model's answers (tested, untested or roofline) for the configurations the
+    measurements do not answer (:func:`qb_core.finder.combined_candidates`)."""
+    return combined_candidates(measured, answers, accuracy, asked)
+
+
+def find_command(args: argparse.Namespace, candidates: pd.DataFrame, out: TextIO, err: TextIO | None = None) -> int:
+    """Print :data:`FIND_COLUMNS` as CSV: the feasible deployments (measured or tested) ranked by
+    ``--objective``, or, with none, the :data:`NEAREST` nearest misses (``meets`` False, ``misses``
+    saying what and by how much); with ``--not-evidence``, the untested and roofline rows that would
+    meet instead. A note on ``err`` counts those. Exit status 0 either way; a bad value raises
+    ValueError naming its flag."""
     constraints = constraints_from_args(args)
     result = find_deployments(candidates, constraints, getattr(args, "objective", "fps"), nearest=NEAREST)
-    table = result.feasible if len(result.feasible) else result.nearest
+    if getattr(args, "not_evidence", False):
+        table = result.not_evidence
+    else:
+        table = result.feasible if len(result.feasible) else result.nearest
+        if len(result.not_evidence) and err is not None:
+            print(f"qb_core: note: {len(result.not_evidence)} untested prediction(s) or datasheet roofline(s) would "
+                  "also meet every constraint; they are not evidence (--not-evidence lists them)", file=err)
     out.write(to_csv_safe(table.loc[:, list(FIND_COLUMNS)]))
     return 0

@@ -1,19 +1,25 @@
-"""Find a deployment: constraints in, the deployments that meet them out.
+"""Find a deployment: a question and constraints in, the deployments that meet them out.
 
-A *candidate* is one deployment (device x precision x network variant) at one batch, with its
-figures and where they come from (``source``):
+The question (:class:`qb_core.question.Asked`): batch-1 latency, throughput at the best batch, or
+latency and throughput at a batch N, at the board level (what a deployment sees) or the
+accelerator's. A *candidate* is one deployment (device x precision x network variant) at one
+batch, with its figures and where they come from (``source``):
 
-- ``measured``: a measured row: fps = ``fps_comp``, latency = ``lat_comp_ms``, power =
-  ``full_power_w``, top-1 as measured; its band is the figure itself (fps_low = fps_high = fps);
-- ``predicted``: a calibrated prediction for a configuration nobody measured, with its error band;
-- ``roofline``: an uncalibrated roofline figure (the datasheet's promise, which measurements can beat
-  where weights stay on chip): no band (``fps_low`` missing).
+- ``measured``: a measured row at the question's batch (every batch for the best-batch question),
+  its fps and latency at the question's level (``fps_system``/``lat_sys_ms`` or
+  ``fps_comp``/``lat_comp_ms``), power = ``full_power_w``; its band is the figure itself;
+- ``tested``: the batch-aware model's prediction (:mod:`qb_core.batch_model`) of a configuration
+  the measurements do not answer, tested by the network hold-out, with its 80 % band;
+- ``untested``: the model's figure where no hold-out tested a prediction like it (the reason in
+  ``status`` and ``why``): not evidence;
+- ``roofline``: the datasheet roofline where the model has no figure (a platform of your own):
+  the datasheet's promise, not a prediction, and not evidence.
 
-A configuration that was measured is never also predicted: the measured rows stand for it.
+Only evidence (``measured``, ``tested``) can meet the constraints; untested and roofline rows that
+would meet them are listed apart (:attr:`FinderResult.not_evidence`), each with its reason.
 
 Notes
 -----
-latency_ms   = 1000 x batch / fps                     (predicted and roofline rows)
 mj_per_input = 1000 x power_w / fps                   (every row)
 A constraint holds when value >= minimum (fps, top-1) or value <= limit (latency, power, energy):
 limits are inclusive. An unknown figure (no power, no accuracy) cannot be shown to meet a
@@ -21,18 +27,15 @@ constraint on it, so it is a miss ("power unknown").
 miss_score   = sum over missed constraints of |log(value / limit)| (the relative shortfall), plus
                :data:`UNKNOWN_MISS` (log 2: as if missed by a factor of 2) per unknown figure.
 meets_at_band_low: the constraints still hold with fps = fps_low (latency and energy scaled by
-fps / fps_low); False for roofline rows whenever fps, latency or energy is constrained.
-With ``latency_batch`` b and a latency limit, only rows at batch b are judged (the question is
-the deployment run at batch b); a deployment without such a row is listed in ``dropped``.
+fps / fps_low).
 
 Choice and order (the tie-breaks are part of the contract, the tests check them):
 - per deployment (device x precision x topology x pruning_pct x source) the batch that meets
   every constraint with the best objective (ties: the smaller batch); feasible deployments are
-  ranked by the objective, every raw roofline row after every measured or calibrated one (ties:
-  device, precision, topology, pruning_pct, source ascending);
-  a missing objective value ranks last;
-- with nothing feasible, per deployment the batch with the smallest miss_score (ties: better
-  objective, smaller batch), ranked by miss_score (ties: objective, then the same keys).
+  ranked by the objective (ties: device, precision, topology, pruning_pct, source ascending); a
+  missing objective value ranks last; the not-evidence rows the same way, apart;
+- with nothing feasible, per evidence deployment the batch with the smallest miss_score (ties:
+  better objective, smaller batch), ranked by miss_score (ties: objective, then the same keys).
 """
 
 from __future__ import annotations
@@ -47,10 +50,13 @@ import numpy as np
 import pandas as pd
 
 from qb_core.distinct import distinct_rows
+from qb_core.question import LEVEL_COLUMNS, Asked
 from qb_core.topology import PRECISIONS, TASKS, pruning_key
 from qb_core.units import mj_per_input
 
-SOURCES: tuple[str, ...] = ("measured", "predicted", "roofline")
+SOURCES: tuple[str, ...] = ("measured", "tested", "untested", "roofline")
+#: The sources that are evidence: only they can meet the constraints.
+EVIDENCE: tuple[str, ...] = ("measured", "tested")
 #: One configuration; with ``source``, one deployment.
 CONFIG_KEYS: list[str] = ["device", "precision", "topology", "pruning_pct"]
 DEPLOYMENT_KEYS: list[str] = [*CONFIG_KEYS, "source"]
@@ -64,18 +70,15 @@ RESULT_COLUMNS: tuple[str, ...] = (
 LEFT_OUT_COLUMNS: tuple[str, ...] = (
     "task", "device", "platform", "precision", "topology", "pruning_pct", "batch", "source", "reason",
 )  # fmt: skip
-#: The prediction table :func:`predicted_candidates` reads (one row per unmeasured configuration).
-PREDICTION_COLUMNS: tuple[str, ...] = (
-    "task", "device", "platform", "precision", "topology", "pruning_pct", "batch", "roofline_fps", "predicted_fps",
-    "band_low_fps", "band_high_fps", "status", "power_w",
+#: The model answers :func:`model_candidates` reads (:func:`qb_core.batch_model.predict_rows`).
+ANSWER_COLUMNS: tuple[str, ...] = (
+    "task", "device", "platform", "precision", "topology", "pruning_pct", "batch", "roofline_fps", "fps",
+    "fps_low", "fps_high", "latency_ms", "evidence", "reason", "band_source", "power_w",
 )  # fmt: skip
 _TEXT = ("task", "device", "platform", "precision", "topology")
 #: What an unknown figure adds to miss_score: as if the constraint were missed by a factor of 2.
 UNKNOWN_MISS = math.log(2.0)
-MEASURED_WINS = "measured: the measured rows stand for this configuration"
-NO_FPS = "no measured throughput (fps_comp missing)"
-BAD_FPS = "fps_comp is not a positive finite number"
-NO_PREDICTION = "no prediction (roofline inputs/s missing or not positive)"
+NO_PREDICTION = "no figure (neither the model nor the roofline has one)"
 NO_BATCH = "no batch (missing or below 1)"
 NOT_USABLE = "no positive finite fps: nothing to judge"
 
@@ -161,7 +164,7 @@ def _whole(value: object) -> str | None:
 #: Field -> check (a problem's text, or None when the value is fine).
 CHECKS: dict[str, Callable[[object], str | None]] = {
     "task": _one_of(tuple(TASKS)), "topology": _name, "precision": _one_of(PRECISIONS), "min_fps": _positive,
-    "max_latency_ms": _positive, "latency_batch": _whole, "max_power_w": _positive, "max_mj_per_input": _positive,
+    "max_latency_ms": _positive, "max_power_w": _positive, "max_mj_per_input": _positive,
     "min_top1_pct": _percentage, "platforms": _names,
 }  # fmt: skip
 
@@ -185,16 +188,15 @@ def check_constraints(values: Mapping[str, object], names: Mapping[str, str] | N
 
 @dataclass(frozen=True)
 class Constraints:
-    """What a deployment must meet; every field optional (None = no constraint). ``latency_batch``
-    b judges the latency at batch b (1 = single-input latency; None = at any batch); ``platforms``
-    match a platform or device name (case-insensitive). Invalid values raise ValueError."""
+    """What a deployment must meet; every field optional (None = no constraint). The latency is
+    read at the question's batch (:class:`qb_core.question.Asked`); ``platforms`` match a platform
+    or device name (case-insensitive). Invalid values raise ValueError."""
 
     task: str | None = None
     topology: str | None = None
     precision: str | None = None
     min_fps: float | None = None
     max_latency_ms: float | None = None
-    latency_batch: int | None = None
     max_power_w: float | None = None
     max_mj_per_input: float | None = None
     min_top1_pct: float | None = None
@@ -216,10 +218,6 @@ class Constraints:
         """The numeric constraints given, with their bounds."""
         given = [(limit, getattr(self, limit.field)) for limit in LIMITS]
         return [(limit, float(bound)) for limit, bound in given if bound is not None]
-
-    def latency_scope(self) -> int | None:
-        """The batch every judged row must be at: ``latency_batch`` when a latency limit is given."""
-        return self.latency_batch if self.max_latency_ms is not None else None
 
 
 # --- candidates ---
@@ -260,14 +258,35 @@ def _left_out(rows: pd.DataFrame, source: str | np.ndarray, reason: np.ndarray |
     return frame[list(LEFT_OUT_COLUMNS)]
 
 
-def _measured_split(measured: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(candidates, left-out rows) of a tidy measurement table."""
-    fps_all = _floats(measured["fps_comp"])
+def _level_figures(measured: pd.DataFrame, level: str) -> tuple[np.ndarray, np.ndarray]:
+    """(fps, latency in ms) of measured rows at ``level``: each from its own column, else from the
+    other one and the batch."""
+    latency_column, fps_column = LEVEL_COLUMNS[level]
+    batch = _floats(measured["batch"])
+    fps = _positive_or_nan(measured[fps_column]) if fps_column in measured else np.full(len(measured), np.nan)
+    latency = _positive_or_nan(measured[latency_column]) if latency_column in measured else np.full(len(measured),
+                                                                                                    np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fps_out = np.where(np.isfinite(fps), fps, 1000.0 * batch / latency)
+        latency_out = np.where(np.isfinite(latency), latency, 1000.0 * batch / fps)
+    return fps_out, latency_out
+
+
+def _at_question(measured: pd.DataFrame, asked: Asked) -> pd.DataFrame:
+    """The measured rows that answer the question: at its batch (batch 1, N), or every batch."""
+    batch = asked.fixed_batch
+    return measured if batch is None else measured[_floats(measured["batch"]) == batch]
+
+
+def _measured_split(measured: pd.DataFrame, asked: Asked) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(candidates, left-out rows) of a tidy measurement table for one question."""
+    rows_all = _at_question(measured, asked)
+    fps_all, latency_all = _level_figures(rows_all, asked.level)
     usable = np.isfinite(fps_all) & (fps_all > 0)
-    rows, fps = measured[usable], fps_all[usable]
-    latency, power = _positive_or_nan(rows["lat_comp_ms"]), _positive_or_nan(rows["full_power_w"])
+    rows, fps, latency = rows_all[usable], fps_all[usable], latency_all[usable]
+    power = _positive_or_nan(rows["full_power_w"])
     top1 = _floats(rows["top1_pct"])
-    why = _notes(pd.Series("measured at this batch", index=range(len(rows))),
+    why = _notes(pd.Series(f"measured at this batch ({asked.level} level)", index=range(len(rows))),
                  (np.isnan(latency), "latency not recorded"), (np.isnan(power), "power not recorded"),
                  (np.isnan(top1), "top-1 not measured"))
     frame = pd.DataFrame({
@@ -275,43 +294,17 @@ def _measured_split(measured: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
         "latency_ms": latency, "power_w": power, "mj_per_input": mj_per_input(power, fps), "top1_pct": top1,
         "status": "measured", "why": why.to_numpy(dtype=object),
     }, index=range(len(rows)))  # fmt: skip
-    gone = measured[~usable]
-    reasons = np.where(np.isnan(fps_all[~usable]), NO_FPS, BAD_FPS)
-    return frame[list(CANDIDATE_COLUMNS)], _left_out(gone, "measured", reasons)
+    columns = " and ".join(LEVEL_COLUMNS[asked.level])
+    return frame[list(CANDIDATE_COLUMNS)], _left_out(rows_all[~usable], "measured",
+                                                      f"no {asked.level}-level figures measured ({columns})")
 
 
-def measured_candidates(measured: pd.DataFrame) -> pd.DataFrame:
-    """Every measured row at every batch as a candidate (:data:`CANDIDATE_COLUMNS`):
-    mj_per_input = 1000 x full_power_w / fps_comp. Rows without a positive finite ``fps_comp`` are
-    left out; :func:`left_out_rows` lists them with the reason."""
-    return _measured_split(measured)[0]
-
-
-def _check_prediction_columns(predictions: pd.DataFrame) -> None:
-    missing = [c for c in PREDICTION_COLUMNS if c not in predictions.columns]
-    if missing:
-        raise ValueError(f"the prediction table lacks column(s) {', '.join(missing)}.")
-
-
-def _prediction_split(predictions: pd.DataFrame, measured: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(usable prediction rows with ``_calibrated`` and ``_fps``, left-out rows with the reason):
-    a configuration with a usable measured row is left out (measured wins), so is a row with no
-    positive figure or no batch."""
-    _check_prediction_columns(predictions)
-    rows = predictions.reset_index(drop=True)
-    fps_measured = _floats(measured["fps_comp"])
-    measured_configs = _config_index(measured[np.isfinite(fps_measured) & (fps_measured > 0)])
-    duplicate = _config_index(rows).isin(measured_configs)
-    predicted = _positive_or_nan(rows["predicted_fps"])
-    calibrated = rows["status"].astype(str).str.strip().eq("calibrated").to_numpy() & np.isfinite(predicted)
-    fps = np.where(calibrated, predicted, _positive_or_nan(rows["roofline_fps"]))
-    batch = _floats(rows["batch"])
-    no_batch = ~(np.isfinite(batch) & (batch >= 1))
-    reason = np.select([duplicate, np.isnan(fps), no_batch], [MEASURED_WINS, NO_PREDICTION, NO_BATCH], "")
-    usable = reason == ""
-    source = np.where(calibrated, "predicted", "roofline")
-    left = _left_out(rows[~usable], source[~usable], reason[~usable])
-    return rows[usable].assign(_calibrated=calibrated[usable], _fps=fps[usable]), left
+def measured_candidates(measured: pd.DataFrame, asked: Asked | None = None) -> pd.DataFrame:
+    """The measured rows that answer ``asked`` (default: throughput at the best batch, board
+    level) as candidates (:data:`CANDIDATE_COLUMNS`): fps and latency of that level,
+    mj_per_input = 1000 x full_power_w / fps. Rows without that level's figures are left out;
+    :func:`left_out_rows` lists them with the reason."""
+    return _measured_split(measured, asked or Asked())[0]
 
 
 def _device_power(measured: pd.DataFrame) -> pd.Series:
@@ -349,18 +342,51 @@ def _lookup(table: pd.Series, rows: pd.DataFrame, keys: list[str]) -> np.ndarray
     return table.reindex(index).to_numpy(dtype=float)
 
 
-def predicted_candidates(predictions: pd.DataFrame, accuracy: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFrame:
-    """Candidates from a prediction table (:data:`PREDICTION_COLUMNS`, one row per unmeasured
-    platform x precision x variant). Calibrated rows (status ``calibrated``) -> source
-    ``predicted``, fps = predicted_fps, band = band_low_fps .. band_high_fps; the others -> source
-    ``roofline``, fps = roofline_fps, with fps_low missing (no band).
-    latency_ms = 1000 x batch / fps; power: the device's (op mode's) highest measured full power,
-    else the datasheet ``power_w`` (a ceiling: TX2's one 15 W serves three op modes, NCS2's 1 W is
-    below anything it measured), else unknown; top-1: published (``accuracy``), else the median measured
-    top-1 of the same variant and precision on other devices, else unknown. ``why`` says which.
-    A configuration ``measured`` has usable rows for is left out (:func:`left_out_rows`)."""
-    rows, _ = _prediction_split(predictions, measured)
-    calibrated, fps = rows["_calibrated"].to_numpy(dtype=bool), rows["_fps"].to_numpy(dtype=float)
+def _check_answer_columns(answers: pd.DataFrame) -> None:
+    missing = [c for c in ANSWER_COLUMNS if c not in answers.columns]
+    if missing:
+        raise ValueError(f"the model's answers lack column(s) {', '.join(missing)}.")
+
+
+def _model_split(answers: pd.DataFrame, measured: pd.DataFrame, asked: Asked) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(usable model rows with ``_source``, ``_fps``, ``_latency``, left-out rows with the reason): a
+    configuration the measurements answer is not predicted; a row with no model figure falls back
+    to the datasheet roofline (``roofline``), or is left out when it has none."""
+    _check_answer_columns(answers)
+    rows = answers.reset_index(drop=True)
+    measured_rows = _at_question(measured, asked)
+    fps_measured = _level_figures(measured_rows, asked.level)[0]
+    answered = _config_index(rows).isin(_config_index(measured_rows[np.isfinite(fps_measured) & (fps_measured > 0)]))
+    rows = rows[~answered].reset_index(drop=True)
+    model_fps = _positive_or_nan(rows["fps"])
+    roofline = _positive_or_nan(rows["roofline_fps"])
+    batch = _floats(rows["batch"])
+    has_model = np.isfinite(model_fps)
+    source = np.where(has_model, np.where(rows["evidence"].astype(str).eq("tested"), "tested", "untested"),
+                      "roofline")
+    fps = np.where(has_model, model_fps, roofline)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        latency = np.where(has_model, _floats(rows["latency_ms"]), 1000.0 * batch / fps)
+    no_batch = ~(np.isfinite(batch) & (batch >= 1))
+    reason = np.select([np.isnan(fps), no_batch], [NO_PREDICTION, NO_BATCH], "")
+    usable = reason == ""
+    left = _left_out(rows[~usable], source[~usable], reason[~usable])
+    return rows[usable].assign(_source=source[usable], _fps=fps[usable], _latency=latency[usable]), left
+
+
+def model_candidates(answers: pd.DataFrame, accuracy: pd.DataFrame, measured: pd.DataFrame,
+                     asked: Asked | None = None) -> pd.DataFrame:
+    """Candidates from the batch-aware model's answers (:data:`ANSWER_COLUMNS`, one row per platform
+    x precision x variant; :func:`qb_core.batch_model.predict_rows`) for the configurations the
+    measurements do not answer: source ``tested`` (with its band) or ``untested`` (the model's
+    figure, no band, the reason in ``why``); where the model has no figure, ``roofline`` (the
+    datasheet's inputs/s, latency = 1000 x batch / fps, no band). Power: the device's highest
+    measured full power, else the datasheet's (a ceiling), else unknown; top-1: published, else the
+    median measured on other devices, else unknown. ``why`` says which."""
+    asked = asked or Asked()
+    rows, _ = _model_split(answers, measured, asked)
+    source, fps = rows["_source"].to_numpy(dtype=object), rows["_fps"].to_numpy(dtype=float)
+    tested = source == "tested"
     batch = _floats(rows["batch"])
     datasheet = _positive_or_nan(rows["power_w"])
     device_max = rows["device"].astype(str).map(_device_power(measured)).to_numpy(dtype=float)
@@ -369,61 +395,73 @@ def predicted_candidates(predictions: pd.DataFrame, accuracy: pd.DataFrame, meas
     published = _lookup(_published_accuracy(accuracy), rows, keys)
     elsewhere = _lookup(_measured_accuracy(measured), rows, keys)
     top1 = np.where(np.isfinite(published), published, elsewhere)
-    reason = rows["status"].astype(str).str.replace("not calibrated: ", "", regex=False).to_numpy(dtype=object)
-    why = (pd.Series(np.where(calibrated, "fps: calibrated prediction with its held-out error band",
-                              "fps: raw roofline, not calibrated (no band): " + reason), dtype=object)
-           + "; latency = 1000 x batch / fps; "
+    reason = rows["reason"].fillna("").astype(str).to_numpy(dtype=object)
+    band = np.where(rows["band_source"].astype(str).eq("pooled over platforms"), "80 % band pooled over platforms",
+                    "80 % band from this platform's hold-out")
+    figures = np.select([tested, source == "untested"],
+                        ["fps: predicted, tested by the network hold-out (" + band + ")",
+                         "fps: the model's figure, untested: " + reason],
+                        "fps: datasheet roofline, not a prediction (" + np.where(reason == "", "no model", reason)
+                        + ")")
+    why = (pd.Series(figures, dtype=object) + "; "
            + np.select([np.isfinite(device_max), np.isfinite(datasheet)],
                        ["power: highest measured on this device", "power: datasheet"], "power unknown")
            + "; "
            + np.select([np.isfinite(published), np.isfinite(elsewhere)],
                        ["top-1: published", "top-1: measured on other devices (median)"], "top-1 unknown"))
     frame = pd.DataFrame({
-        **_identity(rows, np.where(calibrated, "predicted", "roofline"), batch), "fps": fps,
-        "fps_low": np.where(calibrated, _floats(rows["band_low_fps"]), np.nan),
-        "fps_high": np.where(calibrated, _floats(rows["band_high_fps"]), fps),
-        "latency_ms": 1000.0 * batch / fps, "power_w": power, "mj_per_input": mj_per_input(power, fps),
-        "top1_pct": top1, "status": rows["status"].astype(str).to_numpy(dtype=object),
+        **_identity(rows, source, batch), "fps": fps,
+        "fps_low": np.where(tested, _floats(rows["fps_low"]), np.nan),
+        "fps_high": np.where(tested, _floats(rows["fps_high"]), np.nan),
+        "latency_ms": rows["_latency"].to_numpy(dtype=float), "power_w": power,
+        "mj_per_input": mj_per_input(power, fps), "top1_pct": top1,
+        "status": np.where(tested, "tested", np.where(source == "untested", "untested: " + reason, "roofline")),
         "why": why.to_numpy(dtype=object),
     }, index=range(len(rows)))  # fmt: skip
     return frame[list(CANDIDATE_COLUMNS)]
 
 
-def combined_candidates(measured: pd.DataFrame, predictions: pd.DataFrame | None = None,
-                        accuracy: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Measured candidates, then predicted ones (none without ``predictions``); ``accuracy``
-    defaults to the bundled table."""
-    parts = [measured_candidates(measured)]
-    if predictions is not None and len(predictions):
+def combined_candidates(measured: pd.DataFrame, answers: pd.DataFrame | None = None,
+                        accuracy: pd.DataFrame | None = None, asked: Asked | None = None) -> pd.DataFrame:
+    """Measured candidates of the question, then the model's (none without ``answers``);
+    ``accuracy`` defaults to the bundled table."""
+    asked = asked or Asked()
+    parts = [measured_candidates(measured, asked)]
+    if answers is not None and len(answers):
         if accuracy is None:
             from qb_core.accuracy import load_accuracy
 
             accuracy = load_accuracy()
-        parts.append(predicted_candidates(predictions, accuracy, measured))
+        parts.append(model_candidates(answers, accuracy, measured, asked))
     return pd.concat(parts, ignore_index=True)
 
 
-def left_out_rows(measured: pd.DataFrame, predictions: pd.DataFrame | None = None) -> pd.DataFrame:
+def left_out_rows(measured: pd.DataFrame, answers: pd.DataFrame | None = None,
+                  asked: Asked | None = None) -> pd.DataFrame:
     """What :func:`combined_candidates` leaves out, one row each with the reason
-    (:data:`LEFT_OUT_COLUMNS`): measured rows without a positive finite fps_comp; predictions of a
-    measured configuration (measured wins), without a positive figure, or without a batch."""
-    parts = [_measured_split(measured)[1]]
-    if predictions is not None and len(predictions):
-        parts.append(_prediction_split(predictions, measured)[1])
+    (:data:`LEFT_OUT_COLUMNS`): measured rows of the question without that level's figures; model
+    rows with no figure at all, or no batch."""
+    asked = asked or Asked()
+    parts = [_measured_split(measured, asked)[1]]
+    if answers is not None and len(answers):
+        parts.append(_model_split(answers, measured, asked)[1])
     return pd.concat(parts, ignore_index=True)
 
 
 # --- finding ---
 
 class FinderResult(NamedTuple):
-    """The answer: feasible deployments ranked by the objective; with none, the ``nearest``
-    misses; how many deployments were judged; what was left out of them and why."""
+    """The answer: feasible deployments (evidence only: measured or tested) ranked by the
+    objective; with none, the ``nearest`` evidence misses; how many deployments were judged; what
+    was left out of them and why; every judged row; and the untested or roofline deployments that
+    would meet every constraint (``not_evidence``, ranked the same way, each with its reason)."""
 
     feasible: pd.DataFrame
     nearest: pd.DataFrame
     considered: int
     dropped: pd.DataFrame
     judged: pd.DataFrame  # every candidate row in scope with its margins (meets, misses, miss_score)
+    not_evidence: pd.DataFrame
 
 
 def _scope_mask(frame: pd.DataFrame, constraints: Constraints) -> np.ndarray:
@@ -442,42 +480,16 @@ def _scope_mask(frame: pd.DataFrame, constraints: Constraints) -> np.ndarray:
     return mask
 
 
-def _at_batch(rows: pd.DataFrame, batch: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the rows at ``batch``, the deployments with no row there as left-out rows)."""
-    at = _floats(rows["batch"]) == batch
-    codes, _ = distinct_rows(*(rows[k] for k in DEPLOYMENT_KEYS))
-    has_row = pd.Series(at).groupby(codes).any()
-    first = np.unique(codes, return_index=True)[1]
-    lacking = rows.iloc[first[~has_row.reindex(codes[first]).to_numpy(dtype=bool)]]
-    source = lacking["source"].astype(str).to_numpy()
-    predicted_at = lacking["batch"].map(lambda b: f"{b:g}").to_numpy(dtype=object)
-    reason = np.where(source == "measured", f"no row at batch {batch}: its latency at batch {batch} cannot be judged",
-                      "predicted at batch " + predicted_at + f" (the platform's usual measured batch), not at batch "
-                      f"{batch}: its latency there is not predicted")
-    return rows[at], _left_out(lacking.assign(batch=np.nan), source, reason)
-
-
-def _deployment_level_or_at(left: pd.DataFrame, batch: int) -> np.ndarray:
-    values = _floats(left["batch"])
-    return np.isnan(values) | (values == batch)
-
-
 def _scoped(candidates: pd.DataFrame, constraints: Constraints,
             left_out: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(rows to judge, left-out rows in scope with the reason): rows without a positive finite fps
-    are left out; with a latency batch, so are rows at other batches (deployments with no row at
-    that batch are listed)."""
+    are left out."""
     rows = candidates[_scope_mask(candidates, constraints)]
     fps = _floats(rows["fps"])
     usable = np.isfinite(fps) & (fps > 0)
     dropped = [] if left_out is None else [left_out[_scope_mask(left_out, constraints)]]
     dropped.append(_left_out(rows[~usable], rows["source"].astype(str).to_numpy()[~usable], NOT_USABLE))
     rows = rows[usable]
-    batch = constraints.latency_scope()
-    if batch is not None:
-        dropped = [part[_deployment_level_or_at(part, batch)] for part in dropped]
-        rows, lacking = _at_batch(rows, batch) if len(rows) else (rows, rows.iloc[:0])
-        dropped.append(lacking)
     table = pd.concat([part.reindex(columns=list(LEFT_OUT_COLUMNS)) for part in dropped], ignore_index=True)
     return rows.reset_index(drop=True), table
 
@@ -520,9 +532,9 @@ def _objective_key(rows: pd.DataFrame, goal: Objective) -> np.ndarray:
     return np.where(np.isnan(key), np.inf, key)
 
 
-def _trust_tier(rows: pd.DataFrame) -> np.ndarray:
-    """0 for measured and calibrated (predicted) rows, 1 for a raw roofline figure."""
-    return (rows["source"].astype(str).to_numpy() == "roofline").astype(int)
+def is_evidence(rows: pd.DataFrame) -> np.ndarray:
+    """Rows whose figures are evidence (measured, or tested by a hold-out like them)."""
+    return rows["source"].astype(str).isin(EVIDENCE).to_numpy()
 
 
 def _best_per_deployment(rows: pd.DataFrame, *keys: np.ndarray) -> pd.DataFrame:
@@ -602,15 +614,20 @@ def find_deployments(candidates: pd.DataFrame, constraints: Constraints | None =
     judged = judge(rows, constraints)
     considered = len(judged[DEPLOYMENT_KEYS].drop_duplicates()) if len(judged) else 0
     goal = OBJECTIVES[objective]
-    fits = judged[judged["meets"].to_numpy()]
-    best = _best_per_deployment(fits, _objective_key(fits, goal), _floats(fits["batch"]))
-    # a raw roofline is the datasheet's promise, not a forecast: it ranks after every measured or
-    # calibrated deployment, however high its figure
-    feasible = _ranked(best, _trust_tier(best), _objective_key(best, goal)).assign(misses="")
+    evidence = is_evidence(judged)
+    meeting = judged["meets"].to_numpy(dtype=bool)
+    ranked = []
+    for chosen in (meeting & evidence, meeting & ~evidence):  # an untested figure or a roofline never meets
+        rows_meeting = judged[chosen]
+        best = _best_per_deployment(rows_meeting, _objective_key(rows_meeting, goal), _floats(rows_meeting["batch"]))
+        ranked.append(_ranked(best, _objective_key(best, goal)).assign(misses=""))
+    feasible, not_evidence = ranked
     near = judged.iloc[:0].assign(misses="")
-    if feasible.empty and nearest and len(judged):
-        closest = _best_per_deployment(judged, judged["miss_score"].to_numpy(), _objective_key(judged, goal),
-                                       _floats(judged["batch"]))
+    candidates_near = judged[evidence]
+    if feasible.empty and nearest and len(candidates_near):
+        closest = _best_per_deployment(candidates_near, candidates_near["miss_score"].to_numpy(),
+                                       _objective_key(candidates_near, goal), _floats(candidates_near["batch"]))
         near = _ranked(closest, closest["miss_score"].to_numpy(), _objective_key(closest, goal)).head(nearest)
         near = near.assign(misses=misses_text(near, constraints))
-    return FinderResult(_result(feasible), _result(near), considered, dropped.reset_index(drop=True), judged)
+    return FinderResult(_result(feasible), _result(near), considered, dropped.reset_index(drop=True), judged,
+                        _result(not_evidence))

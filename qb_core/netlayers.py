@@ -17,7 +17,7 @@ from qb_core.topology import LAYER_MODELS, Topology, layer_table
 
 #: Per-type totals of a network variant, the columns :func:`type_totals` returns.
 TYPE_TOTAL_COLUMNS: tuple[str, ...] = ("conv_ops", "depthwise_ops", "fc_ops", "params", "activation_elems",
-                                       "layer_types")
+                                       "layer_types", "mac_layers")
 
 
 def layer_model_table(topology: Topology) -> pd.DataFrame:
@@ -52,13 +52,14 @@ def network_layers(topology: str, pruning_pct: float) -> pd.DataFrame | None:
 
 def type_totals(layers: pd.DataFrame) -> dict[str, object]:
     """Operations per layer type (conv, depthwise, fc), params, activation elements (in + out of
-    every layer) and the set of MAC layer types present, from a layer table."""
+    every layer), the set of MAC layer types present and how many MAC layers there are, from a
+    layer table."""
     ops = layers.groupby("type")["ops"].sum()
     present = tuple(sorted(t for t in MAC_TYPES if (layers["type"] == t).any()))
     return {"conv_ops": float(ops.get("conv", 0)), "depthwise_ops": float(ops.get("depthwise", 0)),
             "fc_ops": float(ops.get("fc", 0)), "params": float(layers["weights"].sum()),
             "activation_elems": float((layers["in_activations"] + layers["out_activations"]).sum()),
-            "layer_types": "|".join(present)}
+            "layer_types": "|".join(present), "mac_layers": float(layers["type"].isin(list(MAC_TYPES)).sum())}
 
 
 def variant_type_totals(variants: pd.DataFrame, user_layers: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
+from qb_core.batch_model import CALIBRATE_COLUMNS
 from qb_core.cli import run
-from qb_core.model import CALIBRATE_COLUMNS
+from qb_core.cli_model import ESTIMATE_COLUMNS
 from qb_core.paths import PROJECT_DIR
 
 
@@ -103,18 +104,52 @@ def test_efficiency_lists_an_uploaded_unknown_board_as_measured_only(tmp_path, f
 
 
 def test_calibrate_fits_every_task_and_prints_the_contract_columns():
-    out = table("calibrate", "--holdout", "variant")
+    out = table("calibrate", "--holdout", "variant", "--level", "accelerator")
     assert list(out.columns) == list(CALIBRATE_COLUMNS)
-    assert set(out["task"]) == {"cifar10", "mnist", "imagenet"} and len(out) == 131
-    calibrated = out[out["status"] == "calibrated"]
-    assert calibrated["predicted_fps"].notna().all()
-    assert out.loc[out["status"] != "calibrated", "predicted_fps"].isna().all()
-    error = 100 * (calibrated["predicted_fps"] - calibrated["measured_fps"]) / calibrated["measured_fps"]
-    assert calibrated["error_pct"].to_numpy() == pytest.approx(error.to_numpy())
-    assert table("calibrate")["status"].str.startswith("not calibrated: ZCU104-FINN has 1").any()  # network default
+    assert set(out["task"]) == {"cifar10", "mnist", "imagenet"} and set(out["level"]) == {"accelerator"}
+    measured = pd.read_csv(PROJECT_DIR / "data" / "measurements.csv")
+    with_figures = measured[measured["fps_comp"].notna() | measured["lat_comp_ms"].notna()]
+    assert len(out) == len(with_figures[["device", "precision", "topology", "pruning_pct"]].drop_duplicates())
+    tested = out[out["evidence"] == "tested"]
+    assert (tested["status"] == "tested").all() and tested["band_low_fps"].notna().all()
+    assert out.loc[out["evidence"] != "tested", "band_low_fps"].isna().all()
+    assert out.loc[out["evidence"] != "tested", "status"].str.startswith("untested: ").all()
+    error = 100 * (out["predicted_fps"] - out["measured_fps"]) / out["measured_fps"]  # throughput-best: on fps
+    assert out["error_pct"].to_numpy() == pytest.approx(error.to_numpy())
+    latency = table("calibrate", "--question", "latency-b1")
+    assert (latency["batch"] == 1).all() and set(latency["level"]) == {"board"}
+    error = 100 * (latency["predicted_latency_ms"] - latency["measured_latency_ms"]) / latency["measured_latency_ms"]
+    assert latency["error_pct"].to_numpy() == pytest.approx(error.to_numpy(), nan_ok=True)
+    finn = table("calibrate", "--level", "accelerator")
+    finn = finn[finn["device"] == "ZCU104-FINN"].set_index("topology")["status"]
+    assert set(finn["CNV"]) == {"untested: ZCU104-FINN's accelerator fit rests on 1 network(s) (MLP): too few for "
+                                "a network hold-out"}
     coefficients = table("calibrate", "--coefficients")
-    assert len(coefficients) == 4 * coefficients["platform"].nunique()
+    assert len(coefficients) == 6 * len(coefficients[["platform", "level"]].drop_duplicates())
     assert cli("calibrate", "--holdout", "platform").returncode == 2
+    assert cli("calibrate", "--question", "batch").returncode == 2  # batch N needs --batch
+
+
+def test_estimate_answers_one_network_on_every_device_with_its_evidence(tmp_path):
+    out = table("estimate", "--network", "ResNet-50 80%", "--precision", "FP16")
+    assert list(out.columns) == list(ESTIMATE_COLUMNS)
+    assert set(out["device"]) == {"TX2-maxn", "TX2-maxp", "TX2-maxq", "NCS2"} and set(out["batch"]) == {1}
+    tx2 = out.set_index("device").loc["TX2-maxn"]
+    assert tx2["evidence"] == "tested" and tx2["latency_low_ms"] < tx2["latency_ms"] < tx2["latency_high_ms"]
+    assert tx2["fps"] == pytest.approx(1000 / tx2["latency_ms"])
+    measured = table("estimate", "--network", "ResNet-50", "--device", "NCS2", "--level", "accelerator")
+    assert measured[["precision", "evidence"]].values.tolist() == [["INT8", "untested"], ["FP16", "measured"]]
+    data = pd.read_csv(PROJECT_DIR / "data" / "measurements.csv")
+    ncs2 = data[(data["device"] == "NCS2") & (data["topology"] == "ResNet-50") & (data["pruning_pct"] == 100)
+                & (data["batch"] == 1)]
+    assert measured["latency_ms"].iloc[1] == pytest.approx(ncs2["lat_comp_ms"].item())
+    layers = tmp_path / "tiny.csv"
+    layers.write_text("layer,type,ops,weights,in_activations,out_activations\nc1,conv,884736,448,3072,16384\n"
+                      "fc,fc,320,170,16,10\n")
+    mine = table("estimate", "--network", f"{layers}:Tiny", "--device", "EdgeTPU-fast", "--batch", "1")
+    assert mine["network"].tolist() == ["Tiny"] and mine["evidence"].tolist() == ["untested"]
+    assert "ops per input is more than 4x outside" in mine["reason"].iloc[0]
+    assert cli("estimate", "--network", "NoSuchNet").returncode == 2
 
 
 def test_import_qutibench_writes_the_tidy_table(tmp_path, fixtures):
@@ -230,7 +265,8 @@ def test_predict_adds_a_network_file_to_the_grid(tmp_path):
 def test_network_prints_the_layer_table_and_find_answers_the_worked_example():
     layers = table("network", str(PROJECT_DIR / "data" / "layer_table_template.csv"))
     assert list(layers.columns) == ["layer", "type", "ops", "weights", "in_activations", "out_activations"]
-    found = table("find", "--topology", "CNV", "--precision", "INT2", "--min-fps", "10000", "--max-power-w", "5")
+    found = table("find", "--topology", "CNV", "--precision", "INT2", "--min-fps", "10000", "--max-power-w", "5",
+                  "--level", "accelerator")
     assert len(found) == 5 and not found["meets"].any()
     assert found.iloc[0]["misses"] == "power 12.6 W > 5 W limit"
     assert cli("find", "--max-power-w", "0").returncode == 2
@@ -240,7 +276,7 @@ def test_find_answers_from_a_file_whose_board_no_prediction_knows(tmp_path):
     mine = tmp_path / "mine.csv"
     mine.write_text("NN_Topology,HWType,Precision,batch/thread/stream,lat-comp,fps-comp,top1 [%],FullPwr [W],"
                     "PruningFactor\nCNV,MyBoard,INT8,1,0.1,9000,85,3.0,100%\n")
-    done = cli("find", "--measurements", str(mine), "--max-power-w", "5")
+    done = cli("find", "--measurements", str(mine), "--max-power-w", "5", "--level", "accelerator")
     assert done.returncode == 0 and "only measured deployments" in done.stderr
     answer = pd.read_csv(io.StringIO(done.stdout))
     assert answer[["device", "source", "meets"]].values.tolist() == [["MyBoard", "measured", True]]

@@ -1,5 +1,6 @@
 """Find a deployment: the finder against a brute-force filter, the nearest ranking, worked examples
-pinned from the bundled data, predicted and roofline candidates, validation and the CLI contract."""
+pinned from the bundled data at both levels, the model's tested, untested and roofline candidates
+(only evidence meets), validation and the CLI contract."""
 
 from __future__ import annotations
 
@@ -11,11 +12,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qb_core.cli_find import FIND_COLUMNS, add_find_arguments, candidates_for, constraints_from_args, find_command
+from qb_core.cli_find import (
+    FIND_COLUMNS,
+    add_find_arguments,
+    candidates_for,
+    constraints_from_args,
+    find_command,
+    find_question,
+)
 from qb_core.finder import (
     CANDIDATE_COLUMNS,
+    EVIDENCE,
     LEFT_OUT_COLUMNS,
-    MEASURED_WINS,
     RESULT_COLUMNS,
     UNKNOWN_MISS,
     Constraints,
@@ -23,10 +31,15 @@ from qb_core.finder import (
     find_deployments,
     left_out_rows,
     measured_candidates,
-    predicted_candidates,
+    model_candidates,
     readable,
 )
 from qb_core.measurements import load_measurements
+from qb_core.question import Asked
+
+#: QuTiBench's compute figures at every batch (what the finder weighed before the question existed)
+ACCELERATOR = Asked("throughput-best", "accelerator")
+ACCELERATOR_B1 = Asked("latency-b1", "accelerator")
 
 # --- shared data ---
 
@@ -37,10 +50,15 @@ ACCURACY = pd.DataFrame({
 
 
 def prediction(**overrides) -> dict:
+    """One row of the model's answers (:func:`qb_core.batch_model.predict_rows`): by default no
+    model figure (the roofline only)."""
     row = {"task": "cifar10", "device": "TX2-maxp", "platform": "TX2", "precision": "INT8", "topology": "CNV",
-           "pruning_pct": 100.0, "batch": 1, "roofline_fps": 4000.0, "predicted_fps": np.nan,
-           "band_low_fps": np.nan, "band_high_fps": np.nan, "status": "not calibrated: no fit", "power_w": np.nan}
+           "pruning_pct": 100.0, "batch": 1, "roofline_fps": 4000.0, "fps": np.nan, "fps_low": np.nan,
+           "fps_high": np.nan, "latency_ms": np.nan, "evidence": "untested", "reason": "no fit",
+           "band_source": "", "power_w": np.nan}
     row.update(overrides)
+    if np.isfinite(row["fps"]) and not np.isfinite(row["latency_ms"]):
+        row["latency_ms"] = 1000.0 * row["batch"] / row["fps"]
     return row
 
 
@@ -51,8 +69,9 @@ def measured() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def synthetic_predictions(measured) -> pd.DataFrame:
-    """Predictions over real and invented devices: some duplicate measured configurations (measured
-    wins), half calibrated, power from the datasheet, from measurements or unknown."""
+    """Answers over real and invented devices: some duplicate measured configurations (measured
+    wins), a third tested, a third untested, a third the roofline only; power from the datasheet,
+    from measurements or unknown."""
     rng = np.random.default_rng(3)
     devices = [("TX2-maxp", "TX2", 15.0), ("NCS2", "NCS2", 1.0), ("ZCU104-FINN", "ZCU104-FINN", np.nan),
                ("SimBoard", "SimBoard", np.nan)]
@@ -64,21 +83,21 @@ def synthetic_predictions(measured) -> pd.DataFrame:
             for precision in ("INT2", "INT8", "FP16"):
                 for batch in (1, 4):
                     roofline = float(rng.uniform(50, 60_000))
-                    calibrated = bool(rng.random() < 0.5)
-                    point = roofline * float(rng.uniform(0.1, 0.9))
+                    kind = ("tested", "untested", "roofline")[int(rng.integers(3))]
+                    point = roofline * float(rng.uniform(0.1, 0.9)) if kind != "roofline" else np.nan
+                    tested = kind == "tested"
                     rows.append(prediction(
                         task=task, device=device, platform=platform, precision=precision, topology=topology,
-                        pruning_pct=pruning, batch=batch, roofline_fps=roofline,
-                        predicted_fps=point if calibrated else np.nan,
-                        band_low_fps=point * 0.8 if calibrated else np.nan,
-                        band_high_fps=point * 1.2 if calibrated else np.nan,
-                        status="calibrated" if calibrated else "not calibrated: no measurement", power_w=power))
+                        pruning_pct=pruning, batch=batch, roofline_fps=roofline, fps=point,
+                        fps_low=point * 0.8 if tested else np.nan, fps_high=point * 1.2 if tested else np.nan,
+                        evidence="tested" if tested else "untested", reason="" if tested else "no measurement",
+                        band_source="platform" if tested else "", power_w=power))
     return pd.DataFrame(rows)
 
 
 @pytest.fixture(scope="module")
 def candidates(measured, synthetic_predictions) -> pd.DataFrame:
-    return combined_candidates(measured, synthetic_predictions)
+    return combined_candidates(measured, synthetic_predictions, asked=ACCELERATOR)
 
 
 # --- the brute-force reference: plain Python over rows, written from the module's notes ---
@@ -96,8 +115,7 @@ def _in_scope(row: dict, c: Constraints) -> bool:
             and (c.topology is None or row["topology"].lower() == c.topology.lower())
             and (c.precision is None or row["precision"] == c.precision)
             and (c.platforms is None or row["platform"].lower() in names or row["device"].lower() in names)
-            and math.isfinite(row["fps"]) and row["fps"] > 0
-            and (c.max_latency_ms is None or c.latency_batch is None or row["batch"] == c.latency_batch))
+            and math.isfinite(row["fps"]) and row["fps"] > 0)
 
 
 def _judged(row: dict, c: Constraints) -> tuple[bool, float]:
@@ -114,7 +132,8 @@ def _judged(row: dict, c: Constraints) -> tuple[bool, float]:
 
 
 def brute_force(candidates: pd.DataFrame, c: Constraints, objective: str, nearest: int = 5):
-    """(feasible, nearest) as lists of (deployment, batch) in rank order."""
+    """(feasible, nearest, not evidence) as lists of (deployment, batch) in rank order: only
+    measured and tested rows meet or are nearest; the others that meet are listed apart."""
     column, maximize = REFERENCE_OBJECTIVES[objective]
 
     def goal(row):
@@ -125,16 +144,20 @@ def brute_force(candidates: pd.DataFrame, c: Constraints, objective: str, neares
         return (row["device"], row["precision"], row["topology"], row["pruning_pct"], row["source"])
 
     rows = [row for row in candidates.to_dict("records") if _in_scope(row, c)]
-    best, closest = {}, {}
+    best, apart, closest = {}, {}, {}
     for row in rows:
         meets, score = _judged(row, c)
-        if meets and (key(row) not in best or (goal(row), row["batch"]) < best[key(row)][0]):
-            best[key(row)] = ((goal(row), row["batch"]), row)
-        if key(row) not in closest or (score, goal(row), row["batch"]) < closest[key(row)][0]:
+        evidence = row["source"] in ("measured", "tested")
+        chosen = best if evidence else apart
+        if meets and (key(row) not in chosen or (goal(row), row["batch"]) < chosen[key(row)][0]):
+            chosen[key(row)] = ((goal(row), row["batch"]), row)
+        if evidence and (key(row) not in closest or (score, goal(row), row["batch"]) < closest[key(row)][0]):
             closest[key(row)] = ((score, goal(row), row["batch"]), row)
-    feasible = sorted(best.values(), key=lambda item: (item[1]["source"] == "roofline", item[0][0], *key(item[1])))
+    feasible = sorted(best.values(), key=lambda item: (item[0][0], *key(item[1])))
+    not_evidence = sorted(apart.values(), key=lambda item: (item[0][0], *key(item[1])))
     near = [] if feasible else sorted(closest.values(), key=lambda item: (*item[0][:2], *key(item[1])))[:nearest]
-    return [(key(row), row["batch"]) for _, row in feasible], [(key(row), row["batch"]) for _, row in near]
+    return ([(key(row), row["batch"]) for _, row in feasible], [(key(row), row["batch"]) for _, row in near],
+            [(key(row), row["batch"]) for _, row in not_evidence])
 
 
 def _random_bound(rng, candidates: pd.DataFrame, column: str) -> float:
@@ -152,7 +175,6 @@ def random_constraints(rng, candidates: pd.DataFrame) -> tuple[Constraints, str]
         "precision": pick([None, None, "INT2", "INT8", "FP16"]),
         "topology": pick([None, None, None, "cnv", "MLP"]),
         "platforms": pick([None, None, None, ("zcu104-finn", "TX2"), ("NCS2", "SimBoard", "EdgeTPU-fast")]),
-        "latency_batch": pick([None, 1, 4]),
     }
     for field, column in (("min_fps", "fps"), ("max_latency_ms", "latency_ms"), ("max_power_w", "power_w"),
                           ("max_mj_per_input", "mj_per_input"), ("min_top1_pct", "top1_pct")):
@@ -170,17 +192,20 @@ def test_finder_matches_brute_force_on_50_random_questions(candidates):
     for _ in range(50):
         constraints, objective = random_constraints(rng, candidates)
         result = find_deployments(candidates, constraints, objective)
-        feasible, near = brute_force(candidates, constraints, objective)
+        feasible, near, apart = brute_force(candidates, constraints, objective)
         assert _listed(result.feasible) == feasible, (constraints, objective)
         assert _listed(result.nearest) == near, (constraints, objective)
+        assert _listed(result.not_evidence) == apart, (constraints, objective)
         assert result.feasible["meets"].all() and not result.nearest["meets"].any()
+        assert result.feasible["source"].isin(EVIDENCE).all() and result.nearest["source"].isin(EVIDENCE).all()
+        assert not result.not_evidence["source"].isin(EVIDENCE).any()
         assert (result.feasible["misses"] == "").all() and (result.nearest["misses"] != "").all()
         outcomes["feasible" if feasible else "nearest"] += 1
     assert min(outcomes.values()) >= 10, outcomes  # both branches exercised
 
 
 def test_brute_force_sees_mixed_sources(candidates):
-    assert set(candidates["source"]) == {"measured", "predicted", "roofline"}
+    assert set(candidates["source"]) == {"measured", "tested", "untested", "roofline"}
     assert candidates["power_w"].isna().any() and candidates["top1_pct"].isna().any()
 
 
@@ -242,19 +267,19 @@ def test_best_batch_and_ranking_by_objective():
     assert list(by_power.columns) == list(RESULT_COLUMNS)
 
 
-def test_latency_batch_judges_only_that_batch_and_lists_deployments_without_it():
+def test_an_untested_figure_or_a_roofline_never_meets_however_good():
     rows = candidate_rows(
-        {"device": "A", "fps": 100.0, "power_w": 2.0, "batch": 1, "latency_ms": 10.0},
-        {"device": "A", "fps": 400.0, "power_w": 2.0, "batch": 8, "latency_ms": 20.0},
-        {"device": "B", "fps": 300.0, "power_w": 2.0, "batch": 4, "latency_ms": 13.3},
+        {"device": "A", "fps": 100.0, "power_w": 2.0, "source": "measured"},
+        {"device": "B", "fps": 90_000.0, "power_w": 1.0, "source": "untested", "status": "untested: too far"},
+        {"device": "C", "fps": 80_000.0, "power_w": 1.0, "source": "roofline", "status": "roofline"},
+        {"device": "D", "fps": 5_000.0, "power_w": 1.0, "source": "tested", "fps_low": 4_000.0},
     )
-    any_batch = find_deployments(rows, Constraints(max_latency_ms=25))
-    assert list(zip(any_batch.feasible["device"], any_batch.feasible["batch"], strict=True)) == [("A", 8), ("B", 4)]
-    at_one = find_deployments(rows, Constraints(max_latency_ms=25, latency_batch=1))
-    assert list(zip(at_one.feasible["device"], at_one.feasible["batch"], strict=True)) == [("A", 1)]
-    assert at_one.considered == 1
-    assert at_one.dropped["device"].tolist() == ["B"]
-    assert "no row at batch 1" in at_one.dropped["reason"].iloc[0]
+    result = find_deployments(rows, Constraints(min_fps=1_000))
+    assert result.feasible["device"].tolist() == ["D"]
+    assert result.not_evidence["device"].tolist() == ["B", "C"]
+    nothing = find_deployments(rows, Constraints(min_fps=50_000))
+    assert nothing.feasible.empty and set(nothing.nearest["device"]) == {"A", "D"}
+    assert nothing.not_evidence["device"].tolist() == ["B", "C"]
 
 
 def test_scope_is_not_a_miss():
@@ -269,12 +294,12 @@ def test_scope_is_not_a_miss():
 # --- worked examples from the bundled data ---
 
 def test_cnv_int2_over_10000_fps_under_5_w_has_no_measured_answer(measured):
-    candidates = measured_candidates(measured)
+    candidates = measured_candidates(measured, ACCELERATOR)
     int2 = candidates[(candidates["precision"] == "INT2") & (candidates["topology"] == "CNV")]
     assert int2["power_w"].min() == 12.625  # ZCU104-FINN CNV 12.5 % at batch 64: nothing INT2 draws less
     assert (int2["power_w"] < 12.7).sum() == 4  # the issue's "under 12.7 W" is not quite right
     constraints = Constraints(task="cifar10", topology="CNV", precision="INT2", min_fps=10_000, max_power_w=5)
-    result = find_deployments(candidates, constraints, left_out=left_out_rows(measured))
+    result = find_deployments(candidates, constraints, left_out=left_out_rows(measured, asked=ACCELERATOR))
     assert result.feasible.empty and result.considered == 10 and result.dropped.empty
     near = result.nearest
     assert list(zip(near["device"], near["pruning_pct"], near["batch"], strict=True)) == [
@@ -288,8 +313,9 @@ def test_cnv_int2_over_10000_fps_under_5_w_has_no_measured_answer(measured):
 
 
 def test_imagenet_top1_over_70_under_10_ms_at_batch_1_by_energy(measured):
-    constraints = Constraints(task="imagenet", min_top1_pct=70, max_latency_ms=10, latency_batch=1)
-    result = find_deployments(measured_candidates(measured), constraints, "energy", left_out=left_out_rows(measured))
+    constraints = Constraints(task="imagenet", min_top1_pct=70, max_latency_ms=10)
+    result = find_deployments(measured_candidates(measured, ACCELERATOR_B1), constraints, "energy",
+                              left_out=left_out_rows(measured, asked=ACCELERATOR_B1))
     feasible = result.feasible
     assert list(zip(feasible["device"], feasible["topology"], feasible["batch"], strict=True)) == [
         ("EdgeTPU-fast", "EfficientNet-S", 1), ("EdgeTPU-slow", "EfficientNet-S", 1),
@@ -298,107 +324,130 @@ def test_imagenet_top1_over_70_under_10_ms_at_batch_1_by_energy(measured):
     assert feasible["latency_ms"].tolist() == pytest.approx([4.9963, 8.99839, 8.99982])
     assert (feasible["source"] == "measured").all() and feasible["meets_at_band_low"].all()
     assert result.considered == 34
-    # the one batch-1 ImageNet row without a throughput is listed, not lost
-    assert result.dropped[["device", "topology", "batch"]].values.tolist() == [["ZCU104-DPU", "GoogLeNetv1", 1.0]]
     # TX2-maxn FP16 ResNet-50 misses by 0.69 ms: it joins with a looser limit
-    looser = find_deployments(measured_candidates(measured), Constraints(
-        task="imagenet", min_top1_pct=70, max_latency_ms=10.7, latency_batch=1), "energy").feasible
+    looser = find_deployments(measured_candidates(measured, ACCELERATOR_B1), Constraints(
+        task="imagenet", min_top1_pct=70, max_latency_ms=10.7), "energy").feasible
     assert ("TX2-maxn", "ResNet-50") in set(zip(looser["device"], looser["topology"], strict=True))
 
 
+def test_on_the_board_the_same_question_has_another_answer(measured):
+    """What a deployment sees: EdgeTPU EfficientNet-S takes 50 ms on the board (5 ms on the
+    accelerator), so at the board level only networks run on a lighter host pipeline meet 10 ms."""
+    board = Asked("latency-b1", "board")
+    candidates = measured_candidates(measured, board)
+    effnet = candidates[(candidates["device"] == "EdgeTPU-fast") & (candidates["topology"] == "EfficientNet-S")]
+    assert effnet["latency_ms"].tolist() == pytest.approx([49.99852])
+    result = find_deployments(candidates, Constraints(task="imagenet", max_latency_ms=10), "energy")
+    assert not result.feasible["topology"].str.startswith("EfficientNet").any()
+    assert set(result.feasible["topology"]) <= {"GoogLeNetv1", "MobileNetv1"} and len(result.feasible)
+
+
 def test_measured_rows_without_throughput_are_counted_not_lost(measured):
-    candidates = measured_candidates(measured)
-    left = left_out_rows(measured)
+    candidates = measured_candidates(measured, ACCELERATOR)
+    left = left_out_rows(measured, asked=ACCELERATOR)
     assert len(candidates) + len(left) == len(measured)
-    assert len(left) == 13 and set(left["reason"]) == {"no measured throughput (fps_comp missing)"}
+    # ZCU104-DPU's GoogLeNet sweep has neither fps_comp nor lat_comp_ms (only system figures); the
+    # board level lacks U96-A53's, BISMO's and most of FINN's rows: each listed with the reason
+    assert left[["device", "topology"]].drop_duplicates().values.tolist() == [["ZCU104-DPU", "GoogLeNetv1"]]
+    assert len(left) == 8 and set(left["reason"]) == {
+        "no accelerator-level figures measured (lat_comp_ms and fps_comp)"}
+    board = left_out_rows(measured, asked=Asked("throughput-best", "board"))
+    assert len(board) + len(measured_candidates(measured, Asked("throughput-best", "board"))) == len(measured)
+    assert set(board["device"]) == {"U96-A53", "ZCU104-BISMO", "ZCU104-FINN"}
+    assert set(board["reason"]) == {"no board-level figures measured (lat_sys_ms and fps_system)"}
     assert list(left.columns) == list(LEFT_OUT_COLUMNS)
     row = candidates.iloc[0]
     assert row["mj_per_input"] == pytest.approx(1000 * row["power_w"] / row["fps"])
     assert row["fps_low"] == row["fps_high"] == row["fps"] and row["status"] == "measured"
 
 
-# --- predicted and roofline candidates ---
+# --- the model's candidates: tested, untested, roofline ---
 
-def test_calibrated_row_is_predicted_with_its_band(measured):
-    table = pd.DataFrame([prediction(predicted_fps=2_000.0, band_low_fps=1_500.0, band_high_fps=2_600.0,
-                                     status="calibrated", power_w=15.0, batch=4, device="NewBoard",
+def test_tested_row_carries_its_band(measured):
+    table = pd.DataFrame([prediction(fps=2_000.0, fps_low=1_500.0, fps_high=2_600.0, evidence="tested", reason="",
+                                     band_source="platform", power_w=15.0, batch=4, device="NewBoard",
                                      platform="NewBoard")])  # nothing measured on it: the datasheet's 15 W
-    row = predicted_candidates(table, ACCURACY, measured).iloc[0]
-    assert row["source"] == "predicted" and row["status"] == "calibrated"
+    row = model_candidates(table, ACCURACY, measured).iloc[0]
+    assert row["source"] == "tested" and row["status"] == "tested"
     assert (row["fps"], row["fps_low"], row["fps_high"]) == (2_000.0, 1_500.0, 2_600.0)
     assert row["latency_ms"] == pytest.approx(1000 * 4 / 2_000)
     assert row["mj_per_input"] == pytest.approx(1000 * 15 / 2_000)
-    assert "calibrated prediction" in row["why"] and "power: datasheet" in row["why"]
-    candidates = predicted_candidates(table, ACCURACY, measured)
+    assert "tested by the network hold-out" in row["why"] and "power: datasheet" in row["why"]
+    candidates = model_candidates(table, ACCURACY, measured)
     pessimistic = find_deployments(candidates, Constraints(min_fps=1_800)).feasible
     assert pessimistic["meets"].all() and not pessimistic["meets_at_band_low"].any()
     assert find_deployments(candidates, Constraints(min_fps=1_400)).feasible["meets_at_band_low"].all()
 
 
-def test_uncalibrated_row_is_a_roofline_upper_bound_without_band(measured):
-    table = pd.DataFrame([prediction(roofline_fps=4_000.0, status="not calibrated: no measurement")])
-    row = predicted_candidates(table, ACCURACY, measured).iloc[0]
-    assert row["source"] == "roofline" and row["fps"] == 4_000.0
-    assert np.isnan(row["fps_low"]) and row["fps_high"] == 4_000.0
-    assert "raw roofline, not calibrated" in row["why"] and row["status"] == "not calibrated: no measurement"
-    found = find_deployments(predicted_candidates(table, ACCURACY, measured), Constraints(min_fps=1_000)).feasible
-    assert found["meets"].all() and not found["meets_at_band_low"].any()
+def test_untested_row_says_why_and_a_roofline_is_the_datasheet(measured):
+    table = pd.DataFrame([prediction(fps=3_000.0, reason="INT8 was never measured on TX2"),
+                          prediction(device="SimBoard", platform="SimBoard", roofline_fps=4_000.0)])
+    rows = model_candidates(table, ACCURACY, measured).set_index("device")
+    untested, roofline = rows.loc["TX2-maxp"], rows.loc["SimBoard"]
+    assert untested["source"] == "untested" and untested["fps"] == 3_000.0 and np.isnan(untested["fps_low"])
+    assert untested["status"] == "untested: INT8 was never measured on TX2" and "untested" in untested["why"]
+    assert roofline["source"] == "roofline" and roofline["fps"] == 4_000.0 and np.isnan(roofline["fps_low"])
+    assert "datasheet roofline, not a prediction" in roofline["why"]
+    result = find_deployments(rows.reset_index(), Constraints(min_fps=1_000))
+    assert result.feasible.empty and set(result.not_evidence["device"]) == {"TX2-maxp", "SimBoard"}
 
 
 def test_power_is_the_devices_highest_measured_then_the_datasheet_then_unknown(measured):
     table = pd.DataFrame([prediction(device="ZCU104-FINN", platform="ZCU104-FINN", power_w=np.nan),
                           prediction(device="TX2-maxp", platform="TX2", power_w=15.0),
                           prediction(device="SimBoard", platform="SimBoard", power_w=np.nan)])
-    rows = predicted_candidates(table, ACCURACY, measured).set_index("device")
+    rows = model_candidates(table, ACCURACY, measured).set_index("device")
     finn_max = measured.loc[measured["device"] == "ZCU104-FINN", "full_power_w"].max()
     assert finn_max == 21.3575
     assert rows.loc["ZCU104-FINN", "power_w"] == finn_max
     assert "highest measured on this device" in rows.loc["ZCU104-FINN", "why"]
     tx2_max = measured.loc[measured["device"] == "TX2-maxp", "full_power_w"].max()
     assert tx2_max < 15.0 and rows.loc["TX2-maxp", "power_w"] == tx2_max  # measured at that op mode, not the ceiling
-    board = predicted_candidates(pd.DataFrame([prediction(device="NewBoard", platform="NewBoard", power_w=4.0)]),
-                                 ACCURACY, measured).iloc[0]
+    board = model_candidates(pd.DataFrame([prediction(device="NewBoard", platform="NewBoard", power_w=4.0)]),
+                             ACCURACY, measured).iloc[0]
     assert board["power_w"] == 4.0 and "power: datasheet" in board["why"]  # nothing measured: the datasheet
     assert np.isnan(rows.loc["SimBoard", "power_w"]) and "power unknown" in rows.loc["SimBoard", "why"]
     result = find_deployments(rows.reset_index(), Constraints(max_mj_per_input=1_000, max_power_w=100))
-    assert set(result.feasible["device"]) == {"ZCU104-FINN", "TX2-maxp"}
-    alone = find_deployments(rows.reset_index(), Constraints(max_power_w=100, platforms=("SimBoard",)))
-    assert alone.nearest["misses"].tolist() == ["power unknown (limit 100 W)"]
+    assert set(result.not_evidence["device"]) == {"ZCU104-FINN", "TX2-maxp"}
 
 
 def test_accuracy_falls_back_to_measured_elsewhere_then_unknown(measured):
     table = pd.DataFrame([prediction(device="SimBoard", precision="FP16", pruning_pct=100.0),   # published
                           prediction(device="SimBoard", precision="FP16", pruning_pct=50.0),    # nm -> measured
                           prediction(device="SimBoard", precision="INT8", pruning_pct=12.5)])   # neither
-    rows = predicted_candidates(table, ACCURACY, measured).set_index("pruning_pct")
+    rows = model_candidates(table, ACCURACY, measured).set_index("pruning_pct")
     assert rows.loc[100.0, "top1_pct"] == 87.02 and "top-1: published" in rows.loc[100.0, "why"]
     # CNV 50 % FP16 measured on NCS2 (85.55) and TX2 maxn/maxp/maxq (85.57): the median over devices
     assert rows.loc[50.0, "top1_pct"] == 85.57 and "measured on other devices" in rows.loc[50.0, "why"]
     assert np.isnan(rows.loc[12.5, "top1_pct"]) and "top-1 unknown" in rows.loc[12.5, "why"]
-    near = find_deployments(rows.reset_index(), Constraints(min_top1_pct=99)).nearest.set_index("pruning_pct")
-    assert near.loc[12.5, "misses"] == "accuracy unknown (minimum 99 %)"
-    assert near.loc[100.0, "misses"] == "top-1 87 % < 99 % minimum"
 
 
-def test_measured_wins_over_a_predicted_duplicate(measured):
+def test_measured_wins_over_a_model_duplicate(measured):
     table = pd.DataFrame([prediction(device="ZCU104-FINN", platform="ZCU104-FINN", precision="INT2",
-                                     pruning_pct=12.5, predicted_fps=1.0, status="calibrated"),
+                                     pruning_pct=12.5, fps=1.0, evidence="tested", reason=""),
                           prediction(device="ZCU104-FINN", platform="ZCU104-FINN", precision="INT8")])
-    candidates = combined_candidates(measured, table, ACCURACY)
+    candidates = combined_candidates(measured, table, ACCURACY, ACCELERATOR)
     finn = candidates[(candidates["device"] == "ZCU104-FINN") & (candidates["pruning_pct"] == 12.5)
                       & (candidates["precision"] == "INT2") & (candidates["topology"] == "CNV")]
     assert set(finn["source"]) == {"measured"} and len(finn) == 10
     assert set(candidates.loc[candidates["source"] != "measured", "precision"]) == {"INT8"}
-    left = left_out_rows(measured, table)
-    assert left.loc[left["reason"] == MEASURED_WINS, ["device", "precision", "pruning_pct"]].values.tolist() == [
-        ["ZCU104-FINN", "INT2", 12.5]]
 
 
-def test_prediction_without_any_figure_is_left_out_with_its_reason(measured):
+def test_a_batch_1_question_predicts_what_was_measured_only_at_larger_batches(measured):
+    """U96-A53 never ran batch 1: the batch-1 question takes the model's figure for it, and its
+    measurements at batch 2 and more answer nothing."""
+    table = pd.DataFrame([prediction(device="U96-A53", platform="U96-A53", precision="INT2", fps=50.0,
+                                     evidence="untested", reason="batch 1 is outside the batches measured")])
+    candidates = combined_candidates(measured, table, ACCURACY, ACCELERATOR_B1)
+    u96 = candidates[candidates["device"] == "U96-A53"]
+    assert u96["source"].tolist() == ["untested"] and u96["batch"].tolist() == [1]
+
+
+def test_a_row_without_any_figure_is_left_out_with_its_reason(measured):
     table = pd.DataFrame([prediction(roofline_fps=np.nan), prediction(device="SimBoard", precision="FP16")])
-    assert predicted_candidates(table, ACCURACY, measured)["precision"].tolist() == ["FP16"]
+    assert model_candidates(table, ACCURACY, measured)["precision"].tolist() == ["FP16"]
     left = left_out_rows(measured, table)
-    assert "no prediction" in left["reason"].iloc[-1]
+    assert "no figure" in left["reason"].iloc[-1]
 
 
 # --- validation ---
@@ -414,8 +463,8 @@ def test_bad_numbers_are_refused_naming_the_field(field, value):
 
 
 @pytest.mark.parametrize(("field", "value"), [
-    ("min_top1_pct", 100.5), ("latency_batch", 0), ("latency_batch", 1.5), ("latency_batch", True),
-    ("task", "cifar"), ("precision", "int8"), ("topology", " "), ("platforms", ()), ("min_fps", "100"),
+    ("min_top1_pct", 100.5), ("task", "cifar"), ("precision", "int8"), ("topology", " "), ("platforms", ()),
+    ("min_fps", "100"),
 ])
 def test_other_bad_values_are_refused_naming_the_field(field, value):
     with pytest.raises(ValueError, match=rf"^{field} "):
@@ -423,11 +472,11 @@ def test_other_bad_values_are_refused_naming_the_field(field, value):
 
 
 def test_good_values_and_the_flag_names():
-    assert Constraints(min_top1_pct=100, latency_batch=1, platforms=["TX2"]).platforms == ("TX2",)
+    assert Constraints(min_top1_pct=100, platforms=["TX2"]).platforms == ("TX2",)
     with pytest.raises(ValueError, match=r"^--max-power-w must be a finite number above 0, not -5\.0\.$"):
         constraints_from_args(argparse.Namespace(max_power_w=-5.0))
     with pytest.raises(ValueError, match="objective"):
-        find_deployments(measured_candidates(load_measurements()), Constraints(), "speed")
+        find_deployments(measured_candidates(load_measurements(), ACCELERATOR), Constraints(), "speed")
 
 
 # --- the CLI ---
@@ -446,7 +495,7 @@ def run_find(candidates: pd.DataFrame, *argv: str, parser: argparse.ArgumentPars
 
 
 def test_cli_nothing_feasible_prints_the_five_nearest(measured):
-    candidates = candidates_for(measured, None)
+    candidates = candidates_for(measured, None, asked=ACCELERATOR)
     code, text = run_find(candidates, "--task", "cifar10", "--topology", "CNV", "--precision", "int2",
                           "--min-fps", "10000", "--max-power-w", "5")
     assert code == 0
@@ -457,9 +506,9 @@ def test_cli_nothing_feasible_prints_the_five_nearest(measured):
 
 
 def test_cli_feasible_rows_ranked_by_the_objective(measured, synthetic_predictions):
-    candidates = candidates_for(measured, synthetic_predictions)
+    candidates = candidates_for(measured, synthetic_predictions, asked=ACCELERATOR_B1)
     code, text = run_find(candidates, "--task", "imagenet", "--min-top1", "70", "--max-latency-ms", "10",
-                          "--latency-batch", "1", "--objective", "energy", "--platforms", "EdgeTPU-fast, EdgeTPU-slow")
+                          "--objective", "energy", "--platforms", "EdgeTPU-fast, EdgeTPU-slow")
     table = pd.read_csv(io.StringIO(text), keep_default_na=False)
     assert code == 0 and list(table.columns) == list(FIND_COLUMNS)
     assert table["meets"].all() and (table["misses"] == "").all()
@@ -468,7 +517,7 @@ def test_cli_feasible_rows_ranked_by_the_objective(measured, synthetic_predictio
 
 
 def test_cli_flags_refuse_bad_values_naming_the_flag(measured):
-    candidates = measured_candidates(measured)
+    candidates = measured_candidates(measured, ACCELERATOR)
     with pytest.raises(ValueError, match="--max-power-w.*above 0"):
         run_find(candidates, "--max-power-w", "-5")
     with pytest.raises(ValueError, match="--min-top1.*percentage"):
@@ -482,6 +531,19 @@ def test_cli_flags_refuse_bad_values_naming_the_flag(measured):
 def test_cli_keeps_the_callers_task_flag(measured):
     parser = RefusingParser()
     parser.add_argument("--task", default="mnist")
-    code, text = run_find(measured_candidates(measured), parser=parser)
+    code, text = run_find(measured_candidates(measured, ACCELERATOR), parser=parser)
     assert code == 0 and len(pd.read_csv(io.StringIO(text))) > 0
     assert set(pd.read_csv(io.StringIO(text))["topology"]) == {"MLP"}
+
+
+def test_cli_question_flags():
+    parser = RefusingParser()
+    add_find_arguments(parser)
+    ask = find_question
+    assert ask(parser.parse_args([])) == Asked("throughput-best", "board")
+    assert ask(parser.parse_args(["--latency-batch", "1"])) == Asked("latency-b1", "board")
+    four = parser.parse_args(["--latency-batch", "4", "--level", "accelerator"])
+    assert ask(four) == Asked("batch", "accelerator", 4)
+    assert ask(parser.parse_args(["--question", "batch", "--batch", "16"])) == Asked("batch", "board", 16)
+    with pytest.raises(ValueError, match="--question/--batch"):
+        ask(parser.parse_args(["--question", "batch"]))

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from qb_core.batch_model import build_batch_model, model_grid, predict_rows
 from qb_core.hardware import catalog_long
 from qb_core.layer_table import check_layer_table
 from qb_core.layers import layer_predictions
 from qb_core.measurements import load_measurements
-from qb_core.model import CALIBRATED, build_report, model_grid_predictions
 from qb_core.predictions import predict
 from qb_core.topology import variant_table
 from qb_core.user_networks import make_network
@@ -63,16 +63,16 @@ def test_the_per_layer_model_uses_its_layers(mine):
     assert np.isnan(layer_predictions(row)["layer_fps"].iloc[0])  # without the network, no layers known
 
 
-def test_the_calibrated_model_says_what_it_can_about_it(mine):
-    report = build_report(load_measurements(), catalog_long())
-    grid = model_grid_predictions(report.fitted, predict("cifar10", networks=(mine,)), (mine,))
-    tiny = grid[grid["topology"] == "TinyNet"].set_index(["device", "precision"])
+def test_the_batch_model_says_what_it_can_about_it(mine):
+    model = build_batch_model(load_measurements(), catalog_long(), (mine,))
+    grid = model_grid(catalog_long(), (mine,))
+    tiny = predict_rows(model, grid[grid["topology"] == "TinyNet"], "accelerator", "latency-b1")
+    tiny = tiny.set_index(["device", "precision"])
+    assert tiny.loc[("TX2-maxp", "FP16"), "reason"] == "depthwise layers were never measured on TX2"
     edge = tiny.loc[("EdgeTPU-fast", "INT8")]
-    assert edge["status"] == CALIBRATED and edge["level"] == "network"  # conv, depthwise, fc all measured there
-    assert tiny.loc[("TX2-maxp", "FP16"), "status"] == "not calibrated: depthwise layers were never measured on TX2"
-    low, high = report.fitted.bands.loc["network", ["low_log_ratio", "high_log_ratio"]]
-    assert edge["band_low_fps"] == pytest.approx(edge["predicted_fps"] * np.exp(low))
-    assert edge["band_high_fps"] == pytest.approx(edge["predicted_fps"] * np.exp(high))
+    assert edge["evidence"] == "untested" and edge["reason"].startswith(
+        f"{OPS / 1e6:.3g} M ops per input is more than 4x outside the 1.14 G-19.3 G measured on EdgeTPU")
+    assert edge["latency_ms"] > 0 and np.isnan(edge["latency_low_ms"])  # the model's figure, no band
 
 
 def test_small_networks_travel_in_a_link_and_hostile_links_are_refused(mine):

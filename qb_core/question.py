@@ -1,0 +1,51 @@
+"""The question a user asks of a platform: which figure (batch-1 latency, throughput at the best
+batch, or latency and throughput at a batch N) and at which level (the board, what a deployment
+sees, or the accelerator alone). One immutable value the finder, the calibrated model, the pages
+and the command line all take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+QUESTIONS: tuple[str, ...] = ("latency-b1", "throughput-best", "batch")
+QUESTION_TEXT: dict[str, str] = {"latency-b1": "batch-1 latency", "throughput-best": "throughput at the best batch",
+                                 "batch": "latency and throughput at a given batch"}
+LEVELS: tuple[str, ...] = ("board", "accelerator")
+LEVEL_TEXT: dict[str, str] = {"board": "board (what a deployment sees: host pre- and post-processing included)",
+                              "accelerator": "accelerator alone (QuTiBench's compute figures)"}
+#: level -> (latency column in ms, throughput column in inputs/s) of the measurements
+LEVEL_COLUMNS: dict[str, tuple[str, str]] = {"accelerator": ("lat_comp_ms", "fps_comp"),
+                                            "board": ("lat_sys_ms", "fps_system")}
+MAX_BATCH = 1_000_000
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question: ``kind`` (:data:`QUESTIONS`), ``level`` (:data:`LEVELS`) and, for ``batch``,
+    the batch N (a whole number of at least 1). Invalid values raise ValueError naming them."""
+
+    kind: str = "throughput-best"
+    level: str = "board"
+    batch: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in QUESTIONS:
+            raise ValueError(f"question must be one of {', '.join(QUESTIONS)}, not {self.kind!r}")
+        if self.level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {self.level!r}")
+        if self.kind == "batch":
+            ok = isinstance(self.batch, int) and not isinstance(self.batch, bool) and 1 <= self.batch <= MAX_BATCH
+            if not ok:
+                raise ValueError(f"a question at batch N needs N from 1 to {MAX_BATCH:,}, not {self.batch!r}")
+        elif self.batch is not None:
+            object.__setattr__(self, "batch", None)  # only a batch-N question has a batch
+
+    @property
+    def fixed_batch(self) -> int | None:
+        """The batch every answer is at (1, N), or None when each platform's best batch is."""
+        return 1 if self.kind == "latency-b1" else self.batch
+
+    @property
+    def text(self) -> str:
+        what = f"latency and throughput at batch {self.batch:,}" if self.kind == "batch" else QUESTION_TEXT[self.kind]
+        return f"{what}, {self.level} level"
