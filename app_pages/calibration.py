@@ -1,131 +1,180 @@
-"""Calibrated prediction: one physical model per platform across every task, and how wrong it has
-been on networks it never saw."""
+"""Calibrated prediction: one question answered on one card (a measurement, or the batch-aware
+model's prediction with its evidence), and how wrong the model has been on networks it never saw."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from qb_core.model import CALIBRATED, HOLDOUTS, MODEL_COLUMNS
-from qb_core.topology import variant_label
+from qb_core.batch_model import HOLDOUTS, MIN_BAND_ERRORS, RANGE_FACTOR
+from qb_core.question import LEVEL_TEXT, LEVELS, QUESTION_TEXT, Asked
+from qb_core.topology import TASKS, variant_label
 from ui import charts, data, tables, uploads, views
-from ui.safe import download_csv, literal, literal_list
+from ui.safe import download_csv, literal, option_label
 
 HOLDOUT_NAMES = {"network": "network", "variant": "network variant", "config": "configuration"}
-#: Headers of the model's columns (the join calls ``predicted_fps`` the roofline's; here it is the model's),
-#: inputs/s rounded to whole inputs; short, so the status fits beside the figures at 1280 px.
-FPS = "%.0f"
-MODEL_HEADERS = {
-    "status": st.column_config.TextColumn("Status"),
-    "measured_fps": st.column_config.NumberColumn("Measured /s", format=FPS),
-    "roofline_fps": st.column_config.NumberColumn("Roofline /s", format=FPS),
-    "predicted_fps": st.column_config.NumberColumn("Calibrated /s", format=FPS),
-    "band_low_fps": st.column_config.NumberColumn("Band low /s", format=FPS),
-    "band_high_fps": st.column_config.NumberColumn("Band high /s", format=FPS),
-    "error_pct": st.column_config.NumberColumn("Error (%)", format="%+.1f"),
-    "level": st.column_config.TextColumn("Faces a new"),
-}
+QUESTION_NAMES = {"latency-b1": "batch-1 latency", "throughput-best": "throughput at the best batch",
+                  "batch": "at batch N"}
+LEVEL_NAMES = {"board": "board", "accelerator": "accelerator"}
+EVIDENCE_TEXT = {"measured": "Measured", "tested": "Predicted, tested", "untested": "Predicted, untested"}
 
 st.title("Calibrated prediction")
 st.markdown(
-    "The roofline says what a platform could do; the measurements say how it behaves. This page fits, on every "
-    "task's measurements at once, **one model per platform** whose terms are physical:\n\n"
-    "**time per input = c_conv x conv ops / peak + c_fc x FC ops / peak + c_w x weight bytes / bandwidth + c_0**\n\n"
-    "conv ops include depthwise layers; weight bytes count only where the weights do not fit in the on-chip "
-    "memory; 1 / c is the share of the datasheet peak (or bandwidth) the platform reaches on that kind of work "
-    "and c_0 a fixed cost per input. Errors below are **held out**: each prediction comes from a fit that never "
-    "saw its whole *network* (what your own network faces), its *network variant*, or its *configuration*. "
-    "The sidebar only chooses which rows are shown; it never changes the fit."
+    "How fast will a network run on a board, one input at a time or at its best batch, on the board or the "
+    "accelerator alone, and how sure is that answer? One model per platform and level, fitted on every measured "
+    "batch of every task:\n\n"
+    "**time of a batch of B = c_batch + c_layer x layers + c_w x off-chip weight bytes / bandwidth + B x (c_mac x "
+    "MAC ops / peak + c_act x activation bytes / bandwidth + c_in)**\n\n"
+    "Every number below carries its evidence: **measured** (that configuration at that batch), **tested** (the "
+    "hold-out that leaves whole networks out tested predictions like it on that platform; its 80 % band comes from "
+    "that platform's held-out errors), or **untested** with the reason (too few networks measured there, a "
+    "precision or layer type never measured there, operations or weights more than "
+    f"{RANGE_FACTOR:g}x outside what was measured there, a batch outside the measured ones). An untested figure has "
+    "no band. The sidebar never changes the fit."
 )
 
 gap = views.gap_view()
-report = gap.model()
-if report is None:
-    st.info("No measured configuration pairs with a prediction: nothing to calibrate.")
+model = gap.model()
+if model is None:
+    st.info("No measured configuration can be modelled: nothing to calibrate.")
     st.stop()
+current = gap.theory.scenario
+measured = uploads.rows()
 
-st.subheader("How wrong each prediction is, held out")
-summary = data.model_errors(gap.theory.scenario, uploads.rows())
-summary = summary.assign(cell=summary["median_abs_error_pct"].map("{:.1f} %".format) + " over "
-                         + summary["predicted_rows"].map("{:,}".format) + " of "
-                         + summary["paired_rows"].map("{:,}".format) + " rows")
-table = summary.pivot(index="model", columns="holdout", values="cell")
-table = table.reindex(index=list(MODEL_COLUMNS.values()), columns=list(HOLDOUTS))
-table.columns = [f"Leave one {HOLDOUT_NAMES[h]} out" for h in table.columns]
-tables.static(table.reset_index().rename(columns={"model": "Model: median absolute error"}))
-ours = summary[summary["model"] == MODEL_COLUMNS["predicted_fps"]].set_index("holdout")
-st.caption(
-    f"{len(report.rows)} paired configurations of every task. The calibrated model predicts only rows it calls "
-    "calibrated: " + ", ".join(f"{ours.loc[h, 'calibrated_pct']:.0f} % leaving one {HOLDOUT_NAMES[h]} out"
-                               for h in HOLDOUTS)
-    + ". Its 80 % band held " + ", ".join(f"{ours.loc[h, 'band_coverage_pct']:.0f} % ({HOLDOUT_NAMES[h]})"
-                                          for h in HOLDOUTS)
-    + " of held-out measurements, each band built only from fits that saw neither the row nor its group. "
-    "The old form is the model this one replaces (overhead + roofline time / fraction, fitted per task): it "
-    "cannot predict a network its task has not measured. Error = (prediction - measured) / measured."
-)
+# --- one question, one card ---
+st.subheader("Ask one question")
+picks = st.columns([2, 1, 2])
+kind = picks[0].segmented_control("Question", list(QUESTION_NAMES), format_func=QUESTION_NAMES.get,
+                                  default="latency-b1", required=True, key="cal_question", bind="query-params")
+batch = picks[1].number_input("Batch N", min_value=1, max_value=1_000_000, value=8, step=1, key="cal_batch",
+                              bind="query-params", disabled=kind != "batch")
+level = picks[2].segmented_control("Level", list(LEVELS), format_func=LEVEL_NAMES.get, default="board",
+                                   required=True, key="cal_level", bind="query-params",
+                                   help="Board: " + LEVEL_TEXT["board"] + ". Accelerator: " + LEVEL_TEXT["accelerator"])
+asked = Asked(kind, level, int(batch) if kind == "batch" else None)
+answers = data.model_answers(current, measured, asked)
+answers = answers[answers["task"].eq(current.task)]
+if answers.empty:
+    st.info(f"No platform x precision x network of {TASKS[current.task]} to answer for.")
+    st.stop()
+answers = answers.assign(variant=variant_label(answers["topology"], answers["pruning_pct"]))
+choose = st.columns(3)
+devices = list(dict.fromkeys(answers["device"].astype(str)))
+device = choose[0].selectbox("Platform", devices, key="cal_device", format_func=option_label,
+                             index=devices.index("TX2-maxn") if "TX2-maxn" in devices else 0)
+on_device = answers[answers["device"] == device]
+precisions = list(dict.fromkeys(on_device["precision"].astype(str)))
+precision = choose[1].selectbox("Precision", precisions, key=f"cal_precision_{device}")
+on_precision = on_device[on_device["precision"] == precision]
+variants = list(dict.fromkeys(on_precision["variant"].astype(str)))
+variant = choose[2].selectbox("Network", variants, key="cal_variant", format_func=option_label)
+one = on_precision[on_precision["variant"] == variant].iloc[0]
+
+with st.container(border=True):
+    evidence = str(one["evidence"])
+    figures = st.columns(3)
+    latency, fps = float(one["latency_ms"]), float(one["fps"])
+    banded = evidence == "tested"
+    figures[0].metric(f"Latency of a batch of {one['batch']:g} (ms)", f"{latency:,.4g}" if latency == latency else "—")
+    figures[0].caption(f"80 % band {one['latency_low_ms']:,.3g} – {one['latency_high_ms']:,.3g} ms" if banded
+                       else "no band")
+    figures[1].metric("Throughput (inputs/s)", f"{fps:,.4g}" if fps == fps else "—")
+    figures[1].caption(f"80 % band {one['fps_low']:,.3g} – {one['fps_high']:,.3g} inputs/s" if banded else "no band")
+    figures[2].metric("Datasheet roofline (inputs/s)", f"{float(one['roofline_fps']):,.4g}")
+    figures[2].caption("a reference line under QuTiBench's storage assumption, never an answer")
+    said = {"measured": f"**Measured**: {literal(device)} ran {literal(variant)} at {precision}, batch "
+                        f"{one['batch']:g}, at the {level} level.",
+            "tested": f"**Predicted, tested**: the network hold-out on {literal(one['platform'])} tested "
+                      f"{QUESTION_TEXT[kind]} predictions like this one at the {level} level"
+                      + (" (its band pooled over platforms: too few held-out errors on this one)"
+                         if one["band_source"] == "pooled over platforms" else "") + ".",
+            "untested": f"**Predicted, untested**: {literal(one['reason'], 300)}. The figure is the model's, with no "
+                        "band: no hold-out ever tested a prediction like it."}
+    st.markdown(f"{asked.text.capitalize()}: " + said.get(evidence, ""))
+    if evidence == "untested" and latency != latency:
+        st.caption("The model has no fit for this platform at this level: only the datasheet roofline is known.")
+
+# --- held-out errors ---
+st.subheader("How wrong the model has been, leaving whole networks out")
+bands = model.bands[model.bands["question"].isin(["latency-b1", "throughput-best"])]
+shown_bands = bands.assign(
+    question=bands["question"].map(QUESTION_NAMES), tested_share=100.0 * bands["tested"] / bands["units"],
+    band_pct=100.0 * (np.exp(bands["band_q"]) - 1.0))
+tables.show(shown_bands, ["platform", "level", "question", "units", "tested", "tested_median_abs_error_pct",
+                          "untested_median_abs_error_pct", "band_pct", "band_source", "band_coverage_pct"],
+            key="cal_bands", fit=True,
+            units=st.column_config.NumberColumn("Held-out rows", format="%d"),
+            tested=st.column_config.NumberColumn("Tested", format="%d"),
+            tested_median_abs_error_pct=st.column_config.NumberColumn("Tested: median |error| (%)", format="%.1f"),
+            untested_median_abs_error_pct=st.column_config.NumberColumn("Untested: median |error| (%)",
+                                                                        format="%.1f"),
+            band_pct=st.column_config.NumberColumn("80 % band (±%)", format="%.0f"),
+            band_source=st.column_config.TextColumn("Band from"),
+            band_coverage_pct=st.column_config.NumberColumn("Nested band held (%)", format="%.0f"))
+st.caption("Each held-out row is predicted by a fit that never saw its network. *Tested* rows follow the rules "
+           "above computed against that fit; untested rows are predicted anyway to show what a refusal saves. The "
+           "band is the 80th percentile of the platform's tested held-out errors (pooled over the other platforms "
+           f"where it has fewer than {MIN_BAND_ERRORS}); *nested band held* checks it with bands built from fits "
+           "that also never saw the row's network. A platform measured on 2 networks cannot be tested: leaving one "
+           "out leaves one. Error = (prediction - measured) / measured.")
 
 holdout = st.segmented_control("Hold out", list(HOLDOUTS), default="network", required=True,
-                               format_func=lambda h: f"one {HOLDOUT_NAMES[h]}",
-                               key="calibration_holdout", bind="query-params")
-per_platform = data.model_errors(gap.theory.scenario, uploads.rows(), holdout, by="platform")
-per_platform = per_platform[per_platform["model"] == MODEL_COLUMNS["predicted_fps"]]
-tables.show(per_platform, ["platform", "paired_rows", "calibrated_pct", "median_abs_error_pct", "band_coverage_pct"],
-            key="platform_errors",
-            calibrated_pct=st.column_config.NumberColumn("Calibrated (%)", format="%.0f"),
-            median_abs_error_pct=st.column_config.NumberColumn("Median |error| (%)", format="%.1f"),
-            band_coverage_pct=st.column_config.NumberColumn("In the 80 % band (%)", format="%.0f"))
-
-held = report.tables[holdout]
+                               format_func=lambda h: f"one {HOLDOUT_NAMES[h]}", key="calibration_holdout",
+                               bind="query-params")
+question = kind if kind != "batch" else "batch"
+held = data.calibration_rows(current, measured, holdout, question, level)
 selection = gap.theory.selection
 keys = ["device", "precision", "topology", "pruning_pct"]
 inside = pd.MultiIndex.from_frame(gap.paired[keys].astype({"pruning_pct": float}))
 shown = held[held["task"].eq(selection.task).to_numpy()
              & pd.MultiIndex.from_frame(held[keys].astype({"pruning_pct": float})).isin(inside)]
 if shown.empty:
-    st.info("No paired configuration of this task inside the sidebar's filters.")
+    st.info("No measured configuration of this task inside the sidebar's filters.")
 else:
-    chart_rows = shown.rename(columns={"predicted_fps": "calibrated_fps"})
-    st.vega_lite_chart(charts.calibration_spec(chart_rows, views.device_colors(chart_rows)), key="calibration_chart")
-    st.caption("The configurations inside the sidebar's filters, three times each: whole-network roofline, "
-               "per-layer roofline and calibrated (held out; absent where not calibrated). On the dashed diagonal "
-               "a prediction is exact; inside the shaded band it is within ±25 %.")
+    st.vega_lite_chart(charts.calibration_spec(shown, views.device_colors(shown)), key="calibration_chart")
+    st.caption(f"{QUESTION_TEXT[question].capitalize()} at the {level} level for the measured configurations "
+               "inside the sidebar's filters, as inputs/s: the datasheet roofline and the model held out (tested "
+               "or untested). On the dashed diagonal a prediction is exact; inside the shaded band within ±25 %.")
     tables.show(shown.assign(variant=variant_label(shown["topology"], shown["pruning_pct"])),
-                ["device", "precision", "variant", "measured_fps", "predicted_fps", "status", "error_pct",
-                 "band_low_fps", "band_high_fps"], key="held_out_table", fit=True, **MODEL_HEADERS)
+                ["device", "precision", "variant", "batch", "measured_fps", "predicted_fps", "error_pct", "evidence",
+                 "band_low_fps", "band_high_fps", "status"], key="held_out_table", fit=True,
+                measured_fps=st.column_config.NumberColumn("Measured /s", format="%.1f"),
+                predicted_fps=st.column_config.NumberColumn("Predicted /s", format="%.1f"),
+                error_pct=st.column_config.NumberColumn("Error (%)", format="%+.1f"),
+                band_low_fps=st.column_config.NumberColumn("Band low /s", format="%.1f"),
+                band_high_fps=st.column_config.NumberColumn("Band high /s", format="%.1f"))
 
 st.subheader("The model per platform")
-coefficients = data.model_coefficients(gap.theory.scenario, uploads.rows())
-tables.show(coefficients, ["platform", "term", "claim", "coefficient", "rows", "networks"], key="coefficients",
-            coefficient=st.column_config.NumberColumn("Coefficient", format="%.4g"))
-suspect = coefficients[coefficients["above_datasheet"]]
-for row in suspect.itertuples():
-    said = f"{literal(row.platform)}: the fit says its {row.term} run at {row.claim}, which the datasheet rules out. "
-    if row.suspect_rows:
-        st.warning(said + "The rows that force it are suspect data (measured faster than that work allows at the "
-                          f"datasheet figures): {literal_list(row.suspect_rows.split('; '), 8)}.")
-    else:
-        st.warning(said + "No single measurement is faster than that work alone allows, so the data are not to "
-                          "blame: the fit trades this term against the others on too few networks. Read the share "
-                          "as poorly determined.")
-st.caption("Each coefficient is a claim about the hardware: a share of the datasheet peak or bandwidth (above "
-           "100 % is impossible, so the data that force it are named), or a fixed cost. 'Not needed by the data' "
-           "means the fit puts no time on that term. A prediction is *not calibrated* where the platform was measured "
-           "on fewer than 3 networks and the network is new to it, where its precision or one of its layer types "
-           "was never measured there, or where one layer type carries most of its work but never more than a "
-           "tenth of that share in the networks measured there (the fit would extrapolate).")
+claims = data.model_claims(current, measured)
+tables.show(claims, ["platform", "level", "term", "claim", "read_as_claim", "coefficient", "rows", "networks"],
+            key="coefficients", fit=True, coefficient=st.column_config.NumberColumn("Coefficient", format="%.4g"),
+            read_as_claim=st.column_config.CheckboxColumn("Read as a claim"))
+above = claims[claims["above_datasheet"] & claims["read_as_claim"]]
+for row in above.itertuples():
+    st.warning(f"{literal(row.platform)} ({row.level}): the fit says its {row.term} run at {row.claim}, above the "
+               "datasheet: suspect data or a wrong term, not a property of the hardware.")
+st.caption("Each coefficient is a claim about the hardware (a share of the datasheet peak or bandwidth, or a time) "
+           "only where the fit rests on 3 or more networks and more rows than terms; elsewhere it only fits the "
+           "rows. The multiply-accumulates are bounded at 100 % of the peak; weights and activations may be cached "
+           "on chip beyond the estimate, so their shares are not bounded.")
 
-st.subheader("Calibrated predictions to plan with")
-predicted = data.model_predictions(gap.theory.scenario, uploads.rows())
-predicted = predicted.assign(variant=variant_label(predicted["topology"], predicted["pruning_pct"]))
-columns = ["device", "precision", "variant", "predicted_fps", "status", "band_low_fps", "band_high_fps",
-           "roofline_fps", "level"]
-tables.show(predicted, columns, key="calibrated_table", fit=True, **MODEL_HEADERS)
-calibrated_count = int((predicted["status"] == CALIBRATED).sum())
-st.caption(f"{calibrated_count} of {len(predicted)} rows calibrated, under the sidebar's what-if settings (a "
-           "what-if peak or bandwidth moves the terms it divides). *level* says what the prediction faces: a "
-           "network never measured on that platform, a new variant of one that was, or a measured variant at "
-           "another precision or op mode; its band is the 80 % band of held-out errors at that level. A row that is "
-           "not calibrated has no prediction and no band (none was ever tested), only its roofline and the reason.")
+st.subheader(f"Every answer for {TASKS[current.task]}")
+columns = ["device", "precision", "variant", "batch", "latency_ms", "fps", "evidence", "latency_low_ms",
+           "latency_high_ms", "fps_low", "fps_high", "roofline_fps", "reason"]
+tables.show(answers.assign(evidence=answers["evidence"].map(EVIDENCE_TEXT).fillna(answers["evidence"])), columns,
+            key="calibrated_table", fit=True,
+            latency_ms=st.column_config.NumberColumn("Latency (ms)", format="%.3g"),
+            fps=st.column_config.NumberColumn("Inputs/s", format="%.4g"),
+            evidence=st.column_config.TextColumn("Evidence"),
+            latency_low_ms=st.column_config.NumberColumn("Latency low (ms)", format="%.3g"),
+            latency_high_ms=st.column_config.NumberColumn("Latency high (ms)", format="%.3g"),
+            fps_low=st.column_config.NumberColumn("Band low /s", format="%.4g"),
+            fps_high=st.column_config.NumberColumn("Band high /s", format="%.4g"),
+            roofline_fps=st.column_config.NumberColumn("Roofline /s", format="%.4g"))
+counts = answers["evidence"].value_counts()
+st.caption(f"{asked.text.capitalize()}: {counts.get('measured', 0)} measured, {counts.get('tested', 0)} tested "
+           f"predictions, {counts.get('untested', 0)} untested, under the sidebar's what-if settings (a what-if "
+           "platform's predictions are untested: the hold-out tested datasheet figures).")
 settings = gap.theory.settings
-download_csv("Download held-out predictions (CSV)", held, f"calibration_{holdout}.csv")
-download_csv("Download calibrated predictions (CSV)", predicted[columns],
-             f"calibrated_predictions{settings.file_suffix()}.csv")
+download_csv("Download held-out predictions (CSV)", held, f"calibration_{holdout}_{question}_{level}.csv")
+download_csv("Download every answer (CSV)", answers[columns],
+             f"answers_{kind}_{level}{settings.file_suffix()}.csv")

@@ -12,29 +12,37 @@ from qb_core.finder import (
     readable,
     value_problem,
 )
+from qb_core.question import Asked
 from qb_core.topology import PRECISIONS, TASKS, variant_label
 from ui import data, scenario, uploads
 from ui.charts.finder import AUTO, AXES, resolve_axes
 from ui.safe import cell_text, download_csv, literal, literal_list, option_label
+from ui.widgets import accept_ids
 
 ANY = "any"
 OBJECTIVE_NAMES = {"fps": "throughput", "latency": "latency", "power": "power", "energy": "energy per input",
                    "top1": "accuracy"}
-LATENCY_AT = {"1": "batch 1 (one input)", ANY: "any batch"}
+QUESTION_NAMES = {"latency-b1": "one input at a time (batch-1 latency)",
+                  "throughput-best": "throughput at the best batch", "batch": "at batch N"}
+LEVEL_NAMES = {"board": "board (what a deployment sees)", "accelerator": "accelerator alone"}
 #: Table headers (units where the header can carry them).
 HEADERS = {"device": "Platform", "precision": "Precision", "variant": "Network", "batch": "Batch",
-           "source": "Figures", "fps": "Inputs/s", "band": "Inputs/s (band)", "latency_ms": "Latency (ms)",
+           "source": "Evidence", "fps": "Inputs/s", "band": "Inputs/s (band)", "latency_ms": "Latency (ms)",
            "power_w": "Power (W)", "mj_per_input": "mJ/input", "top1_pct": "Top-1 (%)", "why": "Why it is here",
-           "misses": "Misses", "fps_low": "Band low (inputs/s)", "fps_high": "Band high (inputs/s)"}
+           "misses": "Misses", "fps_low": "Band low (inputs/s)", "fps_high": "Band high (inputs/s)",
+           "status": "Status"}
 #: Significant digits shown per figure.
 DIGITS = {"fps": 4, "fps_low": 3, "fps_high": 3, "latency_ms": 3, "power_w": 3, "mj_per_input": 3, "top1_pct": 3}
 #: The answer's first rows are shown whole (text wraps, so they fit any window); all of them below.
 FIRST_ROWS = 10
 #: The core's reasons in fewer words for the table (its full words are in the download); the
 #: latency rule, the same on every unmeasured row, is said once in the caption.
-SHORTER = (("fps: calibrated prediction with its held-out error band", "calibrated prediction"),
-           ("fps: raw roofline, not calibrated (no band)", "raw roofline, not calibrated"),
-           ("; latency = 1000 x batch / fps", ""))
+SHORTER = (("fps: predicted, tested by the network hold-out (80 % band from this platform's hold-out)",
+            "tested prediction"),
+           ("fps: predicted, tested by the network hold-out (80 % band pooled over platforms)",
+            "tested prediction (band pooled over platforms)"),
+           ("fps: the model's figure, untested: ", "untested: "),
+           ("fps: datasheet roofline, not a prediction", "datasheet roofline"))
 #: What Markdown would read as markup in the core's own words (``fps 884 < 10,000 minimum``).
 MARKUP = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")
 FIRST_COLUMNS = ["device", "precision", "variant", "batch", "source", "fps", "latency_ms", "power_w", "mj_per_input",
@@ -42,13 +50,23 @@ FIRST_COLUMNS = ["device", "precision", "variant", "batch", "source", "fps", "la
 
 
 def follow_sidebar_task() -> None:
-    """When the sidebar's task changes, the task asked for follows it (a shared link, opened
-    fresh, keeps its own)."""
+    """The task asked for starts from the sidebar's and follows it when it changes (a shared link,
+    opened fresh, keeps its own)."""
     state = st.session_state
     seen, now = state.get("_find_sidebar_task"), state.get("task")
-    if seen is not None and now != seen and now in TASKS:
+    fresh = seen is None and "find_task" not in st.query_params and "find_task" not in state
+    if now in TASKS and (fresh or (seen is not None and now != seen)):
         state["find_task"] = now
     state["_find_sidebar_task"] = now
+
+
+def question_from_link() -> None:
+    """A link made before the question existed said ``find_latency_batch=1``: that is the batch-1
+    latency question."""
+    state = st.session_state
+    if "find_question" not in st.query_params and "find_question" not in state \
+            and st.query_params.get("find_latency_batch") == "1":
+        state["find_question"] = "latency-b1"
 
 
 def sidebar_follows() -> None:
@@ -93,9 +111,9 @@ def with_variant(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows as the tables show them: the variant named, the band only on predicted rows (and for
+    """Rows as the tables show them: the variant named, the band only on tested rows (and for
     an answer whether every constraint still holds at its low end)."""
-    predicted = rows["source"].eq("predicted").to_numpy()
+    predicted = rows["source"].eq("tested").to_numpy()
     low_end = np.where(rows["meets_at_band_low"].astype(bool), "met at the band's low end too",
                        "missed at the band's low end")
     return rows.assign(variant=variant_label(rows["topology"], rows["pruning_pct"]),
@@ -128,7 +146,7 @@ def whole_table(rows: pd.DataFrame, last: str) -> None:
     the figures (a predicted row's band beside its throughput) and ``last`` (why / misses)."""
     deployment = rows["device"].map(cell_text) + " · " + rows["precision"].map(cell_text) + " · " \
         + rows["variant"].map(cell_text)
-    predicted = rows["source"].eq("predicted")
+    predicted = rows["source"].eq("tested")
     band = " (" + figure_text(rows["fps_low"], "fps_low") + " – " + figure_text(rows["fps_high"], "fps_high") + ")"
     shown = pd.DataFrame({"#": range(1, len(rows) + 1), "Deployment": deployment,
                           HEADERS["batch"]: figure_text(rows["batch"], "batch"), HEADERS["source"]: rows["source"],
@@ -163,26 +181,42 @@ linked = st.session_state.setdefault("_find_linked_limits", {})
 linked.update({key: st.query_params[key] for key in (*LIMIT_KEYS, *CHOICE_KEYS)
                if key in st.query_params and key not in linked})
 st.markdown(
-    "Which platform, precision and network meet my constraints? Every constraint is optional. The candidates are "
-    "every measured configuration at every measured batch (its measured figures) and every platform x precision x "
-    "network nobody measured: the calibrated model's prediction with its error band where the model calls itself "
-    "calibrated (*predicted*), else the raw roofline (*roofline*: the datasheet's promise under QuTiBench's "
-    "storage assumption, with no band; measurements have beaten it where weights stay on chip). Energy per input = "
-    "power / throughput. Measured throughput and latency are QuTiBench's *compute* figures (`fps_comp`, "
-    "`lat_comp`): the accelerator's own time, without the host's pre- and post-processing, which the *system* "
-    "figures of Latency/Throughput include. Predictions hold at each platform's usual measured batch. The "
-    "constraints live in the page address: copy it to share the answer."
+    "Which platform, precision and network meet my constraints? Ask the question first: **one input at a time** "
+    "(batch-1 latency), **throughput at the best batch**, or **at a batch N**; on the **board** (what a deployment "
+    "sees: the host's pre- and post-processing included, QuTiBench's *system* figures) or the **accelerator** "
+    "alone (its *compute* figures). Every constraint is optional. Only **evidence** can meet them: a measurement "
+    "at the question's batch (*measured*), or the batch-aware model's prediction where a hold-out tested "
+    "predictions like it on that platform (*tested*, with its 80 % band). The model's untested figures and the "
+    "datasheet roofline are listed apart with their reason: they are not answers. Energy per input = power / "
+    "throughput. The question and constraints live in the page address: copy it to share the answer."
 )
 
 # --- the question ---
 current = scenario.current()
 measured = uploads.rows()
-candidates = data.finder_candidates(current, measured)
+question_from_link()
+accept_ids("find_question", QUESTION_NAMES)
+accept_ids("find_level", LEVEL_NAMES)
+accept_ids("find_task", {**TASKS, ANY: "any task"})
+accept_ids("find_objective", OBJECTIVE_NAMES)
+asking = st.columns([3, 1, 2])
+kind = asking[0].segmented_control("Question", list(QUESTION_NAMES), format_func=QUESTION_NAMES.get,
+                                   default=None if "find_question" in st.session_state else "throughput-best",
+                                   required=True, key="find_question", bind="query-params")
+asked_batch = asking[1].number_input("Batch N", min_value=1, max_value=1_000_000, value=8, step=1,
+                                     key="find_batch", bind="query-params", disabled=kind != "batch")
+level = asking[2].segmented_control("Level", list(LEVEL_NAMES), format_func=LEVEL_NAMES.get,
+                                    default=None if "find_level" in st.session_state else "board",
+                                    required=True, key="find_level", bind="query-params",
+                                    help="Board: what a deployment sees, host included (the default). Accelerator: "
+                                         "the accelerator's own time, QuTiBench's compute figures.")
+asked = Asked(kind, level, int(asked_batch) if kind == "batch" else None)
+candidates = data.finder_candidates(current, measured, asked)
 follow_sidebar_task()
 top = st.columns(4)
 task = top[0].selectbox("Task", [ANY, *TASKS], format_func=lambda t: "any task" if t == ANY else TASKS[t],
                         key="find_task", bind="query-params", on_change=sidebar_follows,
-                        help="The same as the sidebar's task, or any task.")
+                        help="Starts from the sidebar's task; any task weighs every network.")
 in_task = candidates if task == ANY else candidates[candidates["task"] == task]
 where = "Every task" if task == ANY else TASKS[task]
 networks = list(dict.fromkeys(in_task["topology"].astype(str)))
@@ -196,30 +230,25 @@ precision = top[2].selectbox("Precision", [ANY, *precisions], key="find_precisio
 objective = top[3].selectbox("Rank by", list(OBJECTIVES), format_func=OBJECTIVE_NAMES.get, key="find_objective",
                              bind="query-params")
 
-row = st.columns(3)
+row = st.columns(5)
 min_fps = row[0].number_input("Minimum throughput (inputs/s)", min_value=0.001, value=None, step=100.0,
                               key="find_min_fps", bind="query-params", placeholder="no minimum")
 max_latency = row[1].number_input("Maximum latency (ms)", min_value=0.001, value=None, step=1.0,
-                                  key="find_max_latency_ms", bind="query-params", placeholder="no limit")
-latency_at = row[2].segmented_control("Latency read at", list(LATENCY_AT), format_func=LATENCY_AT.get, default="1",
-                                      required=True, key="find_latency_batch", bind="query-params",
-                                      disabled=max_latency is None,
-                                      help="Batch 1: the latency of a single input. Any batch: the latency of a "
-                                           "whole batch, whatever its size.")
-row = st.columns(3)
-max_power = row[0].number_input("Maximum power (W)", min_value=0.001, value=None, step=1.0, key="find_max_power_w",
+                                  key="find_max_latency_ms", bind="query-params", placeholder="no limit",
+                                  help="The latency of a whole batch at the question's batch.")
+max_power = row[2].number_input("Maximum power (W)", min_value=0.001, value=None, step=1.0, key="find_max_power_w",
                                 bind="query-params", placeholder="no limit")
-max_energy = row[1].number_input("Maximum energy per input (mJ)", min_value=0.001, value=None, step=1.0,
+max_energy = row[3].number_input("Maximum energy per input (mJ)", min_value=0.001, value=None, step=1.0,
                                  key="find_max_mj_per_input", bind="query-params", placeholder="no limit")
-min_top1 = row[2].number_input("Minimum top-1 accuracy (%)", min_value=0.1, max_value=100.0, value=None, step=1.0,
+min_top1 = row[4].number_input("Minimum top-1 accuracy (%)", min_value=0.1, max_value=100.0, value=None, step=1.0,
                                key="find_min_top1_pct", bind="query-params", placeholder="no minimum")
 limits = {"find_min_fps": (min_fps, "minimum throughput"), "find_max_latency_ms": (max_latency, "maximum latency"),
           "find_max_power_w": (max_power, "maximum power"), "find_max_mj_per_input": (max_energy, "maximum energy"),
           "find_min_top1_pct": (min_top1, "minimum top-1 accuracy")}
 ignored = [f"{what} ({literal(linked[key], 40)})" for key, (value, what) in limits.items()
            if value is None and unusable(linked, key)]
-choices = {"find_task": ("task", {"any task", *TASKS.values()}),
-           "find_objective": ("ranking", set(OBJECTIVE_NAMES.values()))}
+choices = {"find_task": ("task", {"any task", *TASKS.values(), *TASKS, ANY}),
+           "find_objective": ("ranking", {*OBJECTIVE_NAMES.values(), *OBJECTIVE_NAMES})}
 ignored += [f"{what} ({literal(linked[key], 40)}; the link names it as the page shows it: "
             f"{literal_list(sorted(labels), 6)})" for key, (what, labels) in choices.items()
             if key in linked and str(linked[key]) not in labels]
@@ -236,14 +265,15 @@ try:
     constraints = Constraints(
         task=None if task == ANY else task, topology=None if network == ANY else network,
         precision=None if precision == ANY else precision, min_fps=min_fps, max_latency_ms=max_latency,
-        latency_batch=1 if latency_at == "1" else None, max_power_w=max_power, max_mj_per_input=max_energy,
+        max_power_w=max_power, max_mj_per_input=max_energy,
         min_top1_pct=min_top1, platforms=None if len(allowed) == len(platforms) else tuple(allowed))
 except ValueError as problem:
     st.error(f"This question cannot be asked: {literal(problem, 300)}")
     st.stop()
 
 # --- the answer ---
-result = data.find(current, measured, constraints, objective)
+result = data.find(current, measured, constraints, objective, asked)
+st.caption(f"Question: {asked.text} ({LEVEL_NAMES[level]}).")
 if len(result.feasible):
     st.subheader(f"{len(result.feasible)} deployment(s) meet every constraint")
     answer = shown_rows(result.feasible)
@@ -252,12 +282,11 @@ if len(result.feasible):
         with st.expander(f"All {len(answer)} deployments (sortable)"):
             sortable_table(answer)
     st.caption(f"Ranked by {OBJECTIVE_NAMES[objective]} ({'more' if OBJECTIVES[objective].maximize else 'less'} is "
-               "better). One row per deployment (platform x precision x network variant; measured or predicted) at the "
-               "batch that meets every constraint with the best figure. *Figures*: measured at that batch, predicted "
-               "by the calibrated model (its 80 % held-out band in brackets; *met at the band's low end too* when "
-               "every constraint still holds there), or the raw roofline (the datasheet's promise, no band). "
-               "*Why it is here* names the source of each figure; predicted and roofline rows' latency = 1000 x "
-               "batch / throughput.")
+               "better). One row per deployment (platform x precision x network variant; measured or tested) at the "
+               "batch that meets every constraint with the best figure. *Evidence*: measured at that batch, or "
+               "predicted by the batch-aware model where the network hold-out tested predictions like it on that "
+               "platform (its 80 % band in brackets; *met at the band's low end too* when every constraint still "
+               "holds there). *Why it is here* names the source of each figure.")
     download_csv("Download the answer (CSV)", with_variant(result.feasible), "deployments.csv")
 elif result.considered:
     st.subheader("Nothing meets every constraint")
@@ -278,6 +307,15 @@ elif result.considered:
                                                     str(first["variant"]), str(first["task"]), float(min_fps)))
 else:
     st.info("No candidate lies inside the task, network, precision and platforms asked for.")
+
+if len(result.not_evidence):
+    with st.expander(f"Not evidence: {len(result.not_evidence)} untested prediction(s) or datasheet roofline(s) "
+                     "would meet every constraint"):
+        st.caption("The model's figure where no hold-out tested a prediction like it (the reason says why), or the "
+                   "datasheet roofline where the model has none: neither is an answer, and none is ranked above.")
+        apart = shown_rows(result.not_evidence)
+        whole_table(apart.head(FIRST_ROWS), "why")
+        download_csv("Download them (CSV)", with_variant(result.not_evidence), "not_evidence.csv")
 
 dropped = result.dropped
 st.caption(f"Judged: {result.considered} deployment(s) inside the task, network, precision and platforms asked "
@@ -307,7 +345,7 @@ x_field, y_field = resolve_axes(x_choice, y_choice, limits)
 if x_field == y_field:
     st.info("Choose two different figures for the axes.")
     st.stop()
-points, chart, placed = data.find_chart(current, measured, constraints, objective, x_field, y_field)
+points, chart, placed = data.find_chart(current, measured, constraints, objective, asked, x_field, y_field)
 st.vega_lite_chart(chart, key="find_chart")
 constrained = [AXES[c].split(" (")[0].lower() for c in (x_field, y_field) if c in limits]
 st.caption(
@@ -315,6 +353,6 @@ st.caption(
     + (f" ({len(points) - placed} lack one of the two figures)." if placed < len(points) else ".")
     + (f" Shaded: what the constraints on {' and '.join(constrained)} allow; the dashed lines are those limits. A "
        "point's colour weighs every constraint." if constrained else " Neither axis is constrained: nothing shaded.")
-    + (" Bars through triangles: the predicted throughput's 80 % held-out band." if "fps" in (x_field, y_field)
-       else "") + " Squares: the raw roofline (not calibrated, no band)."
+    + (" Bars through triangles: a tested prediction's 80 % held-out band." if "fps" in (x_field, y_field)
+       else "") + " Diamonds: the model's untested figures; squares: the datasheet roofline (neither is evidence)."
 )

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from qb_core.model import scale_for_target
+from qb_core.batch_model import scale_for_target
 from qb_core.predictions import what_it_takes
+from qb_core.question import LEVELS
 from qb_core.topology import variant_label
 from qb_core.whatif import SCALE_MAX, merged_override, snap_to_stop
-from ui import data, messages, uploads, views, whatif_state
+from ui import data, messages, views, whatif_state
 from ui.safe import cell_text, literal
 from ui.whatif_sidebar import SCALES
 
@@ -88,21 +89,26 @@ if need["binds"] != "nothing":
     right.button(f"Override {cell_text(device)} with exactly these figures", on_click=_override,
                  args=(device, f"peak_tops_{precision.lower()}", needed, today), icon=":material/edit:")
 st.subheader("To measure the target, not just to be promised it")
-st.markdown("The roofline promises; the calibrated model (Calibrated prediction page: per platform, shares of the "
-            "datasheet peak and bandwidth on each kind of work plus a fixed cost, fitted on every task) says what "
-            "the platform measures. Scaling its peak and bandwidth together by:")
-report = gap.model()
-if report is None:
-    st.info("Not available: no measurement pairs with a prediction.")
+st.markdown("The roofline promises; the batch-aware model (Calibrated prediction page: per platform and level, a "
+            "fixed cost per batch and per layer, weights read per batch, and per input the multiply-accumulates, "
+            "activations and a fixed cost, fitted on every measured batch) says what the platform measures at its "
+            "best batch. Scaling its peak and bandwidth together by:")
+model = gap.model()
+if model is None:
+    st.info("Not available: no measurement can be modelled.")
 else:
-    grid = data.model_predictions(view.scenario, uploads.rows(), datasheet=True)
-    modelled = grid.merge(row[["device", "precision", "topology", "pruning_pct"]])
-    scale, why = scale_for_target(report.fitted, modelled, float(target))
-    if why:
-        st.info(f"Not available: {literal(why, 400)}.")
-    else:
-        st.markdown(f"**{scale:,.2f}x** would measure {float(target):,.0f} inputs/s by that model "
-                    f"({float(row['peak_tops'].iloc[0]) * scale:,.2f} TOP/s and "
-                    f"{float(row['bandwidth_gbps'].iloc[0]) * scale:,.1f} GB/s). Its held-out error applies "
-                    "(Calibrated prediction page). The model's weight term counts weights only where they do not "
-                    "fit on chip, whatever storage assumption the sidebar sets for the roofline above.")
+    grid = data.datasheet_grid(view.scenario)
+    modelled = grid.merge(row[["device", "precision", "topology", "pruning_pct"]].astype({"pruning_pct": float}))
+    lines = []
+    for level in LEVELS:
+        scale, best, why = scale_for_target(model, modelled, level, float(target))
+        if why:
+            lines.append(f"- **{level}**: not reachable by bandwidth and peak: {literal(why, 300)}.")
+        else:
+            lines.append(f"- **{level}**: **{scale:,.2f}x** ({float(row['peak_tops'].iloc[0]) * scale:,.2f} TOP/s and "
+                         f"{float(row['bandwidth_gbps'].iloc[0]) * scale:,.1f} GB/s) would measure "
+                         f"{float(target):,.0f} inputs/s at batch {best:,}.")
+    st.markdown("\n".join(lines))
+    st.caption("The model's held-out error applies, and whether a prediction like this one was ever tested "
+               "(Calibrated prediction page). The model reads weights off chip only where they do not fit there, "
+               "whatever storage assumption the sidebar sets for the roofline above.")

@@ -122,28 +122,34 @@ def test_layer_view_equals_the_core_and_names_the_bottleneck(at):
     assert any("dataflow" in c.value for c in at.caption)
 
 
-def test_calibration_page_shows_the_models_held_out_errors_and_its_statuses(at):
-    from qb_core.model import MODEL_COLUMNS, build_report
-    from qb_core.model import error_summary as model_summary
+def test_calibration_page_answers_one_question_on_one_card_with_its_evidence(at):
+    from qb_core.batch_model import build_batch_model
 
     open_page(at, "calibration")
     assert not at.exception
-    report = build_report(load_measurements(), catalog_long())
-    summary = model_summary(report.tables).set_index(["model", "holdout"])
-    table = at.table[0].value
-    ours = MODEL_COLUMNS["predicted_fps"]
-    cells = table.reset_index().astype(str)
-    shown = cells[cells.apply(lambda row: row.str.contains("calibrated model").any(), axis=1)].iloc[0].tolist()
-    for position, holdout in enumerate(("network", "variant", "config"), start=1):
-        figure = summary.loc[(ours, holdout)]
-        assert shown[position] == (f'{figure["median_abs_error_pct"]:.1f} % over {figure["predicted_rows"]:,} of '
-                                   f'{figure["paired_rows"]:,} rows')
-    planned = at.dataframe[-1].value
-    dpu = planned[planned["device"] == "ZCU104-DPU"]
-    assert dpu["status"].str.startswith("not calibrated").all() and dpu["predicted_fps"].isna().all()
-    assert any("TX2: the fit says its fully connected layers" in plain(w.value) for w in at.warning)
+    metrics = {m.label: m.value for m in at.metric}
+    # the default card: TX2-maxn FP16 CNV 100 % batch-1 latency on the board, measured (lat_sys 1.49 ms)
+    assert metrics["Latency of a batch of 1 (ms)"] == "1.49"
+    assert any("**Measured**" in m.value for m in at.markdown)
+    at.selectbox(key="task").set_value("imagenet").run()
+    at.selectbox(key="cal_variant").set_value("ResNet-50 80%").run()
+    assert any("**Predicted, tested**" in m.value for m in at.markdown)
+    captions = " ".join(c.value for c in at.caption)
+    assert "80 % band" in captions
+    at.selectbox(key="cal_variant").set_value("MobileNetv1 100%").run()
+    said = " ".join(plain(m.value) for m in at.markdown)
+    assert "**Predicted, untested**: depthwise layers were never measured on TX2" in said
+    model = build_batch_model(load_measurements(), catalog_long())
+    bands = at.dataframe[0].value
+    expected = model.bands[model.bands["question"].isin(["latency-b1", "throughput-best"])]
+    assert len(bands) == len(expected) and set(bands["platform"]) == set(expected["platform"])
+    tx2 = expected[(expected["platform"] == "TX2") & (expected["level"] == "board")
+                   & (expected["question"] == "latency-b1")].iloc[0]
+    shown_tx2 = bands[(bands["platform"] == "TX2") & (bands["level"] == "board")].iloc[0]
+    assert shown_tx2["tested_median_abs_error_pct"] == pytest.approx(tx2["tested_median_abs_error_pct"])
     points = named(charts(at)[0], "points")
-    assert set(points["model"]) == {"whole-network roofline", "per-layer roofline", "calibrated (held out)"}
+    assert set(points["model"]) <= {"datasheet roofline", "model, tested (held out)", "model, untested (held out)"}
+    assert "datasheet roofline" in set(points["model"])
 
 
 class TestWhatItTakes:
@@ -178,6 +184,7 @@ class TestWhatItTakes:
 
 def test_calibration_page_shows_only_the_configurations_inside_the_filters(at):
     open_page(at, "calibration")
+    at.button_group(key="cal_question").set_value("throughput-best").run()
     held = at.dataframe[1].value
     assert "FP32" in set(held["precision"])
     at.button_group(key="precision").set_value(["INT2", "INT4", "INT8", "FP16"]).run()

@@ -67,8 +67,10 @@ def test_a_layer_table_reaches_every_theory_page(at):
     open_page(at, "calibration")
     planned = at.dataframe[-1].value
     tiny = planned[planned["variant"] == "TinyNet 100%"].set_index(["device", "precision"])
-    assert tiny.loc[("EdgeTPU-fast", "INT8"), "status"] == "calibrated"
-    assert tiny.loc[("TX2-maxp", "FP16"), "status"] == "not calibrated: depthwise layers were never measured on TX2"
+    # a 1.2 M-op network is far below anything measured on EdgeTPU: the model's figure, untested, with why
+    assert tiny.loc[("EdgeTPU-fast", "INT8"), "evidence"] == "Predicted, untested"
+    assert "ops per input is more than 4x outside" in tiny.loc[("EdgeTPU-fast", "INT8"), "reason"]
+    assert tiny.loc[("TX2-maxp", "FP16"), "reason"] == "depthwise layers were never measured on TX2"
 
 
 def test_an_onnx_file_is_imported_and_a_hostile_one_refused_without_losing_anything(at):

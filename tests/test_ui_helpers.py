@@ -104,9 +104,12 @@ def test_each_judged_candidate_gets_one_standing_in_order_of_precedence():
     from qb_core.finder import DEPLOYMENT_KEYS
     from ui.charts.finder import STANDING, standing
 
-    rows = pd.DataFrame({key: ["x"] * 4 for key in DEPLOYMENT_KEYS}).assign(
-        device=["A", "B", "C", "D"], batch=[1, 2, 3, 4], meets=[True, True, False, False])
-    answer, nearest = rows.iloc[[0]], rows.iloc[[2, 0]]
+    rows = pd.DataFrame({key: ["x"] * 5 for key in DEPLOYMENT_KEYS}).assign(
+        device=["A", "B", "C", "D", "E"], batch=[1, 2, 3, 4, 5], meets=[True, True, True, False, False],
+        source=["measured", "tested", "untested", "measured", "tested"])
+    answer, nearest = rows.iloc[[0]], rows.iloc[[3, 0]]
     assert standing(rows, answer, nearest).tolist() == list(STANDING)  # answer wins over meets and nearest
-    assert standing(rows, answer.iloc[:0], nearest.iloc[:0]).tolist() == [STANDING[1], STANDING[1], STANDING[3],
-                                                                          STANDING[3]]
+    assert standing(rows, answer.iloc[:0], nearest.iloc[:0]).tolist() == [STANDING[1], STANDING[1], STANDING[2],
+                                                                          STANDING[4], STANDING[4]]
+
+

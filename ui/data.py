@@ -21,6 +21,16 @@ import streamlit as st
 
 from qb_core import scenario as qs
 from qb_core.accuracy import load_accuracy
+from qb_core.batch_model import (
+    BatchModel,
+    answer,
+    build_batch_model,
+    calibration_table,
+    coefficient_claims,
+    judge_holdout,
+    model_grid,
+    predict_rows,
+)
 from qb_core.efficiency import best_measured as qb_best_measured
 from qb_core.energy import constant_power, ideal_energy
 from qb_core.explain import beats_layer_model
@@ -31,20 +41,13 @@ from qb_core.hardware import catalog_long, default_catalog
 from qb_core.layers import LayerReport
 from qb_core.links import platforms_from_text
 from qb_core.measurements import BUNDLED_DATASET, load_measurements
-from qb_core.model import (
-    ModelReport,
-    build_report,
-    coefficient_table,
-    error_summary,
-    model_grid_predictions,
-    unmeasured_predictions,
-)
 from qb_core.networks import layer_tables_vs_published as qb_layer_tables_vs_published
 from qb_core.networks import model_vs_published, networks_long, networks_wide, unmeasurable_variants
 from qb_core.overview import overview_table
 from qb_core.pareto import OBJECTIVES, pareto_front, predicted_and_measured, with_efficiency
 from qb_core.platform_notes import achievable_peaks, platform_report
 from qb_core.predictions import bound_table, weights_fit_table
+from qb_core.question import Asked
 from qb_core.roofline_geometry import coinciding_names, merge_coinciding, roofline_points
 from qb_core.scenario import Scenario
 from qb_core.spread import box_statistics
@@ -365,72 +368,104 @@ def pareto_view(scenario: Scenario, _measured: pd.DataFrame, x_field: str) -> tu
 
 # --- the calibrated model and the finder: every task's measurements, whatever the filters ---
 
-def model_report(scenario: Scenario, measured: pd.DataFrame) -> ModelReport | None:
-    """The calibrated model fitted on every task's paired rows of ``measured`` (bundled plus this
-    session's uploads) against the datasheet catalog: never on the sidebar's filtered rows, and
-    keyed on :attr:`~qb_core.scenario.Scenario.fit_key` only. Shared read-only (a resource: no copy
-    per rerun; pandas' copy-on-write keeps readers from changing it), at most 8 fits held."""
-    return _model_report(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks)
+def batch_model(scenario: Scenario, measured: pd.DataFrame) -> BatchModel | None:
+    """The batch-aware model (:mod:`qb_core.batch_model`) fitted on every measured batch of
+    ``measured`` (bundled plus this session's uploads) against the datasheet catalog: never on the
+    sidebar's filtered rows, keyed on :attr:`~qb_core.scenario.Scenario.fit_key` only. Shared
+    read-only, at most 8 fits held; None when nothing can be modelled."""
+    return _batch_model(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks)
 
 
 @cached(8)
-def _model_report(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
-                  _networks: tuple[UserNetwork, ...]) -> ModelReport | None:
-    try:
-        return build_report(_measured, _datasheet, _networks)
-    except ValueError:
+def _batch_model(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
+                 _networks: tuple[UserNetwork, ...]) -> BatchModel | None:
+    rows = _measured
+    if not len(rows):
         return None
+    return build_batch_model(rows, _datasheet, _networks)
 
 
-def model_predictions(scenario: Scenario, measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame | None:
-    """The calibrated model applied to the scenario's prediction table (what-if or ``datasheet``),
-    each row with status and band; None when nothing pairs."""
-    return _model_predictions(scenario.on_datasheet() if datasheet else scenario, measured, datasheet)
+def model_answers(scenario: Scenario, measured: pd.DataFrame, asked: Asked, datasheet: bool = False) -> pd.DataFrame:
+    """The model's answer to ``asked`` for every platform x precision x variant of every task under
+    the scenario's hardware (what-if, or the ``datasheet``), measurements in place where they
+    answer (:func:`qb_core.batch_model.answer`); empty when nothing can be modelled."""
+    return _model_answers(scenario.on_datasheet() if datasheet else scenario, measured, asked)
 
 
 @cached(16)
-def _model_predictions(scenario: Scenario, _measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame | None:
-    report = model_report(scenario, _measured)
-    if report is None:
-        return None
-    return model_grid_predictions(report.fitted, predictions(scenario, datasheet), scenario.task_networks)
+def _model_answers(scenario: Scenario, _measured: pd.DataFrame, asked: Asked) -> pd.DataFrame:
+    model = batch_model(scenario, _measured)
+    if model is None:
+        return pd.DataFrame()
+    settings = scenario.whatif
+    hardware = catalog_of(settings)
+    changed = frozenset(hardware["device"].astype(str)) if settings.bandwidth_scale != 1.0 or \
+        settings.peak_scale != 1.0 else frozenset(settings.overrides)
+    grid = model_grid(hardware, scenario.networks, changed)
+    return answer(model, grid, asked.level, asked.kind, asked.batch)
 
 
-def model_errors(scenario: Scenario, measured: pd.DataFrame, holdout: str | None = None,
-                 by: str | None = None) -> pd.DataFrame:
-    """Median held-out errors per model x hold-out (one ``holdout``, or all), per ``by`` if given
-    (:func:`qb_core.model.error_summary`)."""
-    return _model_errors(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks,
-                         holdout, by)
-
-
-@cached(16)
-def _model_errors(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame, _networks: tuple[UserNetwork, ...],
-                  holdout: str | None, by: str | None) -> pd.DataFrame:
-    tables = _model_report(fit_key, _measured, _datasheet, _networks).tables
-    return error_summary(tables if holdout is None else {holdout: tables[holdout]}, by=by)
-
-
-def model_coefficients(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
-    """The model per platform x term with what each coefficient claims (:func:`qb_core.model.coefficient_table`)."""
-    return _model_coefficients(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text),
-                               scenario.networks)
+def model_holdout(scenario: Scenario, measured: pd.DataFrame, holdout: str) -> pd.DataFrame | None:
+    """The held-out table of one hold-out (:func:`qb_core.batch_model.judge_holdout`)."""
+    return _model_holdout(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks,
+                          holdout)
 
 
 @cached(8)
-def _model_coefficients(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
-                        _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
-    return coefficient_table(_model_report(fit_key, _measured, _datasheet, _networks).fitted)
+def _model_holdout(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
+                   _networks: tuple[UserNetwork, ...], holdout: str) -> pd.DataFrame | None:
+    model = _batch_model(fit_key, _measured, _datasheet, _networks)
+    return None if model is None else judge_holdout(model, holdout)
+
+
+def datasheet_grid(scenario: Scenario) -> pd.DataFrame:
+    """Every platform x precision x variant of every task on the datasheet (own platforms
+    included) with what the model reads and the roofline's inputs/s (:func:`qb_core.batch_model.model_grid`)."""
+    return _datasheet_grid(scenario.fit_key, hardware_with(scenario.whatif.custom_text), scenario.networks)
+
+
+@cached(8)
+def _datasheet_grid(fit_key: str, _datasheet: pd.DataFrame, _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
+    return model_grid(_datasheet, _networks)
+
+
+def calibration_rows(scenario: Scenario, measured: pd.DataFrame, holdout: str, question: str,
+                     level: str) -> pd.DataFrame | None:
+    """The held-out rows of one hold-out, question and level (:func:`qb_core.batch_model.calibration_table`)."""
+    return _calibration_rows(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text),
+                             scenario.networks, holdout, question, level)
+
+
+@cached(16)
+def _calibration_rows(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
+                      _networks: tuple[UserNetwork, ...], holdout: str, question: str,
+                      level: str) -> pd.DataFrame | None:
+    model = _batch_model(fit_key, _measured, _datasheet, _networks)
+    if model is None:
+        return None
+    return calibration_table(model, holdout, question, level, _datasheet_grid(fit_key, _datasheet, _networks))
+
+
+def model_claims(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
+    """The model per platform x level x term read as claims (:func:`qb_core.batch_model.coefficient_claims`)."""
+    return _model_claims(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks)
+
+
+@cached(8)
+def _model_claims(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
+                  _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
+    model = _batch_model(fit_key, _measured, _datasheet, _networks)
+    return pd.DataFrame() if model is None else coefficient_claims(model)
 
 
 @cached(32)
 def find_chart(scenario: Scenario, _measured: pd.DataFrame, constraints: Constraints, objective: Objective,
-               x_field: str, y_field: str) -> tuple[pd.DataFrame, dict, int]:
+               asked: Asked, x_field: str, y_field: str) -> tuple[pd.DataFrame, dict, int]:
     """Every judged candidate of the finder's answer (:func:`find`) with its standing, the chart of
     them on the two axes chosen (the constraints on those axes shaded) and how many it places."""
     from ui.charts.finder import finder_spec, placeable, standing
 
-    result = find(scenario, _measured, constraints, objective)
+    result = find(scenario, _measured, constraints, objective, asked)
     judged = result.judged
     points = judged.assign(variant=variant_label(judged["topology"], judged["pruning_pct"]),
                            standing=standing(judged, result.feasible, result.nearest))
@@ -438,48 +473,53 @@ def find_chart(scenario: Scenario, _measured: pd.DataFrame, constraints: Constra
     return points, finder_spec(points, x_field, y_field, limits), int(placeable(points, x_field, y_field).sum())
 
 
-def finder_candidates(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
-    """Every deployment the finder weighs: each measured row (bundled and uploaded) at every batch,
-    and the calibrated model's prediction of every platform x precision x variant not measured
-    (:func:`qb_core.model.unmeasured_predictions`; the raw roofline where not calibrated)."""
+def finder_candidates(scenario: Scenario, measured: pd.DataFrame, asked: Asked) -> pd.DataFrame:
+    """Every deployment the finder weighs for the question: each measured row (bundled and uploaded)
+    at the question's batch and level, and the batch-aware model's answer (tested, untested, or
+    the roofline where it has none) for every platform x precision x variant the measurements do not
+    answer."""
     return _finder_candidates(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text),
-                              scenario.networks)
+                              scenario.networks, asked)
 
 
 @cached(8)
 def _finder_candidates(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
-                       _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
-    return combined_candidates(_measured, _finder_predictions(fit_key, _measured, _datasheet, _networks), accuracy())
+                       _networks: tuple[UserNetwork, ...], asked: Asked) -> pd.DataFrame:
+    return combined_candidates(_measured, _finder_answers(fit_key, _measured, _datasheet, _networks, asked),
+                               accuracy(), asked)
 
 
 @cached(8)
-def _finder_predictions(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
-                        _networks: tuple[UserNetwork, ...]) -> pd.DataFrame | None:
-    """The calibrated model's predictions of everything not measured (None when nothing pairs),
-    computed once for both the finder's candidates and what they leave out."""
-    report = _model_report(fit_key, _measured, _datasheet, _networks)
-    return unmeasured_predictions(report, _datasheet, _networks) if report is not None else None
+def _finder_answers(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
+                    _networks: tuple[UserNetwork, ...], asked: Asked) -> pd.DataFrame | None:
+    """The model's answers on the datasheet (None when nothing can be modelled), computed once for
+    both the finder's candidates and what they leave out."""
+    model = _batch_model(fit_key, _measured, _datasheet, _networks)
+    if model is None:
+        return None
+    return predict_rows(model, model_grid(_datasheet, _networks), asked.level, asked.kind, asked.batch)
 
 
-def find(scenario: Scenario, measured: pd.DataFrame, constraints: Constraints, objective: Objective) -> FinderResult:
-    """The finder's answer to ``constraints`` ranked by ``objective`` (:func:`qb_core.finder.find_deployments`),
-    once per question: the candidates and what they leave out depend on the fit only."""
+def find(scenario: Scenario, measured: pd.DataFrame, constraints: Constraints, objective: Objective,
+         asked: Asked) -> FinderResult:
+    """The finder's answer to ``asked`` under ``constraints`` ranked by ``objective``
+    (:func:`qb_core.finder.find_deployments`), once per question."""
     return _find(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks,
-                 constraints, objective)
+                 constraints, objective, asked)
 
 
 @cached(32)
 def _find(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame, _networks: tuple[UserNetwork, ...],
-          constraints: Constraints, objective: Objective) -> FinderResult:
-    candidates = _finder_candidates(fit_key, _measured, _datasheet, _networks)
-    left_out = _finder_left_out(fit_key, _measured, _datasheet, _networks)
+          constraints: Constraints, objective: Objective, asked: Asked) -> FinderResult:
+    candidates = _finder_candidates(fit_key, _measured, _datasheet, _networks, asked)
+    left_out = _finder_left_out(fit_key, _measured, _datasheet, _networks, asked)
     return find_deployments(candidates, constraints, objective, left_out=left_out)
 
 
 @cached(8)
 def _finder_left_out(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
-                     _networks: tuple[UserNetwork, ...]) -> pd.DataFrame:
-    return left_out_rows(_measured, _finder_predictions(fit_key, _measured, _datasheet, _networks))
+                     _networks: tuple[UserNetwork, ...], asked: Asked) -> pd.DataFrame:
+    return left_out_rows(_measured, _finder_answers(fit_key, _measured, _datasheet, _networks, asked), asked)
 
 
 @cached(32)

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from qb_core.batch_model import BatchModel
 from qb_core.efficiency import above_peak, pair
 from qb_core.explain import why_beaten
 from qb_core.filters import Selection, select
-from qb_core.model import ModelReport
 from qb_core.roofline_geometry import coinciding_names, log_axis_range
 from qb_core.scenario import Scenario
 from qb_core.topology import variant_label
@@ -87,10 +87,10 @@ class GapView:
     def paired(self) -> pd.DataFrame:
         return self.join[self.join["status"] == "paired"]
 
-    def model(self) -> ModelReport | None:
-        """The calibrated model, fitted on every task's measurements (bundled and uploaded) against
+    def model(self) -> BatchModel | None:
+        """The batch-aware model, fitted on every task's measurements (bundled and uploaded) against
         the datasheet catalog: neither the sidebar's filters nor the what-if settings move the fit."""
-        return data.model_report(self.theory.scenario, uploads.rows())
+        return data.batch_model(self.theory.scenario, uploads.rows())
 
 
 def gap_view() -> GapView:

@@ -21,3 +21,16 @@ def drop_scenario() -> None:
     import streamlit as st
 
     st.session_state.pop(SCENARIO_KEY, None)
+
+
+def accept_ids(key: str, labels: dict[str, str]) -> None:
+    """Let a link name a bound widget's choice by its id as well as by the label the page shows
+    (``find_task=cifar10`` as well as ``CIFAR-10``, ``find_level=accelerator``): an id in the
+    address sets the widget's value before it is drawn (the binding itself reads labels only)."""
+    import streamlit as st
+
+    value = st.query_params.get(key)
+    seen = f"_{key}_link_read"
+    if value is not None and value in labels and value not in labels.values() and not st.session_state.get(seen):
+        st.session_state[key] = value
+    st.session_state[seen] = True

@@ -7,7 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from qb_core.finder import DEPLOYMENT_KEYS, SOURCES
+from qb_core.finder import DEPLOYMENT_KEYS, SOURCES, is_evidence
 from ui.charts.core import HEIGHT, field, legend, tooltips, with_data
 
 #: The figures a candidate can be charted on, with their axis titles (the finder's own columns:
@@ -22,11 +22,12 @@ BENEFITS = ("fps", "top1_pct")
 COSTS = ("power_w", "latency_ms", "mj_per_input")
 AUTO = "auto"
 #: A point's standing against the constraints, in legend order.
-STANDING = ("the answer (best batch)", "meets every constraint", "nearest miss", "misses a constraint")
-STANDING_COLORS = ("#1b7837", "#7fbf7b", "#e66101", "#a8a8a8")
-SOURCE_SHAPES = {"measured": "circle", "predicted": "triangle-up", "roofline": "square"}
-SOURCE_TITLES = {"measured": "measured", "predicted": "predicted (calibrated, band)",
-                 "roofline": "raw roofline (no band)"}
+STANDING = ("the answer (best batch)", "meets every constraint", "would meet, not evidence", "nearest miss",
+            "misses a constraint")
+STANDING_COLORS = ("#1b7837", "#7fbf7b", "#b2abd2", "#e66101", "#a8a8a8")
+SOURCE_SHAPES = {"measured": "circle", "tested": "triangle-up", "untested": "diamond", "roofline": "square"}
+SOURCE_TITLES = {"measured": "measured", "tested": "predicted, tested (band)", "untested": "untested model figure",
+                 "roofline": "datasheet roofline"}
 #: Candidate columns a point carries (the tooltip's).
 POINT_COLUMNS = ("device", "precision", "variant", "batch", "source", "standing", "fps", "fps_low", "fps_high",
                  "latency_ms", "power_w", "mj_per_input", "top1_pct")
@@ -102,11 +103,11 @@ def finder_chart(x_field: str, y_field: str) -> alt.LayerChart:
         layers.append(bands.encode(**bar))
     standing = alt.Color("standing:N", title="Constraints", scale=alt.Scale(domain=list(STANDING),
                                                                             range=list(STANDING_COLORS)),
-                         legend=legend(orient="bottom", columns=4, symbolType="circle", symbolSize=110,
+                         legend=legend(orient="bottom", columns=3, symbolType="circle", symbolSize=110,
                                         symbolStrokeWidth=0))
     shape = alt.Shape("source:N", title="Figures", scale=alt.Scale(domain=list(SOURCES),
                                                                    range=[SOURCE_SHAPES[s] for s in SOURCES]),
-                      legend=legend(orient="top", columns=3, labelExpr=_source_labels(), symbolFillColor="#555",
+                      legend=legend(orient="top", columns=4, labelExpr=_source_labels(), symbolFillColor="#555",
                                     symbolStrokeColor="#555", symbolSize=110))
     tip = tooltips((field("device", "N", label="Platform"), field("precision", "N"),
                     field("variant", "N", label="Network variant"), field("batch", "Q", ",d", "Batch"),
@@ -176,7 +177,7 @@ def finder_spec(points: pd.DataFrame, x_field: str, y_field: str,
         if x_limit or y_limit:
             (x0, x1), (y0, y1) = _span(x_limit, x_extent), _span(y_limit, y_extent)
             region = pd.DataFrame({"x": [x0], "x2": [x1], "y": [y0], "y2": [y1]})
-    bands = shown[(shown["source"] == "predicted") & shown["fps_low"].notna() & shown["fps_high"].notna()]
+    bands = shown[(shown["source"] == "tested") & shown["fps_low"].notna() & shown["fps_high"].notna()]
     return with_data(finder_chart, (x_field, y_field), frame=frame, region=region,
                      x_limits=_limit_rows(x_limit, x_field), y_limits=_limit_rows(y_limit, y_field),
                      bands=bands, points=shown)
@@ -193,7 +194,8 @@ def placeable(points: pd.DataFrame, x_field: str, y_field: str) -> pd.Series:
 
 def standing(judged: pd.DataFrame, answer: pd.DataFrame, nearest: pd.DataFrame) -> np.ndarray:
     """Each judged row's standing (:data:`ui.charts.finder.STANDING`): in the answer at its best
-    batch, meeting every constraint at another batch, one of the nearest misses, or missing."""
+    batch, meeting every constraint at another batch, meeting them but not evidence (untested or a
+    roofline), one of the nearest misses, or missing."""
     keys = [*DEPLOYMENT_KEYS, "batch"]
     index = pd.MultiIndex.from_frame(judged[keys].astype(str))
 
@@ -201,5 +203,6 @@ def standing(judged: pd.DataFrame, answer: pd.DataFrame, nearest: pd.DataFrame) 
         return index.isin(pd.MultiIndex.from_frame(frame[keys].astype(str))) if len(frame) else \
             np.zeros(len(judged), dtype=bool)
 
-    return np.select([among(answer), judged["meets"].to_numpy(dtype=bool), among(nearest)], list(STANDING[:3]),
-                     STANDING[3])
+    meets = judged["meets"].to_numpy(dtype=bool)
+    evidence = is_evidence(judged)
+    return np.select([among(answer), meets & evidence, meets, among(nearest)], list(STANDING[:4]), STANDING[4])

@@ -261,8 +261,8 @@ def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> 
     return roofline, bars
 
 
-MODEL_SHAPES = {"whole-network roofline": "triangle-up", "per-layer roofline": "square",
-                "calibrated (held out)": "circle"}
+MODEL_SHAPES = {"datasheet roofline": "square", "model, tested (held out)": "circle",
+                "model, untested (held out)": "diamond"}
 
 
 def calibration_chart(colors: tuple[tuple[str, str], ...]) -> alt.LayerChart:
@@ -285,17 +285,21 @@ def calibration_chart(colors: tuple[tuple[str, str], ...]) -> alt.LayerChart:
 
 
 def calibration_spec(table: pd.DataFrame, device_colors: dict[str, str]) -> dict:
-    """Spec of :func:`calibration_chart` for :func:`qb_core.model.calibration_rows` output
-    (``calibrated_fps``: the model's prediction)."""
-    base = table.assign(variant=variant_label(table["topology"], table["pruning_pct"]))
-    models = {"roofline_fps": "whole-network roofline", "layer_fps": "per-layer roofline",
-              "calibrated_fps": "calibrated (held out)"}
-    long = base.melt(id_vars=["device", "precision", "variant", "measured_fps"], value_vars=list(models),
-                     var_name="model", value_name="predicted").dropna(subset=["predicted"])
-    long["model"] = long["model"].map(models)
+    """Spec of :func:`calibration_chart` for :func:`qb_core.batch_model.calibration_table` rows: the
+    datasheet roofline's and the held-out model's inputs/s against the measured, the model's
+    points told apart by whether the hold-out calls them tested."""
+    base = table.assign(variant=variant_label(table["topology"], table["pruning_pct"]),
+                        model_name=np.where(table["evidence"].eq("tested"), "model, tested (held out)",
+                                            "model, untested (held out)"))
+    long = pd.concat([
+        base.assign(model="datasheet roofline", predicted=base["roofline_fps"]),
+        base.assign(model=base["model_name"], predicted=base["predicted_fps"]),
+    ], ignore_index=True)[["device", "precision", "variant", "measured_fps", "model", "predicted"]]
+    long = long.dropna(subset=["predicted"])
     long["error_pct"] = 100 * (long["predicted"] - long["measured_fps"]) / long["measured_fps"]
     low, high = float(base["measured_fps"].min()) / 1.5, float(base["measured_fps"].max()) * 1.5
     grid = np.geomspace(low, high, 2)
     band = pd.DataFrame({"measured_fps": grid, "low": grid * 0.75, "high": grid * 1.25})
     return with_data(calibration_chart, (pairs(device_colors, base["device"]),), points=long, band=band)
+
 
