@@ -679,7 +679,8 @@ def model_grid(hardware: pd.DataFrame, networks: tuple = (), whatif_devices: fro
     grid = grid.merge(totals, on=["topology", "pruning_pct"], how="left")
     partial = {n.name: n.incomplete for n in networks if n.incomplete}
     return grid.assign(pruning_pct=grid["pruning_pct"].astype(float),
-                       incomplete=grid["topology"].astype(str).map(partial).fillna(""),
+                       incomplete=grid["topology"].astype(str).map(partial).astype(object).where(
+                           grid["topology"].astype(str).isin(list(partial)), ""),
                        whatif=grid["device"].astype(str).isin(whatif_devices))
 
 

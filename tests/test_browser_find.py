@@ -17,10 +17,10 @@ MIN_PLOT_PX = 220
 IGNORED_CONSOLE = re.compile(r"_stcore/(health|host-config)|Failed to load resource.*404")
 #: name -> (page address query, the heading the answer opens with)
 QUESTIONS = {
-    "cnv_int2": ("find_task=CIFAR-10&find_network=CNV&find_precision=INT2&find_min_fps=10000&find_max_power_w=5",
-                 "Nothing meets every constraint"),
-    "imagenet": ("find_task=ImageNet&find_min_top1_pct=70&find_max_latency_ms=10&find_objective=energy+per+input",
-                 "3 deployment(s) meet every constraint"),
+    "cnv_int2": ("find_level=accelerator&find_task=CIFAR-10&find_network=CNV&find_precision=INT2&find_min_fps=10000"
+                 "&find_max_power_w=5", "Nothing meets every constraint"),
+    "imagenet": ("find_question=latency-b1&find_level=accelerator&find_task=ImageNet&find_min_top1_pct=70"
+                 "&find_max_latency_ms=10&find_objective=energy+per+input", "3 deployment(s) meet every constraint"),
     "tx2_predicted": ("find_task=ImageNet&find_platforms=TX2&find_min_fps=100", "deployment(s) meet every constraint"),
     "everything": ("", "deployment(s) meet every constraint"),
 }
@@ -91,8 +91,8 @@ def test_the_feasible_region_is_shaded_and_the_limits_drawn(app_url, browser):
     assert chart.locator("g.mark-rect path").count() == 1  # the feasible region
     assert chart.locator("g.mark-rule line, g.mark-rule path").count() >= 2  # the two limits
     legend = chart.locator("g.role-legend-label text").evaluate_all("texts => texts.map(t => t.textContent)")
-    assert {"measured", "predicted (calibrated, band)", "raw roofline (no band)", "the answer (best batch)",
-            "nearest miss"} <= set(legend)
+    assert {"measured", "predicted, tested (band)", "untested model figure", "datasheet roofline",
+            "the answer (best batch)", "nearest miss"} <= set(legend)
 
 
 def test_setting_a_constraint_writes_it_to_the_address(app_url, browser):

@@ -52,7 +52,7 @@ def test_an_uploaded_network_reaches_the_theory_pages_in_the_browser(app_url, br
     assert "nets=" in page.url  # a small network travels in the link
     page.locator("[data-testid='stSidebarNav'] a[href$='/calibration']").click()
     wait_for_app(page, 1)
-    page.wait_for_selector("text=Calibrated predictions to plan with")
+    page.wait_for_selector("text=Every answer for CIFAR-10")
     assert page.locator("[data-testid='stException']").count() == 0
     assert not errors
     page.close()
