@@ -39,9 +39,8 @@ from qb_core.network_import import (
     unique_names,
 )
 from qb_core.onnx_layers import (
-    CONV_OPERANDS,
-    FC_OPERANDS,
     Walk,
+    is_layer_op,
     node_name,
     op_key,
     per_channel,
@@ -60,7 +59,6 @@ MIN_OPSET = 11
 #: The serialized structure (the model without its large tensors' data) is at most this long.
 MAX_STRUCTURE_BYTES = 64_000_000
 _DEFAULT_DOMAINS = frozenset({"", "ai.onnx"})
-_MAC_KEYS = frozenset({*CONV_OPERANDS, *FC_OPERANDS, "Einsum"})
 #: ONNX element type -> the project's precision of weights stored that way
 _STORED_PRECISION = {1: "FP32", 11: "FP32", 10: "FP16", 16: "FP16", 3: "INT8", 2: "INT8", 22: "INT4", 21: "INT4"}
 
@@ -123,15 +121,15 @@ def _show(name: str) -> str:
     return echo_value(plain(name))
 
 
-def _unshaped_mac_nodes(graph, order: list[int], shapes: dict, consts: set[str]) -> int:
-    """Multiply-accumulate nodes whose output or data input has no complete shape (the ones
-    symbolic inference might still shape)."""
+def _unshaped_layers(graph, order: list[int], shapes: dict, consts: set[str]) -> int:
+    """Nodes that become layers (:func:`~qb_core.onnx_layers.is_layer_op`) whose output or data
+    inputs have no complete shape: the ones symbolic inference might still shape."""
     count = 0
     for i in order:
         node = graph.node[i]
-        if op_key(node) not in _MAC_KEYS or not node.output:
+        if not is_layer_op(op_key(node)) or not node.output:
             continue
-        names = [node.output[0], *(x for x in node.input[:1] if x not in consts)]
+        names = [node.output[0], *(x for x in node.input if x and x not in consts)]
         if any(shapes.get(n) is None or None in shapes[n] for n in names):
             count += 1
     return count
@@ -146,7 +144,7 @@ def _shapes(model, order: list[int], consts: set[str]) -> tuple[dict, dict, list
         warnings.append(f"ONNX shape inference failed ({plain(failure, 120)}): counts use the shapes stored in "
                         "the file")
     shapes, types = shape_map(inferred.graph)
-    if _unshaped_mac_nodes(model.graph, order, shapes, consts):
+    if _unshaped_layers(model.graph, order, shapes, consts):
         why = symbolic_fill(model, shapes, types)
         if why:
             warnings.append(f"{why}: some layers keep the shapes ONNX's own inference found")

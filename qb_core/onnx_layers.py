@@ -395,6 +395,11 @@ def _handler(key: str) -> Callable[[Walk, object, str], None] | None:
     return None
 
 
+def is_layer_op(key: str) -> bool:
+    """Whether an operator (:func:`op_key`) becomes a row of the layer table."""
+    return _handler(key) is not None
+
+
 def _known_no_work(node) -> bool:
     if node.domain in _DEFAULT:
         return node.op_type in NO_MAC_OPS

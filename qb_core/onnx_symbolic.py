@@ -65,6 +65,40 @@ def _cap_resources() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
 
 
+def _has_data(tensor) -> bool:
+    fields = ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data", "string_data")
+    return any(len(getattr(tensor, f)) for f in fields) or not len(tensor.dims) or 0 in tensor.dims
+
+
+def stripped_as_inputs(model) -> None:
+    """Turn every stored tensor whose data the structure reader dropped (and every Constant node
+    holding one) into a graph input of the same type and shape: symbolic inference reads the values
+    of stored tensors wherever it can, and a tensor without its data would stop it."""
+    from onnx import helper
+
+    graph = model.graph
+    empty = [t for t in graph.initializer if not _has_data(t)]
+    names = {t.name for t in empty}
+    kept = [t for t in graph.initializer if t.name not in names]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    inputs = [helper.make_tensor_value_info(t.name, t.data_type, list(t.dims)) for t in empty]
+    nodes = []
+    for node in graph.node:
+        value = next((a.t for a in node.attribute if a.name == "value" and a.HasField("t")), None)
+        if node.op_type == "Constant" and value is not None and not _has_data(value):
+            inputs.append(helper.make_tensor_value_info(node.output[0], value.data_type, list(value.dims)))
+        else:
+            nodes.append(node)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    graph.input.extend(v for v in inputs if v.name not in {i.name for i in graph.input})
+
+
+def _mod(values: list) -> object:
+    return values[0] % values[1]
+
+
 def _infer(model_bytes: bytes) -> bytes:
     import logging
 
@@ -74,7 +108,11 @@ def _infer(model_bytes: bytes) -> bytes:
     logging.disable(logging.WARNING)
     model = onnx.ModelProto()
     model.ParseFromString(model_bytes)
+    stripped_as_inputs(model)
     inference = SymbolicShapeInference(int_max=2**31 - 1, auto_merge=True, guess_output_rank=False, verbose=0)
+    # Mod computes Swin's window padding ((window - size % window) % window); onnxruntime's inference
+    # has no rule for its value, so the padded shapes would stay unknown
+    inference.dispatcher_.setdefault("Mod", lambda node: inference._compute_on_sympy_data(node, _mod))
     found = onnx.GraphProto()
     try:
         inference._preprocess(model)

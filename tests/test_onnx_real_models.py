@@ -430,3 +430,26 @@ def test_exporters_generic_graph_names_give_way_to_the_file_name(graph_name):
     data = model(nodes, [value("x", [1, 3, 4, 4])], [weight("w", (2, 3, 3, 3))], name=graph_name).SerializeToString()
     assert import_onnx(data, "exports/resnet18.onnx").name == "resnet18"
     assert import_onnx(data, "exports/resnet18.onnx", name="mine").name == "mine"
+
+
+def test_window_padding_computed_with_mod_is_shaped_and_large_stored_tensors_do_not_stop_it():
+    """Swin pads each stage to a multiple of its window: pad = (window - H % window) % window, from the
+    input's own shape; the padded activation then meets a stored bias table too large to keep (its
+    data stripped), which symbolic inference must not try to read."""
+    nodes = [helper.make_node("Shape", ["x"], ["s"]),
+             helper.make_node("Gather", ["s", "i2"], ["h"], axis=0),
+             helper.make_node("Mod", ["h", "win"], ["r"]),
+             helper.make_node("Sub", ["win", "r"], ["d"]),
+             helper.make_node("Mod", ["d", "win"], ["pad"]),
+             helper.make_node("Concat", ["zeros6", "pad", "pad"], ["pads"], axis=0),
+             helper.make_node("Pad", ["x", "pads"], ["xp"]),
+             helper.make_node("Add", ["xp", "table"], ["xb"], name="add_table"),
+             helper.make_node("Conv", ["xb", "w"], ["y"], name="conv")]
+    inits = [ints("i2", [2]), ints("win", [4]), ints("zeros6", [0, 0, 0, 0, 0, 0]),
+             weight("table", (1, 8, 8, 8)), weight("w", (4, 8, 1, 1))]
+    onnx_only = onnx.shape_inference.infer_shapes(model(nodes, [value("x", [1, 8, 7, 7])], inits))
+    assert "y" not in {v.name for v in onnx_only.graph.value_info if v.type.tensor_type.shape.dim
+                       and all(d.dim_value for d in v.type.tensor_type.shape.dim)}
+    result = imported(nodes, [value("x", [1, 8, 7, 7])], inits)
+    assert row(result, "conv") == counts(2 * 64 * 4 * 8, 32, 512, 256, "conv")  # padded to 8 x 8
+    assert result.incomplete == ""
