@@ -12,7 +12,7 @@ from ui import charts, data, tables, uploads, views
 from ui.safe import download_csv, literal, option_label
 
 HOLDOUT_NAMES = {"network": "network", "variant": "network variant", "config": "configuration"}
-QUESTION_NAMES = {"latency-b1": "batch-1 latency", "throughput-best": "throughput at the best batch",
+QUESTION_NAMES = {"latency-b1": "batch-1 latency", "throughput-best": "best-batch throughput",
                   "batch": "at batch N"}
 LEVEL_NAMES = {"board": "board", "accelerator": "accelerator"}
 EVIDENCE_TEXT = {"measured": "Measured", "tested": "Predicted, tested", "untested": "Predicted, untested"}
@@ -75,10 +75,12 @@ with st.container(border=True):
     latency, fps = float(one["latency_ms"]), float(one["fps"])
     banded = evidence == "tested"
     figures[0].metric(f"Latency of a batch of {one['batch']:g} (ms)", f"{latency:,.4g}" if latency == latency else "—")
+    unbanded = "measured: no band" if evidence == "measured" else "no band: untested"
     figures[0].caption(f"80 % band {one['latency_low_ms']:,.3g} – {one['latency_high_ms']:,.3g} ms" if banded
-                       else "no band")
+                       else unbanded)
     figures[1].metric("Throughput (inputs/s)", f"{fps:,.4g}" if fps == fps else "—")
-    figures[1].caption(f"80 % band {one['fps_low']:,.3g} – {one['fps_high']:,.3g} inputs/s" if banded else "no band")
+    figures[1].caption(f"80 % band {one['fps_low']:,.3g} – {one['fps_high']:,.3g} inputs/s" if banded
+                       else unbanded)
     figures[2].metric("Datasheet roofline (inputs/s)", f"{float(one['roofline_fps']):,.4g}")
     figures[2].caption("a reference line under QuTiBench's storage assumption, never an answer")
     said = {"measured": f"**Measured**: {literal(device)} ran {literal(variant)} at {precision}, batch "

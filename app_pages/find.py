@@ -22,9 +22,9 @@ from ui.widgets import accept_ids
 ANY = "any"
 OBJECTIVE_NAMES = {"fps": "throughput", "latency": "latency", "power": "power", "energy": "energy per input",
                    "top1": "accuracy"}
-QUESTION_NAMES = {"latency-b1": "one input at a time (batch-1 latency)",
-                  "throughput-best": "throughput at the best batch", "batch": "at batch N"}
-LEVEL_NAMES = {"board": "board (what a deployment sees)", "accelerator": "accelerator alone"}
+QUESTION_NAMES = {"latency-b1": "one input at a time", "throughput-best": "best-batch throughput",
+                  "batch": "at batch N"}
+LEVEL_NAMES = {"board": "board", "accelerator": "accelerator"}
 #: Table headers (units where the header can carry them).
 HEADERS = {"device": "Platform", "precision": "Precision", "variant": "Network", "batch": "Batch",
            "source": "Evidence", "fps": "Inputs/s", "band": "Inputs/s (band)", "latency_ms": "Latency (ms)",
@@ -202,14 +202,18 @@ accept_ids("find_objective", OBJECTIVE_NAMES)
 asking = st.columns([3, 1, 2])
 kind = asking[0].segmented_control("Question", list(QUESTION_NAMES), format_func=QUESTION_NAMES.get,
                                    default=None if "find_question" in st.session_state else "throughput-best",
-                                   required=True, key="find_question", bind="query-params")
+                                   required=True, key="find_question", bind="query-params",
+                                   help="One input at a time: the latency of batch 1. Best-batch throughput: at "
+                                        "the batch each platform was measured at that runs fastest. At batch N: "
+                                        "latency and throughput of a batch of N.")
 asked_batch = asking[1].number_input("Batch N", min_value=1, max_value=1_000_000, value=8, step=1,
                                      key="find_batch", bind="query-params", disabled=kind != "batch")
 level = asking[2].segmented_control("Level", list(LEVEL_NAMES), format_func=LEVEL_NAMES.get,
                                     default=None if "find_level" in st.session_state else "board",
                                     required=True, key="find_level", bind="query-params",
-                                    help="Board: what a deployment sees, host included (the default). Accelerator: "
-                                         "the accelerator's own time, QuTiBench's compute figures.")
+                                    help="Board: what a deployment sees, the host's pre- and post-processing "
+                                         "included (the default). Accelerator: the accelerator's own time, "
+                                         "QuTiBench's compute figures.")
 asked = Asked(kind, level, int(asked_batch) if kind == "batch" else None)
 candidates = data.finder_candidates(current, measured, asked)
 follow_sidebar_task()
@@ -273,7 +277,8 @@ except ValueError as problem:
 
 # --- the answer ---
 result = data.find(current, measured, constraints, objective, asked)
-st.caption(f"Question: {asked.text} ({LEVEL_NAMES[level]}).")
+st.caption(f"Question: {asked.text}" + (" (what a deployment sees)." if level == "board" else
+                                        " (the accelerator's own time)."))
 if len(result.feasible):
     st.subheader(f"{len(result.feasible)} deployment(s) meet every constraint")
     answer = shown_rows(result.feasible)
