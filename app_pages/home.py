@@ -22,8 +22,9 @@ st.subheader(f"The dataset: {TASKS[current.task]}")
 cols = st.columns(4)
 cols[0].metric("Measured rows", f"{len(task_rows):,}")
 cols[1].metric("Configurations", f"{task_rows['config'].nunique():,}")
-cols[2].metric("Platforms measured", task_rows["device"].nunique())
-cols[3].metric("Platforms in the catalog", data.catalog()["platform"].nunique())
+cols[2].metric("Platforms that ran it", f"{task_rows['platform'].nunique()} of {data.catalog()['platform'].nunique()}")
+cols[3].metric("Platform x op mode", f"{task_rows['device'].nunique()} of {len(data.catalog())}")
+cols[2].caption("Platforms of the catalog with measurements of this task (TX2 and EdgeTPU count once).")
 st.markdown(f"**Precisions:** {', '.join(sorted(task_rows['precision'].astype(str).unique()))} · "
             f"**Networks:** {', '.join(sorted(task_rows['topology'].astype(str).unique()))} · "
             f"**Pruning (width):** "

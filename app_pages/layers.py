@@ -1,13 +1,19 @@
 """Per-layer roofline: which layer limits a network on a platform, and is it memory or compute?"""
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
 from qb_core.explain import bottleneck_sentence
+from qb_core.layers import execution_storage
 from qb_core.netlayers import with_layer_tables
 from qb_core.topology import variant_label
 from ui import charts, data, tables, views
 from ui.safe import download_csv, literal
+
+STORAGE_WORDS = {"off-chip": "read off chip for every input", "per-batch": "read off chip once per batch",
+                 "on-chip": "on chip", "automatic": "on chip where they fit"}
 
 st.title("Per-layer roofline")
 st.markdown(
@@ -42,11 +48,24 @@ variants = list(variant_label(rows["topology"], rows["pruning_pct"]))
 variant = right.selectbox("Network variant", variants, key="layer_variant")
 row = rows.iloc[[variants.index(variant)]]
 
-report = data.layer_report(gap.theory.scenario, (device, precision, variant), row)
+execution = str(row["execution"].iloc[0])
+weights_mode, activations_mode = execution_storage(execution)
+storage = st.segmented_control(
+    "Storage in this view", ["execution", "sidebar"], required=True, default="execution", key="layer_storage",
+    bind="query-params", format_func={"execution": "by how the platform runs", "sidebar": "the sidebar's"}.get,
+    help="By how the platform runs: a dataflow build keeps weights on chip where they fit and streams "
+         "activations on chip; a layer-by-layer engine reads weights and writes and reads every activation off "
+         "chip. The sidebar's: its What-if storage assumption, as on the other theory pages.")
+if storage == "sidebar":
+    weights_mode, activations_mode = settings.weights, settings.activations
+scenario_here = replace(gap.theory.scenario, whatif=replace(settings, weights=weights_mode,
+                                                            activations=activations_mode))
+st.caption(f"Storage here: weights {STORAGE_WORDS[weights_mode]}, activations {STORAGE_WORDS[activations_mode]}"
+           + (f" ({literal(device)} runs {execution})." if storage == "execution" else " (the sidebar's)."))
+report = data.layer_report(scenario_here, (device, precision, variant), row)
 layers, bottleneck = report.layers, report.bottleneck
 measured = gap.paired[(gap.paired["device"] == device) & (gap.paired["precision"] == precision)
                       & (gap.paired["variant"] == variant)]
-execution = str(row["execution"].iloc[0])
 cols = st.columns(3)
 cols[0].metric("Per-layer model", f"{report.layer_fps:,.0f}",
                help="Sum of layer times (layer-by-layer) or the slowest stage (dataflow).")
@@ -56,14 +75,14 @@ st.caption(f"Inputs per second. {literal(device)} runs networks {execution}.")
 if len(measured):
     best = measured.loc[measured["measured_fps"].idxmax()]
     config_key = (device, precision, variant)
-    beaten = data.layer_model_beaten(gap.theory.scenario, config_key, row, float(best["measured_fps"]),
+    beaten = data.layer_model_beaten(scenario_here, config_key, row, float(best["measured_fps"]),
                                      int(best["measured_batch"]), report.layer_fps)
     if beaten:
         st.info(beaten, icon=":material/info:")
 st.markdown(f"**The bottleneck is {literal(bottleneck['name'])}**: {bottleneck_sentence(layers, execution)}")
 
 color = views.device_colors(row).get(device, "#1f77b4")
-roofline_spec, time_spec = data.layer_charts(gap.theory.scenario, (device, precision, variant), row, color)
+roofline_spec, time_spec = data.layer_charts(scenario_here, (device, precision, variant), row, color)
 st.vega_lite_chart(roofline_spec, key="layer_roofline")
 unbounded = ~np.isfinite(layers.loc[layers["bound"] != "none", "intensity"].to_numpy(dtype=float))
 points = layers.loc[layers["bound"] != "none", ["intensity", "attained_tops"]].round(6).drop_duplicates()

@@ -35,7 +35,7 @@ import pandas as pd
 from qb_core.netlayers import network_layers
 from qb_core.roofline_formulas import OPS_PER_TOP, is_compute_bound, ridge_ops_per_byte
 from qb_core.roofline_geometry import log_axis_range, roofline_points
-from qb_core.topology import bytes_moved_per_input, bytes_per_element, intensity_ops_per_byte
+from qb_core.topology import bytes_moved_per_input, bytes_per_element, intensity_ops_per_byte, weights_fit_on_chip
 
 LAYER_COLUMNS = ["topology", "pruning_pct", "layer", "name", "kind", "params", "ops", "in_elems", "out_elems"]
 
@@ -79,6 +79,20 @@ def variant_layers(variants: pd.DataFrame, networks: tuple = ()) -> pd.DataFrame
     return pd.concat(frames, ignore_index=True)[LAYER_COLUMNS]
 
 
+def execution_storage(execution: str) -> tuple[str, str]:
+    """Where a platform keeps weights and activations by how it runs a network, as (weights,
+    activations) storage modes: a dataflow build (FINN) keeps every layer's weights in its own
+    on-chip memory where they fit and streams activations between stages on chip; a layer-by-layer
+    engine (GPU, CPU, VPU, TPU, DPU, BISMO) reads each layer's weights and writes each layer's
+    output to memory and reads it back for the next layer, so at batch 1 both go off chip (what
+    makes depthwise layers memory-bound there).
+
+    >>> execution_storage("dataflow"), execution_storage("layer-by-layer")
+    (('automatic', 'on-chip'), ('off-chip', 'off-chip'))
+    """
+    return ("automatic", "on-chip") if execution == "dataflow" else ("off-chip", "off-chip")
+
+
 def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.ndarray | int = 1,
                    activations: str = "on-chip", networks: tuple = ()) -> pd.DataFrame:
     """Every layer of every configuration in ``configs`` (device, precision, topology, pruning_pct,
@@ -86,15 +100,20 @@ def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.n
     the platform's roofline: bytes, intensity, compute and memory time, time and bound per layer;
     ``config_row`` is the configuration's position in ``configs``.
 
-    Under ``automatic`` a layer's weights are on chip when the whole network's are
-    (``weights_on_chip`` of the configuration, from :func:`qb_core.topology.traffic_columns`).
+    Under ``automatic`` a layer's weights are on chip when the whole network's fit in the
+    configuration's ``on_chip_mb`` (:func:`qb_core.topology.weights_fit_on_chip`; without that column,
+    ``weights_on_chip`` of the configuration).
     """
     keep = ["device", "precision", "topology", "pruning_pct", "peak_tops", "bandwidth_gbps", "execution"]
-    keep += ["weights_on_chip"] if "weights_on_chip" in configs.columns else []
+    keep += [c for c in ("weights_on_chip", "on_chip_mb") if c in configs.columns]
     positions = configs[keep].reset_index(drop=True).rename_axis("config_row").reset_index()
     table = positions.merge(variant_layers(configs, networks), on=["topology", "pruning_pct"])
     width = bytes_per_element(table["precision"])
-    fit = table["weights_on_chip"].to_numpy(dtype=bool) if "weights_on_chip" in table else False
+    if weights == "automatic" and "on_chip_mb" in table:  # the whole network's weights against the chip
+        network_bytes = (table["params"] * width).groupby(table["config_row"]).transform("sum").to_numpy(dtype=float)
+        fit = weights_fit_on_chip(network_bytes, table["on_chip_mb"].to_numpy(dtype=float))
+    else:
+        fit = table["weights_on_chip"].to_numpy(dtype=bool) if "weights_on_chip" in table else False
     batch_of_row = batch if np.ndim(batch) == 0 else np.asarray(batch)[table["config_row"].to_numpy()]
     moved = bytes_moved_per_input(table["params"].to_numpy(dtype=float),
                                   (table["in_elems"] + table["out_elems"]).to_numpy(dtype=float), width, weights,

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from qb_core.labels import QUANTITIES
+from qb_core.measurements import config_label
 from qb_core.units import inputs_per_joule
 
 
@@ -100,6 +101,7 @@ def predicted_and_measured(join: pd.DataFrame, accuracy: pd.DataFrame) -> tuple[
     published (``nm``), the median top-1 measured for that variant and precision in the join
     (QuTiBench publishes no INT8 accuracy for CNV, but the DPU and EdgeTPU runs measured one);
     ``accuracy_from`` says which, '' where neither exists (such points cannot be placed).
+    Every predicted point is named by its configuration (``config_label``), measured or not.
     Measured points: every measured configuration with a positive throughput, at its best
     throughput and the top-1 accuracy measured there. Each kind gets its own front (both
     maximised). Returns (points with ``kind`` and ``on_front``, the fronts sorted by inputs/s).
@@ -112,7 +114,11 @@ def predicted_and_measured(join: pd.DataFrame, accuracy: pd.DataFrame) -> tuple[
     measured_top1 = measured.dropna(subset=["top1_pct"]).groupby(keys)["top1_pct"].median().rename("measured_top1")
     predicted = predicted.merge(measured_top1.reset_index(), on=keys, how="left")
     published = predicted["top1_pct"].notna()
+    named = config_label(predicted["device"].astype(str), predicted["precision"].astype(str),
+                         predicted["pruning_pct"].astype(float), predicted["topology"].astype(str)).astype(str)
     predicted = predicted.assign(
+        config=predicted["config"].astype(object).where(predicted["config"].notna() & predicted["config"].ne(""),
+                                                        named) if "config" in predicted else named,
         kind="predicted", fps=predicted["predicted_fps"],
         top1_pct=predicted["top1_pct"].fillna(predicted["measured_top1"]),
         accuracy_from=np.where(published, "published", np.where(predicted["measured_top1"].notna(),

@@ -214,6 +214,13 @@ def intensity_ops_per_byte(ops_per_input: np.ndarray | float, bytes_per_input: n
         return np.where(moved > 0, ops / np.where(moved > 0, moved, 1.0), np.where(moved == 0, np.inf, np.nan))
 
 
+def weights_fit_on_chip(weight_bytes: np.ndarray | float, on_chip_mb: np.ndarray | float) -> np.ndarray:
+    """Whether a network's weights fit in the platform's on-chip memory: weight_bytes <=
+    on_chip_mb x 1e6 (MB = 10^6 bytes); an unknown (NaN) on-chip size never fits."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.asarray(weight_bytes, dtype=float) <= np.asarray(on_chip_mb, dtype=float) * 1e6)
+
+
 def traffic_columns(table: pd.DataFrame, weights: str = "off-chip", batch: np.ndarray | int = 1,
                     activations: str = "on-chip") -> pd.DataFrame:
     """``table`` (precision, params, ops_per_input, activation_elems, and ``on_chip_mb`` for
@@ -228,8 +235,8 @@ def traffic_columns(table: pd.DataFrame, weights: str = "off-chip", batch: np.nd
     width = bytes_per_element(table["precision"])
     params = table["params"].to_numpy(dtype=float)
     weight_bytes = params * width
-    capacity = table["on_chip_mb"].to_numpy(dtype=float) * 1e6 if "on_chip_mb" in table else np.nan
-    fits = np.asarray(weight_bytes <= capacity)
+    fits = weights_fit_on_chip(weight_bytes, table["on_chip_mb"].to_numpy(dtype=float) if "on_chip_mb" in table
+                               else np.nan)
     on_chip = {"on-chip": np.ones(len(table), dtype=bool), "automatic": np.broadcast_to(fits, (len(table),))}.get(
         weights, np.zeros(len(table), dtype=bool))
     moved = bytes_moved_per_input(params, table["activation_elems"].to_numpy(dtype=float), width, weights, batch,

@@ -9,7 +9,7 @@ import pytest
 from devtools.apptest import button, charts, named, new_app, open_page, plain
 from qb_core.efficiency import efficiency_table
 from qb_core.hardware import catalog_long
-from qb_core.layers import layer_roofline
+from qb_core.layers import layer_predictions, layer_roofline
 from qb_core.measurements import load_measurements
 from qb_core.predictions import predict
 
@@ -50,6 +50,17 @@ class TestEfficiency:
         unpaired = at.dataframe[1].value
         assert len(unpaired) == 34 and (unpaired["status"] == "predicted-only").all()
         assert (unpaired["reason"] != "").all()
+
+    def test_mnist_leads_with_the_storage_that_can_hold(self, at):
+        at.selectbox(key="task").set_value("mnist").run()
+        open_page(at, "efficiency")
+        metrics = {m.label: m for m in at.metric}
+        assert "Median efficiency" not in metrics  # 593 % under an assumption MNIST's measurements break
+        held = metrics["Median efficiency, weights on chip where they fit"]
+        automatic = efficiency_table(load_measurements(), catalog_long(), "mnist", weights="automatic")
+        assert held.value == f"{automatic.loc[automatic['status'] == 'paired', 'efficiency_pct'].median():.1f}%"
+        default = efficiency_table(load_measurements(), catalog_long(), "mnist")
+        assert f"{default.loc[default['status'] == 'paired', 'efficiency_pct'].median():.1f}%" in held.help
 
     def test_doubling_bandwidth_halves_memory_bound_efficiency(self, at):
         open_page(at, "efficiency")
@@ -106,11 +117,16 @@ def test_pareto_gap_points_and_both_fronts(shown, join):
 
 def test_layer_view_equals_the_core_and_names_the_bottleneck(at):
     open_page(at, "layers")
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Per-layer model"] == "1,803" and metrics["Whole-network roofline"] == "2,450"
-    assert any("The bottleneck is conv2" in plain(m.value) for m in at.markdown)
     row = predict()
     row = row[(row["device"] == "TX2-maxp") & (row["precision"] == "FP16") & (row["pruning_pct"] == 100)]
+    # by default the storage of a layer-by-layer engine: every activation off chip as well
+    default = layer_predictions(row, "off-chip", 1, "off-chip")["layer_fps"].item()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Per-layer model"] == f"{default:,.0f}" == "1,784" and metrics["Whole-network roofline"] == "2,450"
+    at.button_group(key="layer_storage").set_value("sidebar").run()  # QuTiBench's: activations on chip
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Per-layer model"] == "1,803"
+    assert any("The bottleneck is conv2" in plain(m.value) for m in at.markdown)
     expected = layer_roofline(row)
     shown = named(charts(at)[0], "layers")
     assert len(shown) == (expected["bound"] != "none").sum()
@@ -210,3 +226,30 @@ def test_the_energy_table_names_each_row_by_platform_precision_and_network(shown
     table = next(d.value for d in at.dataframe if "mj_per_input" in d.value.columns)
     assert list(table.columns[:3]) == ["device", "precision", "variant"]
     assert "CNV 100%" in set(table["variant"])
+
+
+class TestPerLayerStorageByExecution:
+    def test_depthwise_layers_on_tx2_are_memory_bound_by_default(self, at):
+        at.selectbox(key="task").set_value("imagenet").run()
+        open_page(at, "layers")
+        at.selectbox(key="layer_device").set_value("TX2-maxn").run()
+        at.selectbox(key="layer_variant").set_value("MobileNetv1 100%").run()
+        layers = at.dataframe[0].value
+        depthwise = layers[layers["kind"] == "depthwise"]
+        assert len(depthwise) == 13 and (depthwise["bound"] == "memory").all()
+        assert depthwise["intensity"].between(1.7, 4.6).all()  # activations read and written off chip
+        assert any("activations read off chip" in c.value and "layer-by-layer" in c.value for c in at.caption)
+        at.button_group(key="layer_storage").set_value("sidebar").run()  # QuTiBench's: activations on chip
+        layers = at.dataframe[0].value
+        assert (layers.loc[layers["kind"] == "depthwise", "bound"] == "compute").all()
+
+    def test_finn_keeps_its_weights_on_chip(self, at):
+        open_page(at, "layers")
+        at.selectbox(key="layer_device").set_value("ZCU104-FINN").run()
+        layers = at.dataframe[0].value
+        assert (layers["bytes"] == 0).all()  # CNV at INT2: 1.5 MB of weights in 4.75 MB on chip
+        said = " ".join(m.value for m in at.markdown)
+        assert "bytes off chip" not in said or "0 bytes off chip" in said
+        at.button_group(key="layer_storage").set_value("sidebar").run()
+        layers = at.dataframe[0].value
+        assert layers.loc[layers["name"] == "conv6", "bytes"].item() == 2_359_296 / 4  # INT2: a quarter byte each

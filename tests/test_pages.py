@@ -61,12 +61,22 @@ def test_each_page_has_the_sidebar_of_its_group(at, page):
     assert "task" in {s.key for s in at.selectbox}, keys
 
 
+def test_home_counts_imagenet_platforms_in_one_unit():
+    at = new_app().run()
+    at.selectbox(key="task").set_value("imagenet").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Platforms that ran it"] == "6 of 9"  # TX2, NCS2, EdgeTPU and the three DPUs
+
+
 def test_home_summarises_the_dataset_and_links_every_page(shown):
     at = shown("home")
     metrics = {m.label: m.value for m in at.metric}
     every_cifar_row = load_measurements()["task"] == "cifar10"
     assert metrics["Measured rows"] == f"{every_cifar_row.sum():,}"
     assert metrics["Configurations"] == "46"
+    # one unit on both sides: 5 of the catalog's 9 platforms ran CIFAR-10 (no DPU, no EdgeTPU), 7 of its 12
+    # platform x op mode rows (TX2's three modes)
+    assert metrics["Platforms that ran it"] == "5 of 9" and metrics["Platform x op mode"] == "7 of 12"
     assert "QuTiBench, Xilinx Inc., Apache License 2.0" in " ".join(m.value for m in at.markdown)
     links = {link.proto.page for link in at.get("page_link")}
     assert len(links) == len(PAGES) - 1  # every page but Home itself

@@ -70,3 +70,21 @@ def test_energy_efficiency_is_throughput_per_watt_and_never_divides_by_zero():
     frame = pd.DataFrame({"fps_comp": [100.0, 50.0, 10.0], "full_power_w": [4.0, 0.0, np.nan]})
     efficiency = with_efficiency(frame)["inputs_per_joule"]
     assert efficiency.iloc[0] == 25.0 and efficiency.iloc[1:].isna().all()
+
+
+def test_every_predicted_point_is_named_by_its_configuration():
+    """ImageNet's predicted front holds configurations nobody measured: each still has its name."""
+    from qb_core.accuracy import load_accuracy
+    from qb_core.efficiency import efficiency_table
+    from qb_core.hardware import catalog_long
+    from qb_core.measurements import load_measurements
+    from qb_core.pareto import predicted_and_measured
+
+    join = efficiency_table(load_measurements(), catalog_long(), "imagenet")
+    points, fronts = predicted_and_measured(join, load_accuracy())
+    predicted = points[points["kind"] == "predicted"]
+    assert predicted["config"].astype(str).str.len().gt(0).all()
+    unmeasured = predicted[predicted["status"] == "predicted-only"].iloc[0]
+    assert unmeasured["config"] == (f"{unmeasured['device']}_{unmeasured['precision']}_{unmeasured['topology']}_"
+                                    f"{unmeasured['pruning_pct']:g}%")
+    assert fronts["config"].astype(str).str.len().gt(0).all()

@@ -303,6 +303,13 @@ class TestWhyPlatformsRunWhereTheyRun:
         assert best.loc[("ZCU104-BISMO", "INT2"), "achievable_pct"] == pytest.approx(100 * expected / 30.7)
         tx2 = best.loc[("TX2-maxp", "FP16")]
         assert tx2["achievable_tops"] <= 1.15 and tx2["rows_above_peak"] == 1  # MNIST's row above the peak: out
+        # a configuration measured above the peak at any batch sets no achievable peak at any batch
+        maxn = best.loc[("TX2-maxn", "FP16")]
+        suspect = rows[(rows["device"] == "TX2-maxn") & (rows["precision"] == "FP16")]
+        tops = suspect["fps_comp"] * suspect["ops_per_input"] / 1e12
+        above = set(suspect.loc[tops > 1.33 * (1 + 1e-9), "config"])
+        assert above and maxn["best_config"] not in above
+        assert maxn["achievable_tops"] == pytest.approx(tops[~suspect["config"].isin(above)].max())
 
     def test_efficiency_page_says_why_each_platform_runs_where_it_runs(self, shown):
         at = shown("efficiency")
