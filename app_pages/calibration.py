@@ -15,7 +15,6 @@ HOLDOUT_NAMES = {"network": "network", "variant": "network variant", "config": "
 QUESTION_NAMES = {"latency-b1": "batch-1 latency", "throughput-best": "best-batch throughput",
                   "batch": "at batch N"}
 LEVEL_NAMES = {"board": "board", "accelerator": "accelerator"}
-EVIDENCE_TEXT = {"measured": "Measured", "tested": "Predicted, tested", "untested": "Predicted, untested"}
 
 st.title("Calibrated prediction")
 st.markdown(
@@ -101,12 +100,13 @@ bands = model.bands[model.bands["question"].isin(["latency-b1", "throughput-best
 shown_bands = bands.assign(
     question=bands["question"].map(QUESTION_NAMES), tested_share=100.0 * bands["tested"] / bands["units"],
     band_pct=100.0 * (np.exp(bands["band_q"]) - 1.0))
-tables.show(shown_bands, ["platform", "level", "question", "units", "tested", "tested_median_abs_error_pct",
-                          "untested_median_abs_error_pct", "band_pct", "band_source", "band_coverage_pct"],
+tables.show(shown_bands, ["platform", "level", "question", "tested_median_abs_error_pct", "band_pct", "tested", "units",
+                          "untested_median_abs_error_pct", "band_source", "band_coverage_pct"],
             key="cal_bands", fit=True,
             units=st.column_config.NumberColumn("Held-out rows", format="%d"),
             tested=st.column_config.NumberColumn("Tested", format="%d"),
-            tested_median_abs_error_pct=st.column_config.NumberColumn("Tested: median |error| (%)", format="%.1f"),
+            tested_median_abs_error_pct=st.column_config.NumberColumn("Median |error| (%)", format="%.1f",
+                                                                      help="Of the tested held-out rows."),
             untested_median_abs_error_pct=st.column_config.NumberColumn("Untested: median |error| (%)",
                                                                         format="%.1f"),
             band_pct=st.column_config.NumberColumn("80 % band (±%)", format="%.0f"),
@@ -137,13 +137,15 @@ else:
                "inside the sidebar's filters, as inputs/s: the datasheet roofline and the model held out (tested "
                "or untested). On the dashed diagonal a prediction is exact; inside the shaded band within ±25 %.")
     tables.show(shown.assign(variant=variant_label(shown["topology"], shown["pruning_pct"])),
-                ["device", "precision", "variant", "batch", "measured_fps", "predicted_fps", "error_pct", "evidence",
-                 "band_low_fps", "band_high_fps", "status"], key="held_out_table", fit=True,
-                measured_fps=st.column_config.NumberColumn("Measured /s", format="%.1f"),
-                predicted_fps=st.column_config.NumberColumn("Predicted /s", format="%.1f"),
+                ["device", "precision", "variant", "measured_fps", "predicted_fps", "error_pct", "evidence",
+                 "band_low_fps", "band_high_fps", "batch", "status"], key="held_out_table", fit=True,
+                digits={"predicted_fps": 3, "band_low_fps": 3, "band_high_fps": 3},
+                measured_fps=st.column_config.NumberColumn("Measured /s"),
+                predicted_fps=st.column_config.NumberColumn("Predicted /s"),
                 error_pct=st.column_config.NumberColumn("Error (%)", format="%+.1f"),
-                band_low_fps=st.column_config.NumberColumn("Band low /s", format="%.1f"),
-                band_high_fps=st.column_config.NumberColumn("Band high /s", format="%.1f"))
+                batch=st.column_config.NumberColumn("Batch", format="localized"),
+                band_low_fps=st.column_config.NumberColumn("Band low /s"),
+                band_high_fps=st.column_config.NumberColumn("Band high /s"))
 
 st.subheader("The model per platform")
 claims = data.model_claims(current, measured)
@@ -160,23 +162,31 @@ st.caption("Each coefficient is a claim about the hardware (a share of the datas
            "on chip beyond the estimate, so their shares are not bounded.")
 
 st.subheader(f"Every answer for {TASKS[current.task]}")
-columns = ["device", "precision", "variant", "batch", "latency_ms", "fps", "evidence", "latency_low_ms",
-           "latency_high_ms", "fps_low", "fps_high", "roofline_fps", "reason"]
-tables.show(answers.assign(evidence=answers["evidence"].map(EVIDENCE_TEXT).fillna(answers["evidence"])), columns,
-            key="calibrated_table", fit=True,
-            latency_ms=st.column_config.NumberColumn("Latency (ms)", format="%.3g"),
-            fps=st.column_config.NumberColumn("Inputs/s", format="%.4g"),
-            evidence=st.column_config.TextColumn("Evidence"),
-            latency_low_ms=st.column_config.NumberColumn("Latency low (ms)", format="%.3g"),
-            latency_high_ms=st.column_config.NumberColumn("Latency high (ms)", format="%.3g"),
-            fps_low=st.column_config.NumberColumn("Band low /s", format="%.4g"),
-            fps_high=st.column_config.NumberColumn("Band high /s", format="%.4g"),
-            roofline_fps=st.column_config.NumberColumn("Roofline /s", format="%.4g"))
+columns = ["device", "precision", "variant", "evidence", "latency_ms", "fps", "band", "batch", "fps_low", "fps_high",
+           "latency_low_ms", "latency_high_ms", "roofline_fps", "reason"]
+band_text = (tables.figure_texts(answers["fps_low"]) + " – " + tables.figure_texts(answers["fps_high"])).where(
+    answers["fps_low"].notna() & answers["fps_high"].notna(), "")
+tables.show(answers.assign(band=band_text), columns,
+            key="calibrated_table", fit=True, digits={"latency_ms": 3, "latency_low_ms": 3, "latency_high_ms": 3,
+                                                      "fps": 3, "fps_low": 3, "fps_high": 3, "roofline_fps": 3},
+            latency_ms=st.column_config.NumberColumn("Latency (ms)"),
+            fps=st.column_config.NumberColumn("Inputs/s"),
+            band=st.column_config.TextColumn("Band (inputs/s)", help="The 80 % held-out band of a tested prediction."),
+            batch=st.column_config.NumberColumn("Batch", format="localized"),
+            evidence=st.column_config.TextColumn("Evidence", help="measured; tested: predicted, and a hold-out tested "
+                                                 "predictions like it; untested: predicted, never tested (why: the "
+                                                 "last column)."),
+            variant=st.column_config.TextColumn("Network"),
+            latency_low_ms=st.column_config.NumberColumn("Latency low (ms)"),
+            latency_high_ms=st.column_config.NumberColumn("Latency high (ms)"),
+            fps_low=st.column_config.NumberColumn("Band low /s"),
+            fps_high=st.column_config.NumberColumn("Band high /s"),
+            roofline_fps=st.column_config.NumberColumn("Roofline /s"))
 counts = answers["evidence"].value_counts()
 st.caption(f"{asked.text.capitalize()}: {counts.get('measured', 0)} measured, {counts.get('tested', 0)} tested "
            f"predictions, {counts.get('untested', 0)} untested, under the sidebar's what-if settings (a what-if "
            "platform's predictions are untested: the hold-out tested datasheet figures).")
 settings = gap.theory.settings
 download_csv("Download held-out predictions (CSV)", held, f"calibration_{holdout}_{question}_{level}.csv")
-download_csv("Download every answer (CSV)", answers[columns],
+download_csv("Download every answer (CSV)", answers[[c for c in columns if c != "band"]],
              f"answers_{kind}_{level}{settings.file_suffix()}.csv")

@@ -9,15 +9,17 @@ from ui.safe import download_csv, literal, literal_list
 st.title("Energy per input")
 st.markdown(
     "What does one inference cost in energy? **Measured: full board power / measured inputs per second** "
-    "(at the configuration's best throughput). **Ideal: the same measured power / roofline inputs per "
-    "second**: the energy the board, drawing what it drew at that op mode, would spend at its roofline speed. "
+    "(at the configuration's best throughput), and **above idle: (full - idle power) / measured inputs per "
+    "second**, what the inference adds to a board that would be on anyway. **Ideal: the same measured power / "
+    "roofline inputs per second**: the energy the board, drawing what it drew at that op mode, would spend at its "
+    "roofline speed. "
     "The datasheet gives one power figure per board (the TX2's 15 W serves maxn, maxp and maxq: the ceiling "
     "of its fastest mode), so the energy at the datasheet power is in the table only, with a note wherever it "
     "is above the measured energy. Lower is better; inputs per joule is the inverse."
 )
 
 gap = views.gap_view()
-paired, constant = data.energy_rows(gap.theory.scenario, uploads.rows())
+paired, constant, setups = data.energy_rows(gap.theory.scenario, uploads.rows())
 measure = st.segmented_control("Show", ["mj_per_input", "inputs_per_joule"], default="mj_per_input",
                                required=True, format_func=title, key="energy_measure", bind="query-params")
 with_power = paired[paired["mj_per_input"].notna()]
@@ -29,6 +31,10 @@ for row in constant[constant["scope"] == "device"].itertuples():
     st.warning(f"{literal(row.device)} reports {row.full_power_w:.3g} W in all {row.rows} of its rows (every "
                "precision, pruning and batch): a constant, not a per-run measurement, so its energy here follows "
                "its throughput alone.", icon=":material/warning:")
+for device, group in setups.groupby("device"):
+    parts = "; ".join(f"{row.base_power_w:.3g} W under {row.networks}" for row in group.itertuples())
+    st.warning(f"{literal(device)} was measured on {len(group)} setups (base power {parts}): different host "
+               "boards, so its energies compare only within one setup.", icon=":material/warning:")
 flat = constant[constant["scope"] == "configuration"]
 if len(flat):
     st.caption(f"The same power at every batch size (a constant, not a per-run measurement): "
@@ -37,7 +43,9 @@ if len(flat):
 st.vega_lite_chart(data.energy_chart(gap.theory.scenario, uploads.rows(), measure), key="energy_bars")
 noted = with_power[with_power["energy_note"] != ""]
 beats = noted[noted["ideal_mj_per_input"] > noted["mj_per_input"]]
-st.caption("Log axis. Solid: measured; faint: ideal (roofline inputs/s at the measured power). "
+st.caption("Log axis, one shape per figure: circle, measured at full board power; square, measured above the "
+           "board's idle power (what the inference itself adds; missing where no idle power was measured); diamond, "
+           "ideal (roofline inputs/s at the measured power). "
            + (f"The ideal is above the measured energy for {len(beats)} configuration(s) "
               f"({literal_list(beats['config'])}): each beats its roofline (efficiency above 100 %), so the "
               "roofline's storage assumption does not hold there; hover a bar for its note."
@@ -51,7 +59,8 @@ if len(sheet):
 missing = paired[paired["mj_per_input"].isna()]
 if len(missing):
     st.caption(f"Left out for lack of a measured power figure: {literal_list(missing['config'])}.")
-shown = ["device", "precision", "variant", "mj_per_input", "ideal_mj_per_input", "energy_note", "full_power_w",
+shown = ["device", "precision", "variant", "mj_per_input", "mj_above_idle", "ideal_mj_per_input", "energy_note",
+         "full_power_w", "idle_power_w",
          "measured_fps", "predicted_fps", "inputs_per_joule", "ideal_inputs_per_joule", "power_w",
          "predicted_mj_per_input", "config", "dataset"]
 tables.show(with_power, shown, key="energy_table", fit=True)

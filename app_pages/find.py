@@ -12,11 +12,13 @@ from qb_core.finder import (
     readable,
     value_problem,
 )
+from qb_core.finder import figure_text as core_figure_text
 from qb_core.question import Asked
 from qb_core.topology import PRECISIONS, TASKS, variant_label
 from ui import data, scenario, uploads
 from ui.charts.finder import AUTO, AXES, resolve_axes
 from ui.safe import cell_text, download_csv, literal, literal_list, option_label
+from ui.tables import significant_format
 from ui.widgets import accept_ids
 
 ANY = "any"
@@ -121,15 +123,11 @@ def shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
                        why=np.where(predicted & rows["meets"].astype(bool), rows["why"] + "; " + low_end, rows["why"]))
 
 
-def significant(values: pd.Series, digits: int) -> pd.Series:
-    """``values`` rounded to ``digits`` significant figures (59,095.1 -> 59,100 at 3)."""
-    numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    scale = 10.0 ** (digits - 1 - np.floor(np.log10(numbers.abs().where(numbers != 0))))
-    return ((numbers * scale).round() / scale).where(numbers != 0, numbers)
-
-
 def figure_text(values: pd.Series, column: str) -> pd.Series:
-    return values.map(lambda v: "" if pd.isna(v) else readable(v, DIGITS.get(column, 6)))
+    """Each figure to its column's significant digits, trailing zeros kept; a batch in full."""
+    if column == "batch":
+        return values.map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+    return values.map(lambda v: "" if pd.isna(v) else core_figure_text(v, DIGITS.get(column, 6)))
 
 
 def core_words(values: pd.Series) -> pd.Series:
@@ -161,9 +159,11 @@ def sortable_table(rows: pd.DataFrame) -> None:
     """Every row of the answer in a sortable table, the band in two number columns, figures rounded
     to the digits the static tables show."""
     columns = [*FIRST_COLUMNS, "fps_low", "fps_high", "why"]
-    rows = rows.assign(**{c: significant(rows[c], n) for c, n in DIGITS.items()})
-    config = {c: st.column_config.NumberColumn(HEADERS[c], format="localized") if c in DIGITS or c == "batch"
-              else st.column_config.TextColumn(HEADERS[c]) for c in columns}
+    formats = {c: significant_format(rows[c], n, whole_from=100.0 if c.startswith("fps") else np.inf)
+               for c, n in DIGITS.items()}
+    rows = rows.assign(**{c: values for c, (values, _) in formats.items()})
+    config = {c: st.column_config.NumberColumn(HEADERS[c], format=formats[c][1] if c in formats else "localized")
+              if c in DIGITS or c == "batch" else st.column_config.TextColumn(HEADERS[c]) for c in columns}
     st.dataframe(rows[columns], hide_index=True, key="find_answer", column_config=config, placeholder="")
 
 
@@ -235,17 +235,17 @@ objective = top[3].selectbox("Rank by", list(OBJECTIVES), format_func=OBJECTIVE_
                              bind="query-params")
 
 row = st.columns(5)
-min_fps = row[0].number_input("Minimum throughput (inputs/s)", min_value=0.001, value=None, step=100.0,
+min_fps = row[0].number_input("Minimum throughput (inputs/s)", min_value=0.001, value=None, step=100.0, format="%.6g",
                               key="find_min_fps", bind="query-params", placeholder="no minimum")
-max_latency = row[1].number_input("Maximum latency (ms)", min_value=0.001, value=None, step=1.0,
+max_latency = row[1].number_input("Maximum latency (ms)", min_value=0.001, value=None, step=1.0, format="%.6g",
                                   key="find_max_latency_ms", bind="query-params", placeholder="no limit",
                                   help="The latency of a whole batch at the question's batch.")
-max_power = row[2].number_input("Maximum power (W)", min_value=0.001, value=None, step=1.0, key="find_max_power_w",
-                                bind="query-params", placeholder="no limit")
-max_energy = row[3].number_input("Maximum energy per input (mJ)", min_value=0.001, value=None, step=1.0,
+max_power = row[2].number_input("Maximum power (W)", min_value=0.001, value=None, step=1.0, format="%.6g",
+                                key="find_max_power_w", bind="query-params", placeholder="no limit")
+max_energy = row[3].number_input("Maximum energy per input (mJ)", min_value=0.001, value=None, step=1.0, format="%.6g",
                                  key="find_max_mj_per_input", bind="query-params", placeholder="no limit")
 min_top1 = row[4].number_input("Minimum top-1 accuracy (%)", min_value=0.1, max_value=100.0, value=None, step=1.0,
-                               key="find_min_top1_pct", bind="query-params", placeholder="no minimum")
+                               format="%.6g", key="find_min_top1_pct", bind="query-params", placeholder="no minimum")
 limits = {"find_min_fps": (min_fps, "minimum throughput"), "find_max_latency_ms": (max_latency, "maximum latency"),
           "find_max_power_w": (max_power, "maximum power"), "find_max_mj_per_input": (max_energy, "maximum energy"),
           "find_min_top1_pct": (min_top1, "minimum top-1 accuracy")}
@@ -356,8 +356,10 @@ constrained = [AXES[c].split(" (")[0].lower() for c in (x_field, y_field) if c i
 st.caption(
     f"Every judged candidate at every batch: {placed} of {len(points)} placed"
     + (f" ({len(points) - placed} lack one of the two figures)." if placed < len(points) else ".")
-    + (f" Shaded: what the constraints on {' and '.join(constrained)} allow; the dashed lines are those limits. A "
-       "point's colour weighs every constraint." if constrained else " Neither axis is constrained: nothing shaded.")
+    + " Colour: the platform; a point's strength weighs every constraint (faint: misses one), rings mark the "
+    "answer (black) and the nearest misses (orange)."
+    + (f" Shaded: what the constraints on {' and '.join(constrained)} allow; the dashed lines are those limits."
+       if constrained else " Neither axis is constrained: nothing shaded.")
     + (" Bars through triangles: a tested prediction's 80 % held-out band." if "fps" in (x_field, y_field)
        else "") + " Diamonds: the model's untested figures; squares: the datasheet roofline (neither is evidence)."
 )

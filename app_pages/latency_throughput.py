@@ -3,7 +3,9 @@
 import streamlit as st
 
 from qb_core.csv_io import echo_list
+from qb_core.question import LEVEL_COLUMNS, level_figures
 from ui import charts, data, scenario, sidebar, uploads
+from ui.charts.core import padded_range
 from ui.safe import download_csv, option_label
 
 #: The notebook's two panels.
@@ -13,7 +15,8 @@ st.title("Latency versus throughput")
 st.markdown(
     "How does each deployment trade latency for throughput as the batch (or stream, or thread count) "
     "grows? Each line is one configuration, platform_precision_pruning, its points joined in batch "
-    "order: compute latency in ms across, compute throughput in inputs/s up (log). Colour: the platform "
+    "order: latency of the batch in ms across, throughput in inputs/s up (log), the accelerator's (compute) or "
+    "the board's (system) figures as the sidebar chooses. Colour: the platform "
     "(lighter when pruned); point shape: the precision; dash: the op mode (dotted: your own file). Click a "
     "legend entry to highlight that configuration; shift-click for several. Panels group platforms as the "
     "QuTiBench notebook does; regroup them below."
@@ -28,7 +31,16 @@ def panel_defaults(task: str) -> dict[str, list[str]]:
     return {"panel_a": panels[0], "panel_b": panels[1]}
 
 
-rows = scenario.measured_rows("lat_comp_ms", "fps_comp").sort_values(["config", "batch"])
+level = sidebar.level()
+latency_column, fps_column = LEVEL_COLUMNS[level]
+rows = scenario.measured_rows()
+fps, latency = level_figures(rows, level)
+rows = rows.assign(**{fps_column: fps, latency_column: latency}).dropna(subset=[fps_column, latency_column])
+if rows.empty:
+    st.info(f"No measurement inside the filters has {level}-level figures ({latency_column}, {fps_column}); "
+            "choose the other figures in the sidebar.")
+    st.stop()
+rows = rows.sort_values(["config", "batch"])
 current = scenario.current()
 task = current.task
 measured_platforms = list(dict.fromkeys(uploads.rows().loc[uploads.rows()["task"] == task, "platform"].astype(str)))
@@ -43,6 +55,11 @@ panels = [left.multiselect("Left panel", options, default=defaults[0], key="pane
 log_latency = axis.toggle("Log latency axis", value=True, key="log_latency", bind="query-params")
 
 styles = data.styles_for(current, uploads.rows())
+both = rows[rows["platform"].isin(set(panels[0]) | set(panels[1]))]
+domains = (padded_range(both[latency_column], log_latency), padded_range(both[fps_column])) if len(both) else None
+st.caption(f"{'Board' if level == 'board' else 'Accelerator'} figures ({latency_column}, {fps_column}; the "
+           "sidebar's *Figures* switches); both panels share their axes. Where only one of the two was measured, "
+           "the other is batch / throughput or batch / latency.")
 for index, (column, platforms) in enumerate(zip(st.columns(2), panels, strict=True)):
     panel_rows = rows[rows["platform"].isin(platforms)]
     with column:
@@ -51,7 +68,7 @@ for index, (column, platforms) in enumerate(zip(st.columns(2), panels, strict=Tr
             continue
         heading = ("Left: " if index == 0 else "Right: ") + echo_list(platforms, 6)
         chart = charts.latency_throughput_spec(panel_rows, styles, name=f"pick_{index}", heading=heading,
-                                               log_latency=log_latency, legend_cols=1)
+                                               log_latency=log_latency, legend_cols=1,
+                                               fields=(latency_column, fps_column), domains=domains)
         st.vega_lite_chart(chart, key=f"latency_chart_{index}")
-shown = rows[rows["platform"].isin(set(panels[0]) | set(panels[1]))]
-download_csv("Download the data behind the charts (CSV)", shown, "latency_throughput.csv")
+download_csv("Download the data behind the charts (CSV)", both, f"latency_throughput_{level}.csv")

@@ -83,12 +83,12 @@ shown = ["device", "precision", "peak_tops", "achievable_tops", "achievable_pct"
          "source"]
 tables.show(catalog, shown, key="hardware_table", fit=True)
 st.vega_lite_chart(hardware_chart, key="hardware_chart")
-st.caption("Filled: each platform at one native precision, its datasheet peak against its bandwidth (platforms with "
-           "the same figures are one point, named together"
+st.caption("Filled: each platform at one native precision, its datasheet peak against its bandwidth, in the "
+           "platform's colour (platforms with the same figures share a point, the first drawn larger under the next"
            + (f": {literal_list(together, 4)}" if together else "") + "). Hollow, joined to it by a "
-           "thin line: the best TOP/s measured on that platform and precision (any task, any batch; rows above the "
-           "datasheet peak left out), its achievable peak. Grey dashed guides: points of equal ridge (10, 100, "
-           "1,000 ops/byte; a point above a guide has a higher ridge), so a network needs at least that many ops per "
-           "byte there to be compute-bound; each point's own ridge is in its tooltip and the table. Your own "
-           "platforms (What-if hardware) are included, marked *your own platform*.")
+           "thin line: the best TOP/s measured on that platform and precision (any task, any batch; a configuration "
+           "measured above the datasheet peak left out), its achievable peak. Grey dashed guides: points of equal "
+           "ridge (10, 100, 1,000 ops/byte; a point above a guide has a higher ridge), so a network needs at least "
+           "that many ops per byte there to be compute-bound; each point's own ridge is in its tooltip and the "
+           "table. Your own platforms (What-if hardware) are included, marked *your own platform*.")
 download_csv("Download the hardware table (CSV)", catalog[shown], "hardware.csv")

@@ -33,8 +33,8 @@ if rows.empty:
     st.stop()
 st.vega_lite_chart(chart, key="pareto_chart")
 st.subheader(f"The Pareto front: {len(front)} point(s)")
-columns = list(dict.fromkeys(["config", "device", "precision", "pruning_pct", "batch", "top1_pct", x_field,
-                              "fps_comp", "lat_comp_ms", "full_power_w", "dataset"]))
-tables.show(front, columns, key="front_table")
+columns = list(dict.fromkeys(["config", "top1_pct", x_field, "batch", "fps_comp", "lat_comp_ms", "full_power_w",
+                              "device", "precision", "pruning_pct", "dataset"]))
+tables.show(front, columns, key="front_table", fit=True)
 download_csv("Download the front (CSV)", front[columns], "pareto_front.csv")
 download_csv("Download every point (CSV)", rows, "pareto_points.csv")

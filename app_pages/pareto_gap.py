@@ -35,7 +35,7 @@ if len(unplaced):
     st.caption(f"Left out: {len(unplaced)} prediction(s) with neither a published nor a measured accuracy for their "
                f"variant and precision ({literal_list(names)}), so they cannot be placed.")
 st.subheader("The two fronts")
-shown = ["kind", "config", "fps", "top1_pct", "accuracy_from", "efficiency_pct", "status", "device", "precision",
+shown = ["kind", "config", "top1_pct", "fps", "status", "efficiency_pct", "accuracy_from", "device", "precision",
          "variant"]
 tables.show(fronts, shown, key="fronts_table", fit=True, kind="Point",
             fps=st.column_config.NumberColumn("Inputs/s", format="localized"))

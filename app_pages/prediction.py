@@ -18,11 +18,18 @@ st.markdown(
 view = views.view()
 settings, predictions = view.settings, view.predictions
 
-layout = st.segmented_control("Rows", ["Platform", "Platform · precision"], default="Platform", required=True,
-                              key="heatmap_rows", bind="query-params",
+layout = st.segmented_control("Rows", ["Automatic", "Platform", "Platform · precision"], default="Automatic",
+                              required=True, key="heatmap_rows", bind="query-params",
                               help="Platform: one row per platform, columns per variant and precision (blank where "
-                                   "the precision is not native). Platform · precision: one row per pair.")
-by_precision = layout == "Platform · precision"
+                                   "the precision is not native). Platform · precision: one row per pair, columns "
+                                   f"per variant. Automatic: by platform unless that needs more than "
+                                   f"{charts.MAX_HEATMAP_COLUMNS} columns.")
+columns_by_platform = charts.platform_columns(predictions)
+by_precision = layout == "Platform · precision" or (layout == "Automatic"
+                                                    and columns_by_platform > charts.MAX_HEATMAP_COLUMNS)
+if layout == "Automatic" and by_precision:
+    st.caption(f"One row per platform · precision: by platform the heatmap would need {columns_by_platform} columns, "
+               "too many to read.")
 st.vega_lite_chart(data.prediction_chart(view.scenario, by_precision), key="prediction_heatmap")
 st.caption("Colour: log scale of predicted inputs/s; each cell's figure in three significant digits (k = "
            "thousand, M = million). Hover a cell for attainable TOP/s and the bound."
@@ -35,8 +42,9 @@ if len(beaten):
 if settings.active:
     st.subheader("Change against the datasheet")
     st.markdown("What-if inputs/s divided by the datasheet prediction (QuTiBench's storage assumption, no "
-                "scaling): blue is faster, red slower. **⇄ and a black border** mark cells whose bound flipped "
-                "between memory and compute; *new* marks your own platforms and widths.")
+                "scaling) on a colour scale symmetric around 1x (white): blue is faster, red slower. **⇄ and a "
+                "black border** mark cells whose bound flipped between memory and compute; *new* marks your own "
+                "platforms and widths.")
     original = data.notebook_predictions(view.scenario)
     comparison = compare(original, predictions)
     st.vega_lite_chart(charts.change_spec(comparison, by_precision), key="change_heatmap")

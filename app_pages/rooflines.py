@@ -13,15 +13,20 @@ st.title("Rooflines")
 st.markdown(
     "Where does each network variant sit against each platform's limits? Every line is one platform at one "
     "precision: the slanted part is memory bandwidth x arithmetic intensity, the flat part its peak TOP/s, "
-    "and they meet at the ridge point (marked). The dashed verticals are the variants' intensities "
-    "(operations per byte moved off chip): left of a platform's ridge a variant is memory-bound there, right "
-    "of it compute-bound. Lines whose figures coincide are drawn once and named together."
+    "and they meet at the ridge point (marked). Each variant's intensity (operations per byte moved off chip) "
+    "puts it on every roof of its precision: the hollow circles are its operating points, left of a platform's "
+    "ridge memory-bound there, right of it compute-bound; the dashed verticals mark the intensities where few "
+    "enough to read, or for one platform in focus. Lines whose figures coincide are drawn once and named "
+    "together, in one colour."
 )
 
 # --- data ---
 view = views.view()
 settings, current = view.settings, view.selection
-left, middle, right = st.columns([1, 1, 1])
+focus_column, left, middle, right = st.columns([1.2, 1, 1, 1])
+devices = list(dict.fromkeys(view.hardware["device"].astype(str)))
+focus = focus_column.selectbox("Platform", ["All platforms", *devices], key="roof_focus", bind="query-params",
+                               help="One platform's roofs, operating points, verticals and measurements alone.")
 show_measured = left.toggle("Measured points", key="roof_measured", bind="query-params",
                             help="Each measured configuration at its variant's intensity and its measured TOP/s "
                                  "(best throughput over its batch sizes): how far below its roof it runs.")
@@ -31,7 +36,8 @@ tasks = [current.task]
 if all_networks:
     tasks = right.multiselect("Networks of", list(TASKS), default=list(TASKS), format_func=TASKS.get,
                               key="roof_tasks", bind="query-params") or [current.task]
-chart = views.roofline_chart(view.scenario, uploads.rows(), show_measured, tuple(tasks) if all_networks else None)
+chart = views.roofline_chart(view.scenario, uploads.rows(), show_measured, tuple(tasks) if all_networks else None,
+                             None if focus not in devices else focus)
 points, finite, ghost, measured, unlabelled = (chart.points, chart.intensities, chart.ghost, chart.measured,
                                                chart.unlabelled)
 join = data.join(view.scenario, uploads.rows())
@@ -39,17 +45,24 @@ paired_shown = join[join["status"] == "paired"]
 
 # --- chart ---
 st.vega_lite_chart(chart.spec, key="roofline_chart")
-notes = [f"{len(points['roof'].unique())} rooflines (platform x precision) and {len(finite)} variant intensities."]
+distinct = len(points.drop_duplicates(["roof_devices", "precision"]))
+notes = [f"{distinct} distinct rooflines (platform x precision; coinciding lines drawn inside one another) and "
+         f"{len(finite)} variant intensities, "
+         f"{len(chart.operating)} operating points (hover one for its variant, roof and bound)."]
+if not chart.verticals:
+    notes.append(f"{len(finite)} intensities are too many verticals to read over every platform: choose one "
+                 "platform above to draw its verticals and their labels.")
 if unlabelled:
     notes.append(f"{unlabelled} network label(s) left out where they would overlap: hover a dashed vertical for "
                  "its network, precision and intensity.")
 if ghost is not None:
     notes.append("Faded lines: the datasheet rooflines, for comparison.")
 if measured is not None:
-    notes.append(f"{len(measured)} measured configurations (points, outlined, in their own platform's colour): each "
-                 "sits below its roof by its efficiency; the Efficiency page lists them. Dotted segments under the "
-                 "flat roofs: each platform's best measured TOP/s at that precision (any task, any batch), its "
-                 "achievable peak.")
+    tasks_note = ("of " + ", ".join(TASKS[t] for t in tasks) + ", ") if all_networks else ""
+    notes.append(f"{len(measured)} measured configurations {tasks_note}(points, outlined, in their platform's "
+                 "colour): each sits below its roof by its efficiency; the Efficiency page lists them. Dotted "
+                 "segments under the flat roofs: each platform's best measured TOP/s at that precision (any task, "
+                 "any batch), its achievable peak.")
 if chart.infinite:
     notes.append("With weights and activations on chip nothing moves off chip: intensity is infinite, every "
                  "variant is compute-bound and runs at the peak, so no vertical is drawn.")

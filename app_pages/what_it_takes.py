@@ -50,6 +50,13 @@ cols[0].caption(f"{need['bandwidth_multiple']:.2f}x the datasheet's {row['bandwi
 cols[1].metric("Peak needed (TOP/s)", f"{need['needed_tops']:,.2f}")
 cols[1].caption(f"{need['peak_multiple']:.2f}x the datasheet's {row['peak_tops'].iloc[0]:g} TOP/s")
 cols[2].metric("Today's roofline (inputs/s)", f"{row['inputs_per_s'].iloc[0]:,.0f}")
+if settings.hardware_changed:  # after "Set the what-if sliders": what the platform now reaches
+    now = data.predictions(view.scenario)
+    now = now.merge(row[["device", "precision", "topology", "pruning_pct"]])
+    if len(now):
+        reached = float(now["inputs_per_s"].iloc[0])
+        cols[2].caption(f"With the sidebar's what-if settings: **{reached:,.0f}** inputs/s by the roofline, "
+                        + ("at least" if reached >= float(target) else "short of") + " the target.")
 words = {"bandwidth": "**Bandwidth binds**: the peak already suffices.",
          "peak": "**The peak binds**: the bandwidth already suffices.",
          "both": "**Both fall short**: bandwidth and peak must grow.",
@@ -101,14 +108,21 @@ else:
     modelled = grid.merge(row[["device", "precision", "topology", "pruning_pct"]].astype({"pruning_pct": float}))
     lines = []
     for level in LEVELS:
-        scale, best, why = scale_for_target(model, modelled, level, float(target))
+        both, best, why = scale_for_target(model, modelled, level, float(target))
+        peak_only = scale_for_target(model, modelled, level, float(target), ("peak",))[0]
+        bandwidth_only = scale_for_target(model, modelled, level, float(target), ("bandwidth",))[0]
         if why:
             lines.append(f"- **{level}**: not reachable by bandwidth and peak: {literal(why, 300)}.")
-        else:
-            lines.append(f"- **{level}**: **{scale:,.2f}x** ({float(row['peak_tops'].iloc[0]) * scale:,.2f} TOP/s and "
-                         f"{float(row['bandwidth_gbps'].iloc[0]) * scale:,.1f} GB/s) would measure "
-                         f"{float(target):,.0f} inputs/s at batch {best:,}.")
+            continue
+        alone = [f"the peak alone {peak_only:,.2f}x" if peak_only == peak_only else "the peak alone will not do it",
+                 f"the bandwidth alone {bandwidth_only:,.2f}x" if bandwidth_only == bandwidth_only
+                 else "the bandwidth alone will not do it"]
+        lines.append(f"- **{level}**: both together **{both:,.2f}x** ({float(row['peak_tops'].iloc[0]) * both:,.2f} "
+                     f"TOP/s and {float(row['bandwidth_gbps'].iloc[0]) * both:,.1f} GB/s) would measure "
+                     f"{float(target):,.0f} inputs/s at batch {best:,}; {alone[0]}, {alone[1]}.")
     st.markdown("\n".join(lines))
     st.caption("The model's held-out error applies, and whether a prediction like this one was ever tested "
-               "(Calibrated prediction page). The model reads weights off chip only where they do not fit there, "
-               "whatever storage assumption the sidebar sets for the roofline above.")
+               "(Calibrated prediction page). *Alone*: the other figure kept at the datasheet's; where the time "
+               "that figure does not touch already exceeds the target's, no amount of it is enough. The model reads "
+               "weights off chip only where they do not fit there, whatever storage assumption the sidebar sets "
+               "for the roofline above.")

@@ -684,16 +684,18 @@ def model_grid(hardware: pd.DataFrame, networks: tuple = (), whatif_devices: fro
                        whatif=grid["device"].astype(str).isin(whatif_devices))
 
 
-def scale_for_target(model: BatchModel, row: pd.DataFrame, level: str, target_fps: float) -> tuple[float, int, str]:
-    """The factor by which peak and bandwidth together must grow for the model to answer
-    ``target_fps`` at the platform's best measured batch B, for one grid row.
+def scale_for_target(model: BatchModel, row: pd.DataFrame, level: str, target_fps: float,
+                     scaled: tuple[str, ...] = ("peak", "bandwidth")) -> tuple[float, int, str]:
+    """The factor by which the ``scaled`` datasheet figures (peak, bandwidth or both) must grow for
+    the model to answer ``target_fps`` at the platform's best measured batch B, for one grid row.
 
     Notes
     -----
-    t(B) / B = fixed + variable / s, with fixed = (c_batch + c_layer L) / B + c_in and variable =
-    (c_w W_off / bw) / B + c_mac ops / peak + c_act A / bw, so s = variable / (1 / target - fixed).
-    Returns (s, B, "") or (NaN, B, why): no fit for the platform, or the costs no bandwidth or peak
-    touches already exceed the target's time."""
+    t(B) / B = fixed + variable / s, with variable the terms divided by a scaled figure (c_mac x ops
+    / peak for the peak; c_w x W_off / bandwidth / B and c_act x A / bandwidth for the bandwidth)
+    and fixed every other term (per-batch costs / B, c_in, and the terms of a figure left as it is),
+    so s = variable / (1 / target - fixed). Returns (s, B, "") or (NaN, B, why): no fit for the
+    platform, or what does not scale already exceeds the target's time."""
     platform = str(row["platform"].iloc[0])
     if (platform, level) not in model.trained:
         return float("nan"), 0, f"nothing measured on {platform} at the {level} level: the model has no fit"
@@ -701,12 +703,13 @@ def scale_for_target(model: BatchModel, row: pd.DataFrame, level: str, target_fp
     batches = platform_batches(model)[(platform, level)]
     best = float(batches.max())
     terms = design(quantities(row), np.array([best]))[0] * coefficients / best
-    scaled = np.array([t.claim in ("peak", "bandwidth") for t in TERMS])
-    fixed, variable = float(terms[~scaled].sum()), float(terms[scaled].sum())
+    moves = np.array([t.claim in scaled for t in TERMS])
+    fixed, variable = float(terms[~moves].sum()), float(terms[moves].sum())
     budget = 1.0 / target_fps - fixed
-    if budget <= 0:
+    figures = " and ".join(scaled)
+    if budget <= 0 or variable <= 0:
         return float("nan"), int(best), (
-            f"{platform}'s costs that no bandwidth or peak changes ({fixed * 1e6:,.1f} µs per input at batch "
+            f"{platform}'s costs that its {figures} do not change ({fixed * 1e6:,.1f} µs per input at batch "
             f"{best:g}) alone exceed the {1e6 / target_fps:,.1f} µs a target of {target_fps:,.0f} inputs/s allows")
     return variable / budget, int(best), ""
 

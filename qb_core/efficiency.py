@@ -48,7 +48,8 @@ UNKNOWN_TRAFFIC = ("no prediction: the network's activation traffic is unknown (
 JOIN_COLUMNS: tuple[str, ...] = (
     "device", "platform", "op_mode", "family", "precision", "topology", "pruning_pct", "variant", "dataset", "config",
     "status", "measured_fps", "measured_batch", "predicted_fps", "efficiency_pct", "bound", "intensity", "top1_pct",
-    "measured_tops", "peak_tops", "bandwidth_gbps", "peak_fps", "ops_per_input", "full_power_w", "mj_per_input",
+    "measured_tops", "peak_tops", "bandwidth_gbps", "peak_fps", "ops_per_input", "full_power_w", "idle_power_w",
+    "mj_per_input",
     "inputs_per_joule", "power_w", "predicted_mj_per_input", "predicted_inputs_per_joule", "weights_on_chip",
     "execution", "reason",
 )  # fmt: skip
@@ -141,7 +142,7 @@ def best_measured(measured: pd.DataFrame) -> pd.DataFrame:
     ``measured_fps`` and ``measured_batch``, with what the join keeps of it."""
     best = best_batches(measured).rename(columns={"fps_comp": "measured_fps", "batch": "measured_batch"})
     return best[[*CONFIG_KEYS, "platform", "op_mode", "family", "config", "measured_fps", "measured_batch",
-                 "full_power_w", "top1_pct", "ops_per_input"]]
+                 "full_power_w", "idle_power_w", "top1_pct", "ops_per_input"]]
 
 
 def pair(best: pd.DataFrame, predictions: pd.DataFrame, weights: str = "off-chip",

@@ -7,6 +7,9 @@ ideal:     ideal_mj_per_input = 1000 x ideal_power_w / predicted_fps
            ideal_power_w      = the configuration's own measured full power (the board at that op
                                 mode running that network), else the datasheet power
 datasheet: predicted_mj_per_input = 1000 x power_w / predicted_fps (the join's column)
+above idle: mj_above_idle     = 1000 x (full_power_w - idle_power_w) / measured_fps: what running the
+                                network adds to a board that would be on anyway (NaN without an idle
+                                figure, 0 where the board reports the same power idle and loaded)
 
 The datasheet gives one power figure per board (TX2: 15 W for its three op modes), the ceiling
 of its fastest mode, so an energy from it can exceed what a slower mode measured. The ideal uses
@@ -28,8 +31,9 @@ POWER_DATASHEET = "datasheet"
 
 def ideal_energy(paired: pd.DataFrame) -> pd.DataFrame:
     """``paired`` rows of the join with ``ideal_power_w``, ``ideal_power_from``,
-    ``ideal_mj_per_input``, ``ideal_inputs_per_joule`` and ``energy_note``: why an ideal (at the
-    measured or the datasheet power) is above the measured energy, '' where none is."""
+    ``ideal_mj_per_input``, ``ideal_inputs_per_joule``, ``mj_above_idle``,
+    ``inputs_per_joule_above_idle`` and ``energy_note``: why an ideal (at the measured or the
+    datasheet power) is above the measured energy, '' where none is."""
     measured_power = paired["full_power_w"].astype(float).where(lambda w: w > 0)
     datasheet_power = paired["power_w"].astype(float).where(lambda w: w > 0)
     power = measured_power.fillna(datasheet_power)
@@ -41,6 +45,11 @@ def ideal_energy(paired: pd.DataFrame) -> pd.DataFrame:
         ideal_mj_per_input=mj_per_input(power, predicted),
         ideal_inputs_per_joule=inputs_per_joule(predicted, power),
     )
+    idle = paired["idle_power_w"].astype(float).where(lambda w: w > 0) if "idle_power_w" in paired else np.nan
+    added = (measured_power - idle).clip(lower=0.0)
+    fps = paired["measured_fps"].astype(float)
+    table = table.assign(mj_above_idle=mj_per_input(added, fps), inputs_per_joule_above_idle=inputs_per_joule(
+        fps, added.where(added > 0)))
     return table.assign(energy_note=energy_notes(table))
 
 
@@ -86,3 +95,21 @@ def constant_power(rows: pd.DataFrame) -> pd.DataFrame:
         pd.DataFrame({"scope": "configuration", "device": configs["device"], "config": configs["config"],
                       "full_power_w": configs["first"], "rows": configs["count"]}),
     ], ignore_index=True)[columns]
+
+
+def power_setups(rows: pd.DataFrame) -> pd.DataFrame:
+    """Devices measured on more than one setup: rows of one device that report different base
+    (resting) powers come from different host boards, so their energies are not comparable across
+    setups (EdgeTPU: 0.81 W under the EfficientNets, 0.253 W under GoogLeNet and MobileNet). One row
+    per device x base power: ``device``, ``base_power_w``, ``networks`` (comma-separated), ``rows``."""
+    columns = ["device", "base_power_w", "networks", "rows"]
+    if "base_power_w" not in rows:
+        return pd.DataFrame(columns=columns)
+    known = rows[rows["base_power_w"].astype(float) > 0].astype({"device": str, "topology": str})
+    counts = known.groupby("device")["base_power_w"].nunique()
+    several = known[known["device"].isin(counts[counts > 1].index)]
+    if several.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = several.groupby(["device", "base_power_w"])
+    return pd.DataFrame({"networks": grouped["topology"].agg(lambda t: ", ".join(sorted(set(t)))),
+                         "rows": grouped.size()}).reset_index()[columns]

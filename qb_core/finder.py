@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from qb_core.distinct import distinct_rows
-from qb_core.question import LEVEL_COLUMNS, Asked
+from qb_core.question import LEVEL_COLUMNS, Asked, level_figures
 from qb_core.topology import PRECISIONS, TASKS, pruning_key
 from qb_core.units import mj_per_input
 
@@ -258,20 +258,6 @@ def _left_out(rows: pd.DataFrame, source: str | np.ndarray, reason: np.ndarray |
     return frame[list(LEFT_OUT_COLUMNS)]
 
 
-def _level_figures(measured: pd.DataFrame, level: str) -> tuple[np.ndarray, np.ndarray]:
-    """(fps, latency in ms) of measured rows at ``level``: each from its own column, else from the
-    other one and the batch."""
-    latency_column, fps_column = LEVEL_COLUMNS[level]
-    batch = _floats(measured["batch"])
-    fps = _positive_or_nan(measured[fps_column]) if fps_column in measured else np.full(len(measured), np.nan)
-    latency = _positive_or_nan(measured[latency_column]) if latency_column in measured else np.full(len(measured),
-                                                                                                    np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fps_out = np.where(np.isfinite(fps), fps, 1000.0 * batch / latency)
-        latency_out = np.where(np.isfinite(latency), latency, 1000.0 * batch / fps)
-    return fps_out, latency_out
-
-
 def _at_question(measured: pd.DataFrame, asked: Asked) -> pd.DataFrame:
     """The measured rows that answer the question: at its batch (batch 1, N), or every batch."""
     batch = asked.fixed_batch
@@ -281,7 +267,7 @@ def _at_question(measured: pd.DataFrame, asked: Asked) -> pd.DataFrame:
 def _measured_split(measured: pd.DataFrame, asked: Asked) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(candidates, left-out rows) of a tidy measurement table for one question."""
     rows_all = _at_question(measured, asked)
-    fps_all, latency_all = _level_figures(rows_all, asked.level)
+    fps_all, latency_all = level_figures(rows_all, asked.level)
     usable = np.isfinite(fps_all) & (fps_all > 0)
     rows, fps, latency = rows_all[usable], fps_all[usable], latency_all[usable]
     power = _positive_or_nan(rows["full_power_w"])
@@ -355,7 +341,7 @@ def _model_split(answers: pd.DataFrame, measured: pd.DataFrame, asked: Asked) ->
     _check_answer_columns(answers)
     rows = answers.reset_index(drop=True)
     measured_rows = _at_question(measured, asked)
-    fps_measured = _level_figures(measured_rows, asked.level)[0]
+    fps_measured = level_figures(measured_rows, asked.level)[0]
     answered = _config_index(rows).isin(_config_index(measured_rows[np.isfinite(fps_measured) & (fps_measured > 0)]))
     rows = rows[~answered].reset_index(drop=True)
     model_fps = _positive_or_nan(rows["fps"])
@@ -556,8 +542,9 @@ def _ranked(rows: pd.DataFrame, *keys: np.ndarray) -> pd.DataFrame:
 
 
 def readable(value: float, significant: int = 3) -> str:
-    """A figure to ``significant`` digits with thousands separators and no trailing zeros:
-    ``8,000``, ``12.6``, ``0.0861``."""
+    """A figure to ``significant`` digits with thousands separators and no trailing zeros (a
+    limit as the user typed it): ``8,000``, ``12.6``, ``0.0861``, ``5``. A measured figure keeps
+    its zeros: :func:`figure_text`."""
     if not math.isfinite(value):
         return str(value)
     if value == 0:
@@ -565,6 +552,18 @@ def readable(value: float, significant: int = 3) -> str:
     decimals = max(0, significant - 1 - math.floor(math.log10(abs(value))))
     text = f"{value:,.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def figure_text(value: float, significant: int = 3) -> str:
+    """A figure to ``significant`` digits with thousands separators, its trailing zeros kept (they
+    are digits: 4.9963 ms reads ``5.00``, 1.999 W ``2.00``, never ``5`` and ``2``)."""
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0:
+        return "0"
+    rounded = float(f"{value:.{significant - 1}e}")  # 9.996 at 3 digits is 10.0: one decimal fewer
+    decimals = max(0, significant - 1 - math.floor(math.log10(abs(rounded))))
+    return f"{rounded:,.{decimals}f}"
 
 
 def _against(value: float, bound_text: str) -> str:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 QUESTIONS: tuple[str, ...] = ("latency-b1", "throughput-best", "batch")
 QUESTION_TEXT: dict[str, str] = {"latency-b1": "batch-1 latency", "throughput-best": "throughput at the best batch",
                                  "batch": "latency and throughput at a given batch"}
@@ -49,3 +52,22 @@ class Asked:
     def text(self) -> str:
         what = f"latency and throughput at batch {self.batch:,}" if self.kind == "batch" else QUESTION_TEXT[self.kind]
         return f"{what}, {self.level} level"
+
+
+def level_figures(measured: pd.DataFrame, level: str) -> tuple[np.ndarray, np.ndarray]:
+    """(inputs/s, latency of the batch in ms) of measured rows at ``level``: each from its own column
+    (:data:`LEVEL_COLUMNS`), else from the other one and the batch (latency = 1000 x batch / fps);
+    NaN where neither was measured or a figure is not a positive number."""
+    latency_column, fps_column = LEVEL_COLUMNS[level]
+
+    def positive(column: str) -> np.ndarray:
+        if column not in measured:
+            return np.full(len(measured), np.nan)
+        values = pd.to_numeric(measured[column], errors="coerce").to_numpy(dtype=float)
+        return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+
+    batch = pd.to_numeric(measured["batch"], errors="coerce").to_numpy(dtype=float)
+    fps, latency = positive(fps_column), positive(latency_column)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (np.where(np.isfinite(fps), fps, 1000.0 * batch / latency),
+                np.where(np.isfinite(latency), latency, 1000.0 * batch / fps))

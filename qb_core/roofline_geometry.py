@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qb_core.roofline_formulas import memory_roof_tops
+from qb_core.roofline_formulas import attainable_tops, is_compute_bound, memory_roof_tops
 
 
 def log_axis_range(values: np.ndarray | pd.Series, pad: float = 2.0) -> tuple[float, float]:
@@ -43,16 +43,18 @@ def roofline_points(hardware: pd.DataFrame, x_min: float, x_max: float) -> pd.Da
     return points
 
 
-def merge_coinciding(hardware: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct roofline: devices whose peak and bandwidth coincide at a precision
-    (ZCU104-FINN and ZCU104-BISMO share the ZCU104's figures) are one line named together,
-    ``roof_devices`` = ``ZCU104-FINN = ZCU104-BISMO``, so no line hides under another. ``roof`` is
-    the line's name with its precision."""
-    merged = hardware.assign(roof_devices=coinciding_names(hardware)).drop_duplicates(COINCIDE_KEY)
-    return merged.assign(roof=merged["roof_devices"] + " " + merged["precision"].astype(str))
-
-
 COINCIDE_KEY = ["precision", "peak_tops", "bandwidth_gbps"]
+
+
+def name_coinciding(hardware: pd.DataFrame) -> pd.DataFrame:
+    """Every platform x precision row kept, each its own line ``roof`` (device and precision), with
+    ``roof_devices`` naming every device whose roofline coincides with it and ``coincide_rank``
+    (0 for the first in catalog order) and ``coincide_count``, so a chart can draw coinciding lines
+    inside one another, each in its own platform's colour."""
+    group = hardware.groupby(COINCIDE_KEY, sort=False, dropna=False)["device"]
+    return hardware.assign(roof_devices=coinciding_names(hardware), roof=hardware["device"].astype(str) + " "
+                           + hardware["precision"].astype(str), coincide_rank=group.cumcount(),
+                           coincide_count=group.transform("size"))
 
 
 def coinciding_names(hardware: pd.DataFrame) -> pd.Series:
@@ -60,3 +62,25 @@ def coinciding_names(hardware: pd.DataFrame) -> pd.Series:
     (same precision, peak and bandwidth), joined by `` = `` in catalog order."""
     return hardware.groupby(COINCIDE_KEY, sort=False, dropna=False)["device"].transform(
         lambda devices: " = ".join(dict.fromkeys(devices.astype(str))))
+
+
+OPERATING_COLUMNS = ["roof", "roof_devices", "device", "precision", "topology", "variant", "intensity", "tops", "bound"]
+
+
+def operating_points(roofs: pd.DataFrame, intensities: pd.DataFrame) -> pd.DataFrame:
+    """Where each variant sits on each roof of its precision: at its intensity, the roof's
+    attainable TOP/s (min(peak, bandwidth x intensity)) and whether that is the ``memory`` or the
+    ``compute`` roof. ``roofs``: one row per roof (``roof``, ``roof_devices``, ``device``,
+    ``precision``, ``peak_tops``, ``bandwidth_gbps``); ``intensities``: finite ones per variant x
+    precision."""
+    finite = intensities[np.isfinite(intensities["intensity"].astype(float))]
+    pairs = roofs[["roof", "roof_devices", "device", "precision", "peak_tops", "bandwidth_gbps"]].merge(
+        finite[["topology", "variant", "precision", "intensity"]], on="precision")
+    if pairs.empty:
+        return pd.DataFrame(columns=OPERATING_COLUMNS)
+    peak, bandwidth = pairs["peak_tops"].to_numpy(dtype=float), pairs["bandwidth_gbps"].to_numpy(dtype=float)
+    intensity = pairs["intensity"].to_numpy(dtype=float)
+    return pairs.assign(tops=attainable_tops(peak, bandwidth, intensity),
+                        bound=np.where(is_compute_bound(peak, bandwidth, intensity), "compute", "memory"))[
+        OPERATING_COLUMNS]
+

@@ -1,14 +1,15 @@
-"""How measurements spread over batch sizes: box-plot statistics per configuration, computed in
-the core so a chart receives five numbers per box instead of every measured row."""
+"""How measurements move over batch sizes: the batch sweep of each configuration (batch size is a
+controlled variable, so its values are a sweep, not a spread to summarise as a box)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from qb_core.topology import PRECISION_RANK, pruning_text
 
-BOX_COLUMNS = ("config", "device", "platform", "precision", "pruning_pct", "pruning", "quant_model",
-               "precision_rank", "count", "min", "q1", "median", "q3", "max")
+SWEEP_COLUMNS = ("config", "device", "platform", "precision", "pruning_pct", "pruning", "quant_model",
+                 "precision_rank", "batch", "value", "low", "high", "batches")
 
 
 def configs_with_single_value(frame: pd.DataFrame, column: str) -> list[str]:
@@ -18,17 +19,17 @@ def configs_with_single_value(frame: pd.DataFrame, column: str) -> list[str]:
     return sorted(distinct[distinct <= 1].index.astype(str))
 
 
-def box_statistics(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Per configuration: count, min, quartiles, median and max of ``column`` over its rows (missing
-    values ignored, configurations without any left out), with the notebook's facet label
-    ``quant_model`` (precision · platform) and the pruning factor as text."""
-    rows = frame[frame[column].notna()]
-    keys = ["config", "device", "platform", "precision", "pruning_pct"]
-    grouped = rows.groupby(keys, observed=True, sort=False)[column]
-    stats = grouped.agg(count="count", min="min", max="max", median="median").join(
-        grouped.quantile([0.25, 0.75]).unstack().rename(columns={0.25: "q1", 0.75: "q3"})).reset_index()
-    stats = stats.astype({c: str for c in ("config", "device", "platform", "precision")})
-    stats["pruning"] = stats["pruning_pct"].map(pruning_text)
-    stats["quant_model"] = stats["precision"] + " · " + stats["device"]
-    stats["precision_rank"] = stats["precision"].map(PRECISION_RANK)
-    return stats[list(BOX_COLUMNS)]
+def batch_sweep(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per configuration x batch with a finite, positive ``column`` (``value``), with the
+    notebook's facet label ``quant_model`` (precision · platform), the pruning factor as text and
+    the configuration's ``low`` and ``high`` over its sweep."""
+    values = pd.to_numeric(frame[column], errors="coerce")
+    rows = frame.assign(value=values)[np.isfinite(values) & (values > 0)]
+    rows = rows[["config", "device", "platform", "precision", "pruning_pct", "batch", "value"]].astype(
+        {c: str for c in ("config", "device", "platform", "precision")})
+    grouped = rows.groupby("config", sort=False)["value"]
+    return rows.assign(pruning=rows["pruning_pct"].map(pruning_text),
+                       quant_model=rows["precision"] + " · " + rows["device"],
+                       precision_rank=rows["precision"].map(PRECISION_RANK),
+                       low=grouped.transform("min"), high=grouped.transform("max"),
+                       batches=grouped.transform("size")).reset_index(drop=True)[list(SWEEP_COLUMNS)]

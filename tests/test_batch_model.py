@@ -221,7 +221,7 @@ def test_scale_for_target_reaches_the_target_at_the_best_batch(model, grid):
     reached = bm.predict_rows(model, faster, "accelerator", "batch", best)["fps"].iloc[0]
     assert reached == pytest.approx(2 * today)
     impossible, _, why = bm.scale_for_target(model, row, "accelerator", 1e9)
-    assert np.isnan(impossible) and "no bandwidth or peak changes" in why
+    assert np.isnan(impossible) and "that its peak and bandwidth do not change" in why
 
 
 def test_the_question_value_refuses_bad_questions():

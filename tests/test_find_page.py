@@ -16,6 +16,7 @@ from qb_core.hardware import catalog_long
 from qb_core.measurements import BUNDLED_DATASET, load_measurements
 from qb_core.question import Asked
 from qb_core.topology import variant_label
+from ui import data
 
 #: "CNV (CIFAR-10) at INT2, >= 10,000 inputs/s, <= 5 W": widget key -> (value, its address form).
 CNV_INT2 = {"find_level": ("accelerator", "accelerator"), "find_task": ("cifar10", "CIFAR-10"),
@@ -200,6 +201,13 @@ def test_the_chart_shows_every_judged_candidate_and_shades_the_constraints(model
     assert len(points) == len(scope)
     assert set(points["standing"]) <= {"nearest miss", "misses a constraint", "would meet, not evidence"}
     assert (points["standing"] == "nearest miss").sum() == 5
+    # colour is the platform, in the app's colour for it; standing is opacity, the nearest misses ringed
+    assert encoding["color"]["field"] == "device" and encoding["opacity"]["field"] == "standing"
+    colours = dict(zip(encoding["color"]["scale"]["domain"], encoding["color"]["scale"]["range"], strict=True))
+    assert set(colours) == set(points["device"]) and len(set(colours.values())) == len(colours)
+    assert colours == {d: c for d, c in data.device_palette().items() if d in colours}  # as on every page
+    rings = named(chart, "rings")
+    assert len(rings) == 5 and set(rings["standing"]) == {"nearest miss"}
     region = named(chart, "region").iloc[0]
     assert region["x2"] == 5 and region["y"] == 10_000  # power up to 5 W, throughput from 10,000
     assert named(chart, "x_limits")["value"].tolist() == [5] and named(chart, "y_limits")["value"].tolist() == [10_000]

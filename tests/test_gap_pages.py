@@ -92,12 +92,13 @@ class TestEfficiency:
 def test_energy_bars_are_full_power_over_measured_throughput(shown, join):
     at = shown("energy")
     energy = named(charts(at)[0], "energy")
-    ncs = energy[(energy["config"] == "NCS2_FP16_100%") & (energy["series"] == "Measured")]
-    expected = join.loc[join["config"] == "NCS2_FP16_100%", "mj_per_input"].item()
-    assert ncs["value"].item() == pytest.approx(expected)
-    ideal = energy[(energy["config"] == "NCS2_FP16_100%") & (energy["series"] != "Measured")]
-    power = join.loc[join["config"] == "NCS2_FP16_100%", "full_power_w"].item()  # measured, not the datasheet's
-    assert ideal["value"].item() == pytest.approx(1000 * power / (12.8e9 / (2 * 6_157_696)))
+    ncs = energy[energy["config"] == "NCS2_FP16_100%"].set_index("series")["value"]
+    row = join[join["config"] == "NCS2_FP16_100%"].iloc[0]
+    assert ncs["Measured, full board"] == pytest.approx(row["mj_per_input"])
+    power = row["full_power_w"]  # measured, not the datasheet's
+    assert ncs["Ideal (roofline speed, measured power)"] == pytest.approx(1000 * power / (12.8e9 / (2 * 6_157_696)))
+    assert ncs["Measured, above idle"] == pytest.approx(1000 * (power - row["idle_power_w"]) / row["measured_fps"])
+    assert 0 < ncs["Measured, above idle"] < ncs["Measured, full board"]
 
 
 def test_pareto_gap_points_and_both_fronts(shown, join):
@@ -175,6 +176,25 @@ class TestWhatItTakes:
         assert metrics["Bandwidth needed (GB/s)"] == "46.2" and metrics["Peak needed (TOP/s)"] == "14.08"
         assert any("2.41x" in c.value for c in at.caption)
         assert any("Bandwidth binds" in m.value for m in at.markdown)
+
+    def test_the_model_says_what_binds_and_the_sliders_show_what_is_reached(self, at):
+        from qb_core.batch_model import build_batch_model, model_grid, scale_for_target
+
+        open_page(at, "what_it_takes")
+        at.selectbox(key="take_device").set_value("TX2-maxn").run()
+        at.number_input(key="take_target").set_value(5000.0).run()
+        said = " ".join(m.value for m in at.markdown)
+        model, grid = build_batch_model(load_measurements(), catalog_long()), model_grid(catalog_long())
+        row = grid[(grid["device"] == "TX2-maxn") & (grid["precision"] == "FP16") & (grid["topology"] == "CNV")
+                   & (grid["pruning_pct"] == 100.0)]
+        both = scale_for_target(model, row, "accelerator", 5000.0)[0]
+        bandwidth_only = scale_for_target(model, row, "accelerator", 5000.0, ("bandwidth",))[0]
+        assert np.isnan(bandwidth_only)  # by the model, no bandwidth alone reaches it on TX2
+        assert f"both together **{both:,.2f}x**" in said and "the bandwidth alone will not do it" in said
+        button(at, "Set the what-if sliders to this").click().run()
+        open_page(at, "what_it_takes")
+        reached = [c.value for c in at.caption if "With the sidebar's what-if settings" in c.value]
+        assert reached and "at least the target" in reached[0]
 
     def test_buttons_set_the_sliders_or_an_exact_override(self, at):
         open_page(at, "what_it_takes")

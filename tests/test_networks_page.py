@@ -68,7 +68,7 @@ def test_a_layer_table_reaches_every_theory_page(at):
     planned = at.dataframe[-1].value
     tiny = planned[planned["variant"] == "TinyNet 100%"].set_index(["device", "precision"])
     # a 1.2 M-op network is far below anything measured on EdgeTPU: the model's figure, untested, with why
-    assert tiny.loc[("EdgeTPU-fast", "INT8"), "evidence"] == "Predicted, untested"
+    assert tiny.loc[("EdgeTPU-fast", "INT8"), "evidence"] == "untested"
     assert "ops per input is more than 4x outside" in tiny.loc[("EdgeTPU-fast", "INT8"), "reason"]
     assert tiny.loc[("TX2-maxp", "FP16"), "reason"] == "depthwise layers were never measured on TX2"
 

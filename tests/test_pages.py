@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from devtools.apptest import button, charts, datasets, named, new_app, open_page, plain, spec
+import ui.charts as charts_module
+from devtools.apptest import button, charts, datasets, leaf_layers, named, new_app, open_page, plain, spec
 from qb_core.hardware import catalog_long, default_catalog
 from qb_core.measurements import load_measurements
 from qb_core.pareto import pareto_front
@@ -83,24 +84,65 @@ def test_home_summarises_the_dataset_and_links_every_page(shown):
 
 
 class TestRooflines:
-    def test_one_line_per_distinct_roofline_every_op_mode_by_default(self, shown):
+    def test_one_line_per_platform_coinciding_ones_inside_one_another(self, shown):
         at = shown("rooflines")
-        roofs = named(charts(at)[0], "roofs")
+        chart = charts(at)[0]
+        roofs = named(chart, "roofs")
         # 20 platform x precision pairs; FINN and BISMO share the ZCU104's figures at INT2 and INT4
-        assert native_pairs() == 20
-        assert roofs["roof"].nunique() == 18
-        assert {"ZCU104-FINN = ZCU104-BISMO INT2", "ZCU104-FINN = ZCU104-BISMO INT4", "TX2-maxn FP16"} <= set(
-            roofs["roof"])
+        assert native_pairs() == 20 == roofs["roof"].nunique()
+        assert len(roofs.drop_duplicates(["roof_devices", "precision"])) == 18
+        shared = roofs[roofs["roof_devices"] == "ZCU104-FINN = ZCU104-BISMO"]
+        assert set(shared["roof"]) == {"ZCU104-FINN INT2", "ZCU104-FINN INT4", "ZCU104-BISMO INT2", "ZCU104-BISMO INT4"}
+        assert set(named(chart, "casing")["roof"]) == {"ZCU104-FINN INT2", "ZCU104-FINN INT4"}  # wide, BISMO inside
         assert (roofs.groupby("roof").size() == 3).all()  # two segments: three corner points
+        assert "18 distinct rooflines" in at.caption[0].value
 
-    def test_corner_points_follow_the_formula(self, shown):
+    def test_one_colour_legend_and_every_mark_in_its_platforms_colour(self, at):
+        open_page(at, "rooflines")
+        at.toggle(key="roof_measured").set_value(True).run()
+        chart = charts(at)[0]
+        colour_fields = {layer["encoding"]["color"]["field"] for layer, _ in leaf_layers(spec(chart))
+                         if "field" in layer["encoding"].get("color", {})}
+        assert colour_fields == {"device"}  # one scale, one legend: roofs, points and segments alike
+        scale = next(layer["encoding"]["color"]["scale"] for layer, name in leaf_layers(spec(chart))
+                     if name == "roofs")
+        colours = dict(zip(scale["domain"], scale["range"], strict=True))
+        assert colours["ZCU104-BISMO"] != colours["ZCU104-FINN"]
+        measured = named(chart, "measured")
+        assert {"ZCU104-BISMO", "ZCU104-FINN"} <= set(measured["device"]) <= set(colours)
+        titles = {layer["encoding"][axis]["title"] for layer, _ in leaf_layers(spec(chart))
+                  for axis in ("x", "y") if "title" in layer["encoding"].get(axis, {})}
+        assert titles and all(t.endswith("log scale") for t in titles)
+
+    def test_operating_points_sit_on_the_roof_of_their_precision(self, shown):
         at = shown("rooflines")
-        roofs = named(charts(at)[0], "roofs")
-        finn = roofs[roofs["roof"] == "ZCU104-FINN = ZCU104-BISMO INT2"].sort_values("point")
-        assert finn["intensity"].iloc[1] == pytest.approx(30.7e12 / 19.2e9)  # ridge
-        assert finn["tops"].iloc[1] == pytest.approx(30.7)
-        x_min = finn["intensity"].iloc[0]
-        assert finn["tops"].iloc[0] == pytest.approx(19.2 * x_min / 1000)
+        operating = named(charts(at)[0], "operating")
+        assert len(operating) == 72  # 4 CNV variants x 18 distinct roofs, each at its precision
+        finn = operating[(operating["roof_devices"] == "ZCU104-FINN = ZCU104-BISMO")
+                         & (operating["precision"] == "INT2") & (operating["variant"] == "CNV 100%")].iloc[0]
+        intensity = 469_449_728 / (6_157_696 * 2 / 8)  # 2-bit weights read once per input
+        assert finn["intensity"] == pytest.approx(intensity)
+        assert finn["tops"] == pytest.approx(min(30.7, 19.2 * intensity / 1000)) and finn["bound"] == "memory"
+        tx2 = operating[(operating["roof"] == "TX2-maxp FP16") & (operating["variant"] == "CNV 100%")].iloc[0]
+        assert tx2["tops"] == pytest.approx(1.15) and tx2["bound"] == "compute"
+
+    def test_one_platform_in_focus(self, at):
+        at.selectbox(key="task").set_value("imagenet").run()
+        open_page(at, "rooflines")
+        chart = charts(at)[0]
+        assert "rules" not in datasets(chart)  # 50 verticals over every platform: too many to read
+        assert "too many verticals to read" in at.caption[0].value
+        at.toggle(key="roof_measured").set_value(True).run()
+        at.selectbox(key="roof_focus").set_value("ZCU104-DPU").run()
+        chart = charts(at)[0]
+        assert set(named(chart, "roofs")["device"]) == {"ZCU104-DPU"}
+        assert set(named(chart, "measured")["device"]) == {"ZCU104-DPU"}
+        rules, operating = named(chart, "rules"), named(chart, "operating")
+        assert set(rules["precision"]) == {"INT8"} and len(rules) == len(operating) > 0
+        linked = new_app()
+        linked.query_params.update(task="imagenet", roof_focus="ZCU104-DPU")  # a shared link keeps the focus
+        open_page(linked.run(), "rooflines")
+        assert set(named(charts(linked)[0], "roofs")["device"]) == {"ZCU104-DPU"}
 
     def test_intensity_rules_per_variant_and_precision_labelled_by_network(self, shown):
         at = shown("rooflines")
@@ -130,10 +172,16 @@ class TestRooflines:
     def test_every_tasks_networks_at_once(self, at):
         open_page(at, "rooflines")
         at.toggle(key="roof_all").set_value(True).run()
-        rules = named(charts(at)[0], "rules")
-        assert {"CNV", "MLP", "ResNet-50", "GoogLeNetv1"} <= set(rules["topology"])
+        chart = charts(at)[0]
+        assert {"CNV", "MLP", "ResNet-50", "GoogLeNetv1"} <= set(named(chart, "operating")["topology"])
+        assert "rules" not in datasets(chart)  # 90 verticals: only with one platform in focus
+        at.toggle(key="roof_measured").set_value(True).run()
+        measured = named(charts(at)[0], "measured")
+        assert {"CNV", "MLP", "GoogLeNetv1"} <= set(measured["variant"].str.split(" ").str[0])  # every task's
+        at.selectbox(key="roof_focus").set_value("ZCU104-DPU").run()
         labels = set(named(charts(at)[0], "labels")["text"])
         assert {"MLP 12.5–100% INT8", "GoogLeNetv1 100% INT8"} <= labels  # the others overlap: on hover only
+        at.selectbox(key="roof_focus").set_value("All platforms").run()
         at.multiselect(key="roof_tasks").set_value(["mnist"]).run()
         assert set(named(charts(at)[0], "rules")["topology"]) == {"MLP"}
 
@@ -199,6 +247,16 @@ class TestPrediction:
         open_page(at, "prediction")
         at.button_group(key="pruning").set_value([100.0]).run()
         assert set(named(charts(at)[0], "cells")["pruning_pct"]) == {100.0}
+
+    def test_heatmap_puts_the_precision_in_the_rows_when_columns_would_not_fit(self, at):
+        open_page(at, "prediction")
+        assert named(charts(at)[0], "cells")["column"].nunique() == 20 <= charts_module.MAX_HEATMAP_COLUMNS
+        at.selectbox(key="task").set_value("imagenet").run()
+        cells = named(charts(at)[0], "cells")
+        assert cells["row"].nunique() == native_pairs() and cells["column"].nunique() == 10  # not 50 columns
+        assert "would need 50 columns" in " ".join(c.value for c in at.caption)
+        at.segmented_control(key="heatmap_rows").set_value("Platform").run()
+        assert named(charts(at)[0], "cells")["column"].nunique() == 50  # asked for: given
 
     def test_heatmap_rows_by_platform_and_precision(self, at):
         open_page(at, "prediction")
@@ -274,6 +332,20 @@ class TestLatencyThroughput:
         assert spec(drawn[0])["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
         assert spec(drawn[0])["title"] == "Left: NCS2, ZCU104-BISMO, U96-A53"
 
+    def test_the_two_panels_share_their_axes_and_the_board_figures_are_one_click_away(self, at):
+        open_page(at, "latency_throughput")
+        left, right = (spec(c)["layer"][0]["encoding"] for c in charts(at))
+        assert left["x"]["field"] == "lat_comp_ms" and left["x"]["scale"]["domain"] == right["x"]["scale"]["domain"]
+        assert left["y"]["scale"]["domain"] == right["y"]["scale"]["domain"]
+        at.button_group(key="level").set_value("board").run()
+        drawn = charts(at)
+        encoding = spec(drawn[0])["layer"][0]["encoding"]
+        assert (encoding["x"]["field"], encoding["y"]["field"]) == ("lat_sys_ms", "fps_system")
+        points = named(drawn[0], "points")
+        ncs2 = points[(points["platform"] == "NCS2") & (points["batch"] == 1) & (points["pruning_pct"] == 12.5)]
+        assert ncs2["lat_sys_ms"].tolist() == [3.40]  # NCS2 CNV 12.5 % FP16: 3.40 ms on the board, 1.90 alone
+        assert set(points["platform"]) == {"NCS2"}  # BISMO and the A53 have no board-level figures
+
     def test_legend_selection_batch_order_and_one_style_per_config(self, shown):
         at = shown("latency_throughput")
         chart_spec = spec(charts(at)[1])
@@ -299,31 +371,35 @@ class TestLatencyThroughput:
         assert left["batch"].between(4, 32).all() and set(left["batch"]) == {4, 8, 16, 32}
 
 
-class TestBoxplots:
-    def test_three_charts_of_statistics_and_single_power_configs_left_out(self, shown):
+class TestBatchSweeps:
+    def test_three_charts_of_every_batch_and_single_power_configs_left_out(self, shown):
         at = shown("boxplots")
         drawn = charts(at)
         assert len(drawn) == 3
-        latency = named(drawn[0], "boxes")
+        latency = named(drawn[0], "sweep")
         ncs = cifar_rows(["NCS2"])
-        ncs100 = ncs[ncs["pruning_pct"] == 100]["lat_comp_ms"]
-        row = latency[latency["config"] == "NCS2_FP16_100%"].iloc[0]
-        assert (row["min"], row["median"], row["max"]) == pytest.approx((ncs100.min(), ncs100.median(), ncs100.max()))
-        power = named(drawn[2], "boxes")
+        ncs100 = ncs[ncs["pruning_pct"] == 100].sort_values("batch")
+        row = latency[latency["config"] == "NCS2_FP16_100%"].sort_values("batch")
+        assert row["batch"].tolist() == ncs100["batch"].tolist()  # every batch of the sweep, not five statistics
+        assert row["value"].tolist() == pytest.approx(ncs100["lat_comp_ms"].tolist())
+        assert (row["low"] == ncs100["lat_comp_ms"].min()).all() and (row["high"] == ncs100["lat_comp_ms"].max()).all()
+        power = named(drawn[2], "sweep")
         single = configs_with_single_value(cifar_rows(), "full_power_w")
         assert single and not set(power["config"]) & set(single)
         assert any("single power value" in c.value for c in at.caption)
 
-    def test_boxes_in_the_platforms_colour_full_width_first(self, shown):
+    def test_pruning_has_its_own_legend_full_width_darkest_and_batch_sets_the_size(self, shown):
         at = shown("boxplots")
-        chart_spec = spec(charts(at)[0])
-        assert chart_spec["layer"][0]["encoding"]["xOffset"]["sort"] == ["100", "50", "25", "12.5"]
-        color = chart_spec["layer"][1]["encoding"]["color"]["scale"]
-        tx2 = [c for c, d in zip(color["range"], color["domain"], strict=True) if d.startswith("TX2")]
-        ncs = [c for c, d in zip(color["range"], color["domain"], strict=True) if d.startswith("NCS2")]
-        assert len(set(tx2)) > 1 and not set(tx2) & set(ncs)
-        ticks = chart_spec["layer"][0]["encoding"]["y"]["axis"]["values"]
-        assert {1, 10, 100} <= set(ticks)
+        layers = spec(charts(at)[0])["layer"]
+        dots = next(layer["encoding"] for layer in layers if layer["mark"]["type"] == "point")
+        assert dots["xOffset"]["sort"] == ["100", "50", "25", "12.5"]
+        assert (dots["color"]["field"], dots["color"]["title"]) == ("pruning", "Pruning (% of channels kept)")
+        shades = dict(zip(dots["color"]["scale"]["domain"], dots["color"]["scale"]["range"], strict=True))
+        lightness = {p: sum(int(c[i:i + 2], 16) for i in (1, 3, 5)) for p, c in shades.items()}
+        assert lightness["100"] < lightness["50"] < lightness["25"] < lightness["12.5"]  # full width darkest
+        assert dots["size"]["field"] == "batch" and dots["size"]["scale"]["type"] == "log"
+        ticks = layers[0]["encoding"]["y"]["axis"]["values"]
+        assert {1, 10, 100} <= set(ticks) and layers[0]["encoding"]["y"]["title"].endswith("log scale")
 
 
 class TestPareto:
@@ -407,7 +483,7 @@ def test_reset_filters_restores_every_default(at):
     at.button_group(key="hw_fpga").set_value([]).run()
     at.button_group(key="precision").set_value(["INT8"]).run()
     button(at, "Reset filters").click().run()
-    assert named(charts(at)[0], "roofs")["roof"].nunique() == 18
+    assert named(charts(at)[0], "roofs")["roof"].nunique() == 20
 
 
 def test_mnist_rooflines_and_imagenet_unknown_activation_traffic():
@@ -418,13 +494,13 @@ def test_mnist_rooflines_and_imagenet_unknown_activation_traffic():
     assert rules.loc[rules["precision"] == "INT8", "intensity"].tolist() == pytest.approx([2.0] * 4)
     at.selectbox(key="task").set_value("imagenet").run()
     open_page(at, "rooflines")
-    rules = named(charts(at)[0], "rules")
-    resnet = rules[(rules["variant"] == "ResNet-50 100%") & (rules["precision"] == "INT8")]
+    points = named(charts(at)[0], "operating")
+    resnet = points[(points["variant"] == "ResNet-50 100%") & (points["precision"] == "INT8")]
     assert resnet["intensity"].iloc[0] == pytest.approx(7.7e9 / 25.5e6)
     at.segmented_control(key="activations").set_value("off-chip").run()
     assert not at.exception  # every ImageNet network has a layer table: its activation traffic is known
-    rules = named(charts(at)[0], "rules")
-    assert rules["intensity"].notna().all()
+    points = named(charts(at)[0], "operating")
+    assert points["intensity"].notna().all()
 
 
 def test_no_chart_carries_infinity_or_nan_in_its_plotted_positions(shown):
@@ -434,3 +510,18 @@ def test_no_chart_carries_infinity_or_nan_in_its_plotted_positions(shown):
             for frame in datasets(chart).values():
                 numbers = frame.select_dtypes("number").to_numpy(dtype=float)
                 assert not np.isinf(numbers).any(), page
+
+
+@pytest.mark.parametrize(("page", "table", "key_columns"), [
+    ("calibration", 0, {"band_pct", "tested_median_abs_error_pct"}),
+    ("calibration", 1, {"error_pct", "evidence"}),
+    ("calibration", 3, {"evidence", "band", "latency_ms", "fps"}),
+    ("pareto", 0, {"config", "top1_pct"}),
+    ("pareto_gap", 0, {"config", "top1_pct", "status"}),
+    ("efficiency", 0, {"config", "efficiency_pct"}),
+    ("efficiency", 1, {"status", "reason"}),
+])
+def test_key_columns_are_shown_without_more_columns(shown, page, table, key_columns):
+    frame = shown(page).dataframe[table]
+    visible = list(frame.proto.column_order) or list(frame.value.columns)  # no order: every column is shown
+    assert key_columns <= set(visible), visible

@@ -42,7 +42,7 @@ def test_uploaded_boards_reach_every_measurement_page(at):
     at.multiselect(key="panel_a").set_value(["MyBoard"]).run()
     assert set(named(charts(at)[0], "points")["platform"]) == {"MyBoard"}
     open_page(at, "boxplots")
-    assert "MyBoard_INT8_100% · mine.csv" in set(named(charts(at)[0], "boxes")["config"])
+    assert "MyBoard_INT8_100% · mine.csv" in set(named(charts(at)[0], "sweep")["config"])
     open_page(at, "efficiency")
     unpaired = at.dataframe[1].value
     mine = unpaired[unpaired["dataset"] == "mine.csv"]

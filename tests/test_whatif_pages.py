@@ -48,10 +48,10 @@ class TestSliders:
 
     def test_rooflines_move_with_the_sliders_over_a_faded_datasheet(self, at):
         open_page(at, "rooflines")
-        assert len(spec(charts(at)[0])["layer"]) == 4  # no ghost at the datasheet
+        assert "ghost" not in datasets(charts(at)[0])  # no ghost at the datasheet
         at.select_slider(key="bw_scale").set_value(4.0).run()
         layers = spec(charts(at)[0])["layer"]
-        assert len(layers) == 5 and layers[0]["mark"]["opacity"] == 0.3
+        assert layers[0]["data"]["name"] == "ghost" and layers[0]["mark"]["opacity"] == 0.3
         roofs, ghost = named(charts(at)[0], "roofs"), named(charts(at)[0], "ghost")
         ridge = roofs[(roofs["device"] == "ZCU104-FINN") & (roofs["precision"] == "INT2")
                       & (roofs["point"] == 1)]["intensity"].iloc[0]
@@ -69,6 +69,10 @@ class TestSliders:
         flipped = change[change["bound_flipped"]]
         assert set(flipped["device"]) == {"EdgeTPU-fast", "EdgeTPU-slow", "NCS2"}
         assert flipped["label"].str.endswith("⇄").all()
+        scale = spec(charts(at)[1])["layer"][0]["encoding"]["color"]["scale"]
+        low, high = scale["domain"]  # every change here is 1x or 2x: white must sit at 1x, not at the low end
+        assert low * high == pytest.approx(1.0) and high == pytest.approx(change["ratio"].max())
+        assert scale["type"] == "log" and scale["scheme"] == "redblue"
 
 
 class TestStorageAssumptions:

@@ -29,6 +29,12 @@ PALETTE: tuple[str, ...] = (
 #: Point shape per precision (Vega-Lite shape names).
 PRECISION_SHAPES: dict[str, str] = dict(zip(PRECISIONS, ("circle", "square", "triangle-up", "diamond", "cross"),
                                             strict=True))
+#: Colour per task, never a platform's: a qualitative set (ColorBrewer Dark2) apart from :data:`PALETTE`.
+TASK_COLORS: tuple[str, ...] = ("#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d")
+#: Colour per precision, ordered like the precisions themselves (fewest bits darkest): a sequential
+#: scale, so precision never reads as a platform or a task.
+PRECISION_COLORS: dict[str, str] = dict(zip(PRECISIONS, ("#08306b", "#2171b5", "#4eb3d3", "#a8ddb5", "#d9a000"),
+                                            strict=True))
 #: Dash per precision on roofline charts: solid, long dash, medium dash, dots, dash-dot.
 PRECISION_DASHES: dict[str, list[int]] = dict(zip(PRECISIONS, ([1, 0], [10, 4], [5, 3], [1, 3], [12, 3, 2, 3]),
                                                   strict=True))

@@ -32,7 +32,7 @@ from qb_core.batch_model import (
     predict_rows,
 )
 from qb_core.efficiency import best_measured as qb_best_measured
-from qb_core.energy import constant_power, ideal_energy
+from qb_core.energy import constant_power, ideal_energy, power_setups
 from qb_core.explain import beats_layer_model
 from qb_core.filters import filter_options as core_filter_options
 from qb_core.filters import select
@@ -48,9 +48,9 @@ from qb_core.pareto import OBJECTIVES, pareto_front, predicted_and_measured, wit
 from qb_core.platform_notes import achievable_peaks, platform_report
 from qb_core.predictions import bound_table, weights_fit_table
 from qb_core.question import Asked
-from qb_core.roofline_geometry import coinciding_names, merge_coinciding, roofline_points
+from qb_core.roofline_geometry import coinciding_names, name_coinciding, roofline_points
 from qb_core.scenario import Scenario
-from qb_core.spread import box_statistics
+from qb_core.spread import batch_sweep
 from qb_core.topology import variant_label
 from qb_core.user_networks import UserNetwork
 from qb_core.whatif import NO_PLATFORMS, WhatIf, custom_catalog
@@ -202,7 +202,7 @@ def notebook_predictions(scenario: Scenario) -> pd.DataFrame:
 
 
 def rooflines(scenario: Scenario, x_min: float, x_max: float, ghost: bool = False) -> pd.DataFrame:
-    """Corner points of every distinct roofline shown (coinciding platforms named together); with
+    """Corner points of every roofline shown (coinciding platforms named together); with
     ``ghost``, of the bundled datasheet rooflines drawn faded behind what-if ones."""
     return _rooflines(without_uploads(scenario, datasheet=ghost), x_min, x_max, ghost)
 
@@ -210,7 +210,7 @@ def rooflines(scenario: Scenario, x_min: float, x_max: float, ghost: bool = Fals
 @cached(64)
 def _rooflines(scenario: Scenario, x_min: float, x_max: float, ghost: bool = False) -> pd.DataFrame:
     hardware_long = select(hardware(), scenario.theory_selection) if ghost else shown_hardware(scenario)
-    return roofline_points(merge_coinciding(hardware_long), x_min, x_max)
+    return roofline_points(name_coinciding(hardware_long), x_min, x_max)
 
 
 def bounds(scenario: Scenario) -> pd.DataFrame:
@@ -328,10 +328,10 @@ def overview(scenario: Scenario, _rows: pd.DataFrame) -> pd.DataFrame:
 
 
 @cached(64)
-def boxes(scenario: Scenario, _rows: pd.DataFrame, column: str, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Box statistics of ``column`` per configuration of the scenario's measured rows ``_rows``
-    (:func:`qb_core.spread.box_statistics`)."""
-    return box_statistics(_rows[~_rows["config"].isin(leave_out)], column)
+def sweeps(scenario: Scenario, _rows: pd.DataFrame, column: str, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The batch sweep of ``column`` per configuration of the scenario's measured rows ``_rows``
+    (:func:`qb_core.spread.batch_sweep`)."""
+    return batch_sweep(_rows[~_rows["config"].isin(leave_out)], column)
 
 
 @cached(32)
@@ -470,7 +470,9 @@ def find_chart(scenario: Scenario, _measured: pd.DataFrame, constraints: Constra
     points = judged.assign(variant=variant_label(judged["topology"], judged["pruning_pct"]),
                            standing=standing(judged, result.feasible, result.nearest))
     limits = {limit.column: (bound, limit.minimum) for limit, bound in constraints.limits()}
-    return points, finder_spec(points, x_field, y_field, limits), int(placeable(points, x_field, y_field).sum())
+    colors = device_colors_for(points.assign(op_mode=""), scenario.whatif.custom_text)
+    return points, finder_spec(points, x_field, y_field, limits, colors), int(placeable(points, x_field,
+                                                                                         y_field).sum())
 
 
 def finder_candidates(scenario: Scenario, measured: pd.DataFrame, asked: Asked) -> pd.DataFrame:
@@ -535,15 +537,17 @@ def efficiency_charts(scenario: Scenario, _measured: pd.DataFrame) -> tuple[dict
 
 
 @cached(32)
-def energy_rows(scenario: Scenario, _measured: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The scenario's paired rows with their ideal energy (:func:`qb_core.energy.ideal_energy`) and
-    the constant power figures of the devices among them that report power
-    (:func:`qb_core.energy.constant_power`)."""
+def energy_rows(scenario: Scenario, _measured: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The scenario's paired rows with their ideal energy (:func:`qb_core.energy.ideal_energy`), the
+    constant power figures of the devices among them that report power
+    (:func:`qb_core.energy.constant_power`) and the devices measured on several setups
+    (:func:`qb_core.energy.power_setups`)."""
     joined = join(scenario, _measured)
     paired = ideal_energy(joined[joined["status"] == "paired"])
     devices = set(paired.loc[paired["mj_per_input"].notna(), "device"])
     measured = select(_measured, scenario.theory_selection)
-    return paired, constant_power(measured[measured["device"].isin(devices)])
+    shown = measured[measured["device"].isin(devices)]
+    return paired, constant_power(shown), power_setups(shown)
 
 
 @cached(32)

@@ -40,7 +40,7 @@ SECTIONS: dict[str, tuple[PageInfo, ...]] = {
     "Measurements": (
         PageInfo("overview", "Overview", ":material/table_chart:", "measured"),
         PageInfo("latency_throughput", "Latency/Throughput", ":material/speed:", "measured"),
-        PageInfo("boxplots", "Boxplots", ":material/candlestick_chart:", "measured"),
+        PageInfo("boxplots", "Batch sweeps", ":material/candlestick_chart:", "measured"),
         PageInfo("pareto", "Pareto", ":material/scatter_plot:", "measured"),
         PageInfo("your_measurements", "Your measurements", ":material/upload_file:", "data"),
     ),

@@ -185,7 +185,21 @@ def render(group: str) -> None:
         if group in ("measured", "gap"):
             st.select_slider("Batch / streams / threads (measurements)", options["batches"], value=start["batch"],
                              key="batch", **KEEP)
+        if group == "measured":
+            st.segmented_control("Figures", list(LEVEL_NAMES), default="accelerator", required=True, key="level",
+                                 format_func=LEVEL_NAMES.get, help="Accelerator: QuTiBench's compute latency and "
+                                 "throughput (the notebook's). Board: its system figures, the host's pre- and "
+                                 "post-processing included: what a deployment sees.", **KEEP)
         st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:")
+
+
+LEVEL_NAMES = {"accelerator": "accelerator", "board": "board"}
+
+
+def level() -> str:
+    """The measurement pages' level: ``accelerator`` (compute figures) or ``board`` (system figures)."""
+    chosen = st.session_state.get("level")
+    return chosen if chosen in LEVEL_NAMES else "accelerator"
 
 
 def selection(group: str | None = None) -> Selection:

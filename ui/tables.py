@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from qb_core.finder import figure_text
 from qb_core.labels import QUANTITIES, SHORT_LABELS, short_title, title
 from qb_core.topology import TASKS
 from ui.safe import cell_text
@@ -31,6 +32,36 @@ def number_format(values: pd.Series, unit: str) -> str:
     numbers = values.astype(float)
     finite = numbers[np.isfinite(numbers)]
     return "localized" if len(finite) and (finite == finite.round()).all() else "%.4g"
+
+
+#: Units of throughput: in a table given ``digits`` they read as whole numbers from 100 up.
+THROUGHPUT_UNITS = ("inputs/s", "inputs/J")
+MAX_DECIMALS = 4
+
+
+def significant_format(values: pd.Series, digits: int, whole_from: float = np.inf) -> tuple[pd.Series, str]:
+    """``values`` rounded to ``digits`` significant figures (those of ``whole_from`` and above to
+    whole numbers, every integer digit kept) and one display format that keeps those digits for
+    every value: thousands separators when none needs a decimal (``1,940``), else the decimals the
+    smallest value needs (4.9963 ms at 3 digits reads ``5.00``, never ``5``), at most
+    :data:`MAX_DECIMALS`."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    usable = numbers.where(np.isfinite(numbers) & (numbers != 0))
+    magnitude = np.floor(np.log10(usable.abs()))
+    step = 10.0 ** (magnitude - digits + 1)
+    rounded = ((numbers / step).round() * step).where(usable.notna(), numbers)
+    whole = usable.abs() >= whole_from
+    rounded = rounded.where(~whole, numbers.round())
+    again = np.floor(np.log10(rounded.where(usable.notna() & ~whole).abs()))  # 9.996 rounds to 10.0: a decimal fewer
+    needed = (digits - 1 - again).clip(lower=0)
+    decimals = int(min(MAX_DECIMALS, needed.max())) if needed.notna().any() else 0
+    return rounded, ("localized" if decimals == 0 else f"%.{decimals}f")
+
+
+def figure_texts(values: pd.Series, digits: int = 3) -> pd.Series:
+    """Each figure as text to ``digits`` significant digits, trailing zeros kept
+    (:func:`qb_core.finder.figure_text`); blank where missing."""
+    return values.map(lambda v: "" if pd.isna(v) else figure_text(float(v), digits))
 
 
 def heading(column: str) -> str:
@@ -123,15 +154,33 @@ def fitting_columns(widths: dict[str, int], budget: int = TABLE_BUDGET_PX, at_le
     return kept
 
 
+def is_throughput(column: str) -> bool:
+    """Whether a column holds inputs/s or inputs/J (whole numbers from 100 up)."""
+    unit = QUANTITIES[column].unit if column in QUANTITIES else ""
+    return unit in THROUGHPUT_UNITS or "fps" in column.split("_")
+
+
 def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, key: str | None = None, fit: bool = False,
-         **overrides: object) -> None:
+         digits: dict[str, int] | None = None, **overrides: object) -> None:
     """A sortable table of ``frame[columns]`` with readable headers and formats. With ``fit``, the
     leading columns that fit a 1280 px window are shown and the others are
     offered in a "More columns" picker above the table, so nothing needs horizontal scrolling
-    until the reader asks for more; downloads keep every column."""
+    until the reader asks for more; downloads keep every column. ``digits``: columns shown to that
+    many significant digits, trailing zeros kept (:func:`significant_format`), throughput columns
+    whole from 100 inputs/s up (a prediction or a band, not a measurement to copy)."""
     columns = list(frame.columns if columns is None else columns)
     shown = readable(frame, columns)
+    rounded = {}
+    for column, count in (digits or {}).items():
+        if column in shown and is_number_column(shown[column]):
+            shown[column], rounded[column] = significant_format(shown[column], count, whole_from=100.0
+                                                                if is_throughput(column) else np.inf)
     config = column_config(shown, columns, **overrides)
+    for column, fmt in rounded.items():
+        given = overrides.get(column)
+        label = given.get("label") if isinstance(given, dict) and given.get("label") else (
+            title(column) if column in QUANTITIES else heading(column))
+        config[column] = st.column_config.NumberColumn(label, format=fmt, help=f"CSV column: {column}")
     order = None
     if fit:
         config = {c: dict(v) if isinstance(v, dict) else {"label": str(v)} for c, v in config.items()}

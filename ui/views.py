@@ -15,7 +15,7 @@ from qb_core.batch_model import BatchModel
 from qb_core.efficiency import above_peak, pair
 from qb_core.explain import why_beaten
 from qb_core.filters import Selection, select
-from qb_core.roofline_geometry import coinciding_names, log_axis_range
+from qb_core.roofline_geometry import coinciding_names, log_axis_range, operating_points
 from qb_core.scenario import Scenario
 from qb_core.topology import variant_label
 from qb_core.user_networks import UserNetwork
@@ -134,39 +134,57 @@ class RooflineChart(NamedTuple):
     measured: pd.DataFrame | None
     unlabelled: int
     infinite: bool
+    operating: pd.DataFrame
+    verticals: bool
 
 
 @data.cached(32)
 def roofline_chart(current: Scenario, _measured: pd.DataFrame, show_measured: bool,
-                   tasks: tuple[str, ...] | None) -> RooflineChart:
+                   tasks: tuple[str, ...] | None, focus: str | None = None) -> RooflineChart:
     """The roofline chart of the scenario: every roof inside the selection (the datasheet's faded
-    behind what-if ones), the variants' intensities (of ``tasks``' networks at once, else the
-    selection's), and with ``show_measured`` the paired measurements and each platform's best
-    measured TOP/s. Built once per scenario and choice; a new session only looks it up."""
+    behind what-if ones), or only ``focus``'s; the variants' intensities (of ``tasks``' networks at
+    once, else the selection's) as operating points on the roofs of their precision, and as
+    labelled verticals where few enough to read (:data:`ui.charts.theory.MAX_VERTICALS`) or one
+    platform is in focus; with ``show_measured`` the paired measurements (of every task in
+    ``tasks``) and each platform's best measured TOP/s. Built once per scenario and choice."""
     selection, settings = current.theory_selection, current.whatif
     hardware = data.shown_hardware(current)
+    if focus is not None:
+        hardware = hardware[hardware["device"].astype(str) == focus]
     parts = [data.intensities(current.with_task(task), own_width=task == current.task)
              for task in (tasks or (current.task,))]
     intensity = pd.concat(parts, ignore_index=True)
     intensity = intensity[intensity["precision"].isin(selection.precisions)]
     if tasks is None:
         intensity = select(intensity, selection)
+    if focus is not None:
+        intensity = intensity[intensity["precision"].isin(set(hardware["precision"]))]
     finite = intensity[np.isfinite(intensity["intensity"])]
     datasheet = select(data.hardware(), selection) if settings.hardware_changed else None
+    if datasheet is not None and focus is not None:
+        datasheet = datasheet[datasheet["device"].astype(str) == focus]
     ridges = [hardware["ridge_ops_per_byte"]] + ([] if datasheet is None else [datasheet["ridge_ops_per_byte"]])
     x_min, x_max = log_axis_range(np.concatenate([finite["intensity"], *ridges]))
     measured = best = None
     if show_measured:
-        join = data.join(current, _measured)
+        joins = [data.join(current.with_task(task), _measured) for task in (tasks or (current.task,))]
+        join = pd.concat(joins, ignore_index=True)
         paired = join[(join["status"] == "paired") & np.isfinite(join["intensity"])]
-        names = hardware.assign(roof_devices=coinciding_names(hardware))[["device", "precision", "roof_devices"]]
-        measured = paired.merge(names, on=["device", "precision"], how="left")
-        roofs = hardware[["device", "precision", "ridge_ops_per_byte"]]
+        names = hardware.assign(roof_devices=coinciding_names(data.shown_hardware(current)).reindex(hardware.index))
+        names = names[["device", "precision", "roof_devices"]]
+        measured = paired.merge(names, on=["device", "precision"], how="inner")
+        roofs = names.merge(hardware[["device", "precision", "ridge_ops_per_byte"]], on=["device", "precision"])
         best = data.achievable(current, _measured).merge(roofs, on=["device", "precision"])  # the roofs shown
         best = best.assign(x_start=best["ridge_ops_per_byte"], x_end=x_max)
     points = data.rooflines(current, x_min, x_max)
     ghost = None if datasheet is None or datasheet.empty else data.rooflines(current, x_min, x_max, ghost=True)
-    colors = data.device_colors_for(hardware, settings.custom_text)
-    spec = charts.roofline_spec(points, finite, colors, ghost, measured, best)
-    return RooflineChart(spec, points, finite, ghost, measured, labels_left_out(finite, points),
-                         bool(np.isinf(intensity["intensity"]).any()))
+    if focus is not None:
+        points = points[points["device"].astype(str) == focus]
+        ghost = None if ghost is None else ghost[ghost["device"].astype(str) == focus]
+    corners = points[points["point"] == 1]
+    operating = operating_points(corners.drop_duplicates(["roof_devices", "precision"]), finite)  # once per line
+    verticals = focus is not None or len(finite) <= charts.MAX_VERTICALS
+    colors = data.device_colors_for(data.shown_hardware(current), settings.custom_text)
+    spec = charts.roofline_spec(points, finite, colors, ghost, measured, best, operating, verticals)
+    return RooflineChart(spec, points, finite, ghost, measured, labels_left_out(finite, points) if verticals else 0,
+                         bool(np.isinf(intensity["intensity"]).any()), operating, verticals)

@@ -11,18 +11,21 @@ from ui.charts.gap import (
     layer_specs,
     pareto_gap_spec,
 )
-from ui.charts.measured import boxplot_spec, latency_throughput_spec, pareto_spec
+from ui.charts.measured import latency_throughput_spec, pareto_spec, sweep_spec
 from ui.charts.theory import (
+    MAX_HEATMAP_COLUMNS,
+    MAX_VERTICALS,
     change_spec,
     hardware_spec,
     networks_specs,
+    platform_columns,
     prediction_spec,
     roofline_spec,
 )
 
 __all__ = [
-    "MAX_LAYER_LABELS",
-    "boxplot_spec", "calibration_spec", "change_spec", "compact_number", "efficiency_spec", "efficiency_spread_spec",
+    "MAX_HEATMAP_COLUMNS", "MAX_LAYER_LABELS", "MAX_VERTICALS", "platform_columns",
+    "calibration_spec", "change_spec", "compact_number", "efficiency_spec", "efficiency_spread_spec",
     "energy_spec", "finder_spec", "hardware_spec", "latency_throughput_spec", "layer_specs", "log_ticks",
-    "networks_specs", "pareto_gap_spec", "pareto_spec", "prediction_spec", "roofline_spec",
+    "networks_specs", "pareto_gap_spec", "pareto_spec", "prediction_spec", "roofline_spec", "sweep_spec",
 ]

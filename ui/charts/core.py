@@ -161,3 +161,16 @@ def log_floor(values: pd.Series) -> float:
     numbers = pd.to_numeric(values, errors="coerce")
     positive = numbers[np.isfinite(numbers) & (numbers > 0)]
     return 10.0 ** math.floor(math.log10(float(positive.min()) / 2)) if len(positive) else 1.0
+
+
+def padded_range(values, log: bool = True) -> tuple[float, float]:
+    """An axis domain holding every finite value of ``values`` with a small margin: a factor of 1.25
+    either side on a log axis (positive values only), 0 to 5 % past the largest on a linear one. Two
+    panels given the same domain share their axes."""
+    numbers = np.asarray(values, dtype=float)
+    numbers = numbers[np.isfinite(numbers) & ((numbers > 0) if log else True)]
+    if numbers.size == 0:
+        return (1.0, 10.0) if log else (0.0, 1.0)
+    if log:
+        return float(numbers.min() / 1.25), float(numbers.max() * 1.25)
+    return 0.0, float(numbers.max() * 1.05)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from qb_core.finder import DEPLOYMENT_KEYS, SOURCES, is_evidence
-from ui.charts.core import HEIGHT, field, legend, tooltips, with_data
+from ui.charts.core import HEIGHT, field, legend, pairs, scale, tooltips, with_data
 
 #: The figures a candidate can be charted on, with their axis titles (the finder's own columns:
 #: power is measured full power or datasheet power, latency the batch's, see ``qb_core.finder``).
@@ -21,10 +21,12 @@ AXES: dict[str, str] = {
 BENEFITS = ("fps", "top1_pct")
 COSTS = ("power_w", "latency_ms", "mj_per_input")
 AUTO = "auto"
-#: A point's standing against the constraints, in legend order.
+#: A point's standing against the constraints, in legend order, with how strongly it is drawn:
+#: colour is the platform, so standing is opacity, and a ring marks the answer and the nearest misses.
 STANDING = ("the answer (best batch)", "meets every constraint", "would meet, not evidence", "nearest miss",
             "misses a constraint")
-STANDING_COLORS = ("#1b7837", "#7fbf7b", "#b2abd2", "#e66101", "#a8a8a8")
+STANDING_OPACITY = (1.0, 0.9, 0.55, 0.9, 0.25)
+RINGED = {"the answer (best batch)": ("answer", "#111111"), "nearest miss": ("nearest miss", "#e66101")}
 SOURCE_SHAPES = {"measured": "circle", "tested": "triangle-up", "untested": "diamond", "roofline": "square"}
 SOURCE_TITLES = {"measured": "measured", "tested": "predicted, tested (band)", "untested": "untested model figure",
                  "roofline": "datasheet roofline"}
@@ -80,12 +82,14 @@ def _axis_scale(column: str) -> alt.Scale:
     return alt.Scale(type="log", nice=False) if is_log(column) else alt.Scale(zero=False, nice=False)
 
 
-def finder_chart(x_field: str, y_field: str) -> alt.LayerChart:
+def finder_chart(x_field: str, y_field: str, colors: tuple[tuple[str, str], ...] = ()) -> alt.LayerChart:
     """``y_field`` against ``x_field`` (log, accuracy linear): the feasible region (dataset
     ``region``) shaded with its limits as dashed rules (``x_limits``, ``y_limits``), predicted
     points' throughput band as a bar (``bands``), every judged candidate as a point (``points``):
-    colour = standing against the constraints, shape = where its figures come from. An invisible
-    ``frame`` sets the plotted extent, so the shaded region reaches the plot's edge."""
+    colour = platform (``colors``, as on every page), shape = where its figures come from,
+    opacity = standing against the constraints, a ring round the answer and the nearest misses
+    (``rings``). An invisible ``frame`` sets the plotted extent, so the shaded region reaches the
+    plot's edge."""
     x = alt.X(f"{x_field}:Q", title=AXES[x_field], scale=_axis_scale(x_field))
     y = alt.Y(f"{y_field}:Q", title=AXES[y_field], scale=_axis_scale(y_field))
     frame = alt.Chart(alt.NamedData(name="frame")).mark_point(opacity=0).encode(x=x, y=y)
@@ -101,10 +105,12 @@ def finder_chart(x_field: str, y_field: str) -> alt.LayerChart:
             {"y": alt.Y("fps_low:Q"), "y2": "fps_high:Q", "x": x}
         bands = alt.Chart(alt.NamedData(name="bands")).mark_rule(color="#777", opacity=0.6, strokeWidth=1.2)
         layers.append(bands.encode(**bar))
-    standing = alt.Color("standing:N", title="Constraints", scale=alt.Scale(domain=list(STANDING),
-                                                                            range=list(STANDING_COLORS)),
-                         legend=legend(orient="bottom", columns=3, symbolType="circle", symbolSize=110,
-                                        symbolStrokeWidth=0))
+    platform = alt.Color("device:N", title="Platform (op mode)", scale=scale(colors),
+                         legend=legend(orient="right"))
+    standing = alt.Opacity("standing:N", title="Constraints", scale=alt.Scale(domain=list(STANDING),
+                                                                              range=list(STANDING_OPACITY)),
+                           legend=legend(orient="bottom", columns=3, symbolType="circle", symbolSize=110,
+                                         symbolFillColor="#1b7837", symbolStrokeWidth=0))
     shape = alt.Shape("source:N", title="Figures", scale=alt.Scale(domain=list(SOURCES),
                                                                    range=[SOURCE_SHAPES[s] for s in SOURCES]),
                       legend=legend(orient="top", columns=4, labelExpr=_source_labels(), symbolFillColor="#555",
@@ -115,11 +121,17 @@ def finder_chart(x_field: str, y_field: str) -> alt.LayerChart:
                     *(field(c, "Q", ",.4~g", AXES[c]) for c in AXES),
                     field("fps_low", "Q", ",.4~g", "Band low (inputs/s)"),
                     field("fps_high", "Q", ",.4~g", "Band high (inputs/s)")))
-    points = alt.Chart(alt.NamedData(name="points")).mark_point(filled=True, size=80, opacity=0.9,
-                                                                stroke="white", strokeWidth=0.6).encode(
-        x=x, y=y, color=standing, shape=shape, tooltip=tip,
+    points = alt.Chart(alt.NamedData(name="points")).mark_point(filled=True, size=80, stroke="white",
+                                                                strokeWidth=0.6).encode(
+        x=x, y=y, color=platform, opacity=standing, shape=shape, tooltip=tip,
         order=alt.Order("order:Q"))  # the answer drawn last, on top
-    layers.append(points)
+    rings = alt.Chart(alt.NamedData(name="rings")).mark_point(filled=False, size=330, strokeWidth=2.2,
+                                                              shape="circle").encode(
+        x=x, y=y, stroke=alt.Stroke("ring:N", title="Ringed", scale=alt.Scale(domain=[r for r, _ in RINGED.values()],
+                                                                             range=[c for _, c in RINGED.values()]),
+                                    legend=legend(orient="bottom", symbolType="circle", symbolSize=110)),
+        tooltip=tip)
+    layers += [points, rings]
     return alt.layer(*layers).properties(width="container", height=HEIGHT)
 
 
@@ -159,11 +171,12 @@ def _limit_rows(limit: tuple[float, bool] | None, column: str) -> pd.DataFrame:
 
 
 def finder_spec(points: pd.DataFrame, x_field: str, y_field: str,
-                limits: dict[str, tuple[float, bool]]) -> dict:
+                limits: dict[str, tuple[float, bool]], device_colors: dict[str, str] | None = None) -> dict:
     """Spec of :func:`finder_chart`. ``points``: the judged candidates (:data:`POINT_COLUMNS`;
     rows lacking either figure are not drawn); ``limits``: column -> (bound, is a minimum) for
-    the numeric constraints given. The feasible region is the rectangle the constraints on these
-    two axes allow (none when neither is constrained)."""
+    the numeric constraints given; ``device_colors``: the app's colour per device. The feasible
+    region is the rectangle the constraints on these two axes allow (none when neither is
+    constrained)."""
     shown = points[placeable(points, x_field, y_field)]
     order = pd.Series(shown["standing"]).map({s: len(STANDING) - i for i, s in enumerate(STANDING)})
     shown = shown[list(POINT_COLUMNS)].assign(order=order.to_numpy())
@@ -178,9 +191,12 @@ def finder_spec(points: pd.DataFrame, x_field: str, y_field: str,
             (x0, x1), (y0, y1) = _span(x_limit, x_extent), _span(y_limit, y_extent)
             region = pd.DataFrame({"x": [x0], "x2": [x1], "y": [y0], "y2": [y1]})
     bands = shown[(shown["source"] == "tested") & shown["fps_low"].notna() & shown["fps_high"].notna()]
-    return with_data(finder_chart, (x_field, y_field), frame=frame, region=region,
+    colors = pairs(device_colors or {}, shown["device"])
+    rings = shown[shown["standing"].isin(list(RINGED))]
+    rings = rings.assign(ring=rings["standing"].map({s: r for s, (r, _) in RINGED.items()}))
+    return with_data(finder_chart, (x_field, y_field, colors), frame=frame, region=region,
                      x_limits=_limit_rows(x_limit, x_field), y_limits=_limit_rows(y_limit, y_field),
-                     bands=bands, points=shown)
+                     bands=bands, points=shown, rings=rings)
 
 
 def placeable(points: pd.DataFrame, x_field: str, y_field: str) -> pd.Series:

@@ -16,7 +16,6 @@ from ui.charts.core import (
     MIN_PLOT,
     field,
     legend,
-    log_floor,
     log_title,
     pairs,
     scale,
@@ -25,30 +24,33 @@ from ui.charts.core import (
 )
 
 SERIES = ("Peak compute", "Roofline prediction", "Measured")
-SERIES_OPACITY = (0.22, 0.5, 1.0)
+#: One shape per series, so the dot plot tells them apart without reading lengths on a log axis.
+SERIES_SHAPES = ("triangle-right", "diamond", "circle")
 JOIN_FIELDS = (field("config", "N"), field("device", "N", label="Platform"), field("precision", "N"),
                field("variant", "N"), field("dataset", "N", label="Data set"), field("status", "N", label="Status"))
 
 
 def efficiency_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...]) -> alt.LayerChart:
-    """Per paired configuration, three bars on a log axis: the platform's peak compute (peak / ops
-    per input), the roofline prediction and the measurement, the last labelled with its
-    efficiency; colour per platform, rows grouped by platform (dataset ``bars``, ``labels``)."""
+    """Per paired configuration, a dot plot on a log axis (a bar's length means nothing there): the
+    platform's peak compute (peak / ops per input), the roofline prediction and the measurement,
+    one shape each, a grey line across the gap from measurement to prediction, the measurement
+    labelled with its efficiency; colour per platform, rows grouped by platform (datasets ``bars``,
+    ``gaps``, ``labels``)."""
     y = alt.Y("row:N", sort=list(rows), title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
     x = alt.X("value:Q", scale=LOG, title="Inputs per second, log scale")
-    tip = tooltips((*JOIN_FIELDS, field("series", "N", label="Bar"), field("value", "Q", ",.0f", "Inputs/s"),
+    tip = tooltips((*JOIN_FIELDS, field("series", "N", label="Point"), field("value", "Q", ",.0f", "Inputs/s"),
                     field("efficiency_pct", "Q", ".1f"), field("bound", "N"), field("measured_batch", "Q", ",d")))
-    bars = alt.Chart(alt.NamedData(name="bars")).mark_bar(height={"band": 0.9}).encode(
-        y=y, yOffset=alt.YOffset("series:N", sort=list(SERIES)), x=x, x2="floor:Q",
-        color=alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
-        opacity=alt.Opacity("series:N", sort=list(SERIES), scale=alt.Scale(domain=list(SERIES),
-                                                                          range=list(SERIES_OPACITY)),
-                            title="Bar", legend=legend(symbolType="square")),
+    gaps = alt.Chart(alt.NamedData(name="gaps")).mark_rule(color="#999", strokeWidth=2).encode(
+        y=y, x=alt.X("measured_fps:Q", scale=LOG), x2="predicted_fps:Q")
+    dots = alt.Chart(alt.NamedData(name="bars")).mark_point(size=90, filled=True, opacity=0.95).encode(
+        y=y, x=x, color=alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
+        shape=alt.Shape("series:N", scale=alt.Scale(domain=list(SERIES), range=list(SERIES_SHAPES)), title="Point",
+                        legend=legend(symbolFillColor="#555", symbolStrokeColor="#555")),
         tooltip=tip)
-    labels = alt.Chart(alt.NamedData(name="labels")).mark_text(align="left", dx=4, fontSize=10, fontWeight="bold",
-                                                               color="#111").encode(
-        y=y, yOffset=alt.YOffset("series:N", sort=list(SERIES)), x=x, text="text:N", tooltip=tip)
-    return alt.layer(bars, labels).properties(width="container", height=max(MIN_PLOT, 26 * len(rows)))
+    labels = alt.Chart(alt.NamedData(name="labels")).mark_text(align="left", dx=8, fontSize=10, fontWeight="bold",
+                                                               color="#111")
+    labels = labels.encode(y=y, x=x, text="text:N", tooltip=tip)
+    return alt.layer(gaps, dots, labels).properties(width="container", height=max(MIN_PLOT, 22 * len(rows)))
 
 
 def efficiency_spec(paired: pd.DataFrame, device_colors: dict[str, str]) -> dict:
@@ -61,11 +63,11 @@ def efficiency_spec(paired: pd.DataFrame, device_colors: dict[str, str]) -> dict
     long = table.melt(id_vars=keep, value_vars=["peak_fps", "predicted_fps", "measured_fps"], var_name="series",
                       value_name="value")
     long["series"] = long["series"].map(dict(zip(["peak_fps", "predicted_fps", "measured_fps"], SERIES, strict=True)))
-    long = long.assign(floor=log_floor(long["value"]))
     measured = long[long["series"] == SERIES[2]]
     labels = measured.assign(text=measured["efficiency_pct"].map("{:.1f}%".format))
+    gaps = table[["row", "measured_fps", "predicted_fps"]]
     structure = (pairs(device_colors, table["device"]), tuple(table["row"]))
-    return with_data(efficiency_chart, structure, bars=long, labels=labels)
+    return with_data(efficiency_chart, structure, bars=long, gaps=gaps, labels=labels)
 
 
 def efficiency_spread_chart(colors: tuple[tuple[str, str], ...], families: tuple[str, ...]) -> alt.LayerChart:
@@ -95,42 +97,43 @@ def efficiency_spread_spec(paired: pd.DataFrame, device_colors: dict[str, str]) 
                      points=points, medians=medians, roof=pd.DataFrame({"efficiency_pct": [100.0]}))
 
 
-ENERGY_SERIES = ("Measured", "Ideal (roofline speed, measured power)")
+ENERGY_SERIES = ("Measured, full board", "Measured, above idle", "Ideal (roofline speed, measured power)")
+ENERGY_SHAPES = ("circle", "square", "diamond")
 
 
 def energy_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...], column: str) -> alt.LayerChart:
-    """Energy per input (mJ) or inputs per joule (log) per configuration: measured (full power /
-    measured inputs/s) and ideal (the same measured power / roofline inputs/s, see
-    :mod:`qb_core.energy`); dataset ``energy``, each row with its note where an ideal is above
-    the measured energy."""
+    """Energy per input (mJ) or inputs per joule (log) per configuration as a dot plot: measured at
+    full board power, measured above the idle power (what the inference itself adds) and ideal (the
+    same full power / roofline inputs/s, see :mod:`qb_core.energy`), one shape each; dataset
+    ``energy``, each row with its note where an ideal is above the measured energy."""
     y = alt.Y("row:N", sort=list(rows), title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
-    return alt.Chart(alt.NamedData(name="energy")).mark_bar(height={"band": 0.9}).encode(
-        y=y, yOffset=alt.YOffset("series:N", sort=list(ENERGY_SERIES)),
-        x=alt.X("value:Q", scale=LOG, title=log_title(column)), x2="floor:Q",
+    return alt.Chart(alt.NamedData(name="energy")).mark_point(size=90, filled=True, opacity=0.95).encode(
+        y=y, x=alt.X("value:Q", scale=LOG, title=log_title(column)),
         color=alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
-        opacity=alt.Opacity("series:N", scale=alt.Scale(domain=list(ENERGY_SERIES), range=[1.0, 0.45]),
-                            title="Bar", legend=legend(symbolType="square")),
-        tooltip=tooltips((*JOIN_FIELDS, field("series", "N", label="Bar"), field("value", "Q", ",.4~g", title(column)),
-                          field("full_power_w", "Q", ".3~g"), field("power_w", "Q", ".3~g"),
-                          field("measured_fps", "Q", ",.0f"), field("predicted_fps", "Q", ",.0f"),
-                          field("energy_note", "N", label="Note")))
-    ).properties(width="container", height=max(MIN_PLOT, 20 * len(rows)))
+        shape=alt.Shape("series:N", scale=alt.Scale(domain=list(ENERGY_SERIES), range=list(ENERGY_SHAPES)),
+                        title="Point", legend=legend(symbolFillColor="#555", symbolStrokeColor="#555")),
+        tooltip=tooltips((*JOIN_FIELDS, field("series", "N", label="Point"),
+                          field("value", "Q", ",.4~g", title(column)),
+                          field("full_power_w", "Q", ".3~g"), field("idle_power_w", "Q", ".3~g"),
+                          field("power_w", "Q", ".3~g"), field("measured_fps", "Q", ",.0f"),
+                          field("predicted_fps", "Q", ",.0f"), field("energy_note", "N", label="Note")))
+    ).properties(width="container", height=max(MIN_PLOT, 22 * len(rows)))
 
 
 def energy_spec(paired: pd.DataFrame, device_colors: dict[str, str], measure: str = "mj_per_input") -> dict:
     """Spec of :func:`energy_chart` over :func:`qb_core.energy.ideal_energy` rows; ``measure`` is
     ``mj_per_input`` or ``inputs_per_joule``."""
+    above = {"mj_per_input": "mj_above_idle", "inputs_per_joule": "inputs_per_joule_above_idle"}[measure]
     ideal = {"mj_per_input": "ideal_mj_per_input", "inputs_per_joule": "ideal_inputs_per_joule"}[measure]
     table = paired[paired[measure].notna()].assign(
         row=lambda f: f["device"] + " · " + f["precision"] + " · " + f["variant"]
         + np.where(f["dataset"] != BUNDLED_DATASET, " · " + f["dataset"], ""))
     table = table.sort_values(["device", "precision", "topology", "pruning_pct"], ascending=[True, True, True, False])
-    keep = ["row", "config", "device", "precision", "variant", "dataset", "status", "full_power_w", "power_w",
-            "measured_fps", "predicted_fps", "energy_note"]
-    long = table.melt(id_vars=keep, value_vars=[measure, ideal], var_name="series", value_name="value")
-    long["series"] = long["series"].map({measure: ENERGY_SERIES[0], ideal: ENERGY_SERIES[1]})
+    keep = ["row", "config", "device", "precision", "variant", "dataset", "status", "full_power_w", "idle_power_w",
+            "power_w", "measured_fps", "predicted_fps", "energy_note"]
+    long = table.melt(id_vars=keep, value_vars=[measure, above, ideal], var_name="series", value_name="value")
+    long["series"] = long["series"].map(dict(zip([measure, above, ideal], ENERGY_SERIES, strict=True)))
     long = long[np.isfinite(long["value"])]
-    long = long.assign(floor=log_floor(long["value"]))
     return with_data(energy_chart, (pairs(device_colors, table["device"]), tuple(table["row"]), measure), energy=long)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from qb_core.labels import title
@@ -20,21 +21,30 @@ def style_scales(styles: tuple[tuple[str, Style], ...]) -> tuple[alt.Scale, alt.
 
 
 def latency_throughput_chart(styles: tuple[tuple[str, Style], ...], name: str, heading: str,
-                             log_latency: bool, legend_cols: int = 1) -> alt.LayerChart:
-    """lat_comp vs fps_comp (log), one line per config joined in batch order (dataset ``points``);
-    a click on a legend entry highlights that config (named parameter ``name``). Colour: the
+                             log_latency: bool, legend_cols: int = 1, fields: tuple[str, str] = ("lat_comp_ms",
+                                                                                                 "fps_comp"),
+                             domains: tuple[tuple[float, float], tuple[float, float]] | None = None) -> alt.LayerChart:
+    """Latency (``fields[0]``) against throughput (``fields[1]``, log), one line per config joined in
+    batch order (dataset ``points``); both axes over ``domains`` when given, so two panels share
+    them; a click on a legend entry highlights that config (named parameter ``name``). Colour: the
     platform's hue, lighter when pruned; shape: precision; dash: op mode."""
     pick = alt.selection_point(name=name, fields=["config"], bind="legend")
     colors, shapes, dashes = style_scales(styles)
     legend_title = "Configuration"
     entries = legend(columns=legend_cols, orient="bottom")
-    x = alt.X("lat_comp_ms:Q", title=title("lat_comp_ms"), scale=LOG if log_latency else alt.Undefined)
-    y = alt.Y("fps_comp:Q", scale=LOG, title=title("fps_comp"))
+    latency, throughput = fields
+    x_domain, y_domain = domains or (None, None)
+    x_scale = alt.Scale(type="log" if log_latency else "linear", domain=list(x_domain) if x_domain else alt.Undefined,
+                        nice=False if x_domain else alt.Undefined)
+    y_scale = alt.Scale(type="log", domain=list(y_domain) if y_domain else alt.Undefined,
+                        nice=False if y_domain else alt.Undefined)
+    x = alt.X(f"{latency}:Q", title=title(latency) + (", log scale" if log_latency else ""), scale=x_scale)
+    y = alt.Y(f"{throughput}:Q", scale=y_scale, title=title(throughput) + ", log scale")
     opacity = alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.12))
     base = alt.Chart(alt.NamedData(name="points")).encode(
         x=x, y=y, color=alt.Color("config:N", scale=colors, title=legend_title, legend=entries), opacity=opacity,
-        tooltip=tooltips((*CONFIG_FIELDS, field("batch", "Q", ",d"), field("lat_comp_ms", "Q", ",.4~g"),
-                          field("fps_comp", "Q", ",.0f"))), order="batch:Q")
+        tooltip=tooltips((*CONFIG_FIELDS, field("batch", "Q", ",d"), field(latency, "Q", ",.4~g"),
+                          field(throughput, "Q", ",.0f"))), order="batch:Q")
     lines = base.mark_line(strokeWidth=1.8).encode(
         strokeDash=alt.StrokeDash("config:N", scale=dashes, title=legend_title, legend=entries))
     points = base.mark_point(filled=True, size=45).encode(
@@ -43,46 +53,66 @@ def latency_throughput_chart(styles: tuple[tuple[str, Style], ...], name: str, h
 
 
 def latency_throughput_spec(rows: pd.DataFrame, styles: dict[str, Style], name: str, heading: str,
-                            log_latency: bool = True, legend_cols: int = 1) -> dict:
+                            log_latency: bool = True, legend_cols: int = 1,
+                            fields: tuple[str, str] = ("lat_comp_ms", "fps_comp"),
+                            domains: tuple[tuple[float, float], tuple[float, float]] | None = None) -> dict:
     """Spec of :func:`latency_throughput_chart`; ``legend_cols`` 1 in a half-width column."""
-    points = rows[["config", "device", "platform", "precision", "pruning_pct", "dataset", "batch", "lat_comp_ms",
-                   "fps_comp"]]
-    structure = (pairs(styles, points["config"].unique()), name, heading, log_latency, legend_cols)
+    points = rows[["config", "device", "platform", "precision", "pruning_pct", "dataset", "batch", *fields]]
+    structure = (pairs(styles, points["config"].unique()), name, heading, log_latency, legend_cols, tuple(fields),
+                 domains)
     return with_data(latency_throughput_chart, structure, points=points)
 
 
-def boxplot_chart(metric: str, heading: str, colors: tuple[tuple[str, str], ...], groups: tuple[str, ...],
-                  ticks: tuple[float, ...], prunings: tuple[str, ...]) -> alt.LayerChart:
-    """The spread of ``metric`` (log) per precision · platform, one box per pruning factor side by
-    side (full width first), from pre-computed statistics (dataset ``boxes``): whiskers min to max,
-    box the quartiles, a tick the median. Colour: the configuration's shade of its platform."""
+#: Pruning shades, full width darkest: a sequential blue, apart from every platform's hue.
+PRUNING_RAMP = ("#08306b", "#9ecae1")
+
+
+def pruning_shades(prunings: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(pruning, colour) from the darkest (first, full width) to the lightest of :data:`PRUNING_RAMP`."""
+    dark, light = (np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)], dtype=float) for c in PRUNING_RAMP)
+    steps = np.linspace(0.0, 1.0, len(prunings)) if len(prunings) > 1 else np.zeros(1)
+    return tuple((p, "#" + "".join(f"{round(v):02x}" for v in dark + (light - dark) * t))
+                 for p, t in zip(prunings, steps, strict=False))
+
+
+def sweep_chart(metric: str, heading: str, shades: tuple[tuple[str, str], ...], groups: tuple[str, ...],
+                ticks: tuple[float, ...], batches: tuple[float, float]) -> alt.LayerChart:
+    """``metric`` (log) per precision · platform, one column per pruning factor side by side (full
+    width first): a dot per measured batch size (bigger for a bigger batch) on a line over the
+    configuration's sweep (dataset ``sweep``). Colour: the pruning factor (its own legend); the
+    platform is on the axis."""
     x = alt.X("quant_model:N", sort=list(groups), title="Precision · platform",
               axis=alt.Axis(labelAngle=-30, labelLimit=240, labelOverlap=False))
-    offset = alt.XOffset("pruning:N", sort=list(prunings))
+    offset = alt.XOffset("pruning:N", sort=[p for p, _ in shades])
     y_scale = alt.Scale(type="log", nice=False, padding=6)
     axis = alt.Axis(values=list(ticks), format="~g") if ticks else alt.Axis(format="~g")
-    color = alt.Color("config:N", scale=scale(colors), legend=None)
-    tip = tooltips((field("device", "N", label="Platform"), field("precision", "N"), field("pruning", "N",
-                                                                                            label="Pruning (%)"),
-                    field("count", "Q", "d", "Measurements"), field("min", "Q", ",.4~g", f"Min {title(metric)}"),
-                    field("q1", "Q", ",.4~g", "First quartile"), field("median", "Q", ",.4~g", "Median"),
-                    field("q3", "Q", ",.4~g", "Third quartile"), field("max", "Q", ",.4~g", "Max")))
-    base = alt.Chart(alt.NamedData(name="boxes")).encode(x=x, xOffset=offset, tooltip=tip)
-    whiskers = base.mark_rule(strokeWidth=1.2).encode(y=alt.Y("min:Q", scale=y_scale, title=title(metric), axis=axis),
-                                                      y2="max:Q", color=color)
-    boxes = base.mark_bar(size=9, stroke="#333", strokeWidth=0.5).encode(y=alt.Y("q1:Q", scale=y_scale), y2="q3:Q",
-                                                                        color=color)
-    medians = base.mark_tick(color="#000", thickness=2, size=9).encode(y=alt.Y("median:Q", scale=y_scale))
-    return alt.layer(whiskers, boxes, medians).properties(title=heading, width="container", height=300)
+    color = alt.Color("pruning:N", scale=scale(shades), title="Pruning (% of channels kept)",
+                      legend=legend(orient="top", symbolStrokeColor="#333", symbolStrokeWidth=0.5))
+    tip = tooltips((field("config", "N"), field("device", "N", label="Platform"), field("precision", "N"),
+                    field("pruning", "N", label="Pruning (%)"), field("batch", "Q", ",d", "Batch"),
+                    field("value", "Q", ",.4~g", title(metric)), field("batches", "Q", "d", "Batch sizes measured"),
+                    field("low", "Q", ",.4~g", "Lowest over the sweep"),
+                    field("high", "Q", ",.4~g", "Highest over the sweep")))
+    base = alt.Chart(alt.NamedData(name="sweep")).encode(x=x, xOffset=offset, tooltip=tip)
+    lines = base.mark_rule(strokeWidth=1.4).encode(
+        y=alt.Y("low:Q", scale=y_scale, title=title(metric) + ", log scale", axis=axis), y2="high:Q", color=color)
+    dots = base.mark_point(filled=True, stroke="#333", strokeWidth=0.5, opacity=0.95).encode(
+        y=alt.Y("value:Q", scale=y_scale), color=color,
+        size=alt.Size("batch:Q", title="Batch size", scale=alt.Scale(type="log", domain=list(batches),
+                                                                     range=[18, 150]),
+                      legend=legend(orient="top", symbolFillColor="#777", symbolStrokeColor="#333")))
+    return alt.layer(lines, dots).properties(title=heading, width="container", height=300)
 
 
-def boxplot_spec(stats: pd.DataFrame, metric: str, heading: str, colors: dict[str, str]) -> dict:
-    """Spec of :func:`boxplot_chart` for :func:`qb_core.measurements.box_statistics` output."""
-    groups = tuple(stats.sort_values(["precision_rank", "device"])["quant_model"].unique())
-    ticks = tuple(log_ticks(float(stats["min"].min()), float(stats["max"].max())))
-    prunings = tuple(stats.sort_values("pruning_pct", ascending=False)["pruning"].unique())
-    structure = (metric, heading, pairs(colors, stats["config"]), groups, ticks, prunings)
-    return with_data(boxplot_chart, structure, boxes=stats)
+def sweep_spec(sweep: pd.DataFrame, metric: str, heading: str) -> dict:
+    """Spec of :func:`sweep_chart` for :func:`qb_core.spread.batch_sweep` output."""
+    groups = tuple(sweep.sort_values(["precision_rank", "device"])["quant_model"].unique())
+    ticks = tuple(log_ticks(float(sweep["value"].min()), float(sweep["value"].max())))
+    prunings = tuple(sweep.sort_values("pruning_pct", ascending=False)["pruning"].unique())
+    batch = pd.to_numeric(sweep["batch"], errors="coerce")
+    batches = (float(max(batch.min(), 1)), float(max(batch.max(), 2)))
+    structure = (metric, heading, pruning_shades(prunings), groups, ticks, batches)
+    return with_data(sweep_chart, structure, sweep=sweep)
 
 
 def pareto_chart(styles: tuple[tuple[str, Style], ...], x_field: str = "fps_comp", maximize_x: bool = True,

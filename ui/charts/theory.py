@@ -9,7 +9,7 @@ import pandas as pd
 
 from qb_core.labels import title
 from qb_core.roofline_formulas import memory_roof_tops
-from qb_core.roofline_geometry import coinciding_names
+from qb_core.roofline_geometry import name_coinciding
 from qb_core.topology import PRECISION_RANK, PRECISIONS, TASKS, variant_label
 from ui.charts.core import (
     HALF_HEIGHT,
@@ -20,14 +20,13 @@ from ui.charts.core import (
     field,
     legend,
     legend_columns,
-    log_floor,
     log_title,
     pairs,
     scale,
     tooltips,
     with_data,
 )
-from ui.colors import PRECISION_DASHES, PRECISION_SHAPES
+from ui.colors import PRECISION_COLORS, PRECISION_DASHES, PRECISION_SHAPES, TASK_COLORS
 
 ROOF_TOOLTIP = (field("roof_devices", "N", label="Platform(s)"), field("precision", "N"), field("peak_tops"),
                 field("bandwidth_gbps"), field("ridge_ops_per_byte"))
@@ -95,21 +94,32 @@ def labels_left_out(intensities: pd.DataFrame, roof_points: pd.DataFrame) -> int
                                              float(roof_points["intensity"].max())))
 
 
+#: More variant intensities than this draw no verticals over every platform (an ImageNet selection
+#: has 50): their operating points on the roofs carry them; focus on one platform to draw them.
+MAX_VERTICALS = 24
+
+OPERATING_TOOLTIP = (field("variant", "N"), field("precision", "N"), field("roof_devices", "N", label="Roof of"),
+                     field("intensity", "Q", ",.1f"), field("tops", "Q", ".3~g", "Roofline TOP/s"),
+                     field("bound", "N", label="Bound"))
+
+
 def roofline_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, ...], ghost: bool,
-                   measured: tuple[tuple[str, str], ...] = ()) -> alt.LayerChart:
+                   measured: bool = False, verticals: bool = True) -> alt.LayerChart:
     """Log-log rooflines over datasets ``roofs`` (three corner points per line: drawn straight they
-    are exactly the memory and compute roofs), ``ridges``, ``rules`` (a vertical per variant x
-    precision at its intensity) and ``labels``; with ``ghost`` the datasheet rooflines faded under
-    what-if ones. With ``measured`` (device colours), each measured configuration at (its
-    intensity, its TOP/s) and each platform's best measured TOP/s as a dotted segment under its
-    flat roof (dataset ``achievable``), both in their own device's colour with a legend of their
-    own: two platforms sharing one roof (ZCU104-FINN = ZCU104-BISMO) keep their own colours."""
-    x = alt.X("intensity:Q", scale=LOG, title=title("intensity") + ", 2 ops per MAC")
-    y = alt.Y("tops:Q", scale=LOG, title=title("tops"))
-    color = alt.Color("roof_devices:N", scale=scale(colors), title="Platform (op mode)", legend=legend())
+    are exactly the memory and compute roofs), ``ridges`` and ``operating`` (each variant's
+    operating point on each roof of its precision, hollow); with ``verticals`` a dashed vertical
+    per variant x precision at its intensity (``rules``) and their ``labels``; with ``ghost`` the
+    datasheet rooflines faded under what-if ones. With ``measured``, each measured configuration
+    at (its intensity, its TOP/s) and each platform's best measured TOP/s as a dotted segment under
+    its flat roof (dataset ``achievable``). Colour is the platform on every mark, so one legend names
+    them; lines that coincide (ZCU104-FINN = ZCU104-BISMO) are drawn inside one another, the first
+    wide under the next (dataset ``casing``), so each shows its own colour."""
+    x = alt.X("intensity:Q", scale=LOG, title=title("intensity") + ", 2 ops per MAC, log scale")
+    y = alt.Y("tops:Q", scale=LOG, title=title("tops") + ", log scale")
+    color = alt.Color("device:N", scale=scale(colors), title="Platform (op mode)", legend=legend())
     dash_pairs = tuple((p, tuple(PRECISION_DASHES[p])) for p in precisions)
     shape_pairs = tuple((p, PRECISION_SHAPES[p]) for p in precisions)
-    dash = alt.StrokeDash("precision:N", scale=scale(dash_pairs), title="Precision (dash)",
+    dash = alt.StrokeDash("precision:N", scale=scale(dash_pairs), title="Precision: line dash",
                           legend=alt.Legend(orient="top", symbolType="stroke", symbolSize=500, symbolStrokeWidth=2.2,
                                             symbolStrokeColor="#333", labelLimit=200))
     layers = []
@@ -118,69 +128,75 @@ def roofline_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, .
             x=x, y=y, color=color, strokeDash=dash, detail="roof:N", order="point:Q",
             tooltip=tooltips((*ROOF_TOOLTIP[:2], field("peak_tops", label="Datasheet peak (TOP/s)"),
                               field("bandwidth_gbps", label="Datasheet bandwidth (GB/s)")))))
+    layers.append(alt.Chart(alt.NamedData(name="casing")).mark_line(strokeWidth=6.5).encode(
+        x=x, y=y, color=color, strokeDash=dash, detail="roof:N", order="point:Q", tooltip=tooltips(ROOF_TOOLTIP)))
     layers.append(alt.Chart(alt.NamedData(name="roofs")).mark_line(strokeWidth=2.2).encode(
         x=x, y=y, color=color, strokeDash=dash, detail="roof:N", order="point:Q", tooltip=tooltips(ROOF_TOOLTIP)))
     layers.append(alt.Chart(alt.NamedData(name="ridges")).mark_point(filled=True, size=60, opacity=1).encode(
         x=x, y=y, color=color, tooltip=tooltips(ROOF_TOOLTIP)))
-    layers.append(alt.Chart(alt.NamedData(name="rules")).mark_rule(strokeDash=[4, 3], color="#666", opacity=0.6)
-                  .encode(x=x, tooltip=tooltips((field("variant", "N"), field("precision", "N"),
-                                                 field("intensity", "Q", ",.1f")))))
-    layers.append(alt.Chart(alt.NamedData(name="labels")).mark_text(
-        align="right", baseline="bottom", angle=270, dx=-4, dy=-3, fontSize=10, color="#333")
-                  .encode(x=x, y=alt.value(0), text="text:N"))
-    if not measured:
-        return alt.layer(*layers).properties(width="container", height=HEIGHT + 60)
-    device = alt.Color("device:N", scale=scale(measured), title="Measured on (points; dotted: best measured TOP/s)",
-                       legend=legend(columns=legend_columns(len(measured), 4), orient="bottom", titleLimit=500))
-    best = alt.Chart(alt.NamedData(name="achievable")).mark_rule(strokeDash=[2, 2], strokeWidth=2, opacity=0.9).encode(
-        x=alt.X("x_start:Q", scale=LOG), x2="x_end:Q", y=alt.Y("achievable_tops:Q", scale=LOG), color=device,
-        tooltip=tooltips(ACHIEVABLE_TOOLTIP))
-    points = alt.Chart(alt.NamedData(name="measured")).mark_point(
-        filled=True, size=90, stroke="#000", strokeWidth=0.8, opacity=0.95).encode(
-        x=x, y=alt.Y("measured_tops:Q", scale=LOG), color=device,
-        shape=alt.Shape("point_precision:N", scale=scale(shape_pairs), title="Measured point (precision)",
-                        legend=alt.Legend(orient="top", labelLimit=200)),
-        tooltip=tooltips(MEASURED_TOOLTIP))
-    return alt.layer(alt.layer(*layers), alt.layer(best, points)).resolve_scale(color="independent").properties(
-        width="container", height=HEIGHT + 60)
+    if verticals:
+        layers.append(alt.Chart(alt.NamedData(name="rules")).mark_rule(strokeDash=[4, 3], color="#666", opacity=0.6)
+                      .encode(x=x, tooltip=tooltips((field("variant", "N"), field("precision", "N"),
+                                                     field("intensity", "Q", ",.1f")))))
+        layers.append(alt.Chart(alt.NamedData(name="labels")).mark_text(
+            align="right", baseline="bottom", angle=270, dx=-4, dy=-3, fontSize=10, color="#333")
+                      .encode(x=x, y=alt.value(0), text="text:N"))
+    layers.append(alt.Chart(alt.NamedData(name="operating")).mark_point(filled=False, size=34, strokeWidth=1.2,
+                                                                         opacity=0.85).encode(
+        x=x, y=y, color=color, tooltip=tooltips(OPERATING_TOOLTIP)))
+    if measured:
+        layers.append(alt.Chart(alt.NamedData(name="achievable")).mark_rule(strokeDash=[2, 2], strokeWidth=2,
+                                                                           opacity=0.9).encode(
+            x=alt.X("x_start:Q", scale=LOG), x2="x_end:Q", y=alt.Y("achievable_tops:Q", scale=LOG), color=color,
+            tooltip=tooltips(ACHIEVABLE_TOOLTIP)))
+        layers.append(alt.Chart(alt.NamedData(name="measured")).mark_point(
+            filled=True, size=90, stroke="#000", strokeWidth=0.8, opacity=0.95).encode(
+            x=x, y=alt.Y("measured_tops:Q", scale=LOG), color=color,
+            shape=alt.Shape("point_precision:N", scale=scale(shape_pairs), title="Precision: measured point shape",
+                            legend=alt.Legend(orient="top", labelLimit=200)),
+            tooltip=tooltips(MEASURED_TOOLTIP)))
+    return alt.layer(*layers).properties(width="container", height=HEIGHT + 60)
 
 
 ROOF_COLUMNS = ["roof", "roof_devices", "device", "precision", "point", "intensity", "tops", "peak_tops",
-                "bandwidth_gbps", "ridge_ops_per_byte"]
+                "bandwidth_gbps", "ridge_ops_per_byte", "coincide_rank"]
 
 
 def roofline_spec(points: pd.DataFrame, intensities: pd.DataFrame, device_colors: dict[str, str],
                   ghost: pd.DataFrame | None = None, measured: pd.DataFrame | None = None,
-                  achievable: pd.DataFrame | None = None) -> dict:
+                  achievable: pd.DataFrame | None = None, operating: pd.DataFrame | None = None,
+                  verticals: bool = True) -> dict:
     """Spec of :func:`roofline_chart` for roofline corner points (:func:`qb_core.roofline_geometry.roofline_points`
-    of :func:`qb_core.roofline_geometry.merge_coinciding` hardware), finite variant intensities and,
-    optionally, datasheet corner points, measured configurations (with their ``roof_devices``) and
-    the best measured TOP/s per device x precision (:func:`qb_core.platform_notes.achievable_peaks`
-    with ``x_start``, ``x_end``: the segment under its flat roof)."""
+    of :func:`qb_core.roofline_geometry.name_coinciding` hardware), finite variant intensities, the
+    variants' operating points (:func:`qb_core.roofline_geometry.operating_points`) and, optionally,
+    datasheet corner points, measured configurations (with their ``roof_devices``) and the best
+    measured TOP/s per device x precision (:func:`qb_core.platform_notes.achievable_peaks` with
+    ``x_start``, ``x_end``: the segment under its flat roof)."""
     roofs = points[ROOF_COLUMNS]
-    group_colors = {}
-    for devices in roofs["roof_devices"]:
-        group_colors.setdefault(devices, device_colors.get(devices.split(" = ")[0], "#555555"))
+    frames = [roofs] + [f for f in (ghost, measured, achievable) if f is not None]
+    names = pd.concat([f["device"] for f in frames], ignore_index=True).astype(str).drop_duplicates()
+    group_colors = tuple((n, device_colors.get(n, "#555555")) for n in names)
     rules = intensities[["topology", "variant", "precision", "pruning_pct", "intensity"]]
     labels = intensity_labels(rules) if len(rules) else rules.assign(text="")
     labels = readable_labels(labels, float(roofs["intensity"].min()), float(roofs["intensity"].max()))
-    datasets = {"roofs": roofs, "ridges": roofs[roofs["point"] == 1], "rules": rules, "labels": labels}
+    operating = operating if operating is not None else pd.DataFrame(columns=["device", *[f[0] for f in
+                                                                                          OPERATING_TOOLTIP]])
+    last = roofs.groupby(["roof_devices", "precision"])["coincide_rank"].transform("max")
+    casing = roofs[roofs["coincide_rank"] < last]  # a line another one is drawn inside
+    datasets = {"roofs": roofs, "casing": casing, "ridges": roofs[roofs["point"] == 1], "operating": operating}
+    if verticals:
+        datasets.update(rules=rules, labels=labels)
     if ghost is not None:
         datasets["ghost"] = ghost[ROOF_COLUMNS]
-        for devices in ghost["roof_devices"]:
-            group_colors.setdefault(devices, device_colors.get(devices.split(" = ")[0], "#555555"))
-    measured_colors: tuple[tuple[str, str], ...] = ()
     if measured is not None:
         datasets["measured"] = measured[["roof_devices", *[f[0] for f in MEASURED_TOOLTIP]]].assign(
             point_precision=measured["precision"])
-        best = achievable if achievable is not None else pd.DataFrame(columns=["device", "x_start", "x_end"])
+        columns = [*[f[0] for f in ACHIEVABLE_TOOLTIP], "x_start", "x_end"]
+        best = achievable if achievable is not None and len(achievable) else pd.DataFrame(columns=columns)
         best = best.assign(best_task=best["best_task"].map(TASKS)) if len(best) else best  # CIFAR-10, not cifar10
-        datasets["achievable"] = best[[*[f[0] for f in ACHIEVABLE_TOOLTIP], "x_start", "x_end"]] \
-            if len(best) else pd.DataFrame(columns=[*[f[0] for f in ACHIEVABLE_TOOLTIP], "x_start", "x_end"])
-        shown = set(measured["device"].astype(str)) | set(best["device"].astype(str))
-        measured_colors = pairs(device_colors, shown)
+        datasets["achievable"] = best[columns]
     precisions = tuple(p for p in PRECISIONS if p in set(roofs["precision"]))
-    structure = (tuple(group_colors.items()), precisions, ghost is not None, measured_colors)
+    structure = (group_colors, precisions, ghost is not None, measured is not None, verticals)
     return with_data(roofline_chart, structure, **datasets)
 
 
@@ -234,6 +250,16 @@ def heatmap_layout(table: pd.DataFrame, by_precision: bool) -> tuple[pd.DataFram
     return cells, tuple(ordered["column"].unique()), tuple(cells["row"].unique())
 
 
+#: More variant x precision columns than this cannot be read across a 1280 px page (an ImageNet
+#: selection has 50): the automatic layout then puts the precision in the rows.
+MAX_HEATMAP_COLUMNS = 24
+
+
+def platform_columns(table: pd.DataFrame) -> int:
+    """How many columns the default layout (rows are platforms) of :func:`heatmap_layout` has."""
+    return len(table[["topology", "pruning_pct", "precision"]].drop_duplicates())
+
+
 def ink(values: pd.Series, dark_above: float = 0.62, log: bool = True) -> pd.Series:
     """``light`` text on cells whose colour is dark (the top of a sequential log scale), else ``dark``."""
     numbers = values.astype(float)
@@ -275,13 +301,15 @@ CHANGE_TOOLTIP = (field("device", "N", label="Platform"), field("precision", "N"
                   field("original_bound", "N", label="Datasheet bound"), field("bound", "N", label="What-if bound"))
 
 
-def change_heatmap(columns: tuple[str, ...], rows: tuple[str, ...], by_precision: bool = False) -> alt.LayerChart:
-    """What-if / datasheet inputs/s per cell (diverging log colour around 1x); cells whose bound
-    flipped (memory <-> compute) carry a ⇄ mark and a black border; users' platforms read ``new``."""
+def change_heatmap(columns: tuple[str, ...], rows: tuple[str, ...], by_precision: bool = False,
+                   reach: float = 10.0) -> alt.LayerChart:
+    """What-if / datasheet inputs/s per cell on a diverging log colour scale from 1/``reach`` (red,
+    slower) through 1x (white) to ``reach`` (blue, faster); cells whose bound flipped (memory <->
+    compute) carry a ⇄ mark and a black border; users' platforms read ``new``."""
     base = _grid(columns, rows, CHANGE_TOOLTIP, by_precision)
     cells = base.mark_rect().encode(
         color=alt.Color("change:Q", title="What-if / datasheet",
-                        scale=alt.Scale(type="log", scheme="redblue", domainMid=1.0),
+                        scale=alt.Scale(type="log", scheme="redblue", domain=[1.0 / reach, reach], clamp=True),
                         legend=alt.Legend(format=".2~g", orient="top", direction="horizontal", gradientLength=260)),
         stroke=alt.Stroke("flipped:N", scale=alt.Scale(domain=["bound flipped", "same bound"],
                                                        range=["#000000", "transparent"]), legend=None),
@@ -295,6 +323,7 @@ def change_spec(comparison: pd.DataFrame, by_precision: bool = False) -> dict:
     change = comparison["ratio"].fillna(1.0)
     distance = np.abs(np.log10(change.clip(lower=1e-12)))
     far = distance.max() if len(distance) and distance.max() > 0 else 1.0
+    reach = float(10.0 ** max(far, np.log10(1.1)))  # the domain is symmetric around 1x: white there
     table = comparison[["device", "precision", "topology", "pruning_pct", "inputs_per_s", "original_inputs_per_s",
                         "ratio", "bound", "original_bound", "bound_flipped"]].assign(
         variant=variant_label(comparison["topology"], comparison["pruning_pct"]),
@@ -306,30 +335,34 @@ def change_spec(comparison: pd.DataFrame, by_precision: bool = False) -> dict:
         bound=comparison["bound"].astype(str), original_bound=comparison["original_bound"].astype(str),
     )
     cells, columns, rows = heatmap_layout(table, by_precision)
-    return with_data(change_heatmap, (columns, rows, by_precision), cells=cells)
+    return with_data(change_heatmap, (columns, rows, by_precision, reach), cells=cells)
 
 
 NETWORK_TOOLTIP = (field("task_name", "N", label="Task"), field("variant", "N"), field("params", "Q", ",d"),
                    field("gops_per_input", "Q", ",.4~g"), field("ops_source", "N", label="Operation count from"))
 
 
-def network_ops_chart(variants: tuple[str, ...], tasks: tuple[str, ...]) -> alt.Chart:
-    """Operations per input (GOP, log) per network variant, coloured by task (dataset ``networks``).
-    Horizontal bars: every variant's name stays readable on the y axis, however many there are."""
-    return alt.Chart(alt.NamedData(name="networks")).mark_bar().encode(
+def network_ops_chart(variants: tuple[str, ...], tasks: tuple[tuple[str, str], ...]) -> alt.Chart:
+    """Operations per input (GOP, log) per network variant as a dot plot (a bar's length means
+    nothing on a log axis), coloured by task in the task palette (dataset ``networks``). Variants
+    on the y axis: every name stays readable, however many there are."""
+    return alt.Chart(alt.NamedData(name="networks")).mark_point(filled=True, size=110, opacity=1).encode(
         y=alt.Y("variant:N", sort=list(variants), title=title("variant"), axis=alt.Axis(labelLimit=200)),
-        x=alt.X("gops_per_input:Q", scale=LOG, title=log_title("gops_per_input")), x2="floor:Q",
-        color=alt.Color("task_name:N", sort=list(tasks), title="Task", legend=legend(orient="top")),
+        x=alt.X("gops_per_input:Q", scale=LOG, title=log_title("gops_per_input")),
+        color=alt.Color("task_name:N", scale=scale(tasks), title="Task", legend=legend(orient="top")),
         tooltip=tooltips(NETWORK_TOOLTIP)).properties(width="container", height=network_height(variants))
 
 
 def network_size_chart(variants: tuple[str, ...], precisions: tuple[str, ...]) -> alt.Chart:
-    """Model size (MB, log) per network variant and precision (dataset ``sizes``)."""
-    return alt.Chart(alt.NamedData(name="sizes")).mark_bar().encode(
+    """Model size (MB, log) per network variant and precision as a dot plot, one shape and one
+    shade of a sequential scale per precision (dataset ``sizes``)."""
+    return alt.Chart(alt.NamedData(name="sizes")).mark_point(filled=True, size=80, opacity=1).encode(
         y=alt.Y("variant:N", sort=list(variants), title=title("variant"), axis=alt.Axis(labelLimit=200)),
-        yOffset=alt.YOffset("precision:N", sort=list(precisions)),
-        x=alt.X("model_mb:Q", scale=LOG, title=log_title("model_mb")), x2="floor:Q",
-        color=alt.Color("precision:N", sort=list(precisions), title="Precision", legend=legend(orient="top")),
+        x=alt.X("model_mb:Q", scale=LOG, title=log_title("model_mb")),
+        color=alt.Color("precision:N", scale=scale(tuple((p, PRECISION_COLORS[p]) for p in precisions)),
+                        title="Precision", legend=legend(orient="top")),
+        shape=alt.Shape("precision:N", scale=scale(tuple((p, PRECISION_SHAPES[p]) for p in precisions)),
+                        title="Precision", legend=legend(orient="top")),
         tooltip=tooltips((field("variant", "N"), field("precision", "N"), field("model_mb", "Q", ",.4~g"),
                           field("intensity", "Q", ",.1f", "Intensity, weights read per input (ops/byte)")))
     ).properties(width="container", height=network_height(variants))
@@ -343,10 +376,12 @@ def network_height(variants: tuple[str, ...]) -> int:
 def networks_specs(networks: pd.DataFrame, sizes: pd.DataFrame) -> tuple[dict, dict]:
     """Specs of the ops and model-size charts of the Networks and hardware page."""
     variants = tuple(networks["variant"])
-    ops_table = networks[[f[0] for f in NETWORK_TOOLTIP]].assign(floor=log_floor(networks["gops_per_input"]))
-    ops = with_data(network_ops_chart, (variants, tuple(dict.fromkeys(networks["task_name"]))), networks=ops_table)
+    ops_table = networks[[f[0] for f in NETWORK_TOOLTIP]]
+    tasks = tuple(zip(TASKS.values(), TASK_COLORS, strict=False))
+    ops = with_data(network_ops_chart, (variants, tuple(t for t in tasks if t[0] in set(networks["task_name"]))),
+                    networks=ops_table)
     precisions = tuple(p for p in PRECISIONS if p in set(sizes["precision"]))
-    size_table = sizes[["variant", "precision", "model_mb", "intensity"]].assign(floor=log_floor(sizes["model_mb"]))
+    size_table = sizes[["variant", "precision", "model_mb", "intensity"]]
     size = with_data(network_size_chart, (variants, precisions), sizes=size_table)
     return ops, size
 
@@ -357,44 +392,46 @@ HARDWARE_TOOLTIP = (field("roof_devices", "N", label="Platform(s)"), field("prec
 
 
 def hardware_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, ...],
-                   measured: tuple[tuple[str, str], ...] = ()) -> alt.LayerChart:
-    """Peak TOP/s against bandwidth (both log) per platform x precision (dataset ``hardware``;
-    platforms with the same figures are one point named together, ``ZCU104-FINN = ZCU104-BISMO``),
-    with guides of equal ridge point (dataset ``ridges``, labelled by ``ridge_labels``): a point on
-    the 100 ops/byte guide has its ridge there, a point above it a higher one. With ``measured``
-    (device colours), each device's best measured TOP/s (dataset ``achievable``) as a hollow mark
-    under its datasheet point, joined to it by a thin line, in the device's own colour."""
-    x = alt.X("bandwidth_gbps:Q", scale=LOG, title=title("bandwidth_gbps"))
-    y = alt.Y("peak_tops:Q", scale=LOG, title="Peak, TOP/s: datasheet filled, best measured hollow")
+                   measured: bool = False) -> alt.LayerChart:
+    """Peak TOP/s against bandwidth (both log) per platform x precision (dataset ``hardware``; a
+    platform whose figures coincide with a later one's, ZCU104-FINN = ZCU104-BISMO, is drawn larger
+    under it, so both colours show), with guides of equal ridge point (dataset ``ridges``,
+    labelled by ``ridge_labels``): a point on the 100 ops/byte guide has its ridge there, a point
+    above it a higher one. With ``measured``, each device's best measured TOP/s (dataset
+    ``achievable``) as a hollow mark under its datasheet point, joined to it by a thin line. Colour
+    is the platform on every mark: one legend."""
+    x = alt.X("bandwidth_gbps:Q", scale=LOG, title=title("bandwidth_gbps") + ", log scale")
+    y = alt.Y("peak_tops:Q", scale=LOG, title="Peak, TOP/s, log scale: datasheet filled, best measured hollow")
     shape = alt.Shape("precision:N", scale=scale(tuple((p, PRECISION_SHAPES[p]) for p in precisions)),
                       title="Precision", legend=legend())
+    color = alt.Color("device:N", scale=scale(colors), title="Platform (op mode)",
+                      legend=legend(columns=legend_columns(len(colors), 4), orient="bottom"))
     guides = alt.Chart(alt.NamedData(name="ridges")).mark_line(color="#999", strokeDash=[3, 3]).encode(
         x=x, y=y, detail="ridge:N")
     guide_labels = alt.Chart(alt.NamedData(name="ridge_labels")).mark_text(
         align="left", dx=4, dy=-4, color="#777", fontSize=10).encode(x=x, y=y, text="text:N")
-    points = alt.Chart(alt.NamedData(name="hardware")).mark_point(filled=True, size=140, opacity=0.9).encode(
-        x=x, y=y, color=alt.Color("roof_devices:N", scale=scale(colors), title="Platform (op mode)", legend=legend()),
-        shape=shape, tooltip=tooltips(HARDWARE_TOOLTIP))
-    chart = alt.layer(guides, guide_labels, points)
+    points = alt.Chart(alt.NamedData(name="hardware")).mark_point(filled=True, opacity=0.95).encode(
+        x=x, y=y, color=color, shape=shape, size=alt.Size("size_px:Q", scale=None, legend=None),
+        tooltip=tooltips(HARDWARE_TOOLTIP))
+    layers = [guides, guide_labels, points]
     if measured:
-        device = alt.Color("device:N", scale=scale(measured), title="Best measured on (hollow)",
-                           legend=legend(columns=legend_columns(len(measured), 4), orient="bottom", titleLimit=500))
         best = alt.Chart(alt.NamedData(name="achievable"))
-        links = best.mark_rule(strokeWidth=1, opacity=0.6).encode(
-            x=x, y=alt.Y("achievable_tops:Q", scale=LOG), y2="peak_tops:Q", color=device)
-        marks = best.mark_point(filled=False, size=120, strokeWidth=2).encode(
-            x=x, y=alt.Y("achievable_tops:Q", scale=LOG), color=device, shape=shape,
-            tooltip=tooltips(ACHIEVABLE_TOOLTIP))
-        chart = alt.layer(chart, alt.layer(links, marks)).resolve_scale(color="independent")
-    return chart.properties(width="container", height=HEIGHT)
+        layers.append(best.mark_rule(strokeWidth=1, opacity=0.6).encode(
+            x=x, y=alt.Y("achievable_tops:Q", scale=LOG), y2="peak_tops:Q", color=color))
+        layers.append(best.mark_point(filled=False, size=120, strokeWidth=2).encode(
+            x=x, y=alt.Y("achievable_tops:Q", scale=LOG), color=color, shape=shape,
+            tooltip=tooltips(ACHIEVABLE_TOOLTIP)))
+    return alt.layer(*layers).properties(width="container", height=HEIGHT)
 
 
 def hardware_spec(hardware: pd.DataFrame, device_colors: dict[str, str],
                   achievable: pd.DataFrame | None = None) -> dict:
     """Spec of :func:`hardware_chart` for a long catalog (bundled and the user's platforms) and,
     optionally, each device's best measured TOP/s (:func:`qb_core.platform_notes.achievable_peaks`)."""
-    table = hardware.assign(roof_devices=coinciding_names(hardware),
-                            source=hardware["source"].astype(str).str.slice(0, 80) if "source" in hardware else "")
+    table = name_coinciding(hardware).assign(
+        source=hardware["source"].astype(str).str.slice(0, 80) if "source" in hardware else "")
+    last = table.groupby(["roof_devices", "precision"])["coincide_rank"].transform("max")
+    table = table.assign(size_px=np.where(table["coincide_rank"] < last, 340, 140))  # the later drawn inside
     low = max(float(table["bandwidth_gbps"].min()) / 2, 1e-3)
     high = float(table["bandwidth_gbps"].max()) * 2
     ridges = pd.DataFrame([(r, bw) for r in (10, 100, 1000, 10_000) for bw in (low, high)],
@@ -405,16 +442,13 @@ def hardware_spec(hardware: pd.DataFrame, device_colors: dict[str, str],
     ridges = ridges[ridges.groupby("ridge")["ridge"].transform("size") == 2]
     label_rows = ridges.groupby("ridge").tail(1).assign(text=lambda f: f["ridge"].map("ridge {:,} ops/byte".format))
     precisions = tuple(p for p in PRECISIONS if p in set(table["precision"]))
-    group_colors = {}
-    for devices in table["roof_devices"]:
-        group_colors.setdefault(devices, device_colors.get(devices.split(" = ")[0], "#555555"))
-    datasets = {"hardware": table[["device", *[f[0] for f in HARDWARE_TOOLTIP]]], "ridges": ridges,
+    datasets = {"hardware": table[["device", *[f[0] for f in HARDWARE_TOOLTIP], "size_px"]], "ridges": ridges,
                 "ridge_labels": label_rows}
-    measured: tuple[tuple[str, str], ...] = ()
+    shown = list(table["device"].astype(str))
     if achievable is not None and len(achievable):
         best = achievable.merge(table[["device", "precision", "bandwidth_gbps"]], on=["device", "precision"])
         best = best.assign(peak_tops=best["peak_tops"].astype(float), best_task=best["best_task"].map(TASKS))
         datasets["achievable"] = best[[*[f[0] for f in ACHIEVABLE_TOOLTIP], "bandwidth_gbps"]]
-        measured = pairs(device_colors, best["device"])
-    return with_data(hardware_chart, (tuple(group_colors.items()), precisions, measured), **datasets)
-
+        shown += list(best["device"].astype(str))
+    colors = pairs(device_colors, list(dict.fromkeys(shown)))
+    return with_data(hardware_chart, (colors, precisions, "achievable" in datasets), **datasets)
