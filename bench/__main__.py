@@ -6,7 +6,7 @@ import importlib
 import logging
 import sys
 
-GROUPS = ("core", "model", "finder", "networks", "onnx_zoo", "pages", "whatif", "load")
+GROUPS = ("core", "model", "finder", "networks", "onnx_zoo", "pages", "whatif", "load", "measure")
 
 
 def main() -> None:

@@ -29,6 +29,8 @@ from qb_core.batch_model import (
 )
 from qb_core.batch_model import predict_rows as model_answers
 from qb_core.cli_find import add_find_arguments, candidates_for, constraints_from_args, find_command, find_question
+from qb_core.cli_measure import COMMANDS as MEASURE_COMMANDS
+from qb_core.cli_measure import add_measure_commands, run_measure_command
 from qb_core.cli_model import (
     add_estimate_arguments,
     add_question_arguments,
@@ -157,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
                                           "template); problems go to stderr as 'line N: reason'.")
     imp.add_argument("file", type=Path, help="QuTiBench-format CSV")
     imp.add_argument("--output", type=Path, help="write the tidy CSV here instead of stdout")
+    add_measure_commands(commands)
     return parser
 
 
@@ -336,6 +339,8 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
             return network_command(args.file, args.name, out, err, _input_shapes(args))
         if args.command == "find":
             return _find(args, out, err)
+        if args.command in MEASURE_COMMANDS:
+            return run_measure_command(args, out, err)
         table = _table(args, err)
     except (UsageError, DataFormatError) as exc:
         print(f"qb_core: {str(exc).strip().splitlines()[0]}", file=err)

@@ -37,7 +37,7 @@ import pandas as pd
 
 from qb_core.layer_table import LAYER_TABLE_COLUMNS, check_layer_table
 
-#: Name of the network input in the producer lists (see :func:`_producers`).
+#: Name of the network input in the producer lists (see :func:`layer_producers`).
 _IMAGE = "input"
 
 
@@ -389,6 +389,6 @@ def imagenet_layers(topology: str, pruning_pct: float = 100.0) -> pd.DataFrame:
     return table.copy()
 
 
-def _producers(topology: str, pruning_pct: float = 100.0) -> dict[str, tuple[str, ...]]:
+def layer_producers(topology: str, pruning_pct: float = 100.0) -> dict[str, tuple[str, ...]]:
     """Each layer's producers (``"input"`` for the image), for checking that activations chain."""
     return dict(_build(*_key(topology, pruning_pct))[1])

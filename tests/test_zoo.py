@@ -5,7 +5,7 @@ import pytest
 
 from qb_core.layer_table import LAYER_TABLE_COLUMNS, LAYER_TYPES, check_layer_table, layer_totals
 from qb_core.paths import DATA_DIR
-from qb_core.zoo import IMAGENET_VARIANTS, _producers, imagenet_layers
+from qb_core.zoo import IMAGENET_VARIANTS, imagenet_layers, layer_producers
 
 PUBLISHED = pd.read_csv(DATA_DIR / "topologies_published.csv")
 IMAGENET_PUBLISHED = PUBLISHED[PUBLISHED["task"] == "imagenet"]
@@ -48,7 +48,7 @@ class TestCatalog:
         table = imagenet_layers(topology, pct).set_index("layer")
         side = INPUT_SIDE.get(topology, 224)
         written = {"input": side * side * 3, **table["out_activations"].to_dict()}
-        producers = _producers(topology, pct)
+        producers = layer_producers(topology, pct)
         assert list(producers) == list(table.index)
         for layer, sources in producers.items():
             assert table.at[layer, "in_activations"] == sum(written[s] for s in sources), layer

@@ -43,6 +43,7 @@ SECTIONS: dict[str, tuple[PageInfo, ...]] = {
         PageInfo("boxplots", "Batch sweeps", ":material/candlestick_chart:", "measured"),
         PageInfo("pareto", "Pareto", ":material/scatter_plot:", "measured"),
         PageInfo("your_measurements", "Your measurements", ":material/upload_file:", "data"),
+        PageInfo("measure_here", "Measure this machine", ":material/timer:", "data"),
     ),
 }
 GROUP_OF_SCRIPT: dict[str, str] = {p.script: p.group for pages in SECTIONS.values() for p in pages}
