@@ -99,9 +99,9 @@ st.subheader("How wrong the model has been, leaving whole networks out")
 bands = model.bands[model.bands["question"].isin(["latency-b1", "throughput-best"])]
 shown_bands = bands.assign(
     question=bands["question"].map(QUESTION_NAMES), tested_share=100.0 * bands["tested"] / bands["units"],
-    band_pct=100.0 * (np.exp(bands["band_q"]) - 1.0))
-tables.show(shown_bands, ["platform", "level", "question", "tested_median_abs_error_pct", "band_pct", "tested", "units",
-                          "untested_median_abs_error_pct", "band_source", "band_coverage_pct"],
+    band_factor=np.exp(bands["band_q"]))
+tables.show(shown_bands, ["platform", "level", "question", "tested_median_abs_error_pct", "band_factor", "tested",
+                          "units", "untested_median_abs_error_pct", "band_source", "band_coverage_pct"],
             key="cal_bands", fit=True,
             units=st.column_config.NumberColumn("Held-out rows", format="%d"),
             tested=st.column_config.NumberColumn("Tested", format="%d"),
@@ -109,7 +109,9 @@ tables.show(shown_bands, ["platform", "level", "question", "tested_median_abs_er
                                                                       help="Of the tested held-out rows."),
             untested_median_abs_error_pct=st.column_config.NumberColumn("Untested: median |error| (%)",
                                                                         format="%.1f"),
-            band_pct=st.column_config.NumberColumn("80 % band (±%)", format="%.0f"),
+            band_factor=st.column_config.NumberColumn("80 % band (x or ÷)", format="%.2f",
+                                                      help="A tested prediction's band runs from the prediction "
+                                                           "divided by this factor to the prediction times it."),
             band_source=st.column_config.TextColumn("Band from"),
             band_coverage_pct=st.column_config.NumberColumn("Nested band held (%)", format="%.0f"))
 st.caption("Each held-out row is predicted by a fit that never saw its network. *Tested* rows follow the rules "
@@ -139,7 +141,7 @@ else:
     tables.show(shown.assign(variant=variant_label(shown["topology"], shown["pruning_pct"])),
                 ["device", "precision", "variant", "measured_fps", "predicted_fps", "error_pct", "evidence",
                  "band_low_fps", "band_high_fps", "batch", "status"], key="held_out_table", fit=True,
-                digits={"predicted_fps": 3, "band_low_fps": 3, "band_high_fps": 3},
+                digits={"predicted_fps": 4, "band_low_fps": 4, "band_high_fps": 4},
                 measured_fps=st.column_config.NumberColumn("Measured /s"),
                 predicted_fps=st.column_config.NumberColumn("Predicted /s"),
                 error_pct=st.column_config.NumberColumn("Error (%)", format="%+.1f"),
@@ -167,8 +169,8 @@ columns = ["device", "precision", "variant", "evidence", "latency_ms", "fps", "b
 band_text = (tables.figure_texts(answers["fps_low"]) + " – " + tables.figure_texts(answers["fps_high"])).where(
     answers["fps_low"].notna() & answers["fps_high"].notna(), "")
 tables.show(answers.assign(band=band_text), columns,
-            key="calibrated_table", fit=True, digits={"latency_ms": 3, "latency_low_ms": 3, "latency_high_ms": 3,
-                                                      "fps": 3, "fps_low": 3, "fps_high": 3, "roofline_fps": 3},
+            key="calibrated_table", fit=True, digits={"latency_ms": 4, "latency_low_ms": 4, "latency_high_ms": 4,
+                                                      "fps": 4, "fps_low": 4, "fps_high": 4, "roofline_fps": 4},
             latency_ms=st.column_config.NumberColumn("Latency (ms)"),
             fps=st.column_config.NumberColumn("Inputs/s"),
             band=st.column_config.TextColumn("Band (inputs/s)", help="The 80 % held-out band of a tested prediction."),

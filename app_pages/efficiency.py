@@ -70,9 +70,10 @@ else:
     bars, spread = data.efficiency_charts(gap.theory.scenario, uploads.rows())
     st.subheader("Peak, prediction and measurement per configuration")
     st.vega_lite_chart(bars, key="efficiency_bars")
-    st.caption("Log axis, inputs per second. Faintest bar: the platform's peak compute (peak TOP/s / ops per "
-               "input, what no storage assumption can beat); middle: the roofline prediction; solid: the "
-               "measurement, labelled with its efficiency.")
+    st.caption("Log axis, inputs per second, one shape per figure: triangle, the platform's peak compute (peak "
+               "TOP/s / ops per input, what no storage assumption can beat); diamond, the roofline prediction; "
+               "circle, the measurement, a grey line across its gap to the prediction; each row's efficiency "
+               "(measured / predicted) written right of its last point.")
     st.subheader("Efficiency per platform family")
     st.vega_lite_chart(spread, key="efficiency_spread")
     st.caption("One point per configuration (log axis); black tick: the family's median; red dashed line: 100 %.")

@@ -8,9 +8,11 @@ from ui.safe import download_csv, literal, literal_list
 
 st.title("Energy per input")
 st.markdown(
-    "What does one inference cost in energy? **Measured: full board power / measured inputs per second** "
-    "(at the configuration's best throughput), and **above idle: (full - idle power) / measured inputs per "
-    "second**, what the inference adds to a board that would be on anyway. **Ideal: the same measured power / "
+    "What does one inference cost in energy? **Measured: full board power / the accelerator's measured inputs "
+    "per second** (compute throughput, as the notebook divides, at the configuration's best throughput; Find "
+    "at the board level divides by the board's inputs per second instead, so its energy is higher where the host "
+    "adds time), and **above idle: (full - idle power) / the same inputs per second**, what the inference adds to "
+    "a board that would be on anyway. **Ideal: the same measured power / "
     "roofline inputs per second**: the energy the board, drawing what it drew at that op mode, would spend at its "
     "roofline speed. "
     "The datasheet gives one power figure per board (the TX2's 15 W serves maxn, maxp and maxq: the ceiling "

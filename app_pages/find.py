@@ -12,7 +12,6 @@ from qb_core.finder import (
     readable,
     value_problem,
 )
-from qb_core.finder import figure_text as core_figure_text
 from qb_core.question import Asked
 from qb_core.topology import PRECISIONS, TASKS, variant_label
 from ui import data, scenario, uploads
@@ -34,7 +33,7 @@ HEADERS = {"device": "Platform", "precision": "Precision", "variant": "Network",
            "misses": "Misses", "fps_low": "Band low (inputs/s)", "fps_high": "Band high (inputs/s)",
            "status": "Status"}
 #: Significant digits shown per figure.
-DIGITS = {"fps": 4, "fps_low": 3, "fps_high": 3, "latency_ms": 3, "power_w": 3, "mj_per_input": 3, "top1_pct": 3}
+DIGITS = {"fps": 4, "fps_low": 4, "fps_high": 4, "latency_ms": 4, "power_w": 4, "mj_per_input": 4, "top1_pct": 4}
 #: The answer's first rows are shown whole (text wraps, so they fit any window); all of them below.
 FIRST_ROWS = 10
 #: The core's reasons in fewer words for the table (its full words are in the download); the
@@ -124,10 +123,10 @@ def shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def figure_text(values: pd.Series, column: str) -> pd.Series:
-    """Each figure to its column's significant digits, trailing zeros kept; a batch in full."""
+    """Each figure to its column's significant digits, never padded; a batch in full."""
     if column == "batch":
         return values.map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
-    return values.map(lambda v: "" if pd.isna(v) else core_figure_text(v, DIGITS.get(column, 6)))
+    return values.map(lambda v: "" if pd.isna(v) else readable(v, DIGITS.get(column, 6)))
 
 
 def core_words(values: pd.Series) -> pd.Series:
@@ -158,9 +157,9 @@ def whole_table(rows: pd.DataFrame, last: str) -> None:
 def sortable_table(rows: pd.DataFrame) -> None:
     """Every row of the answer in a sortable table, the band in two number columns, figures rounded
     to the digits the static tables show."""
-    columns = [*FIRST_COLUMNS, "fps_low", "fps_high", "why"]
-    formats = {c: significant_format(rows[c], n, whole_from=100.0 if c.startswith("fps") else np.inf)
-               for c, n in DIGITS.items()}
+    columns = ["device", "precision", "variant", "source", "fps", "top1_pct", "latency_ms", "power_w", "mj_per_input",
+               "batch", "fps_low", "fps_high", "why"]  # the figures a reader sorts by first, before the band
+    formats = {c: significant_format(rows[c], n) for c, n in DIGITS.items()}
     rows = rows.assign(**{c: values for c, (values, _) in formats.items()})
     config = {c: st.column_config.NumberColumn(HEADERS[c], format=formats[c][1] if c in formats else "localized")
               if c in DIGITS or c == "batch" else st.column_config.TextColumn(HEADERS[c]) for c in columns}
@@ -356,8 +355,9 @@ constrained = [AXES[c].split(" (")[0].lower() for c in (x_field, y_field) if c i
 st.caption(
     f"Every judged candidate at every batch: {placed} of {len(points)} placed"
     + (f" ({len(points) - placed} lack one of the two figures)." if placed < len(points) else ".")
-    + " Colour: the platform; a point's strength weighs every constraint (faint: misses one), rings mark the "
-    "answer (black) and the nearest misses (orange)."
+    + " Colour: the platform. Strength: solid where a point meets every constraint (ringed black: the answer, at "
+    "its best batch), half where it would meet but is not evidence (untested or a roofline), faint where it misses "
+    "one (ringed orange: the nearest misses)."
     + (f" Shaded: what the constraints on {' and '.join(constrained)} allow; the dashed lines are those limits."
        if constrained else " Neither axis is constrained: nothing shaded.")
     + (" Bars through triangles: a tested prediction's 80 % held-out band." if "fps" in (x_field, y_field)

@@ -12,8 +12,9 @@ st.markdown(
     "**How fast, how accurately and at what power can a given neural network run on a given piece "
     "of hardware, and why?** QB Explorer puts the theory (rooflines, predicted throughput) beside the "
     "measurements (latency, throughput, power, accuracy) for CNN inference on FPGAs, GPUs, TPUs, VPUs "
-    "and CPUs, joins the two, and explains the gap. The sidebar's choices hold on every page and live in "
-    "the page address: a copied link reopens the same view."
+    "and CPUs, joins the two, and explains the gap. The sidebar's choices live in the page address: a copied "
+    "link reopens the same view. The measurement pages start from the notebook's op modes (TX2 at maxp, the "
+    "others at their one mode), the theory pages from every op mode; each group keeps its own choice."
 )
 
 current = scenario.current()

@@ -16,8 +16,8 @@ st.markdown(
     "and they meet at the ridge point (marked). Each variant's intensity (operations per byte moved off chip) "
     "puts it on every roof of its precision: the hollow circles are its operating points, left of a platform's "
     "ridge memory-bound there, right of it compute-bound; the dashed verticals mark the intensities where few "
-    "enough to read, or for one platform in focus. Lines whose figures coincide are drawn once and named "
-    "together, in one colour."
+    "enough to read, or for one platform in focus. Lines whose figures coincide are drawn inside one another, "
+    "each in its platform's colour, and named together in their tooltip."
 )
 
 # --- data ---

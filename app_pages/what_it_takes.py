@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qb_core.batch_model import scale_for_target
+from qb_core.batch_model import TESTED, predict_rows, scale_for_target
 from qb_core.predictions import what_it_takes
 from qb_core.question import LEVELS
 from qb_core.topology import variant_label
@@ -117,9 +117,13 @@ else:
         alone = [f"the peak alone {peak_only:,.2f}x" if peak_only == peak_only else "the peak alone will not do it",
                  f"the bandwidth alone {bandwidth_only:,.2f}x" if bandwidth_only == bandwidth_only
                  else "the bandwidth alone will not do it"]
+        today = predict_rows(model, modelled, level, "batch", float(best)).iloc[0]
+        evidence = ("tested: the hold-out tested predictions like it on this platform" if today["evidence"] == TESTED
+                    else f"untested: {today['reason']}")
         lines.append(f"- **{level}**: both together **{both:,.2f}x** ({float(row['peak_tops'].iloc[0]) * both:,.2f} "
                      f"TOP/s and {float(row['bandwidth_gbps'].iloc[0]) * both:,.1f} GB/s) would measure "
-                     f"{float(target):,.0f} inputs/s at batch {best:,}; {alone[0]}, {alone[1]}.")
+                     f"{float(target):,.0f} inputs/s at batch {best:,}; {alone[0]}, {alone[1]}. "
+                     f"*Evidence*: {cell_text(evidence)}.")
     st.markdown("\n".join(lines))
     st.caption("The model's held-out error applies, and whether a prediction like this one was ever tested "
                "(Calibrated prediction page). *Alone*: the other figure kept at the datasheet's; where the time "

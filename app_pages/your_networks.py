@@ -17,7 +17,8 @@ QUANTIZED = ("INT8", "INT4")
 
 st.title("Your networks")
 st.markdown(
-    "Planning with your own model rather than CNV? Upload it as an **ONNX file** (opset 11 or later, from either "
+    "Planning with your own model rather than the bundled networks? Upload it as an **ONNX file** (opset 11 or "
+    "later, from either "
     "PyTorch exporter, float or quantized) or as a **layer table** (CSV with the columns `layer, type, ops, weights, "
     "in_activations, out_activations`, one row per layer for one input; types `conv`, `depthwise`, `fc`, `pool`, "
     "`eltwise`). The import reads the model's structure, never its weights, and counts **2 operations per "

@@ -543,8 +543,7 @@ def _ranked(rows: pd.DataFrame, *keys: np.ndarray) -> pd.DataFrame:
 
 def readable(value: float, significant: int = 3) -> str:
     """A figure to ``significant`` digits with thousands separators and no trailing zeros (a
-    limit as the user typed it): ``8,000``, ``12.6``, ``0.0861``, ``5``. A measured figure keeps
-    its zeros: :func:`figure_text`."""
+    limit as the user typed it, a figure without padding): ``8,000``, ``12.6``, ``0.0861``, ``5``."""
     if not math.isfinite(value):
         return str(value)
     if value == 0:
@@ -552,18 +551,6 @@ def readable(value: float, significant: int = 3) -> str:
     decimals = max(0, significant - 1 - math.floor(math.log10(abs(value))))
     text = f"{value:,.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def figure_text(value: float, significant: int = 3) -> str:
-    """A figure to ``significant`` digits with thousands separators, its trailing zeros kept (they
-    are digits: 4.9963 ms reads ``5.00``, 1.999 W ``2.00``, never ``5`` and ``2``)."""
-    if not math.isfinite(value):
-        return str(value)
-    if value == 0:
-        return "0"
-    rounded = float(f"{value:.{significant - 1}e}")  # 9.996 at 3 digits is 10.0: one decimal fewer
-    decimals = max(0, significant - 1 - math.floor(math.log10(abs(rounded))))
-    return f"{rounded:,.{decimals}f}"
 
 
 def _against(value: float, bound_text: str) -> str:

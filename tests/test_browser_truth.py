@@ -64,3 +64,13 @@ def test_all_tasks_networks_labels_do_not_overlap(app_url, browser, width):
         page.close()
     assert len(labels) >= 8  # every network that can be named is
     assert overlapping_pairs(labels) == 0
+
+
+def test_a_link_naming_the_task_by_its_id_opens_that_task(app_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    try:
+        open_page(page, app_url, "rooflines?task=imagenet")  # the command line's id, not the label
+        task = page.locator(".st-key-task input").input_value()
+    finally:
+        page.close()
+    assert "ImageNet" in task

@@ -11,7 +11,7 @@ import pytest
 from devtools.apptest import charts, named, new_app, open_page, plain, spec, upload
 from qb_core.accuracy import load_accuracy
 from qb_core.batch_model import build_batch_model, model_grid, predict_rows
-from qb_core.finder import Constraints, combined_candidates, find_deployments, left_out_rows
+from qb_core.finder import Constraints, combined_candidates, find_deployments, left_out_rows, readable
 from qb_core.hardware import catalog_long
 from qb_core.measurements import BUNDLED_DATASET, load_measurements
 from qb_core.question import Asked
@@ -100,7 +100,7 @@ def test_the_cnv_example_meets_nothing_and_names_each_miss(model):
     assert expected.feasible.empty
     assert list(table["Deployment"]) == deployments(expected.nearest)
     first = table.iloc[0]
-    assert first["Deployment"] == "ZCU104-FINN · INT2 · CNV 12.5%" and first["Power (W)"] == "12.6"
+    assert first["Deployment"] == "ZCU104-FINN · INT2 · CNV 12.5%" and first["Power (W)"] == "12.62"  # 4 digits
     assert plain(first["Misses"]) == "power 12.6 W > 5 W limit"
     assert plain(table.iloc[3]["Misses"]) == "fps 2,683 < 10,000 minimum; power 14.9 W > 5 W limit"
     assert "ZCU104-FINN INT2 CNV 100%" in plain(" ".join(m.value for m in at.markdown))
@@ -135,7 +135,7 @@ def test_the_imagenet_example_ranks_edgetpu_efficientnet_s_first_by_energy(model
     assert list(table["Deployment"]) == deployments(expected.feasible.head(10))
     first = table.iloc[0]
     assert first["Deployment"] == "EdgeTPU-fast · INT8 · EfficientNet-S 100%"
-    assert (first["mJ/input"], first["Batch"], first["Evidence"]) == ("9.99", "1", "measured")
+    assert (first["mJ/input"], first["Batch"], first["Evidence"]) == ("9.988", "1", "measured")
     assert plain(first["Why it is here"]) == "measured at this batch (accelerator level)"
     # one input at a time is asked of every deployment: what was measured only at larger batches is
     # predicted at batch 1, so nothing is dropped for want of a batch-1 row
@@ -166,7 +166,7 @@ def test_tested_answers_carry_their_band_and_untested_ones_are_listed_apart(core
     expected = find_deployments(candidates, Constraints(task="imagenet", min_fps=100, platforms=("TX2",)),
                                 left_out=left_out)
     row = expected.feasible[expected.feasible["source"] == "tested"].iloc[0]
-    low, high = f"{row['fps_low']:,.3g}", f"{row['fps_high']:,.3g}"
+    low, high = readable(row["fps_low"], 4), readable(row["fps_high"], 4)
     assert tested.iloc[0]["Inputs/s (band)"].endswith(f"({low} – {high})")
     assert "tested prediction" in plain(tested.iloc[0]["Why it is here"])
     assert not table.loc[table["Evidence"] != "tested", "Inputs/s (band)"].str.contains("–").any()

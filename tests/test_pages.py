@@ -388,18 +388,24 @@ class TestBatchSweeps:
         assert single and not set(power["config"]) & set(single)
         assert any("single power value" in c.value for c in at.caption)
 
-    def test_pruning_has_its_own_legend_full_width_darkest_and_batch_sets_the_size(self, shown):
-        at = shown("boxplots")
-        layers = spec(charts(at)[0])["layer"]
+    def test_each_network_variant_has_its_own_column_and_colour_full_width_darkest(self, shown, at):
+        layers = spec(charts(shown("boxplots"))[0])["layer"]
         dots = next(layer["encoding"] for layer in layers if layer["mark"]["type"] == "point")
-        assert dots["xOffset"]["sort"] == ["100", "50", "25", "12.5"]
-        assert (dots["color"]["field"], dots["color"]["title"]) == ("pruning", "Pruning (% of channels kept)")
+        assert dots["xOffset"]["sort"] == ["CNV 100%", "CNV 50%", "CNV 25%", "CNV 12.5%"]
+        assert (dots["color"]["field"], dots["color"]["title"]) == ("variant", "Network variant (lighter: pruned)")
         shades = dict(zip(dots["color"]["scale"]["domain"], dots["color"]["scale"]["range"], strict=True))
         lightness = {p: sum(int(c[i:i + 2], 16) for i in (1, 3, 5)) for p, c in shades.items()}
-        assert lightness["100"] < lightness["50"] < lightness["25"] < lightness["12.5"]  # full width darkest
+        assert lightness["CNV 100%"] < lightness["CNV 50%"] < lightness["CNV 25%"] < lightness["CNV 12.5%"]
         assert dots["size"]["field"] == "batch" and dots["size"]["scale"]["type"] == "log"
         ticks = layers[0]["encoding"]["y"]["axis"]["values"]
         assert {1, 10, 100} <= set(ticks) and layers[0]["encoding"]["y"]["title"].endswith("log scale")
+        at.selectbox(key="task").set_value("imagenet").run()
+        open_page(at, "boxplots")
+        sweep = named(charts(at)[0], "sweep")
+        edge = sweep[sweep["device"] == "EdgeTPU-fast"]
+        assert edge["variant"].nunique() == edge["topology"].nunique() > 1  # networks apart, never one line
+        dots = next(layer["encoding"] for layer in spec(charts(at)[0])["layer"] if layer["mark"]["type"] == "point")
+        assert len(set(dots["color"]["scale"]["range"])) == len(dots["color"]["scale"]["domain"])
 
 
 class TestPareto:
@@ -513,7 +519,7 @@ def test_no_chart_carries_infinity_or_nan_in_its_plotted_positions(shown):
 
 
 @pytest.mark.parametrize(("page", "table", "key_columns"), [
-    ("calibration", 0, {"band_pct", "tested_median_abs_error_pct"}),
+    ("calibration", 0, {"band_factor", "tested_median_abs_error_pct"}),
     ("calibration", 1, {"error_pct", "evidence"}),
     ("calibration", 3, {"evidence", "band", "latency_ms", "fps"}),
     ("pareto", 0, {"config", "top1_pct"}),

@@ -17,7 +17,7 @@ from qb_core.filters import DEFAULT_OP_MODES, Selection, carried_choice, carried
 from qb_core.topology import PRECISIONS, TASKS, pruning_text
 from ui import uploads, whatif_state
 from ui.safe import option_label
-from ui.widgets import KEEP, family_key
+from ui.widgets import KEEP, accept_ids, family_key
 
 #: Tasks offered in the app.
 ENABLED_TASKS: tuple[str, ...] = ("cifar10", "mnist", "imagenet")
@@ -156,6 +156,7 @@ def render(group: str) -> None:
     """Draw the filters of a page group in the sidebar (call once per run, from the entry point)."""
     st.session_state["_page_group"] = group
     bar = st.sidebar
+    accept_ids("task", TASKS)  # ?task=imagenet (the command line's id) as well as ?task=ImageNet
     task = bar.selectbox("Task", ENABLED_TASKS, format_func=TASKS.get, key="task", **KEEP)
     follow_task(task)
     if group == "data":

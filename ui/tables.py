@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from qb_core.finder import figure_text
+from qb_core.finder import readable as figure_readable
 from qb_core.labels import QUANTITIES, SHORT_LABELS, short_title, title
 from qb_core.topology import TASKS
 from ui.safe import cell_text
@@ -41,27 +41,20 @@ MAX_DECIMALS = 4
 
 def significant_format(values: pd.Series, digits: int, whole_from: float = np.inf) -> tuple[pd.Series, str]:
     """``values`` rounded to ``digits`` significant figures (those of ``whole_from`` and above to
-    whole numbers, every integer digit kept) and one display format that keeps those digits for
-    every value: thousands separators when none needs a decimal (``1,940``), else the decimals the
-    smallest value needs (4.9963 ms at 3 digits reads ``5.00``, never ``5``), at most
-    :data:`MAX_DECIMALS`."""
+    whole numbers, every integer digit kept) and a display format that shows each value with its
+    own digits, never padded: 4.9963 ms at 4 digits reads ``4.996``, 0.05 ``0.05``, 379.1
+    ``379.1``, 1,939.6 inputs/s from 100 up ``1,940``."""
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
     usable = numbers.where(np.isfinite(numbers) & (numbers != 0))
-    magnitude = np.floor(np.log10(usable.abs()))
-    step = 10.0 ** (magnitude - digits + 1)
+    step = 10.0 ** (np.floor(np.log10(usable.abs())) - digits + 1)
     rounded = ((numbers / step).round() * step).where(usable.notna(), numbers)
-    whole = usable.abs() >= whole_from
-    rounded = rounded.where(~whole, numbers.round())
-    again = np.floor(np.log10(rounded.where(usable.notna() & ~whole).abs()))  # 9.996 rounds to 10.0: a decimal fewer
-    needed = (digits - 1 - again).clip(lower=0)
-    decimals = int(min(MAX_DECIMALS, needed.max())) if needed.notna().any() else 0
-    return rounded, ("localized" if decimals == 0 else f"%.{decimals}f")
+    return rounded.where(~(usable.abs() >= whole_from), numbers.round()), "localized"
 
 
-def figure_texts(values: pd.Series, digits: int = 3) -> pd.Series:
-    """Each figure as text to ``digits`` significant digits, trailing zeros kept
-    (:func:`qb_core.finder.figure_text`); blank where missing."""
-    return values.map(lambda v: "" if pd.isna(v) else figure_text(float(v), digits))
+def figure_texts(values: pd.Series, digits: int = 4) -> pd.Series:
+    """Each figure as text to ``digits`` significant digits, never padded
+    (:func:`qb_core.finder.readable`); blank where missing."""
+    return values.map(lambda v: "" if pd.isna(v) else figure_readable(float(v), digits))
 
 
 def heading(column: str) -> str:
@@ -166,8 +159,8 @@ def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, key: str | N
     leading columns that fit a 1280 px window are shown and the others are
     offered in a "More columns" picker above the table, so nothing needs horizontal scrolling
     until the reader asks for more; downloads keep every column. ``digits``: columns shown to that
-    many significant digits, trailing zeros kept (:func:`significant_format`), throughput columns
-    whole from 100 inputs/s up (a prediction or a band, not a measurement to copy)."""
+    many significant digits (:func:`significant_format`), throughput columns whole from 100
+    inputs/s up (a prediction or a band, not a measurement to copy)."""
     columns = list(frame.columns if columns is None else columns)
     shown = readable(frame, columns)
     rounded = {}

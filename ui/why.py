@@ -18,7 +18,8 @@ def show_platform_reasons(current: Scenario) -> None:
     for row in report.itertuples(index=False):
         head = (f"**{cell_text(row.platform)}**: {row.efficiency_range} of its roofline over {row.configurations} "
                 f"configuration(s) shown")
-        best = f"; best measured anywhere: {row.achievable}" if row.achievable else ""
+        best = (f"; best measured anywhere (a configuration measured above the datasheet peak left out): "
+                f"{row.achievable}") if row.achievable else ""
         why = (f". {row.why} *Source: {row.source}.*" if row.why
                else ". No cause is recorded for this platform; the figures are what the measurements say.")
         lines.append(f"- {head}{best}{why}")

@@ -26,7 +26,8 @@ AUTO = "auto"
 STANDING = ("the answer (best batch)", "meets every constraint", "would meet, not evidence", "nearest miss",
             "misses a constraint")
 STANDING_OPACITY = (1.0, 0.9, 0.55, 0.9, 0.25)
-RINGED = {"the answer (best batch)": ("answer", "#111111"), "nearest miss": ("nearest miss", "#e66101")}
+RINGED = {"the answer (best batch)": ("the answer (best batch)", "#111111"),
+          "nearest miss": ("nearest miss", "#e66101")}
 SOURCE_SHAPES = {"measured": "circle", "tested": "triangle-up", "untested": "diamond", "roofline": "square"}
 SOURCE_TITLES = {"measured": "measured", "tested": "predicted, tested (band)", "untested": "untested model figure",
                  "roofline": "datasheet roofline"}
@@ -78,6 +79,10 @@ def is_log(column: str) -> bool:
     return column != "top1_pct"
 
 
+def axis_title(column: str) -> str:
+    return AXES[column] + (", log scale" if is_log(column) else "")
+
+
 def _axis_scale(column: str) -> alt.Scale:
     return alt.Scale(type="log", nice=False) if is_log(column) else alt.Scale(zero=False, nice=False)
 
@@ -90,8 +95,8 @@ def finder_chart(x_field: str, y_field: str, colors: tuple[tuple[str, str], ...]
     opacity = standing against the constraints, a ring round the answer and the nearest misses
     (``rings``). An invisible ``frame`` sets the plotted extent, so the shaded region reaches the
     plot's edge."""
-    x = alt.X(f"{x_field}:Q", title=AXES[x_field], scale=_axis_scale(x_field))
-    y = alt.Y(f"{y_field}:Q", title=AXES[y_field], scale=_axis_scale(y_field))
+    x = alt.X(f"{x_field}:Q", title=axis_title(x_field), scale=_axis_scale(x_field))
+    y = alt.Y(f"{y_field}:Q", title=axis_title(y_field), scale=_axis_scale(y_field))
     frame = alt.Chart(alt.NamedData(name="frame")).mark_point(opacity=0).encode(x=x, y=y)
     region = alt.Chart(alt.NamedData(name="region")).mark_rect(color="#1b7837", opacity=0.1).encode(
         x=alt.X("x:Q", scale=_axis_scale(x_field)), x2="x2:Q", y=alt.Y("y:Q", scale=_axis_scale(y_field)), y2="y2:Q")
@@ -107,10 +112,10 @@ def finder_chart(x_field: str, y_field: str, colors: tuple[tuple[str, str], ...]
         layers.append(bands.encode(**bar))
     platform = alt.Color("device:N", title="Platform (op mode)", scale=scale(colors),
                          legend=legend(orient="right"))
+    # no legend of its own: the caption names the strengths, the rings' legend the two marked standings
     standing = alt.Opacity("standing:N", title="Constraints", scale=alt.Scale(domain=list(STANDING),
                                                                               range=list(STANDING_OPACITY)),
-                           legend=legend(orient="bottom", columns=3, symbolType="circle", symbolSize=110,
-                                         symbolFillColor="#1b7837", symbolStrokeWidth=0))
+                           legend=None)
     shape = alt.Shape("source:N", title="Figures", scale=alt.Scale(domain=list(SOURCES),
                                                                    range=[SOURCE_SHAPES[s] for s in SOURCES]),
                       legend=legend(orient="top", columns=4, labelExpr=_source_labels(), symbolFillColor="#555",

@@ -33,8 +33,8 @@ JOIN_FIELDS = (field("config", "N"), field("device", "N", label="Platform"), fie
 def efficiency_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...]) -> alt.LayerChart:
     """Per paired configuration, a dot plot on a log axis (a bar's length means nothing there): the
     platform's peak compute (peak / ops per input), the roofline prediction and the measurement,
-    one shape each, a grey line across the gap from measurement to prediction, the measurement
-    labelled with its efficiency; colour per platform, rows grouped by platform (datasets ``bars``,
+    one shape each, a grey line across the gap from measurement to prediction, each row labelled
+    with its efficiency right of its last point; colour per platform, rows grouped by platform (datasets ``bars``,
     ``gaps``, ``labels``)."""
     y = alt.Y("row:N", sort=list(rows), title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
     x = alt.X("value:Q", scale=LOG, title="Inputs per second, log scale")
@@ -49,7 +49,8 @@ def efficiency_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...])
         tooltip=tip)
     labels = alt.Chart(alt.NamedData(name="labels")).mark_text(align="left", dx=8, fontSize=10, fontWeight="bold",
                                                                color="#111")
-    labels = labels.encode(y=y, x=x, text="text:N", tooltip=tip)
+    labels = labels.encode(y=y, x=x, text="text:N", tooltip=tooltips((*JOIN_FIELDS, field("efficiency_pct", "Q",
+                                                                                            ".1f"))))
     return alt.layer(gaps, dots, labels).properties(width="container", height=max(MIN_PLOT, 22 * len(rows)))
 
 
@@ -64,7 +65,9 @@ def efficiency_spec(paired: pd.DataFrame, device_colors: dict[str, str]) -> dict
                       value_name="value")
     long["series"] = long["series"].map(dict(zip(["peak_fps", "predicted_fps", "measured_fps"], SERIES, strict=True)))
     measured = long[long["series"] == SERIES[2]]
-    labels = measured.assign(text=measured["efficiency_pct"].map("{:.1f}%".format))
+    rightmost = long.groupby("row")["value"].max()  # the label right of the row's last point, over none of them
+    labels = measured.assign(text=measured["efficiency_pct"].map("{:.1f}%".format),
+                             value=measured["row"].map(rightmost))
     gaps = table[["row", "measured_fps", "predicted_fps"]]
     structure = (pairs(device_colors, table["device"]), tuple(table["row"]))
     return with_data(efficiency_chart, structure, bars=long, gaps=gaps, labels=labels)
@@ -178,11 +181,11 @@ LAYER_FIELDS = (field("name", "N", label="Layer"), field("kind", "N", label="Kin
 def layer_roofline_chart(color: str) -> alt.LayerChart:
     """One platform x precision roofline (dataset ``roof``) with each layer of the network as a
     labelled point at its intensity and attainable TOP/s (dataset ``layers``)."""
-    x = alt.X("intensity:Q", scale=LOG, title=title("intensity") + ", per layer")
-    y = alt.Y("tops:Q", scale=LOG, title=title("tops") + " attainable")
+    x = alt.X("intensity:Q", scale=LOG, title=title("intensity") + ", per layer, log scale")
+    y = alt.Y("tops:Q", scale=LOG, title=title("tops") + " attainable, log scale")
     roof = alt.Chart(alt.NamedData(name="roof")).mark_line(color=color, strokeWidth=2.2).encode(
         x=x, y=y, order="point:Q")
-    x = alt.X("x:Q", scale=LOG, title=title("intensity") + ", per layer")  # a layer's position (see layer_specs)
+    x = alt.X("x:Q", scale=LOG, title=title("intensity") + ", per layer, log scale")
     points = alt.Chart(alt.NamedData(name="layers")).mark_point(filled=True, size=110, color=color,
                                                                 stroke="#000", strokeWidth=0.7).encode(
         x=x, y=y, shape=alt.Shape("bound:N", scale=alt.Scale(domain=["memory", "compute"],

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from qb_core.labels import title
+from qb_core.topology import variant_label
 from ui.charts.core import HEIGHT, LOG, field, legend, legend_columns, log_ticks, pairs, scale, tooltips, with_data
 from ui.colors import Style
 
@@ -63,33 +64,44 @@ def latency_throughput_spec(rows: pd.DataFrame, styles: dict[str, Style], name: 
     return with_data(latency_throughput_chart, structure, points=points)
 
 
-#: Pruning shades, full width darkest: a sequential blue, apart from every platform's hue.
-PRUNING_RAMP = ("#08306b", "#9ecae1")
+#: One hue per network (none a platform's), its pruned variants lighter: full width darkest.
+NETWORK_HUES = ("#08519c", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#e6ab02", "#4d4d4d",
+                "#b2182b")
+#: How far toward white the most pruned variant of a network goes.
+MAX_LIGHTEN = 0.6
 
 
-def pruning_shades(prunings: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(pruning, colour) from the darkest (first, full width) to the lightest of :data:`PRUNING_RAMP`."""
-    dark, light = (np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)], dtype=float) for c in PRUNING_RAMP)
-    steps = np.linspace(0.0, 1.0, len(prunings)) if len(prunings) > 1 else np.zeros(1)
-    return tuple((p, "#" + "".join(f"{round(v):02x}" for v in dark + (light - dark) * t))
-                 for p, t in zip(prunings, steps, strict=False))
+def variant_shades(variants: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """(variant, colour) per row of ``variants`` (``variant``, ``topology``, ``pruning_pct``; one row
+    each, in legend order): a hue per network, lighter as it is pruned further."""
+    hues = {t: NETWORK_HUES[i % len(NETWORK_HUES)] for i, t in enumerate(dict.fromkeys(variants["topology"]))}
+    rank = variants.groupby("topology", sort=False)["pruning_pct"].rank(ascending=False, method="dense") - 1
+    count = variants.groupby("topology", sort=False)["pruning_pct"].transform("nunique")
+    share = np.where(count > 1, rank / (count - 1).clip(lower=1), 0.0) * MAX_LIGHTEN
+    out = []
+    for variant, topology, t in zip(variants["variant"], variants["topology"], share, strict=True):
+        rgb = np.array([int(hues[topology][i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+        mixed = rgb + (255.0 - rgb) * t
+        out.append((variant, "#" + "".join(f"{round(v):02x}" for v in mixed)))
+    return tuple(out)
 
 
 def sweep_chart(metric: str, heading: str, shades: tuple[tuple[str, str], ...], groups: tuple[str, ...],
                 ticks: tuple[float, ...], batches: tuple[float, float]) -> alt.LayerChart:
-    """``metric`` (log) per precision · platform, one column per pruning factor side by side (full
+    """``metric`` (log) per precision · platform, one column per network variant side by side (full
     width first): a dot per measured batch size (bigger for a bigger batch) on a line over the
-    configuration's sweep (dataset ``sweep``). Colour: the pruning factor (its own legend); the
-    platform is on the axis."""
+    configuration's sweep (dataset ``sweep``). Colour: the network variant, a hue per network and
+    lighter when pruned (its own legend); the platform is on the axis."""
     x = alt.X("quant_model:N", sort=list(groups), title="Precision · platform",
               axis=alt.Axis(labelAngle=-30, labelLimit=240, labelOverlap=False))
-    offset = alt.XOffset("pruning:N", sort=[p for p, _ in shades])
+    offset = alt.XOffset("variant:N", sort=[v for v, _ in shades])
     y_scale = alt.Scale(type="log", nice=False, padding=6)
     axis = alt.Axis(values=list(ticks), format="~g") if ticks else alt.Axis(format="~g")
-    color = alt.Color("pruning:N", scale=scale(shades), title="Pruning (% of channels kept)",
-                      legend=legend(orient="top", symbolStrokeColor="#333", symbolStrokeWidth=0.5))
+    color = alt.Color("variant:N", scale=scale(shades), title="Network variant (lighter: pruned)",
+                      legend=legend(orient="top", columns=legend_columns(len(shades), 3), symbolStrokeColor="#333",
+                                    symbolStrokeWidth=0.5))
     tip = tooltips((field("config", "N"), field("device", "N", label="Platform"), field("precision", "N"),
-                    field("pruning", "N", label="Pruning (%)"), field("batch", "Q", ",d", "Batch"),
+                    field("variant", "N"), field("batch", "Q", ",d", "Batch"),
                     field("value", "Q", ",.4~g", title(metric)), field("batches", "Q", "d", "Batch sizes measured"),
                     field("low", "Q", ",.4~g", "Lowest over the sweep"),
                     field("high", "Q", ",.4~g", "Highest over the sweep")))
@@ -106,12 +118,14 @@ def sweep_chart(metric: str, heading: str, shades: tuple[tuple[str, str], ...], 
 
 def sweep_spec(sweep: pd.DataFrame, metric: str, heading: str) -> dict:
     """Spec of :func:`sweep_chart` for :func:`qb_core.spread.batch_sweep` output."""
+    sweep = sweep.assign(variant=variant_label(sweep["topology"], sweep["pruning_pct"]))
     groups = tuple(sweep.sort_values(["precision_rank", "device"])["quant_model"].unique())
     ticks = tuple(log_ticks(float(sweep["value"].min()), float(sweep["value"].max())))
-    prunings = tuple(sweep.sort_values("pruning_pct", ascending=False)["pruning"].unique())
+    variants = sweep.drop_duplicates("variant").sort_values(["topology", "pruning_pct"], ascending=[True, False])
     batch = pd.to_numeric(sweep["batch"], errors="coerce")
     batches = (float(max(batch.min(), 1)), float(max(batch.max(), 2)))
-    structure = (metric, heading, pruning_shades(prunings), groups, ticks, batches)
+    structure = (metric, heading, variant_shades(variants[["variant", "topology", "pruning_pct"]]), groups, ticks,
+                 batches)
     return with_data(sweep_chart, structure, sweep=sweep)
 
 
@@ -123,7 +137,7 @@ def pareto_chart(styles: tuple[tuple[str, Style], ...], x_field: str = "fps_comp
     colors, shapes, _ = style_scales(styles)
     legend_title = "Configuration"
     entries = legend(columns=legend_columns(len(styles)), orient="bottom")
-    x = alt.X(f"{x_field}:Q", scale=LOG, title=title(x_field))
+    x = alt.X(f"{x_field}:Q", scale=LOG, title=title(x_field) + ", log scale")
     y = alt.Y("top1_pct:Q", scale=alt.Scale(zero=False), title=title("top1_pct"))
     tooltip = tooltips((*CONFIG_FIELDS, field("batch", "Q", ",d"), field("top1_pct", "Q", ".2f"),
                         field(x_field, "Q", ",.4~g")))
