@@ -47,7 +47,7 @@ def _budget_s() -> float:
     return float(os.environ.get("QB_BENCH_MEASURE_S", "600"))
 
 
-def _numpy_triad_gbps(elements: int, repeats: int = 5, block: int = 32_768) -> float:
+def _numpy_triad_gbps(elements: int, repeats: int = 5, block: int = 65_536) -> float:
     """A plain numpy loop, one thread: a = b + s c block by block (the temporary s c stays in cache, so
     memory sees the triad's three streams), counted as STREAM does (3 x 8 bytes per element)."""
     b, c, a = np.ones(elements), np.full(elements, 2.0), np.empty(elements)

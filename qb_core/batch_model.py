@@ -67,6 +67,7 @@ from qb_core.nnls import solve_nonnegative
 from qb_core.question import LEVEL_COLUMNS, LEVELS, QUESTION_TEXT, QUESTIONS
 from qb_core.roofline_formulas import OPS_PER_TOP
 from qb_core.topology import TASKS, bytes_per_element, variant_label
+from qb_core.units import above as above_limit
 
 MIN_FIT_NETWORKS = 2
 MIN_CLAIM_NETWORKS = 3
@@ -111,9 +112,9 @@ FEATURE_COLUMNS: tuple[str, ...] = ("platform", "device", "precision", "topology
 # --- quantities and rows ---
 
 def quantities(rows: pd.DataFrame) -> np.ndarray:
-    """N x 6 quantities in :data:`TERMS` order, before the batch: 1, MAC layers, off-chip weight
-    seconds, MAC seconds per input, activation seconds per input, 1 (an unknown on-chip size holds
-    nothing)."""
+    """N x len(TERMS) quantities, each term's by its name and in :data:`TERMS` order, before the
+    batch: 1, MAC layers, off-chip weight seconds, MAC seconds per input, activation seconds per
+    input, 1 (an unknown on-chip size holds nothing)."""
     width = bytes_per_element(rows["precision"])
     bandwidth = rows["bandwidth_gbps"].to_numpy(dtype=float) * 1e9
     peak = rows["peak_tops"].to_numpy(dtype=float) * OPS_PER_TOP
@@ -122,9 +123,14 @@ def quantities(rows: pd.DataFrame) -> np.ndarray:
     ops = (rows["conv_ops"].to_numpy(dtype=float) + rows["depthwise_ops"].to_numpy(dtype=float)
            + rows["fc_ops"].to_numpy(dtype=float))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.column_stack([np.ones(len(rows)), rows["mac_layers"].to_numpy(dtype=float), weight_off / bandwidth,
-                                ops / peak, rows["activation_elems"].to_numpy(dtype=float) * width / bandwidth,
-                                np.ones(len(rows))])
+        by_term = {"batch_s": np.ones(len(rows)), "layer_s": rows["mac_layers"].to_numpy(dtype=float),
+                   "weights_s": weight_off / bandwidth, "macs_s": ops / peak,
+                   "activations_s": rows["activation_elems"].to_numpy(dtype=float) * width / bandwidth,
+                   "input_s": np.ones(len(rows))}
+    missing = [t.name for t in TERMS if t.name not in by_term]
+    if missing:  # a term declared without its quantity would shift every column after it
+        raise KeyError(f"no quantity for the model term(s) {', '.join(missing)}")
+    return np.column_stack([by_term[t.name] for t in TERMS])
 
 
 def design(base: np.ndarray, batch: np.ndarray) -> np.ndarray:
@@ -772,9 +778,9 @@ def coefficient_claims(model: BatchModel) -> pd.DataFrame:
                 share = 100.0 / value if value else float("inf")
                 claim = ("not needed by the data (0)" if value == 0 else
                          f"{share:,.3g} % of the datasheet {term.claim}")
-                if term.claim == "bandwidth" and value and share > 100.0 + 1e-9:
+                if term.claim == "bandwidth" and value and bool(above_limit(share, 100.0)):
                     claim += ": less traffic than the off-chip estimate (part stays on chip) or poorly determined"
-                above = term.claim == "peak" and value > 0 and share > 100.0 + 1e-9
+                above = term.claim == "peak" and value > 0 and bool(above_limit(share, 100.0))
             else:
                 claim, above = f"{value * 1e6:,.3g} µs" + (" per layer" if term.claim == "seconds per layer" else ""), \
                     False

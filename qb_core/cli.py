@@ -252,22 +252,23 @@ def _networks(args: argparse.Namespace, err: TextIO) -> tuple[UserNetwork, ...]:
     return tuple(networks)
 
 
+#: Commands that print one table: name -> (args, err) -> the table (None: written elsewhere).
+TABLE_COMMANDS = {
+    "topologies": lambda args, err: topology_table(args.task),
+    "predict": lambda args, err: predict(args.task, _hardware(args), **_storage(args), networks=_networks(args, err)),
+    "overview": lambda args, err: overview_table(load_measurements(), args.task),
+    "pareto": lambda args, err: _pareto(args, err),
+    "efficiency": lambda args, err: efficiency_table(_measured(args, err), _hardware(args), args.task,
+                                                     **_storage(args)),
+    "calibrate": lambda args, err: _calibrate(args, err),
+    "estimate": lambda args, err: _estimate(args, err),
+    "import-qutibench": lambda args, err: _import(args, err),
+}
+
+
 def _table(args: argparse.Namespace, err: TextIO) -> pd.DataFrame | None:
-    if args.command == "topologies":
-        return topology_table(args.task)
-    if args.command == "predict":
-        return predict(args.task, _hardware(args), **_storage(args), networks=_networks(args, err))
-    if args.command == "overview":
-        return overview_table(load_measurements(), args.task)
-    if args.command == "pareto":
-        return _pareto(args, err)
-    if args.command == "efficiency":
-        return efficiency_table(_measured(args, err), _hardware(args), args.task, **_storage(args))
-    if args.command == "calibrate":
-        return _calibrate(args, err)
-    if args.command == "estimate":
-        return _estimate(args, err)
-    return _import(args, err)
+    """The table of a table command; a command without a handler is a bug, never another command."""
+    return TABLE_COMMANDS[args.command](args, err)
 
 
 def _calibrate(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
@@ -330,17 +331,26 @@ def _find(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise DataFormatError(str(exc)) from None
 
 
+#: Commands that write their own output: name -> (args, out, err) -> exit status.
+STREAM_COMMANDS = {
+    "network": lambda args, out, err: network_command(args.file, args.name, out, err, _input_shapes(args)),
+    "find": _find,
+    **{name: run_measure_command for name in MEASURE_COMMANDS},
+}
+
+
+def commands() -> set[str]:
+    """Every command the parser knows (each must have exactly one handler: tests/test_cli.py)."""
+    return set(next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices)
+
+
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one command; returns the exit status (0, or 2 with one line on ``err``)."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
         args = build_parser().parse_args(argv)
-        if args.command == "network":
-            return network_command(args.file, args.name, out, err, _input_shapes(args))
-        if args.command == "find":
-            return _find(args, out, err)
-        if args.command in MEASURE_COMMANDS:
-            return run_measure_command(args, out, err)
+        if args.command in STREAM_COMMANDS:
+            return STREAM_COMMANDS[args.command](args, out, err)
         table = _table(args, err)
     except (UsageError, DataFormatError) as exc:
         print(f"qb_core: {str(exc).strip().splitlines()[0]}", file=err)

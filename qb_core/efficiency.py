@@ -30,7 +30,7 @@ from qb_core.measurements import BUNDLED_DATASET
 from qb_core.predictions import predict, predict_grid
 from qb_core.roofline_formulas import inputs_per_s, tops_from_inputs
 from qb_core.topology import LAYER_MODELS, pruning_key, variant_label
-from qb_core.units import inputs_per_joule, mj_per_input
+from qb_core.units import above, inputs_per_joule, mj_per_input
 
 #: Status of a row of the join.
 STATUSES: tuple[str, ...] = ("paired", "predicted-only", "measured-only")
@@ -165,7 +165,7 @@ def above_peak(paired: pd.DataFrame, datasheet: pd.DataFrame) -> np.ndarray:
     peak_tops = peak.reindex(pd.MultiIndex.from_frame(paired[["device", "precision"]])).to_numpy(dtype=float)
     measured_tops = tops_from_inputs(paired["measured_fps"].to_numpy(dtype=float),
                                      paired["ops_per_input"].to_numpy(dtype=float))
-    return measured_tops > peak_tops * (1 + 1e-9)
+    return above(measured_tops, peak_tops)
 
 
 REASON_KEYS = ["platform", "op_mode", "device", "precision", "topology", "pruning_pct"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qb_core.units import inputs_per_joule, mj_per_input
+from qb_core.units import above, inputs_per_joule, mj_per_input
 
 #: Where the ideal's power figure comes from.
 POWER_MEASURED = "measured at this op mode"
@@ -56,8 +56,8 @@ def ideal_energy(paired: pd.DataFrame) -> pd.DataFrame:
 def energy_notes(table: pd.DataFrame) -> pd.Series:
     """Per row, why an "ideal" energy is above the measured one (computed from the row)."""
     measured = table["mj_per_input"].astype(float)
-    beats = table["ideal_mj_per_input"].astype(float) > measured * (1 + 1e-9)
-    over_datasheet = table["predicted_mj_per_input"].astype(float) > measured * (1 + 1e-9)
+    beats = above(table["ideal_mj_per_input"], measured)
+    over_datasheet = above(table["predicted_mj_per_input"], measured)
     efficiency = table["efficiency_pct"].astype(float).map(lambda v: f"{v:,.0f}")
     measured_w = table["full_power_w"].astype(float).map(lambda v: f"{v:.3g}")
     datasheet_w = table["power_w"].astype(float).map(lambda v: f"{v:.3g}")

@@ -72,6 +72,10 @@ def load_catalog(path: Path | IO | bytes | None = None, name: str | None = None)
         # a cell that is not a number stays as written, so validate_catalog can name it
         catalog[column] = numbers if clean else numbers.astype(object).where(numbers.notna() | (text == ""), text)
     catalog["family"] = catalog["family"].replace("", "Other").astype(object)
+    unknown = sorted(set(catalog["family"]) - set(FAMILIES))
+    if unknown:  # a family the app has no place for would vanish from every page: refused here, loudly
+        raise DataFormatError(f"{csv.name}: family {unknown[0]!r} is not one of {', '.join(FAMILIES)} (add it to "
+                              "qb_core.hardware.FAMILIES, with its colour and sidebar group, to draw it)")
     catalog["execution"] = catalog["execution"].replace("", EXECUTION_STYLES[0])
     catalog = catalog[list(CATALOG_COLUMNS)].copy()
     catalog["device"] = device_name(catalog["platform"], catalog["op_mode"])

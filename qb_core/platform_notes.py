@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from qb_core.roofline_formulas import tops_from_inputs
+from qb_core.units import above as above_limit
 
 
 class PlatformNote(NamedTuple):
@@ -105,7 +106,7 @@ def achievable_peaks(measured: pd.DataFrame, datasheet: pd.DataFrame) -> pd.Data
     rows = rows.astype({"device": str, "precision": str, "config": str, "task": str})
     peaks = datasheet[["device", "precision", "peak_tops"]].astype({"device": str, "precision": str})
     rows = rows.merge(peaks.drop_duplicates(["device", "precision"]), on=["device", "precision"], how="left")
-    above = rows["measured_tops"] > rows["peak_tops"] * (1 + 1e-9)
+    above = pd.Series(above_limit(rows["measured_tops"], rows["peak_tops"]), index=rows.index)
     suspect = rows["config"].isin(set(rows.loc[above, "config"]))  # a configuration measured above the peak
     kept = rows[~suspect]
     if kept.empty:

@@ -5,11 +5,23 @@ Notes
 mj_per_input     = 1000 x power_w / inputs_per_s   (millijoules per input)
 inputs_per_joule = inputs_per_s / power_w
 A power that is not above 0 (unknown, or 0 in a file) gives NaN, never infinity.
+
+above(value, limit): value > limit x (1 + ABOVE_TOLERANCE), the one test of "measured above the
+peak" (or of an energy above another): a figure equal to its limit up to float rounding is not above.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+#: Relative slack of :func:`above`: float rounding never makes a figure "above" its own limit.
+ABOVE_TOLERANCE = 1e-9
+
+
+def above(value: np.ndarray | float, limit: np.ndarray | float) -> np.ndarray:
+    """Where ``value`` is above ``limit`` beyond float rounding (NaN on either side: False)."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(value, dtype=float) > np.asarray(limit, dtype=float) * (1.0 + ABOVE_TOLERANCE)
 
 
 def _power(power_w: np.ndarray | float) -> np.ndarray:
