@@ -230,14 +230,23 @@ def test_calibration_page_shows_only_the_configurations_inside_the_filters(at):
 
 def test_a_deep_network_names_only_its_slowest_layer_points(at):
     from ui.charts import MAX_LAYER_LABELS
+    from ui.charts.gap import LABEL_CHAR_PX, LABEL_ROWS_DY, LAYER_PLOT_PX
 
     at.selectbox(key="task").set_value("imagenet").run()
     open_page(at, "layers")
     at.selectbox(key="layer_variant").set_value("GoogLeNetv1 100%").run()
     chart = charts(at)[0]
-    labelled = sum(len(named(chart, name)) for name in ("labels_above", "labels_below", "labels_end"))
+    names = [f"labels_{i}" for i in range(len(LABEL_ROWS_DY))]
+    labelled = sum(len(named(chart, name)) for name in (*names, "labels_end"))
     points = named(chart, "layers")[["x", "tops"]].round(6).drop_duplicates()
     assert len(points) > MAX_LAYER_LABELS and labelled == MAX_LAYER_LABELS
+    roof = named(chart, "roof")
+    span = np.log10(roof["intensity"].max()) - np.log10(roof["intensity"].min())
+    for name in names:  # no two labels of one row overlap at the narrowest plot
+        row = named(chart, name).sort_values("x")
+        left = (np.log10(row["x"]) - np.log10(roof["intensity"].min())) / span * LAYER_PLOT_PX
+        right = left + 6 + LABEL_CHAR_PX * row["names"].str.len()
+        assert (left.to_numpy()[1:] >= right.to_numpy()[:-1]).all(), name
     assert any("hover for the other" in plain(c.value) for c in at.caption)
 
 

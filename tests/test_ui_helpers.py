@@ -55,13 +55,16 @@ def test_device_colours_are_shades_of_their_platform():
 def test_every_configuration_of_a_platform_is_distinguishable():
     from qb_core.measurements import load_measurements
 
-    rows = load_measurements()
-    rows = rows[rows["task"] == "cifar10"].assign(dataset="QuTiBench")
+    every = load_measurements()
+    for task in ("cifar10", "imagenet"):  # ImageNet: several networks on one platform (GoogLeNet, ResNet-50)
+        rows = every[every["task"] == task].assign(dataset="QuTiBench")
+        styles = config_styles(rows, platform_colors(sorted(rows["platform"].astype(str).unique())))
+        assert set(styles) == set(rows["config"].astype(str))
+        for platform, group in rows.groupby("platform", observed=True):
+            looks = {styles[c] for c in group["config"].astype(str).unique()}
+            assert len(looks) == group["config"].nunique(), (task, platform)
+    rows = every[every["task"] == "cifar10"].assign(dataset="QuTiBench")
     styles = config_styles(rows, platform_colors(sorted(rows["platform"].astype(str).unique())))
-    assert set(styles) == set(rows["config"].astype(str))
-    for platform, group in rows.groupby("platform", observed=True):
-        looks = {styles[c] for c in group["config"].astype(str).unique()}
-        assert len(looks) == group["config"].nunique(), platform
     tx2 = rows[rows["device"] == "TX2-maxp"]
     assert styles["TX2-maxp_FP16_100%"].shape != styles["TX2-maxp_FP32_100%"].shape  # precision -> shape
     assert styles["TX2-maxp_FP16_100%"].dash != styles["TX2-maxn_FP16_100%"].dash  # op mode -> dash

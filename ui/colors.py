@@ -84,18 +84,22 @@ def device_colors(devices: pd.DataFrame, colors: dict[str, str]) -> dict[str, st
 
 def config_styles(configs: pd.DataFrame, colors: dict[str, str]) -> dict[str, Style]:
     """Configuration -> :class:`Style`. ``configs`` has config, platform, op_mode, precision,
-    pruning_pct and (optionally) dataset columns; ``colors`` maps platform -> hue."""
+    pruning_pct and (optionally) topology and dataset columns; ``colors`` maps platform -> hue.
+    Lightness steps over the platform's network variants (network, then pruning from full width),
+    so two networks on one platform (GoogLeNet and ResNet-50 on TX2) never share a line style."""
     table = configs.astype({c: str for c in ("config", "platform", "op_mode", "precision")}).drop_duplicates("config")
     uploaded = table["dataset"].astype(str).ne(BUNDLED_DATASET) if "dataset" in table \
         else pd.Series(False, table.index)
     styles: dict[str, Style] = {}
     for platform, group in table.groupby("platform", sort=False):
         base = colors.get(platform, PALETTE[-1])
-        prunings = sorted(group["pruning_pct"].astype(float).unique(), reverse=True)
+        networks = group["topology"].astype(str) if "topology" in group else pd.Series("", group.index)
+        variant = list(zip(networks, -group["pruning_pct"].astype(float), strict=True))
+        variants = sorted(set(variant))
         modes = list(dict.fromkeys(sorted(group["op_mode"])))
-        for row, is_upload in zip(group.itertuples(index=False), uploaded[group.index], strict=True):
-            step = prunings.index(float(row.pruning_pct))
+        for row, key, is_upload in zip(group.itertuples(index=False), variant, uploaded[group.index], strict=True):
+            step = variants.index(key)
             dash = UPLOAD_DASH if is_upload else MODE_DASHES[modes.index(row.op_mode) % len(MODE_DASHES)]
-            styles[row.config] = Style(shade(base, step, max(len(prunings), 2)),
+            styles[row.config] = Style(shade(base, step, max(len(variants), 2)),
                                        PRECISION_SHAPES.get(row.precision, "circle"), tuple(dash))
     return styles

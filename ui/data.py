@@ -336,8 +336,8 @@ def sweeps(scenario: Scenario, _rows: pd.DataFrame, column: str, leave_out: tupl
 
 @cached(32)
 def _styles(task: str, uploads: tuple[tuple[str, str], ...], _rows: pd.DataFrame) -> dict[str, Style]:
-    task_rows = _rows.loc[_rows["task"] == task, ["config", "platform", "op_mode", "precision", "pruning_pct",
-                                                   "dataset"]]
+    task_rows = _rows.loc[_rows["task"] == task, ["config", "platform", "op_mode", "precision", "topology",
+                                                   "pruning_pct", "dataset"]]
     table = task_rows.astype(str).drop_duplicates().astype({"pruning_pct": float})
     return config_styles(table, colors(NO_PLATFORMS, tuple(table["platform"].astype(str).unique())))
 

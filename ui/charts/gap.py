@@ -192,13 +192,12 @@ def layer_roofline_chart(color: str) -> alt.LayerChart:
                                                              range=["triangle-down", "circle"]),
                                   title="Layer is", legend=legend()),
         tooltip=tooltips(LAYER_FIELDS))
-    above = alt.Chart(alt.NamedData(name="labels_above")).mark_text(align="left", dx=6, dy=-10, fontSize=11,
-                                                                    color="#111").encode(x=x, y=y, text="names:N")
-    below = alt.Chart(alt.NamedData(name="labels_below")).mark_text(align="left", dx=6, dy=14, fontSize=11,
-                                                                    color="#111").encode(x=x, y=y, text="names:N")
+    rows = [alt.Chart(alt.NamedData(name=f"labels_{i}")).mark_text(align="left", dx=6, dy=dy, fontSize=11,
+                                                                   color="#111").encode(x=x, y=y, text="names:N")
+            for i, dy in enumerate(LABEL_ROWS_DY)]
     at_end = alt.Chart(alt.NamedData(name="labels_end")).mark_text(align="right", dx=-8, dy=-12, fontSize=11,
                                                                    color="#111").encode(x=x, y=y, text="names:N")
-    return alt.layer(roof, points, above, below, at_end).properties(width="container", height=HEIGHT - 60)
+    return alt.layer(roof, points, *rows, at_end).properties(width="container", height=HEIGHT - 60)
 
 
 def layer_time_chart() -> alt.Chart:
@@ -228,6 +227,27 @@ def _few(names: pd.Series, limit: int = 2) -> str:
 
 #: Points of the per-layer roofline that carry a label (those holding the most time); the others on hover.
 MAX_LAYER_LABELS = 4
+#: Rows a layer label may sit in, as offsets from its point (px): above, below, further above, further below.
+LABEL_ROWS_DY = (-10, 14, -24, 28)
+#: Label geometry at a 1280 px window: the plot's narrowest width and a character's width at 11 px (px).
+LAYER_PLOT_PX, LABEL_CHAR_PX = 600, 6.4
+
+
+def label_rows(x: pd.Series, text: pd.Series, x_min: float, x_max: float) -> np.ndarray:
+    """The row of :data:`LABEL_ROWS_DY` each label (sorted by ``x``, on a log axis from ``x_min`` to
+    ``x_max``) takes: the first whose labels so far end left of it, so no two labels of a row
+    overlap; -1 where no row has room (that point is named on hover)."""
+    span = max(np.log10(x_max) - np.log10(x_min), 1e-9)
+    left = (np.log10(x.to_numpy(dtype=float)) - np.log10(x_min)) / span * LAYER_PLOT_PX
+    right = left + 6 + LABEL_CHAR_PX * text.astype(str).str.len().to_numpy()
+    ends = np.full(len(LABEL_ROWS_DY), -np.inf)
+    rows = np.full(len(x), -1)
+    for i, (start, end) in enumerate(zip(left, right, strict=True)):
+        free = np.flatnonzero(ends + 4 <= start)
+        if free.size:
+            rows[i] = free[0]
+            ends[free[0]] = end
+    return rows
 
 
 def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> tuple[dict, dict]:
@@ -258,11 +278,13 @@ def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> 
                                                      share=("time_share_pct", "sum"))
     labels["names"] = labels["names"].where(labels["off_chip"] > 0, labels["names"] + ": nothing off chip")
     labels = labels.nlargest(MAX_LAYER_LABELS, "share")  # a deep network: the slowest points named, the rest on hover
-    labels = labels.sort_values("x").reset_index(drop=True)  # neighbours alternate above and below
+    labels = labels.sort_values("x").reset_index(drop=True)
     end, inside = labels[labels["off_chip"] == 0], labels[labels["off_chip"] > 0]  # the right end: label leftwards
+    row = label_rows(inside["x"], inside["names"], float(roof_points["intensity"].min()),
+                     float(roof_points["intensity"].max()))
+    rows = {f"labels_{i}": inside[row == i] for i in range(len(LABEL_ROWS_DY))}
     roofline = with_data(layer_roofline_chart, (color,), roof=roof_points[["point", "intensity", "tops"]],
-                         layers=shown[keep], labels_above=inside.iloc[::2], labels_below=inside.iloc[1::2],
-                         labels_end=end)
+                         layers=shown[keep], labels_end=end, **rows)
     bars = with_data(layer_time_chart, (), times=times)
     return roofline, bars
 

@@ -349,7 +349,7 @@ def network_ops_chart(variants: tuple[str, ...], tasks: tuple[tuple[str, str], .
     return alt.Chart(alt.NamedData(name="networks")).mark_point(filled=True, size=110, opacity=1).encode(
         y=alt.Y("variant:N", sort=list(variants), title=title("variant"), axis=alt.Axis(labelLimit=200)),
         x=alt.X("gops_per_input:Q", scale=LOG, title=log_title("gops_per_input")),
-        color=alt.Color("task_name:N", scale=scale(tasks), title="Task", legend=legend(orient="top")),
+        color=alt.Color("task_name:N", scale=scale(tasks), title="Task", legend=legend(orient="bottom", columns=3)),
         tooltip=tooltips(NETWORK_TOOLTIP)).properties(width="container", height=network_height(variants))
 
 
@@ -360,9 +360,9 @@ def network_size_chart(variants: tuple[str, ...], precisions: tuple[str, ...]) -
         y=alt.Y("variant:N", sort=list(variants), title=title("variant"), axis=alt.Axis(labelLimit=200)),
         x=alt.X("model_mb:Q", scale=LOG, title=log_title("model_mb")),
         color=alt.Color("precision:N", scale=scale(tuple((p, PRECISION_COLORS[p]) for p in precisions)),
-                        title="Precision", legend=legend(orient="top")),
+                        title="Precision", legend=legend(orient="bottom", columns=3)),
         shape=alt.Shape("precision:N", scale=scale(tuple((p, PRECISION_SHAPES[p]) for p in precisions)),
-                        title="Precision", legend=legend(orient="top")),
+                        title="Precision", legend=legend(orient="bottom", columns=3)),
         tooltip=tooltips((field("variant", "N"), field("precision", "N"), field("model_mb", "Q", ",.4~g"),
                           field("intensity", "Q", ",.1f", "Intensity, weights read per input (ops/byte)")))
     ).properties(width="container", height=network_height(variants))
