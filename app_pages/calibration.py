@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from qb_core.batch_model import HOLDOUTS, MIN_BAND_ERRORS, RANGE_FACTOR
+from qb_core.batch_model import BAND_HELD_MIN_PCT, HOLDOUTS, MIN_BAND_ERRORS, RANGE_FACTOR
 from qb_core.question import LEVEL_TEXT, LEVELS, QUESTION_TEXT, Asked
 from qb_core.topology import TASKS, variant_label
 from ui import charts, data, tables, uploads, views
@@ -91,6 +91,12 @@ with st.container(border=True):
             "untested": f"**Predicted, untested**: {literal(one['reason'], 300)}. The figure is the model's, with no "
                         "band: no hold-out ever tested a prediction like it."}
     st.markdown(f"{asked.text.capitalize()}: " + said.get(evidence, ""))
+    held = float(one.get("band_held_pct", np.nan))
+    if banded and held == held:
+        words = (f"In the nested hold-out this band held {held:.0f} % of the held-out rows (it promises 80 %)"
+                 + (": narrower than it promises, read it as a lower bound on the uncertainty."
+                    if held < BAND_HELD_MIN_PCT else "."))
+        (st.warning if held < BAND_HELD_MIN_PCT else st.caption)(words)
     if evidence == "untested" and latency != latency:
         st.caption("The model has no fit for this platform at this level: only the datasheet roofline is known.")
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from qb_core.batch_model import weak_bands
 from qb_core.finder import (
     OBJECTIVES,
     Constraints,
@@ -291,6 +292,15 @@ if len(result.feasible):
                "predicted by the batch-aware model where the network hold-out tested predictions like it on that "
                "platform (its 80 % band in brackets; *met at the band's low end too* when every constraint still "
                "holds there). *Why it is here* names the source of each figure.")
+    model = data.batch_model(current, measured)
+    weak = weak_bands(model, asked.level, asked.kind) if model is not None else None
+    weak = weak[weak["platform"].isin(set(result.feasible.loc[result.feasible["source"] == "tested", "platform"]))] \
+        if weak is not None else weak
+    if weak is not None and len(weak):
+        st.warning("Narrower than promised: in the nested hold-out the 80 % band held only "
+                   + ", ".join(f"{row.band_held_pct:.0f} % on {literal(row.platform)}" for row in weak.itertuples())
+                   + " of the held-out rows: read those tested rows' bands as a lower bound on the uncertainty.",
+                   icon=":material/warning:")
     download_csv("Download the answer (CSV)", with_variant(result.feasible), "deployments.csv")
 elif result.considered:
     st.subheader("Nothing meets every constraint")

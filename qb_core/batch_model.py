@@ -616,6 +616,7 @@ def predict_rows(model: BatchModel, grid: pd.DataFrame, level: str, question: st
     q = bands["band_q"].reindex(platform).to_numpy(dtype=float)
     source = bands["band_source"].reindex(platform).fillna("").to_numpy(dtype=object)
     tested_any = bands["tested"].reindex(platform).fillna(0).to_numpy() > 0
+    coverage = bands["band_coverage_pct"].reindex(platform).to_numpy(dtype=float)
     reason = np.where((reason == "") & ~tested_any,
                       f"the hold-out on this platform tested no {QUESTION_TEXT[question]} at the {level} level", reason)
     ok = np.isfinite(time_s) & (time_s > 0)
@@ -631,7 +632,21 @@ def predict_rows(model: BatchModel, grid: pd.DataFrame, level: str, question: st
         latency_high_ms=np.where(tested, latency_ms * np.exp(q), np.nan),
         fps_low=np.where(tested, fps * np.exp(-q), np.nan), fps_high=np.where(tested, fps * np.exp(q), np.nan),
         evidence=np.where(tested, TESTED, "untested"), reason=reason,
-        band_source=np.where(tested, source, ""))
+        band_source=np.where(tested, source, ""), band_held_pct=np.where(tested, coverage, np.nan))
+
+
+#: A band that held fewer held-out rows than this (of the 80 % it promises) is said to be too narrow.
+BAND_HELD_MIN_PCT = 70.0
+
+
+def weak_bands(model: BatchModel, level: str, question: str) -> pd.DataFrame:
+    """Platforms whose 80 % band, checked on rows from fits that never saw their network (nested
+    hold-out), held fewer than :data:`BAND_HELD_MIN_PCT` % of them at ``level`` for ``question``:
+    ``platform``, ``band_held_pct``, ``tested`` (rows checked). A tested prediction there comes with
+    a band narrower than it promises."""
+    bands = model.bands[(model.bands["level"] == level) & (model.bands["question"] == question)]
+    weak = bands[bands["band_coverage_pct"] < BAND_HELD_MIN_PCT]
+    return weak.rename(columns={"band_coverage_pct": "band_held_pct"})[["platform", "band_held_pct", "tested"]]
 
 
 def measured_answers(model: BatchModel, level: str, question: str, batch: float | None = None) -> pd.DataFrame:
@@ -662,7 +677,7 @@ def answer(model: BatchModel, grid: pd.DataFrame, level: str, question: str,
     out = out.copy()
     for column in ("batch", "latency_ms", "fps"):
         out[column] = np.where(hit, found[column].to_numpy(dtype=float), out[column].to_numpy(dtype=float))
-    for column in ("latency_low_ms", "latency_high_ms", "fps_low", "fps_high"):
+    for column in ("latency_low_ms", "latency_high_ms", "fps_low", "fps_high", "band_held_pct"):
         out[column] = np.where(hit, np.nan, out[column].to_numpy(dtype=float))
     out["evidence"] = np.where(hit, MEASURED, out["evidence"])
     out["reason"] = np.where(hit, "", out["reason"])

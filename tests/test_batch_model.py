@@ -231,3 +231,15 @@ def test_the_question_value_refuses_bad_questions():
                 {"kind": "batch", "batch": True}):
         with pytest.raises(ValueError):
             Asked(**bad)
+
+
+def test_a_tested_answer_carries_how_often_its_band_held_and_weak_bands_are_named(model, grid):
+    rows = bm.predict_rows(model, grid, "accelerator", "latency-b1")
+    bands = model.bands[(model.bands["level"] == "accelerator") & (model.bands["question"] == "latency-b1")]
+    held = bands.set_index("platform")["band_coverage_pct"]
+    tested = rows[rows["evidence"] == bm.TESTED]
+    assert len(tested) and (tested["band_held_pct"] == tested["platform"].map(held)).all()
+    assert rows.loc[rows["evidence"] != bm.TESTED, "band_held_pct"].isna().all()
+    weak = bm.weak_bands(model, "accelerator", "latency-b1").set_index("platform")["band_held_pct"]
+    assert set(weak.index) == set(held[held < bm.BAND_HELD_MIN_PCT].index)
+    assert "TX2" in weak.index and weak["TX2"] < 70  # the TX2 band is too narrow for a new network

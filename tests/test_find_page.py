@@ -10,7 +10,7 @@ import pytest
 
 from devtools.apptest import charts, named, new_app, open_page, plain, spec, upload
 from qb_core.accuracy import load_accuracy
-from qb_core.batch_model import build_batch_model, model_grid, predict_rows
+from qb_core.batch_model import build_batch_model, model_grid, predict_rows, weak_bands
 from qb_core.finder import Constraints, combined_candidates, find_deployments, left_out_rows, readable
 from qb_core.hardware import catalog_long
 from qb_core.measurements import BUNDLED_DATASET, load_measurements
@@ -275,7 +275,8 @@ def test_a_link_naming_a_choice_by_the_clis_id_is_taken():
     at.query_params["find_question"] = "latency-b1"
     at.run()
     open_page(at, "find")
-    assert not at.exception and not at.warning
+    assert not at.exception  # and no word about the link: the only warning is the answer's band check
+    assert all(plain(w.value).startswith("Narrower than promised") for w in at.warning)
     assert at.selectbox(key="find_task").value == "imagenet"
     assert (at.button_group(key="find_level").value, at.button_group(key="find_question").value) == (
         "accelerator", "latency-b1")
@@ -287,3 +288,15 @@ def test_an_old_link_asking_the_latency_at_batch_1_asks_the_batch_1_question():
     at.run()
     open_page(at, "find")
     assert at.button_group(key="find_question").value == "latency-b1"
+
+
+def test_tested_rows_whose_band_held_too_little_are_flagged(model):
+    at = find_page(find_task=("imagenet", "ImageNet"), find_min_fps=(100.0, "100"),
+                   find_level=("accelerator", "accelerator"))
+    at.button_group(key="find_platforms").set_value(["TX2"]).run()
+    assert (shown(at)["Evidence"] == "tested").any()
+    held = weak_bands(model[1], "accelerator", "throughput-best").set_index("platform")["band_held_pct"]
+    warned = " ".join(plain(w.value) for w in at.warning)
+    assert f"{held['TX2']:.0f} % on TX2" in warned  # promised 80 %, held 56 % leaving a network out
+    at.button_group(key="find_level").set_value("board").run()  # TX2's board band held 75 %: no warning
+    assert "Narrower than promised" not in " ".join(plain(w.value) for w in at.warning)

@@ -282,3 +282,14 @@ class TestPerLayerStorageByExecution:
         at.button_group(key="layer_storage").set_value("sidebar").run()
         layers = at.dataframe[0].value
         assert layers.loc[layers["name"] == "conv6", "bytes"].item() == 2_359_296 / 4  # INT2: a quarter byte each
+
+
+def test_the_card_says_how_often_its_band_held_and_warns_when_too_narrow(at):
+    at.selectbox(key="task").set_value("imagenet").run()
+    open_page(at, "calibration")
+    at.segmented_control(key="cal_level").set_value("accelerator").run()
+    at.selectbox(key="cal_device").set_value("TX2-maxn").run()
+    at.selectbox(key="cal_variant").set_value("ResNet-50 80%").run()  # measured at 100 % only: a prediction
+    assert "Predicted, tested" in " ".join(plain(m.value) for m in at.markdown)
+    warned = " ".join(plain(w.value) for w in at.warning)
+    assert "this band held" in warned and "narrower than it promises" in warned  # TX2: 54 % of 80 %
