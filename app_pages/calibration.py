@@ -130,7 +130,7 @@ st.caption("Each held-out row is predicted by a fit that never saw its network. 
 holdout = st.segmented_control("Hold out", list(HOLDOUTS), default="network", required=True,
                                format_func=lambda h: f"one {HOLDOUT_NAMES[h]}", key="calibration_holdout",
                                bind="query-params")
-question = kind if kind != "batch" else "batch"
+question = kind
 held = data.calibration_rows(current, measured, holdout, question, level)
 selection = gap.theory.selection
 keys = ["device", "precision", "topology", "pruning_pct"]
@@ -172,7 +172,8 @@ st.caption("Each coefficient is a claim about the hardware (a share of the datas
 st.subheader(f"Every answer for {TASKS[current.task]}")
 columns = ["device", "precision", "variant", "evidence", "latency_ms", "fps", "band", "batch", "fps_low", "fps_high",
            "latency_low_ms", "latency_high_ms", "roofline_fps", "reason"]
-band_text = (tables.figure_texts(answers["fps_low"]) + " – " + tables.figure_texts(answers["fps_high"])).where(
+band_text = (tables.figure_texts(answers["fps_low"], 4, 100.0) + " – "
+             + tables.figure_texts(answers["fps_high"], 4, 100.0)).where(
     answers["fps_low"].notna() & answers["fps_high"].notna(), "")
 tables.show(answers.assign(band=band_text), columns,
             key="calibrated_table", fit=True, digits={"latency_ms": 4, "latency_low_ms": 4, "latency_high_ms": 4,

@@ -15,10 +15,9 @@ from qb_core.finder import (
 )
 from qb_core.question import Asked
 from qb_core.topology import PRECISIONS, TASKS, variant_label
-from ui import data, scenario, uploads
+from ui import data, scenario, tables, uploads
 from ui.charts.finder import AUTO, AXES, resolve_axes
 from ui.safe import cell_text, download_csv, literal, literal_list, option_label
-from ui.tables import significant_format
 from ui.widgets import accept_ids
 
 ANY = "any"
@@ -127,7 +126,7 @@ def figure_text(values: pd.Series, column: str) -> pd.Series:
     """Each figure to its column's significant digits, never padded; a batch in full."""
     if column == "batch":
         return values.map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
-    return values.map(lambda v: "" if pd.isna(v) else readable(v, DIGITS.get(column, 6)))
+    return tables.figure_texts(values, DIGITS.get(column, 6), 100.0 if tables.is_throughput(column) else np.inf)
 
 
 def core_words(values: pd.Series) -> pd.Series:
@@ -156,15 +155,13 @@ def whole_table(rows: pd.DataFrame, last: str) -> None:
 
 
 def sortable_table(rows: pd.DataFrame) -> None:
-    """Every row of the answer in a sortable table, the band in two number columns, figures rounded
-    to the digits the static tables show."""
+    """Every row of the answer in a sortable table, the band in two number columns, figures to the
+    digits the static tables show."""
     columns = ["device", "precision", "variant", "source", "fps", "top1_pct", "latency_ms", "power_w", "mj_per_input",
                "batch", "fps_low", "fps_high", "why"]  # the figures a reader sorts by first, before the band
-    formats = {c: significant_format(rows[c], n) for c, n in DIGITS.items()}
-    rows = rows.assign(**{c: values for c, (values, _) in formats.items()})
-    config = {c: st.column_config.NumberColumn(HEADERS[c], format=formats[c][1] if c in formats else "localized")
-              if c in DIGITS or c == "batch" else st.column_config.TextColumn(HEADERS[c]) for c in columns}
-    st.dataframe(rows[columns], hide_index=True, key="find_answer", column_config=config, placeholder="")
+    headers = {c: st.column_config.NumberColumn(HEADERS[c], format="localized") if c in DIGITS or c == "batch"
+               else st.column_config.TextColumn(HEADERS[c]) for c in columns}
+    tables.show(rows, columns, key="find_answer", digits=DIGITS, **headers)
 
 
 if st.session_state.pop("_goto_what_it_takes", False):

@@ -1,12 +1,11 @@
 """Measure this machine: the empirical roofline of the machine the app runs on and a network's
 latency and throughput on it, kept in the session as your platform and your measurements."""
 
-import time
-
 import pandas as pd
 import streamlit as st
 
 from qb_core.host_roofline import host_info, measure_host_roofline, to_platform_row
+from qb_core.measure import PRECISIONS as MEASURE_PRECISIONS
 from qb_core.measure import MeasureError, measure_onnx, to_contribution_csv
 from qb_core.onnx_export import ExportError
 from ui import measure_here, tables
@@ -47,10 +46,8 @@ measured = st.session_state.get(measure_here.ROOFLINE_KEY)
 if measured is not None:
     row, roofline = measured
     cols = st.columns(3)
-    for column, label, value, theory in (
-            (cols[0], "FP32 peak (GOP/s)", roofline.peak_fp32_tops, roofline.theoretical_fp32_tops),
-            (cols[1], "INT8 peak (GOP/s)", roofline.peak_int8_tops, roofline.theoretical_int8_tops)):
-        column.metric(label, "not measured" if value is None else f"{value * 1e3:,.1f}",
+    for column, (precision_name, value, theory) in zip(cols, roofline.peaks(), strict=False):
+        column.metric(f"{precision_name} peak (GOP/s)", "not measured" if value is None else f"{value * 1e3:,.1f}",
                       None if not (value and theory) else f"{100 * value / theory:.0f} % of theory "
                                                           f"({theory * 1e3:,.1f})", delta_color="off")
     cols[2].metric("Bandwidth, triad (GB/s)", f"{roofline.bandwidth_gbps:,.1f}")
@@ -77,7 +74,7 @@ first, second = st.columns(2)
 chosen = first.selectbox("Network", labels, index=labels.index("CNV 100%") if "CNV 100%" in labels else 0,
                          key="measure_network", help="The bundled networks and yours (Your networks), with random "
                                                      "weights and their exact layer shapes.")
-precision = second.segmented_control("Precision", ["FP32", "INT8"], default="FP32", required=True,
+precision = second.segmented_control("Precision", list(MEASURE_PRECISIONS), default="FP32", required=True,
                                      key="measure_precision", help="INT8: onnxruntime's static quantization of the "
                                                                    "same graph (QLinearConv, QGemm).")
 third, fourth, fifth = st.columns(3)
@@ -98,27 +95,16 @@ if st.button("Measure", type="primary", icon=":material/play_arrow:", key="measu
         st.stop()
     bar = st.progress(0.0, text="starting")
     st.caption("Each batch is kept as soon as it is measured; changing anything on the page stops the rest.")
-    deadline = time.perf_counter() + float(budget_s)
     skipped: list[str] = []
-    for index, batch in enumerate(sorted(batches)):
-        left_s = deadline - time.perf_counter()
-        if left_s <= 0:
-            skipped.append(f"batch {batch}: the {budget_s} s budget ran out")
-            continue
-        bar.progress(index / len(batches), text=f"{chosen}, {precision}, batch {batch}")
-        try:
-            result = measure_onnx(model, [batch], runs, 2, None, precision=precision, budget_s=left_s,
-                                  topology=name, pruning_pct=pct, task=task)
-        except MeasureError as exc:
-            st.error(f"{literal(chosen)} at batch {batch}: {exc}", icon=":material/error:")
-            break
-        skipped += list(result.skipped)
-        if len(result.rows):
-            try:
-                measure_here.keep_rows(result.rows)
-            except ValueError as exc:
-                st.error(f"The rows could not be kept: {exc}", icon=":material/error:")
-                break
+    try:
+        result = measure_onnx(model, sorted(batches), runs, 2, None, precision=precision, budget_s=float(budget_s),
+                              progress=lambda done, total, text: bar.progress(done / total, text=f"{chosen}: {text}"),
+                              topology=name, pruning_pct=pct, task=task, on_rows=measure_here.keep_rows)
+        skipped = list(result.skipped)
+    except MeasureError as exc:
+        st.error(f"{literal(chosen)}: {exc}", icon=":material/error:")
+    except ValueError as exc:  # the importer refused the rows: the ones kept before stay
+        st.error(f"The rows could not be kept: {exc}", icon=":material/error:")
     bar.empty()
     if skipped:
         st.warning("Not measured: " + "; ".join(literal(s) for s in skipped), icon=":material/timer_off:")

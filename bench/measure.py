@@ -27,11 +27,10 @@ from qb_core.host_roofline import measure_host_roofline, stream_triad, to_platfo
 from qb_core.measure import measure_onnx
 from qb_core.measurements import load_measurements
 from qb_core.network_files import read_network_path
-from qb_core.onnx_export import bundled_onnx
-from qb_core.topology import LAYER_MODELS, PRECISIONS, PUBLISHED_PRUNING_PCT
+from qb_core.onnx_export import bundled_onnx, bundled_variants
+from qb_core.topology import PRECISIONS
 from qb_core.user_networks import make_network
 from qb_core.whatif import CUSTOM_COLUMNS, combined_catalog, custom_catalog
-from qb_core.zoo import IMAGENET_VARIANTS
 
 ZOO = Path(__file__).resolve().parent.parent / ".bench-cache" / "onnx-zoo"
 #: torchvision classifiers the dataset does not hold, small to large (TorchScript exports).
@@ -66,8 +65,7 @@ def _numpy_triad_gbps(elements: int, repeats: int = 5, block: int = 65_536) -> f
 
 def roofline_figures() -> Iterator[tuple[str, str, str] | pd.DataFrame]:
     roofline = measure_host_roofline(budget_s=90.0)
-    for label, measured, theory in (("FP32", roofline.peak_fp32_tops, roofline.theoretical_fp32_tops),
-                                    ("INT8", roofline.peak_int8_tops, roofline.theoretical_int8_tops)):
+    for label, measured, theory in roofline.peaks():
         share = f" ({100 * measured / theory:.0f} % of theory {theory * 1e3:.0f})" if measured and theory else ""
         yield (f"host roofline: {label} peak GOP/s (MatMul/Conv best)",
                "n/a" if measured is None else f"{measured * 1e3:.0f}{share}", "a share of the theoretical figure")
@@ -79,11 +77,6 @@ def roofline_figures() -> Iterator[tuple[str, str, str] | pd.DataFrame]:
     yield ("host roofline: triad on 1 thread / plain numpy loop (1 thread)",
            f"{one_thread:.1f} / {plain:.1f} = {100 * one_thread / plain:.0f} %", "within 15 %")
     yield pd.DataFrame([to_platform_row(roofline)])
-
-
-def _variants() -> list[tuple[str, float]]:
-    return [(t, float(p)) for t in LAYER_MODELS for p in PUBLISHED_PRUNING_PCT] + [
-        (t, float(p)) for t, p in IMAGENET_VARIANTS]
 
 
 def _measure(model: bytes, name: str, pct: float, task: str | None, budget: float,
@@ -110,7 +103,7 @@ def dispersion() -> tuple[str, str, str]:
 def measure_networks(deadline: float) -> tuple[pd.DataFrame, tuple, list[str]]:
     """Rows of every bundled variant, then the zoo's networks, until ``deadline``."""
     parts, networks, skipped = [], [], []
-    for topology, pct in _variants():
+    for topology, pct in bundled_variants():
         left = deadline - time.perf_counter()
         if left < 5:
             skipped.append(f"{topology} {pct:g}%")
@@ -138,25 +131,23 @@ def model_figures(rows: pd.DataFrame, platform_row: pd.DataFrame, networks: tupl
     hardware = catalog_long(combined_catalog(default_catalog(), custom_catalog([record])))
     model = bm.build_batch_model(pd.concat([load_measurements(), rows], ignore_index=True), hardware, networks)
     platform = str(platform_row["platform"].iloc[0])
-    held = model.holdout[model.holdout["platform"] == platform]
     fitted = model.coefficients.loc[platform] if platform in model.coefficients.index.get_level_values(0) else None
     count = int(fitted["network_count"].max()) if fitted is not None else 0
     yield (f"model on this host: networks measured ({platform})", f"{rows['topology'].nunique()} ({count} in a fit)",
            ">= 12")
+    table = bm.summary(model, (platform,)).set_index(["level", "question"])
     for level in bm.LEVELS:
         for question in QUESTIONS:
-            group = held[(held["level"] == level) & (held["question"] == question)]
-            tested = group[group["evidence"] == bm.TESTED]
-            errors = tested["error_pct"].abs()
+            if (level, question) not in table.index:
+                continue
+            row = table.loc[(level, question)]
             yield (f"model on this host: {question}, {level}, leaving a network out: median |error| tested",
-                   "n/a" if errors.empty else f"{errors.median():.1f} %", "<= 15 % (latency-b1)")
+                   f"{row['tested_median_abs_error_pct']:.1f} %", "<= 15 % (latency-b1)")
             yield (f"model on this host: {question}, {level}: rows tested, nested 80 % band held",
-                   f"{100 * len(tested) / max(len(group), 1):.0f} % of {len(group)}, "
-                   f"{100 * tested['in_band'].mean() if len(tested) else float('nan'):.0f} %", ">= 80 %; 70-90 %")
-            untested = group.loc[group["evidence"] != bm.TESTED, "error_pct"].abs()
-            if len(untested):
-                yield (f"model on this host: {question}, {level}: untested rows' median |error|",
-                       f"{untested.median():.1f} % over {len(untested)}", "")
+                   f"{row['tested_pct']:.0f} % of {row['units']:.0f}, {row['band_coverage_pct']:.0f} %",
+                   ">= 80 %; 70-90 %")
+            yield (f"model on this host: {question}, {level}: untested rows' median |error|",
+                   f"{row['untested_median_abs_error_pct']:.1f} %", "")
 
 
 def run() -> Iterator[tuple[str, str, str]]:

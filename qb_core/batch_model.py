@@ -64,9 +64,9 @@ import pandas as pd
 from qb_core.layer_table import MAC_TYPES
 from qb_core.netlayers import variant_type_totals
 from qb_core.nnls import solve_nonnegative
-from qb_core.question import LEVEL_COLUMNS, LEVELS, QUESTION_TEXT, QUESTIONS
+from qb_core.question import LEVEL_COLUMNS, LEVELS, QUESTION_TEXT, QUESTIONS, level_figures
 from qb_core.roofline_formulas import OPS_PER_TOP
-from qb_core.topology import TASKS, bytes_per_element, variant_label
+from qb_core.topology import TASKS, bytes_per_element
 from qb_core.units import above as above_limit
 
 MIN_FIT_NETWORKS = 2
@@ -162,14 +162,9 @@ def sweep_rows(measured: pd.DataFrame, hardware: pd.DataFrame, networks: tuple =
     totals = variant_type_totals(rows, layer_tables(networks))
     rows = rows.merge(totals, on=["topology", "pruning_pct"], how="left")
     frames = []
-    batch = rows["batch"].to_numpy(dtype=float)
-    for level, (latency, throughput) in LEVEL_COLUMNS.items():
-        lat = rows[latency].to_numpy(dtype=float) / 1000.0 if latency in rows else np.full(len(rows), np.nan)
-        fps = rows[throughput].to_numpy(dtype=float) if throughput in rows else np.full(len(rows), np.nan)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            time_s = np.where(np.isfinite(lat) & (lat > 0), lat, batch / fps)
-            fps = np.where(np.isfinite(fps) & (fps > 0), fps, batch / time_s)
-        frames.append(rows.assign(level=level, time_s=time_s, fps=fps))
+    for level in LEVEL_COLUMNS:
+        fps, latency_ms = level_figures(rows, level)  # each from its own column, else from the other and the batch
+        frames.append(rows.assign(level=level, time_s=latency_ms / 1000.0, fps=fps))
     out = pd.concat(frames, ignore_index=True)
     keep = (np.isfinite(out["time_s"]) & (out["time_s"] > 0) & out["layer_types"].fillna("").ne("")
             & np.isfinite(out["peak_tops"]) & (out["peak_tops"] > 0))
@@ -818,10 +813,6 @@ def summary(model: BatchModel, platforms: tuple[str, ...] = ("TX2", "NCS2", "Edg
                      "untested_median_abs_error_pct": g.loc[g["evidence"] != TESTED, "error_pct"].abs().median(),
                      "band_coverage_pct": 100.0 * tested["in_band"].mean() if len(tested) else np.nan})
     return pd.DataFrame(rows)
-
-
-def variant_labels(frame: pd.DataFrame) -> pd.Series:
-    return variant_label(frame["topology"], frame["pruning_pct"])
 
 
 __all__ = ["HOLDOUTS", "LEVELS", "MAC_TYPES", "QUESTIONS", "TERMS", "BatchModel", "answer", "build_batch_model",

@@ -9,7 +9,6 @@ traceback.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from qb_core.batch_model import (
     model_grid,
 )
 from qb_core.batch_model import predict_rows as model_answers
+from qb_core.cli_args import positive_number, whole_number, write_file
 from qb_core.cli_find import add_find_arguments, candidates_for, constraints_from_args, find_command, find_question
 from qb_core.cli_measure import COMMANDS as MEASURE_COMMANDS
 from qb_core.cli_measure import add_measure_commands, run_measure_command
@@ -65,31 +65,11 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see python -m qb_core --help)")
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a number above 0")
-    return value
-
-
-def _batch(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
-
-
 def _whatif_flags(parser: argparse.ArgumentParser) -> None:
     """The what-if flags shared by predict, efficiency and calibrate."""
-    parser.add_argument("--bandwidth-scale", type=_positive, default=1.0, help="multiply every bandwidth")
-    parser.add_argument("--peak-scale", type=_positive, default=1.0, help="multiply every peak TOP/s")
-    parser.add_argument("--batch", type=_batch, default=1, help="batch size (with --weights per-batch)")
+    parser.add_argument("--bandwidth-scale", type=positive_number, default=1.0, help="multiply every bandwidth")
+    parser.add_argument("--peak-scale", type=positive_number, default=1.0, help="multiply every peak TOP/s")
+    parser.add_argument("--batch", type=whole_number(1), default=1, help="batch size (with --weights per-batch)")
     parser.add_argument("--weights", choices=WEIGHT_MODES, default="off-chip",
                         help="where weights live (automatic: on chip where they fit)")
     parser.add_argument("--activations", choices=ACTIVATION_MODES, default="on-chip", help="where activations live")
@@ -212,10 +192,7 @@ def _import(args: argparse.Namespace, err: TextIO) -> pd.DataFrame | None:
     rows = _report(import_qutibench(args.file), args.file, err)
     if args.output is None:
         return rows
-    try:
-        args.output.write_text(to_csv_safe(rows), newline="")
-    except OSError as exc:
-        raise DataFormatError(f"{args.output}: cannot write ({(exc.strerror or type(exc).__name__).lower()})") from None
+    write_file(args.output, to_csv_safe(rows))
     print(f"wrote {len(rows)} rows to {args.output}", file=err)
     return None
 

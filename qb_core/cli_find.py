@@ -18,6 +18,7 @@ from typing import TextIO
 
 import pandas as pd
 
+from qb_core.cli_args import whole_number
 from qb_core.csv_io import to_csv_safe
 from qb_core.finder import OBJECTIVES, Constraints, combined_candidates, find_deployments, value_problem
 from qb_core.question import LEVELS, QUESTIONS, Asked
@@ -55,16 +56,6 @@ def _limit(field: str) -> Callable[[str], float]:
     return parse
 
 
-def _batch(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value}")
-    return value
-
-
 def _platforms(text: str) -> tuple[str, ...]:
     names = tuple(name.strip() for name in text.split(",") if name.strip())
     if not names:
@@ -86,8 +77,8 @@ def add_find_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--question", choices=QUESTIONS, default=None,
                         help="latency-b1: one input at a time; throughput-best: at the best batch (default); batch: "
                              "at --batch N")
-    parser.add_argument("--batch", type=_batch, default=None, metavar="N", help="the question at batch N")
-    parser.add_argument("--latency-batch", dest="latency_batch", type=_batch, metavar="N",
+    parser.add_argument("--batch", type=whole_number(1), default=None, metavar="N", help="the question at batch N")
+    parser.add_argument("--latency-batch", dest="latency_batch", type=whole_number(1), metavar="N",
                         help="the same as --question batch --batch N (1: --question latency-b1)")
     parser.add_argument("--level", choices=LEVELS, default="board",
                         help="board: what a deployment sees, host included (default); accelerator: its own time")

@@ -17,66 +17,30 @@ and the rows measured before a batch fails are kept.
 from __future__ import annotations
 
 import argparse
-import math
-import re
 import sys
 from pathlib import Path
 from typing import TextIO
 
 import pandas as pd
 
+from qb_core.cli_args import one_shape, positive_number, split_pruning, whole_number, whole_numbers, write_file
 from qb_core.csv_io import DataFormatError, to_csv_safe
 from qb_core.host_roofline import measure_host_roofline, to_platform_row
 from qb_core.measure import PRECISIONS, MeasureError, measure_onnx, to_contribution_csv
 from qb_core.network_files import read_network_path, split_network_argument
-from qb_core.onnx_export import ExportError, bundled_input_shape, bundled_onnx, export_network
+from qb_core.onnx_export import (
+    ExportError,
+    bundled_input_shape,
+    bundled_onnx,
+    bundled_variants,
+    default_shape,
+    export_network,
+)
 from qb_core.topology import TASKS
 
 EXIT_USAGE = 2
-#: A bundled network's name with its pruning: ``CNV 50%``, ``ResNet-50 80 %``.
-PRUNED = re.compile(r"^(?P<name>.+?)\s+(?P<pct>\d+(?:\.\d+)?)\s*%$")
 #: Default batches measured: batch-1 latency and a batch that fills a CPU's cores.
 DEFAULT_BATCHES = (1, 8)
-
-
-def _batches(text: str) -> list[int]:
-    try:
-        values = [int(part) for part in text.replace(" ", "").split(",") if part]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of whole numbers") from None
-    if not values or any(v < 1 for v in values):
-        raise argparse.ArgumentTypeError(f"{text!r}: every batch must be at least 1")
-    return values
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a number above 0")
-    return value
-
-
-def _shape(text: str) -> tuple[int, ...]:
-    try:
-        shape = tuple(int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a shape such as 3x32x32") from None
-    if any(d < 1 for d in shape):
-        raise argparse.ArgumentTypeError(f"{text!r}: every dimension must be at least 1")
-    return shape
 
 
 def add_measure_commands(commands) -> None:
@@ -87,7 +51,7 @@ def add_measure_commands(commands) -> None:
                                           "shapes; importing it back gives the same layer table.")
     exp.add_argument("network", metavar="NAME_OR_FILE", help="a bundled network's name or a layer-table CSV[:NAME]")
     exp.add_argument("--output", type=Path, required=True, help="the .onnx file to write")
-    exp.add_argument("--shape", type=_shape, metavar="CxHxW",
+    exp.add_argument("--shape", type=one_shape, metavar="CxHxW",
                      help="one input's shape without the batch for a layer table (default: a square RGB or grey "
                           "image when the first layer's input allows, else a vector)")
     mea = commands.add_parser("measure", help="run a network on this machine with onnxruntime: latency and "
@@ -97,23 +61,23 @@ def add_measure_commands(commands) -> None:
                                           "(input preparation and copies too), throughput, p50/p90/p99 per batch.")
     mea.add_argument("network", metavar="FILE_OR_NAME", help="an .onnx file, a layer-table CSV[:NAME] or a bundled "
                                                              "network's name")
-    mea.add_argument("--batch", type=_batches, default=list(DEFAULT_BATCHES), metavar="1,2,4,...",
+    mea.add_argument("--batch", type=whole_numbers, default=list(DEFAULT_BATCHES), metavar="1,2,4,...",
                      help="batch sizes (default 1,8)")
     mea.add_argument("--precision", choices=PRECISIONS, default="FP32",
                      help="FP32 as the graph is, or INT8 through onnxruntime's static quantization of it")
-    mea.add_argument("--runs", type=_count, default=20, help="timed runs per batch (default 20)")
-    mea.add_argument("--warmup", type=_count, default=3, help="untimed runs first (default 3)")
-    mea.add_argument("--threads", type=_count, default=0, help="onnxruntime threads (default: every CPU)")
+    mea.add_argument("--runs", type=whole_number(0), default=20, help="timed runs per batch (default 20)")
+    mea.add_argument("--warmup", type=whole_number(0), default=3, help="untimed runs first (default 3)")
+    mea.add_argument("--threads", type=whole_number(0), default=0, help="onnxruntime threads (default: every CPU)")
     mea.add_argument("--provider", default="CPUExecutionProvider", help="an installed onnxruntime execution provider")
-    mea.add_argument("--power-w", type=_seconds, help="full board power you measured (W); never estimated")
-    mea.add_argument("--budget-s", type=_seconds, default=120.0,
+    mea.add_argument("--power-w", type=positive_number, help="full board power you measured (W); never estimated")
+    mea.add_argument("--budget-s", type=positive_number, default=120.0,
                      help="time for the whole measurement (default 120 s): batches it cannot finish are skipped, "
                           "the rows measured kept")
     mea.add_argument("--format", choices=("tidy", "contribution"), default="tidy",
                      help="tidy (data/measurements.csv's schema and the extra columns) or QuTiBench's contribution "
                           "template")
     mea.add_argument("--output", type=Path, help="write the CSV here instead of stdout")
-    mea.add_argument("--shape", type=_shape, metavar="CxHxW", help="one input's shape for a layer-table CSV")
+    mea.add_argument("--shape", type=one_shape, metavar="CxHxW", help="one input's shape for a layer-table CSV")
     mea.add_argument("--task", choices=list(TASKS), help="the task a file's network is for (default: a bundled "
                                                           "network's own, else cifar10)")
     hos = commands.add_parser("host-roofline", help="this machine's empirical roofline as a platform row",
@@ -121,30 +85,21 @@ def add_measure_commands(commands) -> None:
                                           "FP32 and INT8) and bandwidth (a STREAM-like triad over arrays far larger "
                                           "than the last-level cache); print one row in data/hardware.csv's schema "
                                           "with the theoretical figures beside it.")
-    hos.add_argument("--threads", type=_count, default=0, help="threads (default: every CPU)")
-    hos.add_argument("--budget-s", type=_seconds, default=60.0, help="time for the whole measurement (default 60 s)")
+    hos.add_argument("--threads", type=whole_number(0), default=0, help="threads (default: every CPU)")
+    hos.add_argument("--budget-s", type=positive_number, default=60.0,
+                     help="time for the whole measurement (default 60 s)")
     hos.add_argument("--output", type=Path, help="write the CSV here instead of stdout")
-    hos.add_argument("--matrix-side", type=_count, default=2048, help="MatMul side n (2 n^3 ops; default 2048)")
-    hos.add_argument("--triad-mb", type=_seconds, help="each triad array in MB (default: 8 x the last-level cache, "
-                                                        "at least 64 MB)")
-
-
-def default_shape(first_in: int) -> tuple[int, ...]:
-    """One input's shape for a layer table: a square RGB image (3 x s x s), else a square grey one,
-    else a vector of ``first_in`` elements."""
-    for channels in (3, 1):
-        side = math.isqrt(first_in // channels) if first_in % channels == 0 else 0
-        if side > 1 and channels * side * side == first_in:
-            return (channels, side, side)
-    return (first_in,)
+    hos.add_argument("--matrix-side", type=whole_number(8), default=2048,
+                     help="MatMul side n (2 n^3 ops; default 2048)")
+    hos.add_argument("--triad-mb", type=positive_number,
+                     help="each triad array in MB (default: 8 x the last-level cache, at least 64 MB)")
 
 
 def _bundled(argument: str) -> tuple[str, float] | None:
     """(topology, pruning %) of a bundled network named ``NAME`` or ``NAME 50%`` (any case)."""
     from qb_core.netlayers import network_layers
 
-    match = PRUNED.match(argument.strip())
-    name, pct = (match["name"], float(match["pct"])) if match else (argument.strip(), 100.0)
+    name, pct = split_pruning(argument)
     for known in _known_networks():
         if known.lower() == name.lower() and network_layers(known, pct) is not None:
             return known, pct
@@ -152,10 +107,7 @@ def _bundled(argument: str) -> tuple[str, float] | None:
 
 
 def _known_networks() -> tuple[str, ...]:
-    from qb_core.topology import LAYER_MODELS
-    from qb_core.zoo import IMAGENET_VARIANTS
-
-    return tuple(dict.fromkeys([*LAYER_MODELS, *(t for t, _ in IMAGENET_VARIANTS)]))
+    return tuple(dict.fromkeys(t for t, _ in bundled_variants()))
 
 
 def network_model(argument: str, shape: tuple[int, ...] | None) -> tuple[bytes, str, float]:
@@ -186,10 +138,7 @@ def _write(text: str, output: Path | None, out: TextIO, err: TextIO, what: str) 
     if output is None:
         out.write(text)
         return
-    try:
-        output.write_text(text, newline="")
-    except OSError as exc:
-        raise DataFormatError(f"{output}: cannot write ({(exc.strerror or type(exc).__name__).lower()})") from None
+    write_file(output, text)
     print(f"wrote {what} to {output}", file=err)
 
 
@@ -198,10 +147,7 @@ def export_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not path.exists() and args.shape:
         raise DataFormatError("--shape applies to a layer-table CSV; a bundled network has its own input")
     data, name, pct = network_model(args.network, args.shape)
-    try:
-        args.output.write_bytes(data)
-    except OSError as exc:
-        raise DataFormatError(f"{args.output}: cannot write ({(exc.strerror or type(exc).__name__).lower()})") from None
+    write_file(args.output, data)
     shape = "x".join(map(str, bundled_input_shape(name, pct))) if not path.exists() else "its own"
     print(f"wrote {name}{'' if pct == 100 else f' {pct:g}%'} ({len(data):,} bytes, input N x {shape}) to "
           f"{args.output}", file=err)
@@ -264,8 +210,7 @@ def host_roofline_command(args: argparse.Namespace, out: TextIO, err: TextIO) ->
         row = to_platform_row(roofline)
     except ValueError as exc:
         raise DataFormatError(str(exc)) from None
-    for label, measured, theory in (("FP32", roofline.peak_fp32_tops, roofline.theoretical_fp32_tops),
-                                    ("INT8", roofline.peak_int8_tops, roofline.theoretical_int8_tops)):
+    for label, measured, theory in roofline.peaks():
         share = f" = {100 * measured / theory:.0f} % of the theoretical {theory * 1e3:.1f} GOP/s" \
             if measured and theory else ""
         print(f"{label} peak: {'not measured' if measured is None else f'{measured * 1e3:.1f} GOP/s'}{share}",

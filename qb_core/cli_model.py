@@ -6,12 +6,12 @@ accelerator) answered per device x precision, each row with its evidence.
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from qb_core.batch_model import BatchModel, answer, model_grid
+from qb_core.cli_args import split_pruning, whole_number
 from qb_core.csv_io import DataFormatError
 from qb_core.network_files import read_network_path, split_network_argument
 from qb_core.question import LEVELS, QUESTIONS, Asked
@@ -23,7 +23,6 @@ ESTIMATE_COLUMNS: tuple[str, ...] = (
     "device", "precision", "network", "batch", "level", "latency_ms", "latency_low_ms", "latency_high_ms", "fps",
     "fps_low", "fps_high", "evidence", "reason", "roofline_fps",
 )  # fmt: skip
-_PRUNED = re.compile(r"^(?P<name>.+?)\s+(?P<pct>\d+(\.\d+)?)\s*%$")
 
 
 def add_question_arguments(parser: argparse.ArgumentParser, default: str = "latency-b1") -> None:
@@ -31,7 +30,7 @@ def add_question_arguments(parser: argparse.ArgumentParser, default: str = "late
     parser.add_argument("--question", choices=QUESTIONS, default=None,
                         help=f"latency-b1: one input at a time; throughput-best: at the best batch the platform was "
                              f"measured at; batch: at --batch N (default: {default}, or batch with --batch)")
-    parser.add_argument("--batch", type=int, default=None, metavar="N", help="answer at batch N")
+    parser.add_argument("--batch", type=whole_number(1), default=None, metavar="N", help="answer at batch N")
     parser.add_argument("--level", choices=LEVELS, default="board",
                         help="board: what a deployment sees (host included; default); accelerator: the "
                              "accelerator's own time")
@@ -59,8 +58,7 @@ def add_estimate_arguments(parser: argparse.ArgumentParser) -> None:
 
 def bundled_variant(name: str, grid: pd.DataFrame) -> tuple[str, float] | None:
     """(topology, pruning) of a bundled network named ``NAME`` or ``NAME 80%``, case-insensitive."""
-    match = _PRUNED.match(name.strip())
-    topology, pct = (match["name"], float(match["pct"])) if match else (name.strip(), 100.0)
+    topology, pct = split_pruning(name)
     known = {str(t).lower(): str(t) for t in grid["topology"].unique()}
     if topology.lower() not in known:
         return None
@@ -100,10 +98,5 @@ def estimate_table(model: BatchModel, hardware: pd.DataFrame, networks: tuple[Us
     return out.assign(network=label)[list(ESTIMATE_COLUMNS)].reset_index(drop=True)
 
 
-def task_of(grid: pd.DataFrame, topology: str) -> str:
-    tasks = grid.loc[grid["topology"].astype(str) == topology, "task"].astype(str).unique()
-    return tasks[0] if len(tasks) else "cifar10"
-
-
 __all__ = ["ESTIMATE_COLUMNS", "TASKS", "add_estimate_arguments", "add_question_arguments", "asked_from",
-           "bundled_variant", "estimate_network", "estimate_table", "task_of"]
+           "bundled_variant", "estimate_network", "estimate_table"]

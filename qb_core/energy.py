@@ -9,7 +9,7 @@ ideal:     ideal_mj_per_input = 1000 x ideal_power_w / predicted_fps
 datasheet: predicted_mj_per_input = 1000 x power_w / predicted_fps (the join's column)
 above idle: mj_above_idle     = 1000 x (full_power_w - idle_power_w) / measured_fps: what running the
                                 network adds to a board that would be on anyway (NaN without an idle
-                                figure, 0 where the board reports the same power idle and loaded)
+                                figure, or where the board reports the same power idle and loaded)
 
 The datasheet gives one power figure per board (TX2: 15 W for its three op modes), the ceiling
 of its fastest mode, so an energy from it can exceed what a slower mode measured. The ideal uses
@@ -48,8 +48,8 @@ def ideal_energy(paired: pd.DataFrame) -> pd.DataFrame:
     idle = paired["idle_power_w"].astype(float).where(lambda w: w > 0) if "idle_power_w" in paired else np.nan
     added = (measured_power - idle).clip(lower=0.0)
     fps = paired["measured_fps"].astype(float)
-    table = table.assign(mj_above_idle=mj_per_input(added, fps), inputs_per_joule_above_idle=inputs_per_joule(
-        fps, added.where(added > 0)))
+    table = table.assign(mj_above_idle=mj_per_input(added, fps),
+                         inputs_per_joule_above_idle=inputs_per_joule(fps, added))
     return table.assign(energy_note=energy_notes(table))
 
 

@@ -156,11 +156,6 @@ def _percentage(value: object) -> str | None:
     return None if _real(value) and 0 < value <= 100 else f"must be a percentage in (0, 100], not {_shown(value)}"
 
 
-def _whole(value: object) -> str | None:
-    ok = isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
-    return None if ok else f"must be a whole number of at least 1, not {_shown(value)}"
-
-
 #: Field -> check (a problem's text, or None when the value is fine).
 CHECKS: dict[str, Callable[[object], str | None]] = {
     "task": _one_of(tuple(TASKS)), "topology": _name, "precision": _one_of(PRECISIONS), "min_fps": _positive,

@@ -27,14 +27,16 @@ import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from qb_core.units import above
+
 __all__ = ["HostInfo", "HostRoofline", "TriadResult", "default_threads", "host_info", "host_platform_name",
-           "measure_host_roofline", "stream_triad", "theoretical_peaks", "to_platform_row"]
+           "measure_host_roofline", "onnx_session", "stream_triad", "theoretical_peaks", "to_platform_row"]
 
 CPUINFO = Path("/proc/cpuinfo")
 MEMINFO = Path("/proc/meminfo")
@@ -257,6 +259,11 @@ class HostRoofline:
     def peak_int8_tops(self) -> float | None:
         return _best(self.int8_matmul_tops, self.int8_conv_tops)
 
+    def peaks(self) -> tuple[tuple[str, float | None, float | None], ...]:
+        """(precision, measured peak TOP/s, theoretical peak TOP/s) for FP32 and INT8."""
+        return (("FP32", self.peak_fp32_tops, self.theoretical_fp32_tops),
+                ("INT8", self.peak_int8_tops, self.theoretical_int8_tops))
+
     @property
     def bandwidth_gbps(self) -> float | None:
         return self.triad.gbps if self.triad else None
@@ -267,14 +274,22 @@ def _best(*values: float | None) -> float | None:
     return max(known) if known else None
 
 
-def _session(model, threads: int):
+def onnx_session(model_bytes: bytes, threads: int, provider: str = "CPUExecutionProvider"):
+    """An onnxruntime session as every measurement here runs one: ``threads`` intra-op threads,
+    one inter-op thread, sequential execution, every graph optimisation, warnings only."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
-    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(model_bytes, options, providers=[provider])
+
+
+def _session(model, threads: int):
+    return onnx_session(model.SerializeToString(), threads)
 
 
 def _model(nodes, inputs, outputs, inits):
@@ -299,7 +314,7 @@ def _matmul(n: int, int8: bool, rng: np.random.Generator):
         b = numpy_helper.from_array(rng.standard_normal((n, n), dtype=np.float32), "b")
         nodes = [helper.make_node("MatMul", ["a", "b"], ["y"])]
         a = rng.standard_normal((n, n), dtype=np.float32)
-        types = (TensorProto.FLOAT, TensorProto.INT32 if int8 else TensorProto.FLOAT)
+        types = (TensorProto.FLOAT, TensorProto.FLOAT)
     model = _model(nodes, [helper.make_tensor_value_info("a", types[0], [n, n])],
                    [helper.make_tensor_value_info("y", types[1], [n, n])], [b])
     return model, {"a": a}, 2 * n**3
@@ -455,12 +470,10 @@ def measure_host_roofline(threads: int | None = None, budget_s: float = 60.0, pr
     if progress:
         progress(total, total, "done")
     fp32, int8, words = theoretical_peaks(info, min(threads, info.physical_cores))
-    notes += _above_theory((("FP32", _best(figures["fp32_matmul_tops"], figures["fp32_conv_tops"]), fp32),
-                            ("INT8", _best(figures["int8_matmul_tops"], figures["int8_conv_tops"]), int8)),
-                           info.clock_ghz)
-    return HostRoofline(host=info, platform=host_platform_name(info), threads=threads, triad=triad,
-                        theoretical_fp32_tops=fp32, theoretical_int8_tops=int8, assumptions=words,
-                        notes=tuple(notes), stopped=stopped, **figures)
+    roofline = HostRoofline(host=info, platform=host_platform_name(info), threads=threads, triad=triad,
+                            theoretical_fp32_tops=fp32, theoretical_int8_tops=int8, assumptions=words,
+                            notes=tuple(notes), stopped=stopped, **figures)
+    return replace(roofline, notes=(*roofline.notes, *_above_theory(roofline.peaks(), info.clock_ghz)))
 
 
 def _above_theory(pairs: tuple[tuple[str, float | None, float | None], ...], clock_ghz: float | None) -> list[str]:
@@ -469,7 +482,7 @@ def _above_theory(pairs: tuple[tuple[str, float | None, float | None], ...], clo
     return [f"{label}: measured {measured / theory:.2f}x the theoretical peak, so the cores ran at about "
             f"{clock_ghz * measured / theory:.2f} GHz rather than the {clock_ghz:.2f} GHz reported (or have more "
             "units than assumed)" for label, measured, theory in pairs
-            if measured and theory and clock_ghz and measured > theory]
+            if measured and theory and clock_ghz and above(measured, theory)]
 
 
 def _tops(value: float | None) -> str:

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from qb_core.csv_io import to_csv_safe
-from qb_core.host_roofline import HostInfo, default_threads, host_info, host_platform_name
+from qb_core.host_roofline import HostInfo, default_threads, host_info, host_platform_name, onnx_session
 from qb_core.measurements import TIDY_COLUMNS, config_label, ops_per_input
 from qb_core.row_checks import VALID_RANGES
 from qb_core.topology import task_of
@@ -149,14 +149,8 @@ def _session(model_bytes: bytes, threads: int, provider: str):
     available = ort.get_available_providers()
     if provider not in available:
         raise MeasureError(f"provider {provider!r} is not available here; available: {', '.join(available)}")
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.log_severity_level = 3
     try:
-        return ort.InferenceSession(model_bytes, options, providers=[provider])
+        return onnx_session(model_bytes, threads, provider)
     except Exception as exc:  # onnxruntime's own exception types: the model cannot run here
         raise MeasureError(f"onnxruntime cannot load the model: {_one_line(exc)}") from None
 
@@ -312,7 +306,7 @@ def measure_onnx(model_bytes: bytes, batches: list[int], runs: int, warmup: int,
                  provider: str = "CPUExecutionProvider", precision: str = "FP32", budget_s: float = 60.0,
                  progress: Progress = None, stop: Stop = None, *, topology: str | None = None,
                  pruning_pct: float = 100.0, task: str | None = None, power_w: float | None = None,
-                 seed: int = 0) -> MeasureResult:
+                 seed: int = 0, on_rows: Callable[[pd.DataFrame], None] | None = None) -> MeasureResult:
     """Run an ONNX model with onnxruntime at each of ``batches`` and return one row per batch
     measured (module notes: what is timed at each level, what is not measured).
 
@@ -322,7 +316,8 @@ def measure_onnx(model_bytes: bytes, batches: list[int], runs: int, warmup: int,
     runs) is skipped and said so, the rows already measured are kept; ``stop()`` is checked between
     runs and ends the call the same way; ``progress(done, total, text)`` follows every run.
     ``topology``/``pruning_pct``/``task`` name the network in the rows (default: the graph's name,
-    100, the topology's task); ``power_w`` is a full-power figure the caller measured.
+    100, the topology's task); ``power_w`` is a full-power figure the caller measured; ``on_rows``
+    receives each batch's row as soon as it is measured (a caller that may be interrupted keeps them).
 
     A batch onnxruntime refuses (a fixed batch size, memory) is one line in ``skipped`` and the
     others go on; anything that stops the whole measurement raises :class:`MeasureError`.
@@ -345,16 +340,21 @@ def measure_onnx(model_bytes: bytes, batches: list[int], runs: int, warmup: int,
                      f"calibration) in {time.perf_counter() - began:.1f} s, not timed")
     ops = _ops_per_input(name, pruning_pct, model_bytes, notes)
     clock = _Clock(start + budget_s, budget_s, stop, progress, len(wanted) * (warmup + runs))
-    measured, skipped = _measure_batches(session, inputs, wanted, int(runs), int(warmup), clock, seed)
-    rows = _rows(measured, name, pruning_pct, task, precision, power_w, ops, threads, provider)
+    def to_rows(measured: list[dict[str, object]]) -> pd.DataFrame:
+        return _rows(measured, name, pruning_pct, task, precision, power_w, ops, threads, provider)
+
+    emit = None if on_rows is None else (lambda figures: on_rows(to_rows([figures])))
+    measured, skipped = _measure_batches(session, inputs, wanted, int(runs), int(warmup), clock, seed, emit)
+    rows = to_rows(measured)
     return MeasureResult(rows, tuple(skipped), tuple(notes), clock.stopped, host_info())
 
 
 def _measure_batches(session, inputs: list[_Input], wanted: list[int], runs: int, warmup: int, clock: _Clock,
-                     seed: int) -> tuple[list[dict[str, object]], list[str]]:
-    """Each batch in turn (garbage collection off while timing): its figures, or why it was not
-    measured. A batch whose estimate (the previous batch's board time per input x batch x runs)
-    exceeds the budget left is not started."""
+                     seed: int, on_batch: Callable[[dict[str, object]], None] | None = None,
+                     ) -> tuple[list[dict[str, object]], list[str]]:
+    """Each batch in turn (garbage collection off while timing): its figures, handed to
+    ``on_batch`` as soon as measured, or why it was not measured. A batch whose estimate (the
+    previous batch's board time per input x batch x runs) exceeds the budget left is not started."""
     rng = np.random.default_rng(seed)
     measured: list[dict[str, object]] = []
     skipped: list[str] = []
@@ -366,13 +366,11 @@ def _measure_batches(session, inputs: list[_Input], wanted: list[int], runs: int
         for batch in wanted:
             left = clock.deadline - time.perf_counter()
             estimate = per_input_s * batch * (warmup + runs)
-            if clock.stopped or (clock.stop is not None and clock.stop()):
-                clock.stopped = True
-                skipped.append(f"batch {batch}: not measured: stopped")
+            if not clock.may_run():
+                skipped.append(f"batch {batch}: not measured: " + ("stopped" if clock.stopped else f"{budget} ran out"))
                 continue
-            if left <= 0 or estimate > left:
-                skipped.append(f"batch {batch}: not measured: {budget} ran out" if left <= 0 else
-                               f"batch {batch}: not measured: it would take about {estimate:.1f} s and {left:.1f} s "
+            if estimate > left:
+                skipped.append(f"batch {batch}: not measured: it would take about {estimate:.1f} s and {left:.1f} s "
                                f"of {budget} are left")
                 continue
             try:
@@ -388,6 +386,8 @@ def _measure_batches(session, inputs: list[_Input], wanted: list[int], runs: int
                 continue
             measured.append({"batch": batch, **_row_figures(batch, board, accelerator)})
             per_input_s = float(np.median(board)) / batch
+            if on_batch is not None:
+                on_batch(measured[-1])
     finally:
         if gc_was_enabled:
             gc.enable()

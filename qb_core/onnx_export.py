@@ -598,6 +598,16 @@ def _checked(layers: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def default_shape(first_in: int) -> tuple[int, ...]:
+    """One input's shape for a layer table whose first layer reads ``first_in`` elements: a square
+    RGB image (3 x s x s), else a square grey one, else a vector."""
+    for channels in (3, 1):
+        side = math.isqrt(first_in // channels) if first_in % channels == 0 else 0
+        if side > 1 and channels * side * side == first_in:
+            return (channels, side, side)
+    return (first_in,)
+
+
 def _shape(input_shape: Sequence[int], first_in: int) -> tuple[int, ...]:
     try:
         shape = tuple(int(d) for d in input_shape)
@@ -612,7 +622,9 @@ def _shape(input_shape: Sequence[int], first_in: int) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=1)
-def _bundled_variants() -> tuple[tuple[str, float], ...]:
+def bundled_variants() -> tuple[tuple[str, float], ...]:
+    """(topology, pruning %) of every bundled network variant with a layer table, in catalog order:
+    CNV and MLP at every published pruning, then the ImageNet zoo's."""
     from qb_core.topology import LAYER_MODELS, PUBLISHED_PRUNING_PCT
     from qb_core.zoo import IMAGENET_VARIANTS
 
@@ -626,7 +638,7 @@ def _structure(topology: str, pruning_pct: float) -> tuple[pd.DataFrame, dict[st
 
     table = network_layers(topology, pruning_pct)
     if table is None:
-        known = ", ".join(sorted({t for t, _ in _bundled_variants()}))
+        known = ", ".join(sorted({t for t, _ in bundled_variants()}))
         raise ExportError(f"no layer table for {topology!r} at pruning {pruning_pct!r} %; bundled networks: {known}")
     if topology in LAYER_MODELS:
         names = table["layer"].tolist()
@@ -664,7 +676,7 @@ def bundled_onnx(topology: str, pruning_pct: float) -> bytes:
 def _same_as_bundled(table: pd.DataFrame) -> tuple[dict[str, tuple[str, ...]], _Style] | None:
     from qb_core.netlayers import network_layers
 
-    for topology, pct in _bundled_variants():
+    for topology, pct in bundled_variants():
         known = network_layers(topology, pct)
         if known is not None and len(known) == len(table) and known.equals(table):
             _, producers, style = _structure(topology, pct)

@@ -21,6 +21,7 @@ from qb_core.roofline_formulas import (
     tops_from_inputs,
 )
 from qb_core.topology import BYTES_PER_ELEMENT, traffic_columns, variant_label, variant_table
+from qb_core.units import above
 
 BOUNDS = pd.CategoricalDtype(["memory", "compute"])
 #: The columns of every prediction table, in order.
@@ -133,8 +134,8 @@ def what_it_takes(rows: pd.DataFrame, target_fps: float, datasheet: pd.DataFrame
     needed_gbps = bandwidth_for_tops(needed_tops, intensity)
     peak_multiple = needed_tops / base["peak_tops"].to_numpy(dtype=float)
     bandwidth_multiple = needed_gbps / base["bandwidth_gbps"].to_numpy(dtype=float)
-    short_peak = needed_tops > rows["peak_tops"].to_numpy(dtype=float) * (1 + 1e-12)
-    short_bandwidth = needed_gbps > rows["bandwidth_gbps"].to_numpy(dtype=float) * (1 + 1e-12)
+    short_peak = above(needed_tops, rows["peak_tops"].to_numpy(dtype=float))
+    short_bandwidth = above(needed_gbps, rows["bandwidth_gbps"].to_numpy(dtype=float))
     binds = np.select([np.isnan(intensity) & ~short_peak, short_peak & short_bandwidth, short_peak,
                        short_bandwidth], ["unknown", "both", "peak", "bandwidth"], "nothing")
     notes = np.select(

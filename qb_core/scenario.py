@@ -28,8 +28,9 @@ from qb_core.user_networks import UserNetwork
 from qb_core.whatif import NO_OVERRIDES, NO_PLATFORMS, WhatIf, combined_catalog, whatif_long
 
 
-def content_digest(content: bytes) -> str:
-    """The digest an uploaded file is known by (same bytes, same digest, in every session)."""
+def content_digest(content: bytes | memoryview) -> str:
+    """The digest an uploaded file is known by (same bytes, same digest, in every session; a
+    memoryview is hashed without a copy)."""
     return hashlib.sha256(content).hexdigest()[:20]
 
 

@@ -81,6 +81,12 @@ class WhatIf:
         return (self.bandwidth_scale, self.peak_scale, self.overrides_text) != (
             default.bandwidth_scale, default.peak_scale, default.overrides_text)
 
+    def changed_devices(self, devices: pd.Series) -> frozenset[str]:
+        """Which of ``devices`` carry what-if figures: every one under a scale, else the overridden ones."""
+        if (self.bandwidth_scale, self.peak_scale) != (1.0, 1.0):
+            return frozenset(devices.astype(str))
+        return frozenset(self.overrides)
+
     @property
     def storage_changed(self) -> bool:
         default = WhatIf()

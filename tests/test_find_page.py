@@ -166,7 +166,8 @@ def test_tested_answers_carry_their_band_and_untested_ones_are_listed_apart(core
     expected = find_deployments(candidates, Constraints(task="imagenet", min_fps=100, platforms=("TX2",)),
                                 left_out=left_out)
     row = expected.feasible[expected.feasible["source"] == "tested"].iloc[0]
-    low, high = readable(row["fps_low"], 4), readable(row["fps_high"], 4)
+    low, high = (round(row[c]) if row[c] >= 100 else readable(row[c], 4) for c in ("fps_low", "fps_high"))
+    low, high = (f"{v:,}" if isinstance(v, int) else v for v in (low, high))  # inputs/s whole from 100 up
     assert tested.iloc[0]["Inputs/s (band)"].endswith(f"({low} – {high})")
     assert "tested prediction" in plain(tested.iloc[0]["Why it is here"])
     assert not table.loc[table["Evidence"] != "tested", "Inputs/s (band)"].str.contains("–").any()

@@ -243,3 +243,12 @@ def test_host_roofline_stop_and_budget_leave_steps_empty_and_say_so():
         to_platform_row(stopped)
     quick = measure_host_roofline(threads=1, budget_s=1e-9, matrix_side=64, triad_bytes=8_000_000, repeats=1)
     assert quick.triad is None and any("budget ran out" in n for n in quick.notes)
+
+
+def test_each_batch_is_handed_over_as_soon_as_it_is_measured():
+    handed = []
+    result = measured(batches=[1, 2, 4], on_rows=handed.append)
+    assert [len(rows) for rows in handed] == [1, 1, 1]
+    together = pd.concat(handed, ignore_index=True)
+    assert together["batch"].tolist() == result.rows["batch"].tolist() == [1, 2, 4]
+    assert together["lat_comp_ms"].tolist() == result.rows["lat_comp_ms"].tolist()

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from qb_core.roofline_geometry import log_axis_range
-from ui.charts.core import compact_number, log_floor, log_ticks
+from ui.charts.core import compact_number, log_ticks
 from ui.colors import DEVICE_LIGHTNESS_RANGE, PALETTE, config_styles, device_colors, platform_colors, shade
 from ui.safe import cell_text, code_span, literal, safe_file_name
 from ui.tables import number_format
@@ -32,7 +32,6 @@ def test_log_ticks_are_1_2_5_and_cover_the_range():
     assert log_ticks(0.46, 40.6) == [0.2, 0.5, 1, 2, 5, 10, 20, 50]
     assert 10 in log_ticks(1, 100)  # the squashed power axis had no 10
     assert log_ticks(0, 10) == []
-    assert log_floor(pd.Series([0.0, 3.2, 77.0])) == 1.0
 
 
 def test_platform_colours_follow_the_catalog_order_and_are_never_grey():

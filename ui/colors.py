@@ -31,6 +31,11 @@ PRECISION_SHAPES: dict[str, str] = dict(zip(PRECISIONS, ("circle", "square", "tr
                                             strict=True))
 #: Colour per task, never a platform's: a qualitative set (ColorBrewer Dark2) apart from :data:`PALETTE`.
 TASK_COLORS: tuple[str, ...] = ("#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d")
+#: One hue per network on the batch sweeps (none a platform's): its pruned variants are lighter,
+#: from the first lightness (full width) to the second (:data:`PRUNING_LIGHTNESS`).
+NETWORK_HUES: tuple[str, ...] = ("#08519c", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d",
+                                 "#e6ab02", "#4d4d4d", "#b2182b")
+PRUNING_LIGHTNESS = (0.3, 0.72)
 #: Colour per precision, ordered like the precisions themselves (fewest bits darkest): a sequential
 #: scale, so precision never reads as a platform or a task.
 PRECISION_COLORS: dict[str, str] = dict(zip(PRECISIONS, ("#08306b", "#2171b5", "#4eb3d3", "#a8ddb5", "#d9a000"),

@@ -27,7 +27,6 @@ from qb_core.batch_model import (
     build_batch_model,
     calibration_table,
     coefficient_claims,
-    judge_holdout,
     model_grid,
     predict_rows,
 )
@@ -397,25 +396,15 @@ def _model_answers(scenario: Scenario, _measured: pd.DataFrame, asked: Asked) ->
     model = batch_model(scenario, _measured)
     if model is None:
         return pd.DataFrame()
-    settings = scenario.whatif
-    hardware = catalog_of(settings)
-    changed = frozenset(hardware["device"].astype(str)) if settings.bandwidth_scale != 1.0 or \
-        settings.peak_scale != 1.0 else frozenset(settings.overrides)
-    grid = model_grid(hardware, scenario.networks, changed)
-    return answer(model, grid, asked.level, asked.kind, asked.batch)
-
-
-def model_holdout(scenario: Scenario, measured: pd.DataFrame, holdout: str) -> pd.DataFrame | None:
-    """The held-out table of one hold-out (:func:`qb_core.batch_model.judge_holdout`)."""
-    return _model_holdout(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks,
-                          holdout)
+    return answer(model, _whatif_grid(scenario), asked.level, asked.kind, asked.batch)
 
 
 @cached(8)
-def _model_holdout(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame,
-                   _networks: tuple[UserNetwork, ...], holdout: str) -> pd.DataFrame | None:
-    model = _batch_model(fit_key, _measured, _datasheet, _networks)
-    return None if model is None else judge_holdout(model, holdout)
+def _whatif_grid(scenario: Scenario) -> pd.DataFrame:
+    """The model's grid under the scenario's hardware, what-if devices flagged: built once for every
+    question and level asked of it."""
+    hardware = catalog_of(scenario.whatif)
+    return model_grid(hardware, scenario.networks, scenario.whatif.changed_devices(hardware["device"]))
 
 
 def datasheet_grid(scenario: Scenario) -> pd.DataFrame:
@@ -499,7 +488,7 @@ def _finder_answers(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFr
     model = _batch_model(fit_key, _measured, _datasheet, _networks)
     if model is None:
         return None
-    return predict_rows(model, model_grid(_datasheet, _networks), asked.level, asked.kind, asked.batch)
+    return predict_rows(model, _datasheet_grid(fit_key, _datasheet, _networks), asked.level, asked.kind, asked.batch)
 
 
 def find(scenario: Scenario, measured: pd.DataFrame, constraints: Constraints, objective: Objective,

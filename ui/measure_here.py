@@ -7,14 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qb_core.cli_measure import default_shape
 from qb_core.csv_io import to_csv_safe
 from qb_core.measurements import TIDY_COLUMNS
-from qb_core.onnx_export import bundled_onnx, export_network
-from qb_core.topology import LAYER_MODELS, PUBLISHED_PRUNING_PCT
+from qb_core.onnx_export import bundled_onnx, bundled_variants, default_shape, export_network
 from qb_core.user_networks import UserNetwork
 from qb_core.whatif import CUSTOM_COLUMNS
-from qb_core.zoo import IMAGENET_VARIANTS
 from ui import uploads, user_networks, whatif_state
 
 #: The measurement file the rows measured here are kept as (one, growing with every run).
@@ -25,9 +22,7 @@ ROOFLINE_KEY = "_host_roofline"
 
 def bundled_choices() -> dict[str, tuple[str, float]]:
     """Label -> (topology, pruning %) of every bundled variant with a layer table."""
-    pairs = [(t, float(p)) for t in LAYER_MODELS for p in PUBLISHED_PRUNING_PCT] + [
-        (t, float(p)) for t, p in IMAGENET_VARIANTS]
-    return {f"{t} {p:g}%": (t, p) for t, p in pairs}
+    return {f"{t} {p:g}%": (t, float(p)) for t, p in bundled_variants()}
 
 
 def own_choices() -> dict[str, UserNetwork]:

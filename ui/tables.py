@@ -36,25 +36,25 @@ def number_format(values: pd.Series, unit: str) -> str:
 
 #: Units of throughput: in a table given ``digits`` they read as whole numbers from 100 up.
 THROUGHPUT_UNITS = ("inputs/s", "inputs/J")
-MAX_DECIMALS = 4
 
 
-def significant_format(values: pd.Series, digits: int, whole_from: float = np.inf) -> tuple[pd.Series, str]:
+def significant(values: pd.Series, digits: int, whole_from: float = np.inf) -> pd.Series:
     """``values`` rounded to ``digits`` significant figures (those of ``whole_from`` and above to
-    whole numbers, every integer digit kept) and a display format that shows each value with its
-    own digits, never padded: 4.9963 ms at 4 digits reads ``4.996``, 0.05 ``0.05``, 379.1
-    ``379.1``, 1,939.6 inputs/s from 100 up ``1,940``."""
+    whole numbers, every integer digit kept), shown with the ``localized`` format, which writes each
+    value with its own digits, never padded: 4.9963 ms at 4 digits reads ``4.996``, 0.05 ``0.05``."""
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
     usable = numbers.where(np.isfinite(numbers) & (numbers != 0))
     step = 10.0 ** (np.floor(np.log10(usable.abs())) - digits + 1)
     rounded = ((numbers / step).round() * step).where(usable.notna(), numbers)
-    return rounded.where(~(usable.abs() >= whole_from), numbers.round()), "localized"
+    return rounded.where(~(usable.abs() >= whole_from), numbers.round())
 
 
-def figure_texts(values: pd.Series, digits: int = 4) -> pd.Series:
+def figure_texts(values: pd.Series, digits: int = 4, whole_from: float = np.inf) -> pd.Series:
     """Each figure as text to ``digits`` significant digits, never padded
-    (:func:`qb_core.finder.readable`); blank where missing."""
-    return values.map(lambda v: "" if pd.isna(v) else figure_readable(float(v), digits))
+    (:func:`qb_core.finder.readable`), those of ``whole_from`` and above whole (as :func:`significant`
+    rounds them); blank where missing."""
+    return values.map(lambda v: "" if pd.isna(v) else f"{round(float(v)):,}" if abs(float(v)) >= whole_from
+                      else figure_readable(float(v), digits))
 
 
 def heading(column: str) -> str:
@@ -159,21 +159,21 @@ def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, key: str | N
     leading columns that fit a 1280 px window are shown and the others are
     offered in a "More columns" picker above the table, so nothing needs horizontal scrolling
     until the reader asks for more; downloads keep every column. ``digits``: columns shown to that
-    many significant digits (:func:`significant_format`), throughput columns whole from 100
+    many significant digits (:func:`significant`), throughput columns whole from 100
     inputs/s up (a prediction or a band, not a measurement to copy)."""
     columns = list(frame.columns if columns is None else columns)
     shown = readable(frame, columns)
-    rounded = {}
+    rounded = []
     for column, count in (digits or {}).items():
         if column in shown and is_number_column(shown[column]):
-            shown[column], rounded[column] = significant_format(shown[column], count, whole_from=100.0
-                                                                if is_throughput(column) else np.inf)
+            shown[column] = significant(shown[column], count, whole_from=100.0 if is_throughput(column) else np.inf)
+            rounded.append(column)
     config = column_config(shown, columns, **overrides)
-    for column, fmt in rounded.items():
+    for column in rounded:
         given = overrides.get(column)
         label = given.get("label") if isinstance(given, dict) and given.get("label") else (
             title(column) if column in QUANTITIES else heading(column))
-        config[column] = st.column_config.NumberColumn(label, format=fmt, help=f"CSV column: {column}")
+        config[column] = st.column_config.NumberColumn(label, format="localized", help=f"CSV column: {column}")
     order = None
     if fit:
         config = {c: dict(v) if isinstance(v, dict) else {"label": str(v)} for c, v in config.items()}

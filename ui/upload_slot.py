@@ -12,12 +12,12 @@ it), and nothing is added.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
 
+from qb_core.scenario import content_digest
 from ui import messages
 from ui.safe import literal, option_label
 
@@ -45,11 +45,6 @@ def _refusal_key(scope: str) -> str:
     return f"_{scope}_refusal"
 
 
-def digest(buffer) -> str:
-    """The digest a file is known by (as :func:`qb_core.scenario.content_digest`), from a buffer."""
-    return hashlib.sha256(buffer).hexdigest()[:20]
-
-
 def read_now(scope: str, read: Callable[[str, memoryview], object]) -> None:
     """Read the file in the uploader (``on_change``, or when a setting the reading depends on
     changes): a pending record, or the reason it was refused."""
@@ -66,7 +61,7 @@ def read_now(scope: str, read: Callable[[str, memoryview], object]) -> None:
         state[_refusal_key(scope)] = (upload.file_id, f"{literal(upload.name)} was not read: {literal(exc, 600)}. "
                                                       "Nothing was added.")
         return
-    state[_pending_key(scope)] = Pending(upload.file_id, upload.name, digest(buffer), result)
+    state[_pending_key(scope)] = Pending(upload.file_id, upload.name, content_digest(buffer), result)
 
 
 def uploader(scope: str, label: str, types: list[str], limit_mb: int, read: Callable[[str, memoryview], object],

@@ -156,13 +156,6 @@ def legend_columns(entries: int, per_column: int = 14) -> int:
     return max(1, min(4, math.ceil(entries / per_column)))
 
 
-def log_floor(values: pd.Series) -> float:
-    """A round value below every positive value, where bars on a log axis start (a log axis has no 0)."""
-    numbers = pd.to_numeric(values, errors="coerce")
-    positive = numbers[np.isfinite(numbers) & (numbers > 0)]
-    return 10.0 ** math.floor(math.log10(float(positive.min()) / 2)) if len(positive) else 1.0
-
-
 def padded_range(values, log: bool = True) -> tuple[float, float]:
     """An axis domain holding every finite value of ``values`` with a small margin: a factor of 1.25
     either side on a log axis (positive values only), 0 to 5 % past the largest on a linear one. Two

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from qb_core.labels import title
 from qb_core.topology import variant_label
 from ui.charts.core import HEIGHT, LOG, field, legend, legend_columns, log_ticks, pairs, scale, tooltips, with_data
-from ui.colors import Style
+from ui.colors import NETWORK_HUES, PRUNING_LIGHTNESS, Style, shade
 
 CONFIG_FIELDS = (field("config", "N"), field("device", "N", label="Platform"), field("precision", "N"),
                  field("pruning_pct", "Q", "g"), field("dataset", "N", label="Data set"))
@@ -64,26 +63,15 @@ def latency_throughput_spec(rows: pd.DataFrame, styles: dict[str, Style], name: 
     return with_data(latency_throughput_chart, structure, points=points)
 
 
-#: One hue per network (none a platform's), its pruned variants lighter: full width darkest.
-NETWORK_HUES = ("#08519c", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#e6ab02", "#4d4d4d",
-                "#b2182b")
-#: How far toward white the most pruned variant of a network goes.
-MAX_LIGHTEN = 0.6
-
-
 def variant_shades(variants: pd.DataFrame) -> tuple[tuple[str, str], ...]:
     """(variant, colour) per row of ``variants`` (``variant``, ``topology``, ``pruning_pct``; one row
-    each, in legend order): a hue per network, lighter as it is pruned further."""
+    each, in legend order): a hue per network (:data:`ui.colors.NETWORK_HUES`), lighter as it is
+    pruned further (:func:`ui.colors.shade`)."""
     hues = {t: NETWORK_HUES[i % len(NETWORK_HUES)] for i, t in enumerate(dict.fromkeys(variants["topology"]))}
     rank = variants.groupby("topology", sort=False)["pruning_pct"].rank(ascending=False, method="dense") - 1
     count = variants.groupby("topology", sort=False)["pruning_pct"].transform("nunique")
-    share = np.where(count > 1, rank / (count - 1).clip(lower=1), 0.0) * MAX_LIGHTEN
-    out = []
-    for variant, topology, t in zip(variants["variant"], variants["topology"], share, strict=True):
-        rgb = np.array([int(hues[topology][i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
-        mixed = rgb + (255.0 - rgb) * t
-        out.append((variant, "#" + "".join(f"{round(v):02x}" for v in mixed)))
-    return tuple(out)
+    return tuple((v, shade(hues[t], int(r), int(n), PRUNING_LIGHTNESS))
+                 for v, t, r, n in zip(variants["variant"], variants["topology"], rank, count, strict=True))
 
 
 def sweep_chart(metric: str, heading: str, shades: tuple[tuple[str, str], ...], groups: tuple[str, ...],
