@@ -13,7 +13,8 @@ st.markdown(
     "and precision, and how does the batch size move them? Batch size is chosen, not random, so each "
     "configuration is drawn as its sweep rather than a box: a dot per measured batch size (bigger dots for "
     "bigger batches) on a line from the lowest to the highest value (log scale). Within each precision · "
-    "platform group the columns run from the full network (darkest blue) to the most pruned (lightest)."
+    "platform group each network variant has its own column and colour: a hue per network, from the full "
+    "network (darkest) to the most pruned (lightest)."
 )
 
 rows = scenario.measured_rows()

@@ -145,9 +145,14 @@ def tooltips(fields: Iterable[Field]) -> list[alt.Tooltip]:
             for name, kind, label, fmt in fields]
 
 
+#: Widest legend title (px) before Vega cuts it with an ellipsis.
+TITLE_LIMIT = 400
+
+
 def legend(columns: int = 1, orient: str = "right", **extra: object) -> alt.Legend:
     """A legend that shows every entry whole: no symbol limit, long labels kept."""
     extra.setdefault("symbolOpacity", 1)  # a faded layer (datasheet rooflines) never fades the legend
+    extra.setdefault("titleLimit", TITLE_LIMIT)  # Vega cuts a title at 180 px: "Network variant (lighter: pru…"
     return alt.Legend(orient=orient, columns=columns, symbolLimit=0, labelLimit=LABEL_LIMIT, **extra)
 
 

@@ -120,8 +120,8 @@ def roofline_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, .
     dash_pairs = tuple((p, tuple(PRECISION_DASHES[p])) for p in precisions)
     shape_pairs = tuple((p, PRECISION_SHAPES[p]) for p in precisions)
     dash = alt.StrokeDash("precision:N", scale=scale(dash_pairs), title="Precision: line dash",
-                          legend=alt.Legend(orient="top", symbolType="stroke", symbolSize=500, symbolStrokeWidth=2.2,
-                                            symbolStrokeColor="#333", labelLimit=200))
+                          legend=legend(orient="top", columns=len(dash_pairs), symbolType="stroke", symbolSize=500,
+                                        symbolStrokeWidth=2.2, symbolStrokeColor="#333"))
     layers = []
     if ghost:
         layers.append(alt.Chart(alt.NamedData(name="ghost")).mark_line(strokeWidth=1.5, opacity=0.3).encode(
@@ -153,7 +153,7 @@ def roofline_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, .
             filled=True, size=90, stroke="#000", strokeWidth=0.8, opacity=0.95).encode(
             x=x, y=alt.Y("measured_tops:Q", scale=LOG), color=color,
             shape=alt.Shape("point_precision:N", scale=scale(shape_pairs), title="Precision: measured point shape",
-                            legend=alt.Legend(orient="top", labelLimit=200)),
+                            legend=legend(orient="top", columns=len(shape_pairs))),
             tooltip=tooltips(MEASURED_TOOLTIP)))
     return alt.layer(*layers).properties(width="container", height=HEIGHT + 60)
 
