@@ -39,7 +39,7 @@ bench-torch: $(STAMP)
 	$(PY) -m bench.onnx_zoo --make-variants
 
 data: $(STAMP)  ## rebuild data/ from ../shared/qutibench with the project's importer
-	$(PY) -m qb_core.build_data ../shared/qutibench
+	$(PY) -m qb_core.measurements.build_data ../shared/qutibench
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

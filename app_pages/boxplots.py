@@ -3,7 +3,7 @@ precision?"""
 
 import streamlit as st
 
-from qb_core.spread import configs_with_single_value
+from qb_core.measurements.spread import configs_with_single_value
 from ui import charts, data, scenario
 from ui.safe import download_csv, literal_list
 

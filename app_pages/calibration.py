@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from qb_core.batch_model import BAND_HELD_MIN_PCT, HOLDOUTS, MIN_BAND_ERRORS, RANGE_FACTOR
+from qb_core.model.batch_model import BAND_HELD_MIN_PCT, HOLDOUTS, MIN_BAND_ERRORS, RANGE_FACTOR
 from qb_core.question import LEVEL_TEXT, LEVELS, QUESTION_TEXT, Asked
-from qb_core.topology import TASKS, variant_label
+from qb_core.vocabulary import TASKS, variant_label
 from ui import charts, data, tables, uploads, views
 from ui.safe import download_csv, literal, option_label
 

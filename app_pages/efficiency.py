@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from qb_core.efficiency import BEATS_PEAK, BEATS_ROOFLINE, CONFIG_KEYS, summary
-from qb_core.explain import above_roofline_summary, hardware_whatif_text
+from qb_core.analyses.efficiency import BEATS_PEAK, BEATS_ROOFLINE, CONFIG_KEYS, summary
+from qb_core.analyses.explain import above_roofline_summary, hardware_whatif_text
 from ui import data, tables, uploads, views, why
 from ui.safe import cell_text, download_csv, literal_list
 

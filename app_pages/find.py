@@ -6,15 +6,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from qb_core.batch_model import weak_bands
-from qb_core.finder import (
+from qb_core.analyses.finder import (
     OBJECTIVES,
     Constraints,
     readable,
     value_problem,
 )
+from qb_core.model.batch_model import weak_bands
 from qb_core.question import Asked
-from qb_core.topology import PRECISIONS, TASKS, variant_label
+from qb_core.vocabulary import PRECISIONS, TASKS, variant_label
 from ui import data, scenario, tables, uploads
 from ui.charts.finder import AUTO, AXES, resolve_axes
 from ui.safe import cell_text, download_csv, literal, literal_list, option_label

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qb_core.topology import TASKS, pruning_text
+from qb_core.vocabulary import TASKS, pruning_text
 from ui import data, navigation, scenario, uploads
 from ui.safe import literal_list
 from ui.text import ROOFLINE_PRIMER

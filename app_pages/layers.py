@@ -5,10 +5,10 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from qb_core.explain import bottleneck_sentence
-from qb_core.layers import execution_storage
-from qb_core.netlayers import with_layer_tables
-from qb_core.topology import variant_label
+from qb_core.analyses.explain import bottleneck_sentence
+from qb_core.analyses.layers import execution_storage
+from qb_core.networks.bundled import with_layer_tables
+from qb_core.vocabulary import variant_label
 from ui import charts, data, tables, views
 from ui.safe import download_csv, literal
 

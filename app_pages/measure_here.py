@@ -4,10 +4,10 @@ latency and throughput on it, kept in the session as your platform and your meas
 import pandas as pd
 import streamlit as st
 
-from qb_core.host_roofline import host_info, measure_host_roofline, to_platform_row
-from qb_core.measure import PRECISIONS as MEASURE_PRECISIONS
-from qb_core.measure import MeasureError, measure_onnx, to_contribution_csv
-from qb_core.onnx_export import ExportError
+from qb_core.host.measure import PRECISIONS as MEASURE_PRECISIONS
+from qb_core.host.measure import MeasureError, measure_onnx, to_contribution_csv
+from qb_core.host.roofline import host_info, measure_host_roofline, to_platform_row
+from qb_core.networks.onnx_export import ExportError
 from ui import measure_here, tables
 from ui.safe import download_csv, literal, literal_list
 

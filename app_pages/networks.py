@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qb_core.topology import PRECISIONS, TASKS
+from qb_core.vocabulary import PRECISIONS, TASKS
 from ui import data, scenario, tables, uploads
 from ui.safe import download_csv, literal, literal_list
 

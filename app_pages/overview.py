@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from qb_core.filters import select
-from qb_core.topology import TASKS
+from qb_core.analyses.filters import select
+from qb_core.vocabulary import TASKS
 from ui import data, scenario, tables, uploads
 from ui.safe import download_csv
 

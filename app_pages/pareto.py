@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qb_core.pareto import OBJECTIVES
+from qb_core.analyses.pareto import OBJECTIVES
 from ui import data, scenario, sidebar, tables, uploads
 from ui.safe import download_csv
 

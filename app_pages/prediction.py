@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qb_core.whatif import compare
+from qb_core.hardware.whatif import compare
 from ui import charts, data, tables, uploads, views
 from ui.safe import download_csv, literal_list
 

@@ -3,8 +3,8 @@ measured deployments sit below their roofs?"""
 
 import streamlit as st
 
-from qb_core.explain import above_roofline_summary
-from qb_core.topology import TASKS
+from qb_core.analyses.explain import above_roofline_summary
+from qb_core.vocabulary import TASKS
 from ui import data, tables, uploads, views, why
 from ui.safe import cell_text, download_csv
 from ui.text import ACTIVATION_LABELS, ASSUMPTIONS, WEIGHT_LABELS

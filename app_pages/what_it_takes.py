@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from qb_core.batch_model import TESTED, predict_rows, scale_for_target
-from qb_core.predictions import what_it_takes
+from qb_core.analyses.predictions import what_it_takes
+from qb_core.hardware.whatif import SCALE_MAX, merged_override, snap_to_stop
+from qb_core.model.batch_model import TESTED, predict_rows, scale_for_target
 from qb_core.question import LEVELS
-from qb_core.topology import variant_label
-from qb_core.whatif import SCALE_MAX, merged_override, snap_to_stop
+from qb_core.vocabulary import variant_label
 from ui import data, messages, views, whatif_state
 from ui.safe import cell_text, literal
 from ui.whatif_sidebar import SCALES

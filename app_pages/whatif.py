@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from qb_core.hardware import EXECUTION_STYLES, FAMILIES, PEAK_COLUMNS, PEAK_PRECISIONS
+from qb_core.hardware.catalog import EXECUTION_STYLES, FAMILIES, PEAK_COLUMNS, PEAK_PRECISIONS
+from qb_core.hardware.whatif import CUSTOM_COLUMNS, device_figures, platforms_to_csv
 from qb_core.labels import title
-from qb_core.whatif import CUSTOM_COLUMNS, device_figures, platforms_to_csv
 from ui import data, messages, scenario, upload_slot, whatif_forms, whatif_state
 from ui.safe import cell_text, download_csv
 

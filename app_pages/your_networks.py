@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from qb_core.layer_csv import MAX_CSV_BYTES, MAX_ROWS, template_path
-from qb_core.layer_table import layer_totals
-from qb_core.onnx_import import MAX_NODES
-from qb_core.onnx_shapes import parse_input_shapes
-from qb_core.topology import PRECISIONS, TASKS
-from qb_core.user_networks import LINK_CSV_CHARS, MAX_NETWORKS
+from qb_core.networks.layer_csv import MAX_CSV_BYTES, MAX_ROWS, template_path
+from qb_core.networks.layer_table import layer_totals
+from qb_core.networks.onnx_import import MAX_NODES
+from qb_core.networks.onnx_shapes import parse_input_shapes
+from qb_core.networks.user import LINK_CSV_CHARS, MAX_NETWORKS
+from qb_core.vocabulary import PRECISIONS, TASKS
 from ui import messages, scenario, tables, upload_slot, user_networks
 from ui.safe import download_csv, literal
 from ui.user_networks import NETWORK_UPLOAD_MB, STRUCTURE_ONLY_EXPORT

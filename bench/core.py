@@ -14,11 +14,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qb_core.efficiency import efficiency_table, summary
-from qb_core.hardware import catalog_long
-from qb_core.measurements import SOURCE_COLUMNS, load_measurements
-from qb_core.predictions import predict_grid
-from qb_core.topology import BYTES_PER_ELEMENT, variant_table
+from qb_core.analyses.efficiency import efficiency_table, summary
+from qb_core.analyses.predictions import predict_grid
+from qb_core.hardware.catalog import catalog_long
+from qb_core.measurements.dataset import SOURCE_COLUMNS, load_measurements
+from qb_core.networks.variants import variant_table
+from qb_core.vocabulary import BYTES_PER_ELEMENT
 
 GRID_ROWS = 1_000_000
 IMPORT_ROWS = 1_000_000
@@ -77,8 +78,8 @@ def write_resampled_qutibench(path: Path, rows: int = IMPORT_ROWS, seed: int = 0
 # modules are imported (the work timed is reading, deriving and the front, not Python's start-up).
 PIPELINE_CHILD = """
 import resource, sys, time
-from qb_core.measurements import import_qutibench
-from qb_core.pareto import pareto_front
+from qb_core.measurements.dataset import import_qutibench
+from qb_core.analyses.pareto import pareto_front
 t = time.perf_counter()
 result = import_qutibench(sys.argv[1])
 front = pareto_front(result.measurements)

@@ -6,11 +6,11 @@ measurements do not answer). ``python -m bench finder``.
 from __future__ import annotations
 
 from bench.core import median_seconds
-from qb_core.accuracy import load_accuracy
-from qb_core.batch_model import build_batch_model, model_grid, predict_rows
-from qb_core.finder import Constraints, combined_candidates, find_deployments, left_out_rows
-from qb_core.hardware import catalog_long
-from qb_core.measurements import load_measurements
+from qb_core.analyses.finder import Constraints, combined_candidates, find_deployments, left_out_rows
+from qb_core.hardware.catalog import catalog_long
+from qb_core.measurements.accuracy import load_accuracy
+from qb_core.measurements.dataset import load_measurements
+from qb_core.model.batch_model import build_batch_model, model_grid, predict_rows
 from qb_core.question import Asked
 
 RUNS = 7

@@ -21,16 +21,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qb_core import batch_model as bm
-from qb_core.hardware import catalog_long, default_catalog
-from qb_core.host_roofline import measure_host_roofline, stream_triad, to_platform_row
-from qb_core.measure import measure_onnx
-from qb_core.measurements import load_measurements
-from qb_core.network_files import read_network_path
-from qb_core.onnx_export import bundled_onnx, bundled_variants
-from qb_core.topology import PRECISIONS
-from qb_core.user_networks import make_network
-from qb_core.whatif import CUSTOM_COLUMNS, combined_catalog, custom_catalog
+from qb_core.hardware.catalog import catalog_long, default_catalog
+from qb_core.hardware.whatif import CUSTOM_COLUMNS, combined_catalog, custom_catalog
+from qb_core.host.measure import measure_onnx
+from qb_core.host.roofline import measure_host_roofline, stream_triad, to_platform_row
+from qb_core.measurements.dataset import load_measurements
+from qb_core.model import batch_model as bm
+from qb_core.networks.files import read_network_path
+from qb_core.networks.onnx_export import bundled_onnx, bundled_variants
+from qb_core.networks.user import make_network
+from qb_core.vocabulary import PRECISIONS
 
 ZOO = Path(__file__).resolve().parent.parent / ".bench-cache" / "onnx-zoo"
 #: torchvision classifiers the dataset does not hold, small to large (TorchScript exports).

@@ -14,9 +14,12 @@ import numpy as np
 import pandas as pd
 
 from bench.core import median_seconds
-from qb_core import batch_model as bm
-from qb_core.hardware import catalog_long
-from qb_core.measurements import load_measurements
+from qb_core.hardware.catalog import catalog_long
+from qb_core.measurements.dataset import load_measurements
+from qb_core.model import batch_model as bm
+from qb_core.networks.layer_table import check_layer_table
+from qb_core.networks.user import make_network
+from qb_core.vocabulary import PRECISIONS
 
 TARGET_PLATFORMS = ("TX2", "NCS2", "EdgeTPU")
 QUESTIONS = ("latency-b1", "throughput-best")
@@ -78,9 +81,6 @@ def other_holdouts(model: bm.BatchModel) -> Iterator[tuple[str, str, str]]:
 
 def deep_network_estimate(model: bm.BatchModel, runs: int = 5) -> tuple[str, str, str]:
     """A 500-layer user network (a chain of 3x3 convolutions) answered on every device x precision."""
-    from qb_core.layer_table import check_layer_table
-    from qb_core.topology import PRECISIONS
-    from qb_core.user_networks import make_network
 
     layers = check_layer_table(pd.DataFrame({
         "layer": [f"conv{i}" for i in range(500)], "type": "conv", "ops": 2 * 32 * 32 * 16 * 16 * 9,

@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from bench.core import median_seconds
-from qb_core.layer_csv import layer_table_csv, read_layer_csv
-from qb_core.onnx_import import import_onnx
+from devtools.apptest import new_app, open_page
+from qb_core.networks.layer_csv import layer_table_csv, read_layer_csv
+from qb_core.networks.onnx_import import import_onnx
 
 LAYERS = 500
 CHANNELS = 16
@@ -75,7 +76,7 @@ def vgg16_like_file(path: Path) -> int:
 _PEAK = """
 import sys, time
 from pathlib import Path
-from qb_core.network_files import read_network_bytes, read_network_path
+from qb_core.networks.files import read_network_bytes, read_network_path
 def peak_mb():
     line = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
     return int(line.split()[1]) / 1024
@@ -133,7 +134,6 @@ PAGES_WITH_NETWORKS = ("rooflines", "prediction", "layers", "what_it_takes", "ca
 
 def page_reruns(runs: int = 7) -> Iterator[tuple[str, str, str]]:
     """Warm AppTest rerun of every page that shows a user's network, with one network uploaded."""
-    from devtools.apptest import new_app, open_page
     from tests.test_networks_page import CSV, add_network
 
     at = add_network(new_app().run(), "TinyNet", CSV)

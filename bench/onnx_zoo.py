@@ -1,5 +1,5 @@
 """ONNX zoo benchmark: torchvision's classifiers exported to ONNX by both PyTorch exporters, read by
-:func:`qb_core.network_files.read_network_path` and compared with torchvision's published parameter and MAC counts.
+:func:`qb_core.networks.files.read_network_path` and compared with torchvision's published parameter and MAC counts.
 
 ``python -m bench onnx_zoo``. Optional: it needs the cache that ``make bench-torch`` makes
 (``.venv-torch/bin/python bench/torch_export.py .bench-cache/onnx-zoo``, in a throwaway venv with torch:
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qb_core.network_files import read_network_path
-from qb_core.network_import import NetworkFileError
+from qb_core.networks.files import read_network_path
+from qb_core.networks.imported import NetworkFileError
 
 CACHE = Path(__file__).resolve().parents[1] / ".bench-cache" / "onnx-zoo"
 PUBLISHED = "published.json"

@@ -9,7 +9,7 @@ import time
 
 from devtools.apptest import chart_bytes, charts, new_app, open_page
 from devtools.browser import CHROMIUM_ARGS, executable, running_app, wait_for_app
-from qb_core.topology import TASKS
+from qb_core.vocabulary import TASKS
 from ui.navigation import SECTIONS
 
 SCRIPTS = [info.script for infos in SECTIONS.values() for info in infos]

@@ -1,3 +1,3 @@
-from qb_core.cli import main
+from qb_core.cli.main import main
 
 main()

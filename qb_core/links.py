@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from qb_core.csv_io import echo_list
-from qb_core.hardware import EXECUTION_STYLES, PEAK_COLUMNS
-from qb_core.layer_csv import read_layer_csv
-from qb_core.user_networks import LINK_CSV_CHARS, MAX_NAME_CHARS, MAX_NETWORKS, UserNetwork, make_network
-from qb_core.whatif import MAX_CUSTOM_PLATFORMS, checked_overrides, custom_catalog
+from qb_core.hardware.catalog import EXECUTION_STYLES, PEAK_COLUMNS
+from qb_core.hardware.whatif import MAX_CUSTOM_PLATFORMS, checked_overrides, custom_catalog
+from qb_core.networks.layer_csv import read_layer_csv
+from qb_core.networks.user import LINK_CSV_CHARS, MAX_NAME_CHARS, MAX_NETWORKS, UserNetwork, make_network
 
 #: What a link may carry at most: longer or deeper JSON is refused before it is parsed.
 MAX_LINK_TEXT = 20_000

@@ -1,7 +1,13 @@
-"""Energy per input and its inverse: one home for each conversion (every page and the CLI use these).
+"""Every unit conversion of the project and the one tolerance of "above a limit": energy per
+input and its inverse, time units, and a batch's latency against throughput (every page, the CLI
+and the model use these; a test finds copies elsewhere).
 
 Notes
 -----
+ms = 1000 x s, µs = 10^6 x s
+latency_ms       = 1000 x batch / inputs_per_s   (the time of one batch at a throughput)
+inputs_per_s     = 1000 x batch / latency_ms
+seconds_per_input = 1 / inputs_per_s
 mj_per_input     = 1000 x power_w / inputs_per_s   (millijoules per input)
 inputs_per_joule = inputs_per_s / power_w
 A power that is not above 0 (unknown, or 0 in a file) gives NaN, never infinity.
@@ -22,6 +28,44 @@ def above(value: np.ndarray | float, limit: np.ndarray | float) -> np.ndarray:
     """Where ``value`` is above ``limit`` beyond float rounding (NaN on either side: False)."""
     with np.errstate(invalid="ignore"):
         return np.asarray(value, dtype=float) > np.asarray(limit, dtype=float) * (1.0 + ABOVE_TOLERANCE)
+
+
+#: Milliseconds and microseconds per second.
+MS_PER_S = 1e3
+US_PER_S = 1e6
+
+
+def ms_from_s(seconds: np.ndarray | float) -> np.ndarray:
+    """Seconds as milliseconds."""
+    return np.asarray(seconds, dtype=float) * MS_PER_S
+
+
+def us_from_s(seconds: np.ndarray | float) -> np.ndarray:
+    """Seconds as microseconds."""
+    return np.asarray(seconds, dtype=float) * US_PER_S
+
+
+def s_from_ms(milliseconds: np.ndarray | float) -> np.ndarray:
+    """Milliseconds as seconds."""
+    return np.asarray(milliseconds, dtype=float) / MS_PER_S
+
+
+def batch_latency_ms(batch: np.ndarray | float, inputs_per_s: np.ndarray | float) -> np.ndarray:
+    """The time of one batch in ms at a throughput: 1000 x batch / inputs_per_s (inf at 0 inputs/s)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return MS_PER_S * np.asarray(batch, dtype=float) / np.asarray(inputs_per_s, dtype=float)
+
+
+def throughput_of(batch: np.ndarray | float, latency_ms: np.ndarray | float) -> np.ndarray:
+    """Inputs per second of a batch that takes ``latency_ms``: 1000 x batch / latency_ms."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return MS_PER_S * np.asarray(batch, dtype=float) / np.asarray(latency_ms, dtype=float)
+
+
+def seconds_per_input(inputs_per_s: np.ndarray | float) -> np.ndarray:
+    """Seconds one input takes at a throughput: 1 / inputs_per_s."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 1.0 / np.asarray(inputs_per_s, dtype=float)
 
 
 def _power(power_w: np.ndarray | float) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""qb_core.accuracy: QuTiBench's wide accuracy table -> one row per topology x pruning x precision."""
+"""qb_core.measurements.accuracy: QuTiBench's wide accuracy table -> one row per topology x pruning x precision."""
 
 import math
 import re
@@ -6,8 +6,8 @@ import re
 import pandas as pd
 import pytest
 
-from qb_core.accuracy import ACCURACY_COLUMNS, import_accuracy, load_accuracy
 from qb_core.csv_io import DataFormatError
+from qb_core.measurements.accuracy import ACCURACY_COLUMNS, import_accuracy, load_accuracy
 
 SOURCE = "cnn_topologies_accuracy.csv"
 HEADER = " ,INT2,INT4,INT8,FP16,FP32\n  " + ",top1 (top5) [%]" * 5 + "\n"

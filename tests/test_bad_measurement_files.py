@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from qb_core.csv_io import FORMULA_PREFIXES, DataFormatError, to_csv_safe
-from qb_core.measurements import TIDY_COLUMNS, read_any, read_measurement_file
+from qb_core.measurements.dataset import TIDY_COLUMNS, read_any, read_measurement_file
 
 HEADER = ["NN_Topology", "HWType", "Precision", "Op mode", "batch/thread/stream", "lat-comp", "fps-system", "fps-comp",
           "tp-system", "tp-comp", "top1 [%]", "top5 [%]", "BasePWR [W]", "IdlePWR [W]", "FullPwr [W]", "GOPS",

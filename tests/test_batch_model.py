@@ -1,4 +1,4 @@
-"""qb_core.batch_model: the fit against a brute-force refit, hold-outs that never see what they
+"""qb_core.model.batch_model: the fit against a brute-force refit, hold-outs that never see what they
 judge, evidence on constructed cases, answers at the question's batch and level, the target scale."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qb_core import batch_model as bm
-from qb_core.hardware import catalog_long
-from qb_core.measurements import load_measurements
+from qb_core.hardware.catalog import catalog_long
+from qb_core.measurements.dataset import load_measurements
+from qb_core.model import batch_model as bm
 from qb_core.question import Asked
 
 

@@ -23,9 +23,9 @@ from devtools.browser import (
     wait_for_app,
     wait_for_charts_drawn,
 )
-from qb_core.measurements import load_measurements
-from qb_core.pareto import pareto_front
-from qb_core.topology import TASKS
+from qb_core.analyses.pareto import pareto_front
+from qb_core.measurements.dataset import load_measurements
+from qb_core.vocabulary import TASKS
 from ui.navigation import SECTIONS
 
 PAGES = [(info.title, info.script) for infos in SECTIONS.values() for info in infos]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from qb_core.filters import Selection
-from qb_core.scenario import Scenario
-from qb_core.whatif import WhatIf
+from qb_core.analyses.filters import Selection
+from qb_core.hardware.whatif import WhatIf
+from qb_core.service import Scenario
 from ui.data import HASH_FUNCS
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"

@@ -1,5 +1,5 @@
 """The command line's contract: CSV on stdout, one line on stderr and exit 2 for what a user gets
-wrong. Commands run in-process (``qb_core.cli.run``); two tests start a real interpreter for
+wrong. Commands run in-process (``qb_core.cli.main.run``); two tests start a real interpreter for
 ``python -m qb_core`` and a closed pipe."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
-from qb_core.batch_model import CALIBRATE_COLUMNS
-from qb_core.cli import run
-from qb_core.cli_model import ESTIMATE_COLUMNS
+from qb_core.cli.main import run
+from qb_core.cli.model import ESTIMATE_COLUMNS
+from qb_core.model.batch_model import CALIBRATE_COLUMNS
 from qb_core.paths import PROJECT_DIR
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qb_core import batch_model as bm
-from qb_core.efficiency import efficiency_table
-from qb_core.hardware import catalog_long
-from qb_core.layers import layer_predictions
-from qb_core.measurements import load_measurements
+from qb_core.analyses.efficiency import efficiency_table
+from qb_core.analyses.layers import layer_predictions
+from qb_core.analyses.predictions import predict
+from qb_core.hardware.catalog import catalog_long
+from qb_core.measurements.dataset import load_measurements
+from qb_core.model import batch_model as bm
+from qb_core.networks.variants import topology_table
 from qb_core.paths import PROJECT_DIR
-from qb_core.predictions import predict
-from qb_core.topology import topology_table
 
 README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
 DATA_README = (PROJECT_DIR / "data" / "README.md").read_text(encoding="utf-8")
@@ -76,7 +76,7 @@ def test_the_models_held_out_figures(model):
 
 def test_the_range_factor_is_what_the_doc_says(model):
     claims(f"operations and weights within {bm.RANGE_FACTOR:g}x of the measured range")
-    claims(f"RANGE_FACTOR = {bm.RANGE_FACTOR:g}", doc=(PROJECT_DIR / "qb_core" / "batch_model.py").read_text())
+    claims(f"RANGE_FACTOR = {bm.RANGE_FACTOR:g}", doc=(PROJECT_DIR / "qb_core" / "model" / "batch_model.py").read_text())
 
 
 def test_data_readme_figures():

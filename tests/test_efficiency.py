@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qb_core.efficiency import (
+from qb_core.analyses.efficiency import (
     BEATS_PEAK,
     BEATS_ROOFLINE,
     JOIN_COLUMNS,
@@ -17,10 +17,10 @@ from qb_core.efficiency import (
     pair,
     summary,
 )
-from qb_core.hardware import catalog_long
-from qb_core.measurements import load_measurements
-from qb_core.predictions import predict
-from qb_core.whatif import whatif_long
+from qb_core.analyses.predictions import predict
+from qb_core.hardware.catalog import catalog_long
+from qb_core.hardware.whatif import whatif_long
+from qb_core.measurements.dataset import load_measurements
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +192,7 @@ def test_on_a_throughput_tie_the_smaller_batch_is_kept(measured):
 def test_imagenet_activation_traffic_comes_from_the_layer_tables(measured):
     """Every ImageNet network now has a layer table, so activations off chip still give a prediction:
     bytes = width x (weights + in + out activations of every layer)."""
-    from qb_core.zoo import imagenet_layers
+    from qb_core.networks.zoo import imagenet_layers
 
     table = efficiency_table(measured, catalog_long(), "imagenet", activations="off-chip")
     assert not table["reason"].str.contains("activation traffic is unknown").any()

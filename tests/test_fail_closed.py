@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qb_core import batch_model as bm
-from qb_core.cli import STREAM_COMMANDS, TABLE_COMMANDS, commands, run
+from qb_core.cli.main import STREAM_COMMANDS, TABLE_COMMANDS, commands, run
 from qb_core.csv_io import DataFormatError
-from qb_core.hardware import load_catalog
+from qb_core.hardware.catalog import load_catalog
+from qb_core.model import batch_model as bm
 from qb_core.units import ABOVE_TOLERANCE, above
 
 CORE = Path(__file__).resolve().parent.parent / "qb_core"

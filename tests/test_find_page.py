@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 
 from devtools.apptest import charts, named, new_app, open_page, plain, spec, upload
-from qb_core.accuracy import load_accuracy
-from qb_core.batch_model import build_batch_model, model_grid, predict_rows, weak_bands
-from qb_core.finder import Constraints, combined_candidates, find_deployments, left_out_rows, readable
-from qb_core.hardware import catalog_long
-from qb_core.measurements import BUNDLED_DATASET, load_measurements
+from qb_core.analyses.finder import Constraints, combined_candidates, find_deployments, left_out_rows, readable
+from qb_core.hardware.catalog import catalog_long
+from qb_core.measurements.accuracy import load_accuracy
+from qb_core.measurements.dataset import BUNDLED_DATASET, load_measurements
+from qb_core.model.batch_model import build_batch_model, model_grid, predict_rows, weak_bands
 from qb_core.question import Asked
-from qb_core.topology import variant_label
+from qb_core.vocabulary import variant_label
 from ui import data
 
 #: "CNV (CIFAR-10) at INT2, >= 10,000 inputs/s, <= 5 W": widget key -> (value, its address form).

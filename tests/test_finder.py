@@ -12,15 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qb_core.cli_find import (
-    FIND_COLUMNS,
-    add_find_arguments,
-    candidates_for,
-    constraints_from_args,
-    find_command,
-    find_question,
-)
-from qb_core.finder import (
+from qb_core.analyses.finder import (
     CANDIDATE_COLUMNS,
     EVIDENCE,
     LEFT_OUT_COLUMNS,
@@ -34,7 +26,15 @@ from qb_core.finder import (
     model_candidates,
     readable,
 )
-from qb_core.measurements import load_measurements
+from qb_core.cli.find import (
+    FIND_COLUMNS,
+    add_find_arguments,
+    candidates_for,
+    constraints_from_args,
+    find_command,
+    find_question,
+)
+from qb_core.measurements.dataset import load_measurements
 from qb_core.question import Asked
 
 #: QuTiBench's compute figures at every batch (what the finder weighed before the question existed)
@@ -50,7 +50,7 @@ ACCURACY = pd.DataFrame({
 
 
 def prediction(**overrides) -> dict:
-    """One row of the model's answers (:func:`qb_core.batch_model.predict_rows`): by default no
+    """One row of the model's answers (:func:`qb_core.model.batch_model.predict_rows`): by default no
     model figure (the roofline only)."""
     row = {"task": "cifar10", "device": "TX2-maxp", "platform": "TX2", "precision": "INT8", "topology": "CNV",
            "pruning_pct": 100.0, "batch": 1, "roofline_fps": 4000.0, "fps": np.nan, "fps_low": np.nan,

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qb_core.hardware import catalog_long
-from qb_core.layers import layer_predictions, layer_roofline
-from qb_core.predictions import predict, what_it_takes
+from qb_core.analyses.layers import layer_predictions, layer_roofline
+from qb_core.analyses.predictions import predict, what_it_takes
+from qb_core.hardware.catalog import catalog_long
+from qb_core.networks.layer_models import cnv, layer_table
 from qb_core.roofline_formulas import attainable_tops, bandwidth_for_tops, memory_roof_tops, ridge_ops_per_byte
-from qb_core.topology import cnv, layer_table
 
 
 def one(table: pd.DataFrame, device: str, precision: str, pruning: float = 100.0) -> pd.DataFrame:

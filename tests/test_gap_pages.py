@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from devtools.apptest import button, charts, named, new_app, open_page, plain
-from qb_core.efficiency import efficiency_table
-from qb_core.hardware import catalog_long
-from qb_core.layers import layer_predictions, layer_roofline
-from qb_core.measurements import load_measurements
-from qb_core.predictions import predict
+from qb_core.analyses.efficiency import efficiency_table
+from qb_core.analyses.layers import layer_predictions, layer_roofline
+from qb_core.analyses.predictions import predict
+from qb_core.hardware.catalog import catalog_long
+from qb_core.measurements.dataset import load_measurements
 
 OPS_100 = 469_449_728
 
@@ -140,7 +140,7 @@ def test_layer_view_equals_the_core_and_names_the_bottleneck(at):
 
 
 def test_calibration_page_answers_one_question_on_one_card_with_its_evidence(at):
-    from qb_core.batch_model import build_batch_model
+    from qb_core.model.batch_model import build_batch_model
 
     open_page(at, "calibration")
     assert not at.exception
@@ -178,7 +178,7 @@ class TestWhatItTakes:
         assert any("Bandwidth binds" in m.value for m in at.markdown)
 
     def test_the_model_says_what_binds_and_the_sliders_show_what_is_reached(self, at):
-        from qb_core.batch_model import build_batch_model, model_grid, scale_for_target
+        from qb_core.model.batch_model import build_batch_model, model_grid, scale_for_target
 
         open_page(at, "what_it_takes")
         at.selectbox(key="take_device").set_value("TX2-maxn").run()

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from qb_core.hardware import canonical_platform, catalog_long, default_catalog, validate_catalog
+from qb_core.hardware.catalog import canonical_platform, catalog_long, default_catalog, validate_catalog
 
 
 @pytest.mark.parametrize(("name", "platform", "mode"), [

@@ -59,7 +59,7 @@ def test_a_markdown_image_as_a_network_name_is_not_loaded(at):
 
 
 def test_formula_names_survive_a_download_and_upload_round_trip(at):
-    from qb_core.measurements import read_any
+    from qb_core.measurements.dataset import read_any
     from ui import safe
 
     content = (HEADER + f"CNV,\"{FORMULA.replace(chr(34), chr(34) * 2)}\",INT8,1,0.1,99000,90,3,100%\n").encode()

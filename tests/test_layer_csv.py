@@ -1,4 +1,4 @@
-"""qb_core.layer_csv and qb_core.cli_network: the layer-table CSV (template, spellings, bad cells
+"""qb_core.networks.layer_csv and qb_core.cli.network: the layer-table CSV (template, spellings, bad cells
 named by line and column, limits, exact round trip of hostile names) and the ``network`` command's
 logic (CSV on out, warnings on err, exit 2 on a bad file)."""
 
@@ -13,9 +13,11 @@ import pandas as pd
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from qb_core.cli_network import network_command
+from qb_core.cli.network import network_command
 from qb_core.csv_io import FORMULA_PREFIXES
-from qb_core.layer_csv import (
+from qb_core.networks.files import read_network_path, split_network_argument
+from qb_core.networks.imported import NetworkFileError
+from qb_core.networks.layer_csv import (
     MAX_CSV_BYTES,
     MAX_ROWS,
     TYPE_SPELLINGS,
@@ -23,9 +25,7 @@ from qb_core.layer_csv import (
     read_layer_csv,
     template_path,
 )
-from qb_core.layer_table import LAYER_TABLE_COLUMNS, LAYER_TYPES
-from qb_core.network_files import read_network_path, split_network_argument
-from qb_core.network_import import NetworkFileError
+from qb_core.networks.layer_table import LAYER_TABLE_COLUMNS, LAYER_TYPES
 
 HEADER = "layer,type,ops,weights,in_activations,out_activations"
 FILE = "layers.csv"

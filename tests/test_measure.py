@@ -1,4 +1,4 @@
-"""Measuring on this machine (qb_core.measure) and its roofline (qb_core.host_roofline): the rows'
+"""Measuring on this machine (qb_core.host.measure) and its roofline (qb_core.host.roofline): the rows'
 arithmetic, the budget, stop and refusals, the contribution CSV read back by the importer, and the
 host platform read back as a user's platform. Tiny networks, few runs: fast on a busy machine."""
 
@@ -15,7 +15,9 @@ import pandas as pd
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from qb_core.host_roofline import (
+from qb_core.hardware.whatif import platforms_from_csv
+from qb_core.host.measure import MEASURE_COLUMNS, MeasureError, measure_onnx, to_contribution_csv
+from qb_core.host.roofline import (
     HostInfo,
     host_info,
     host_platform_name,
@@ -24,10 +26,8 @@ from qb_core.host_roofline import (
     theoretical_peaks,
     to_platform_row,
 )
-from qb_core.measure import MEASURE_COLUMNS, MeasureError, measure_onnx, to_contribution_csv
-from qb_core.measurements import TIDY_COLUMNS, read_any
-from qb_core.onnx_export import bundled_onnx
-from qb_core.whatif import platforms_from_csv
+from qb_core.measurements.dataset import TIDY_COLUMNS, read_any
+from qb_core.networks.onnx_export import bundled_onnx
 
 
 @lru_cache(maxsize=1)

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 
 from devtools.apptest import new_app, open_page
-from qb_core.cli import run
-from qb_core.hardware import load_catalog
-from qb_core.host_roofline import measure_host_roofline, to_platform_row
-from qb_core.layer_csv import layer_table_csv
-from qb_core.netlayers import network_layers
-from qb_core.network_files import read_network_path
-from qb_core.onnx_export import default_shape
+from qb_core.cli.main import run
+from qb_core.hardware.catalog import load_catalog
+from qb_core.host.roofline import measure_host_roofline, to_platform_row
+from qb_core.networks.bundled import network_layers
+from qb_core.networks.files import read_network_path
+from qb_core.networks.layer_csv import layer_table_csv
+from qb_core.networks.onnx_export import default_shape
 from ui import measure_here
 
 

@@ -3,7 +3,7 @@ import io
 import pandas as pd
 import pytest
 
-from qb_core.measurements import (
+from qb_core.measurements.dataset import (
     MEASURED,
     TIDY_COLUMNS,
     DataFormatError,
@@ -13,7 +13,7 @@ from qb_core.measurements import (
     read_measurement_file,
     topology_task,
 )
-from qb_core.row_checks import VALID_RANGES
+from qb_core.measurements.row_checks import VALID_RANGES
 
 
 @pytest.fixture

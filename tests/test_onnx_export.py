@@ -1,4 +1,4 @@
-"""Layer tables written as runnable ONNX models (qb_core.onnx_export): every bundled variant and
+"""Layer tables written as runnable ONNX models (qb_core.networks.onnx_export): every bundled variant and
 any user table must import back to exactly the same table, and the small ones must run."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import onnxruntime as ort
 import pandas as pd
 import pytest
 
-from qb_core.layer_table import LAYER_TABLE_COLUMNS
-from qb_core.netlayers import network_layers
-from qb_core.network_files import read_network_bytes
-from qb_core.onnx_export import ExportError, bundled_input_shape, bundled_onnx, export_network
-from qb_core.topology import PUBLISHED_PRUNING_PCT
-from qb_core.zoo import IMAGENET_VARIANTS
+from qb_core.networks.bundled import network_layers
+from qb_core.networks.files import read_network_bytes
+from qb_core.networks.layer_models import PUBLISHED_PRUNING_PCT
+from qb_core.networks.layer_table import LAYER_TABLE_COLUMNS
+from qb_core.networks.onnx_export import ExportError, bundled_input_shape, bundled_onnx, export_network
+from qb_core.networks.zoo import IMAGENET_VARIANTS
 
 VARIANTS = [*((t, p) for t in ("CNV", "MLP") for p in PUBLISHED_PRUNING_PCT), *IMAGENET_VARIANTS]
 

@@ -1,4 +1,4 @@
-"""qb_core.onnx_import: hand-built ONNX graphs (opset 13) pinned by hand, the bundled CNV and MLP
+"""qb_core.networks.onnx_import: hand-built ONNX graphs (opset 13) pinned by hand, the bundled CNV and MLP
 rebuilt as ONNX and checked against the layer model, and hostile files (each refused with one
 NetworkFileError naming the file)."""
 
@@ -12,15 +12,15 @@ import onnx.external_data_helper
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from qb_core.layer_table import LAYER_TABLE_COLUMNS
-from qb_core.onnx_import import (
+from qb_core.networks.layer_models import PUBLISHED_PRUNING_PCT, cnv, layer_table, mlp
+from qb_core.networks.layer_table import LAYER_TABLE_COLUMNS
+from qb_core.networks.onnx_import import (
     MAX_NODES,
     NetworkFileError,
     import_onnx,
     per_channel,
     unique_names,
 )
-from qb_core.topology import PUBLISHED_PRUNING_PCT, cnv, layer_table, mlp
 
 FILE = "net.onnx"
 
@@ -403,7 +403,7 @@ class TestHostileFiles:
     def test_flipped_bytes_never_raise_anything_else(self, monkeypatch):
         # symbolic inference runs in a child process whose failures are returned, never raised
         # (tests/test_onnx_real_models.py runs it on hostile input): skipped here for speed
-        monkeypatch.setattr("qb_core.onnx_import.symbolic_fill", lambda *a: "skipped in this test")
+        monkeypatch.setattr("qb_core.networks.onnx_import.symbolic_fill", lambda *a: "skipped in this test")
         data = bytearray(small_model_bytes())
         rng = random.Random(1)
         for _ in range(300):

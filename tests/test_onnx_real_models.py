@@ -8,10 +8,10 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from qb_core.network_import import NetworkFileError
-from qb_core.onnx_import import import_onnx
-from qb_core.onnx_shapes import InputShapeError, parse_input_shapes
-from qb_core.onnx_structure import KEEP_TENSOR_BYTES, read_structure
+from qb_core.networks.imported import NetworkFileError
+from qb_core.networks.onnx_import import import_onnx
+from qb_core.networks.onnx_shapes import InputShapeError, parse_input_shapes
+from qb_core.networks.onnx_structure import KEEP_TENSOR_BYTES, read_structure
 
 FILE = "model.onnx"
 
@@ -85,7 +85,7 @@ def test_computed_reshape_is_shaped_by_symbolic_inference():
 def test_without_symbolic_inference_the_gap_is_measured_and_the_network_refused(monkeypatch):
     """If the child process cannot run, the conv has no shape: its filter bounds what is missing (at
     least 1,152 MACs) and, being the only layer, the network cannot be counted meaningfully."""
-    monkeypatch.setattr("qb_core.onnx_shapes.symbolic_shapes", lambda data: (None, "symbolic shape inference "
+    monkeypatch.setattr("qb_core.networks.onnx_shapes.symbolic_shapes", lambda data: (None, "symbolic shape inference "
                                                                                    "could not start (test)"))
     with pytest.raises(NetworkFileError, match=r"shapes of 1 of 1 convolution.*at least 1,152 multiply-accumulates"):
         imported(channel_shuffle_nodes(), [value("x", [1, 8, 10, 10])], channel_shuffle_inits())
@@ -94,7 +94,7 @@ def test_without_symbolic_inference_the_gap_is_measured_and_the_network_refused(
 def test_a_partly_counted_network_says_how_much_is_missing(monkeypatch):
     """A big convolution with shapes and a small one after the computed reshape: counted in part,
     the missing share bounded from below by the small one's filter, and marked incomplete."""
-    monkeypatch.setattr("qb_core.onnx_shapes.symbolic_shapes", lambda data: (None, "symbolic shape inference "
+    monkeypatch.setattr("qb_core.networks.onnx_shapes.symbolic_shapes", lambda data: (None, "symbolic shape inference "
                                                                                    "could not start (test)"))
     nodes = [helper.make_node("Conv", ["x0", "w0"], ["x"], name="big", pads=[1, 1, 1, 1]), *channel_shuffle_nodes()]
     result = imported(nodes, [value("x0", [1, 8, 10, 10])], [weight("w0", (8, 8, 3, 3)), *channel_shuffle_inits()])

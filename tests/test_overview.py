@@ -1,5 +1,5 @@
-from qb_core.measurements import load_measurements
-from qb_core.overview import overview_table
+from qb_core.analyses.overview import overview_table
+from qb_core.measurements.dataset import load_measurements
 
 
 def test_cifar10_overview_lists_every_catalog_platform_with_na_where_unmeasured():

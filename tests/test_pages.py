@@ -11,10 +11,10 @@ import pytest
 
 import ui.charts as charts_module
 from devtools.apptest import button, charts, datasets, leaf_layers, named, new_app, open_page, plain, spec
-from qb_core.hardware import catalog_long, default_catalog
-from qb_core.measurements import load_measurements
-from qb_core.pareto import pareto_front
-from qb_core.spread import configs_with_single_value
+from qb_core.analyses.pareto import pareto_front
+from qb_core.hardware.catalog import catalog_long, default_catalog
+from qb_core.measurements.dataset import load_measurements
+from qb_core.measurements.spread import configs_with_single_value
 from ui.navigation import SECTIONS
 
 PAGES = [info.script for infos in SECTIONS.values() for info in infos]
@@ -154,7 +154,7 @@ class TestRooflines:
         assert set(labels["text"]) == {f"CNV 12.5–100% {p}" for p in ("INT2", "INT4", "INT8", "FP16", "FP32")}
 
     def test_measured_points_are_the_joins_paired_rows(self, at):
-        from qb_core.efficiency import efficiency_table
+        from qb_core.analyses.efficiency import efficiency_table
 
         open_page(at, "rooflines")
         at.toggle(key="roof_measured").set_value(True).run()

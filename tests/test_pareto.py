@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import qb_core.pareto
-from qb_core.pareto import pareto_front, pareto_mask, with_efficiency
+import qb_core.analyses.pareto
+from qb_core.analyses.pareto import pareto_front, pareto_mask, with_efficiency
 
 
 def brute_force(x, y):
@@ -45,7 +45,7 @@ def test_identical_best_points_are_all_kept():
 
 
 def test_docstring_examples_run():
-    assert doctest.testmod(qb_core.pareto).failed == 0
+    assert doctest.testmod(qb_core.analyses.pareto).failed == 0
 
 
 def test_front_rows_sorted_by_x_and_input_unchanged():
@@ -74,11 +74,11 @@ def test_energy_efficiency_is_throughput_per_watt_and_never_divides_by_zero():
 
 def test_every_predicted_point_is_named_by_its_configuration():
     """ImageNet's predicted front holds configurations nobody measured: each still has its name."""
-    from qb_core.accuracy import load_accuracy
-    from qb_core.efficiency import efficiency_table
-    from qb_core.hardware import catalog_long
-    from qb_core.measurements import load_measurements
-    from qb_core.pareto import predicted_and_measured
+    from qb_core.analyses.efficiency import efficiency_table
+    from qb_core.analyses.pareto import predicted_and_measured
+    from qb_core.hardware.catalog import catalog_long
+    from qb_core.measurements.accuracy import load_accuracy
+    from qb_core.measurements.dataset import load_measurements
 
     join = efficiency_table(load_measurements(), catalog_long(), "imagenet")
     points, fronts = predicted_and_measured(join, load_accuracy())

@@ -2,11 +2,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qb_core.hardware import catalog_long
-from qb_core.predictions import attainable_tops, bound_table, predict, predict_grid
-from qb_core.roofline_geometry import roofline_points
-from qb_core.topology import BYTES_PER_ELEMENT
-from qb_core.whatif import whatif_long
+from qb_core.analyses.predictions import attainable_tops, bound_table, predict, predict_grid
+from qb_core.analyses.roofline_geometry import roofline_points
+from qb_core.hardware.catalog import catalog_long
+from qb_core.hardware.whatif import whatif_long
+from qb_core.vocabulary import BYTES_PER_ELEMENT
 
 
 def pick(table: pd.DataFrame, device: str, precision: str, pruning: float = 100.0) -> pd.Series:

@@ -1,4 +1,4 @@
-"""The scenario value and the one place its settings are unpacked (qb_core.scenario)."""
+"""The scenario value and the one place its settings are unpacked (qb_core.service)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from qb_core import scenario as qs
-from qb_core.efficiency import efficiency_table
-from qb_core.filters import Selection, select
-from qb_core.hardware import catalog_long, default_catalog
-from qb_core.measurements import load_measurements
-from qb_core.predictions import intensity_table, predict
-from qb_core.scenario import Scenario
-from qb_core.whatif import WhatIf, whatif_long
+from qb_core import service as qs
+from qb_core.analyses.efficiency import efficiency_table
+from qb_core.analyses.filters import Selection, select
+from qb_core.analyses.predictions import intensity_table, predict
+from qb_core.hardware.catalog import catalog_long, default_catalog
+from qb_core.hardware.whatif import WhatIf, whatif_long
+from qb_core.measurements.dataset import load_measurements
+from qb_core.service import Scenario
 
 SETTINGS = WhatIf(bandwidth_scale=2.0, peak_scale=0.5, weights="per-batch", batch=4, activations="off-chip",
                   width_pct=60.0)
@@ -70,7 +70,7 @@ def test_join_and_intensities_take_the_scenarios_settings():
 
 
 def test_the_measured_side_is_shared_by_every_what_if_and_gives_the_same_join():
-    from qb_core.efficiency import best_measured
+    from qb_core.analyses.efficiency import best_measured
 
     scenario = Scenario(SELECTION, SETTINGS)
     side = scenario.measurement_side()

@@ -1,16 +1,10 @@
 import numpy as np
 import pytest
 
-from qb_core.topology import (
-    BYTES_PER_ELEMENT,
-    bytes_moved_per_input,
-    cnv,
-    intensity_ops_per_byte,
-    layer_table,
-    mlp,
-    topology_table,
-    variant_table,
-)
+from qb_core.networks.layer_models import cnv, layer_table, mlp
+from qb_core.networks.traffic import bytes_moved_per_input, intensity_ops_per_byte
+from qb_core.networks.variants import topology_table, variant_table
+from qb_core.vocabulary import BYTES_PER_ELEMENT
 
 
 def naive_cnv_counts(widths: tuple[int, int, int, int]) -> tuple[int, int]:

@@ -12,19 +12,19 @@ import pandas as pd
 import pytest
 
 from devtools.apptest import charts, datasets, leaf_layers, named, new_app, open_page, plain, spec
-from qb_core.accuracy import load_accuracy
-from qb_core.efficiency import BEATS_PEAK, efficiency_table
-from qb_core.energy import POWER_MEASURED, constant_power, ideal_energy
-from qb_core.explain import above_roofline_summary, beats_layer_model
-from qb_core.filters import Selection, carried_choice, carried_range, hidden_by, select
-from qb_core.hardware import catalog_long
-from qb_core.layers import layer_predictions
-from qb_core.measurements import load_measurements
-from qb_core.pareto import predicted_and_measured
+from qb_core.analyses.efficiency import BEATS_PEAK, efficiency_table
+from qb_core.analyses.energy import POWER_MEASURED, constant_power, ideal_energy
+from qb_core.analyses.explain import above_roofline_summary, beats_layer_model
+from qb_core.analyses.filters import Selection, carried_choice, carried_range, hidden_by, select
+from qb_core.analyses.layers import layer_predictions
+from qb_core.analyses.pareto import predicted_and_measured
+from qb_core.analyses.predictions import predict, weights_fit_table
+from qb_core.hardware.catalog import catalog_long
+from qb_core.hardware.notes import achievable_peaks, platform_notes, platform_report
+from qb_core.measurements.accuracy import load_accuracy
+from qb_core.measurements.dataset import load_measurements
 from qb_core.paths import PROJECT_DIR
-from qb_core.platform_notes import achievable_peaks, platform_notes, platform_report
-from qb_core.predictions import predict, weights_fit_table
-from qb_core.topology import TASKS
+from qb_core.vocabulary import TASKS
 from ui.charts.theory import LABEL_GAP_PX, MIN_PLOT_WIDTH_PX, intensity_labels
 from ui.navigation import SECTIONS
 
@@ -482,7 +482,7 @@ class TestPredictedParetoAccuracy:
 
 
 def test_generalising_sentences_write_names_through_the_pages_escaping():
-    from qb_core.explain import above_roofline_summary
+    from qb_core.analyses.explain import above_roofline_summary
     from ui.safe import cell_text
 
     hostile = "[click](https://example.com)_INT8_100%"
@@ -494,7 +494,7 @@ def test_generalising_sentences_write_names_through_the_pages_escaping():
 
 
 def test_why_a_measurement_beats_its_prediction_is_a_core_rule():
-    from qb_core.explain import BEATEN_ABOVE_PEAK, BEATEN_BATCH, BEATEN_FITS, why_beaten
+    from qb_core.analyses.explain import BEATEN_ABOVE_PEAK, BEATEN_BATCH, BEATEN_FITS, why_beaten
 
     beaten = pd.DataFrame({"device": ["a", "b", "c"], "precision": ["INT8"] * 3, "variant": ["CNV 100%"] * 3})
     fits = pd.DataFrame({"device": ["a", "b", "c"], "precision": ["INT8"] * 3, "variant": ["CNV 100%"] * 3,

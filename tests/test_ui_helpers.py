@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qb_core.roofline_geometry import log_axis_range
+from qb_core.analyses.roofline_geometry import log_axis_range
 from ui.charts.core import compact_number, log_ticks
 from ui.colors import DEVICE_LIGHTNESS_RANGE, PALETTE, config_styles, device_colors, platform_colors, shade
 from ui.safe import cell_text, code_span, literal, safe_file_name
@@ -52,7 +52,7 @@ def test_device_colours_are_shades_of_their_platform():
 
 
 def test_every_configuration_of_a_platform_is_distinguishable():
-    from qb_core.measurements import load_measurements
+    from qb_core.measurements.dataset import load_measurements
 
     every = load_measurements()
     for task in ("cifar10", "imagenet"):  # ImageNet: several networks on one platform (GoogLeNet, ResNet-50)
@@ -103,7 +103,7 @@ def test_long_network_names_are_cut_in_heatmap_columns_unless_two_would_clash():
 
 
 def test_each_judged_candidate_gets_one_standing_in_order_of_precedence():
-    from qb_core.finder import DEPLOYMENT_KEYS
+    from qb_core.analyses.finder import DEPLOYMENT_KEYS
     from ui.charts.finder import STANDING, standing
 
     rows = pd.DataFrame({key: ["x"] * 5 for key in DEPLOYMENT_KEYS}).assign(

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qb_core.batch_model import build_batch_model, model_grid, predict_rows
-from qb_core.hardware import catalog_long
-from qb_core.layer_table import check_layer_table
-from qb_core.layers import layer_predictions
-from qb_core.measurements import load_measurements
-from qb_core.predictions import predict
-from qb_core.topology import variant_table
-from qb_core.user_networks import make_network
+from qb_core.analyses.layers import layer_predictions
+from qb_core.analyses.predictions import predict
+from qb_core.hardware.catalog import catalog_long
+from qb_core.measurements.dataset import load_measurements
+from qb_core.model.batch_model import build_batch_model, model_grid, predict_rows
+from qb_core.networks.layer_table import check_layer_table
+from qb_core.networks.user import make_network
+from qb_core.networks.variants import variant_table
 
 # A small CNN: conv 3->16 on 32x32 (3x3, pad 1), depthwise 16 on 32x32, global pool, fc 16->10
 LAYERS = check_layer_table(pd.DataFrame({
@@ -77,7 +77,7 @@ def test_the_batch_model_says_what_it_can_about_it(mine):
 
 def test_small_networks_travel_in_a_link_and_hostile_links_are_refused(mine):
     from qb_core.links import networks_from_text, networks_to_text
-    from qb_core.user_networks import LINK_CSV_CHARS
+    from qb_core.networks.user import LINK_CSV_CHARS
 
     big = make_network("Big", "imagenet", ("INT8",), pd.concat([LAYERS.assign(layer=LAYERS["layer"] + str(i))
                                                                 for i in range(200)]), "big.onnx")
@@ -93,7 +93,7 @@ def test_small_networks_travel_in_a_link_and_hostile_links_are_refused(mine):
 
 
 def test_a_network_without_work_and_absurd_totals_are_refused():
-    from qb_core.layer_csv import read_layer_csv
+    from qb_core.networks.layer_csv import read_layer_csv
 
     pools = LAYERS[LAYERS["type"] == "pool"]
     with pytest.raises(ValueError, match="no convolution or fully connected layer"):
@@ -105,7 +105,7 @@ def test_a_network_without_work_and_absurd_totals_are_refused():
 
 
 def test_duplicate_onnx_layer_names_are_made_unique():
-    from qb_core.onnx_import import unique_names
+    from qb_core.networks.onnx_import import unique_names
 
     names = unique_names(["relu"] * 2_000 + ["relu_2", "x"])  # the suffix search resumes (bench: 20,000 names)
     assert names[:3] == ["relu", "relu_2", "relu_3"] and len(set(names)) == len(names) == 2_002
@@ -114,7 +114,7 @@ def test_duplicate_onnx_layer_names_are_made_unique():
 
 def test_the_link_carries_networks_until_its_budget_is_spent_and_names_the_rest():
     from qb_core.links import MAX_LINK_TEXT, networks_from_text, networks_to_text
-    from qb_core.user_networks import LINK_CSV_CHARS
+    from qb_core.networks.user import LINK_CSV_CHARS
 
     rows = pd.concat([LAYERS.assign(layer=LAYERS["layer"] + f"_{i}") for i in range(45)], ignore_index=True)
     nets = tuple(make_network(f"Net{i}", "cifar10", ("INT8",), rows) for i in range(5))

@@ -4,10 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qb_core.hardware import catalog_long, default_catalog
-from qb_core.links import overrides_from_text, overrides_to_text, platforms_from_text, platforms_to_text
-from qb_core.predictions import predict
-from qb_core.whatif import (
+from qb_core.analyses.predictions import predict
+from qb_core.hardware.catalog import catalog_long, default_catalog
+from qb_core.hardware.whatif import (
     apply_overrides,
     combined_catalog,
     compare,
@@ -17,6 +16,7 @@ from qb_core.whatif import (
     platforms_to_csv,
     whatif_hardware,
 )
+from qb_core.links import overrides_from_text, overrides_to_text, platforms_from_text, platforms_to_text
 
 MINE = {"platform": "MyBoard", "family": "FPGA", "bandwidth_gbps": 100, "peak_tops_int8": 10, "peak_tops_int4": 20}
 
@@ -129,7 +129,7 @@ def test_compare_marks_ratio_and_flipped_bounds():
 
 
 def test_settings_name_themselves_in_a_download():
-    from qb_core.whatif import WhatIf
+    from qb_core.hardware.whatif import WhatIf
 
     assert WhatIf().file_suffix() == ""
     settings = WhatIf(bandwidth_scale=2.0, weights="per-batch", batch=8,
@@ -155,7 +155,7 @@ def test_a_platform_family_must_be_one_of_the_families():
 
 
 def test_slider_snapping_takes_the_smallest_stop_that_reaches_the_multiple():
-    from qb_core.whatif import snap_to_stop
+    from qb_core.hardware.whatif import snap_to_stop
     from ui.whatif_sidebar import SCALES
 
     assert snap_to_stop(2.41, SCALES) == 2.5  # FINN INT2 CNV 100% at 30,000 inputs/s needs 2.41x bandwidth
@@ -164,7 +164,7 @@ def test_slider_snapping_takes_the_smallest_stop_that_reaches_the_multiple():
 
 
 def test_an_override_for_a_target_never_lowers_today_and_keeps_the_rest():
-    from qb_core.whatif import merged_override
+    from qb_core.hardware.whatif import merged_override
 
     before = {"NCS2": {"bandwidth_gbps": 20.0}, "TX2-maxp": {"peak_tops_fp16": 2.0}}
     after = merged_override(before, "TX2-maxp", "peak_tops_fp16", (100.0, 1.0), (59.7, 1.15))

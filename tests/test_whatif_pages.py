@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from devtools.apptest import button, charts, datasets, named, new_app, open_page, plain, spec
-from qb_core.topology import cnv, layer_table
+from qb_core.networks.layer_models import cnv, layer_table
 
 OPS_100 = 469_449_728
 WEIGHT_BYTES_100_INT2 = 1_539_424  # 6,157,696 params x 0.25 byte

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from qb_core.layer_table import LAYER_TABLE_COLUMNS, LAYER_TYPES, check_layer_table, layer_totals
+from qb_core.networks.layer_table import LAYER_TABLE_COLUMNS, LAYER_TYPES, check_layer_table, layer_totals
+from qb_core.networks.zoo import IMAGENET_VARIANTS, imagenet_layers, layer_producers
 from qb_core.paths import DATA_DIR
-from qb_core.zoo import IMAGENET_VARIANTS, imagenet_layers, layer_producers
 
 PUBLISHED = pd.read_csv(DATA_DIR / "topologies_published.csv")
 IMAGENET_PUBLISHED = PUBLISHED[PUBLISHED["task"] == "imagenet"]
@@ -256,7 +256,7 @@ class TestLayers:
 
 
 def test_every_difference_from_a_published_total_is_explained_on_the_networks_page():
-    from qb_core.networks import layer_tables_vs_published
+    from qb_core.networks.summary import layer_tables_vs_published
 
     table = layer_tables_vs_published()
     assert len(table) == len(IMAGENET_VARIANTS)

@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from qb_core.measurements import BUNDLED_DATASET
-from qb_core.topology import PRECISIONS
+from qb_core.measurements.dataset import BUNDLED_DATASET
+from qb_core.vocabulary import PRECISIONS
 
 #: Strong, distinct hues (D3's category10 without its grey, then Vega's category20b darks): none
 #: pale, none grey (grey reads as "no data"), none a light yellow.

@@ -3,8 +3,8 @@
 The bundled tables are loaded once per process and shared read-only (``st.cache_resource``: no
 copy per call; pandas' copy-on-write keeps derived frames from touching them). Derivations are
 shared read-only the same way (:func:`cached`: no pickled copy per rerun, entries bounded) and are
-keyed on small values only: the session's :class:`qb_core.scenario.Scenario` (hashed as its digest,
-:attr:`~qb_core.scenario.Scenario.key`) or a part of it, never on a DataFrame. A frame a
+keyed on small values only: the session's :class:`qb_core.service.Scenario` (hashed as its digest,
+:attr:`~qb_core.service.Scenario.key`) or a part of it, never on a DataFrame. A frame a
 derivation needs is passed as an underscore argument, which Streamlit does not hash: it is the
 one the scenario names (the session's measurements are named by the uploads' digests), so the
 key decides the result.
@@ -19,9 +19,33 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from qb_core import scenario as qs
-from qb_core.accuracy import load_accuracy
-from qb_core.batch_model import (
+from qb_core import service as qs
+from qb_core.analyses.efficiency import best_measured as qb_best_measured
+from qb_core.analyses.energy import constant_power, ideal_energy, power_setups
+from qb_core.analyses.explain import beats_layer_model
+from qb_core.analyses.filters import filter_options as core_filter_options
+from qb_core.analyses.filters import select
+from qb_core.analyses.finder import (
+    Constraints,
+    FinderResult,
+    Objective,
+    combined_candidates,
+    find_deployments,
+    left_out_rows,
+)
+from qb_core.analyses.layers import LayerReport
+from qb_core.analyses.overview import overview_table
+from qb_core.analyses.pareto import OBJECTIVES, pareto_front, predicted_and_measured, with_efficiency
+from qb_core.analyses.predictions import bound_table, weights_fit_table
+from qb_core.analyses.roofline_geometry import coinciding_names, name_coinciding, roofline_points
+from qb_core.hardware.catalog import catalog_long, default_catalog
+from qb_core.hardware.notes import achievable_peaks, platform_report
+from qb_core.hardware.whatif import NO_PLATFORMS, WhatIf, custom_catalog
+from qb_core.links import platforms_from_text
+from qb_core.measurements.accuracy import load_accuracy
+from qb_core.measurements.dataset import BUNDLED_DATASET, load_measurements
+from qb_core.measurements.spread import batch_sweep
+from qb_core.model.batch_model import (
     BatchModel,
     answer,
     build_batch_model,
@@ -30,29 +54,16 @@ from qb_core.batch_model import (
     model_grid,
     predict_rows,
 )
-from qb_core.efficiency import best_measured as qb_best_measured
-from qb_core.energy import constant_power, ideal_energy, power_setups
-from qb_core.explain import beats_layer_model
-from qb_core.filters import filter_options as core_filter_options
-from qb_core.filters import select
-from qb_core.finder import Constraints, FinderResult, Objective, combined_candidates, find_deployments, left_out_rows
-from qb_core.hardware import catalog_long, default_catalog
-from qb_core.layers import LayerReport
-from qb_core.links import platforms_from_text
-from qb_core.measurements import BUNDLED_DATASET, load_measurements
-from qb_core.networks import layer_tables_vs_published as qb_layer_tables_vs_published
-from qb_core.networks import model_vs_published, networks_long, networks_wide, unmeasurable_variants
-from qb_core.overview import overview_table
-from qb_core.pareto import OBJECTIVES, pareto_front, predicted_and_measured, with_efficiency
-from qb_core.platform_notes import achievable_peaks, platform_report
-from qb_core.predictions import bound_table, weights_fit_table
+from qb_core.networks.summary import layer_tables_vs_published as qb_layer_tables_vs_published
+from qb_core.networks.summary import model_vs_published, networks_long, networks_wide, unmeasurable_variants
+from qb_core.networks.user import UserNetwork
 from qb_core.question import Asked
-from qb_core.roofline_geometry import coinciding_names, name_coinciding, roofline_points
-from qb_core.scenario import Scenario
-from qb_core.spread import batch_sweep
-from qb_core.topology import variant_label
-from qb_core.user_networks import UserNetwork
-from qb_core.whatif import NO_PLATFORMS, WhatIf, custom_catalog
+from qb_core.service import Scenario
+from qb_core.vocabulary import variant_label
+from ui.charts.finder import finder_spec, placeable, standing
+from ui.charts.gap import efficiency_spec, efficiency_spread_spec, energy_spec, layer_specs, pareto_gap_spec
+from ui.charts.measured import pareto_spec
+from ui.charts.theory import hardware_spec, networks_specs, prediction_spec
 from ui.colors import Style, config_styles, device_colors, platform_colors
 from ui.safe import cell_text
 
@@ -108,7 +119,7 @@ def hardware_with(custom_text: str) -> pd.DataFrame:
 def whatif_hardware_long(custom_text: str, overrides_text: str, bandwidth_scale: float,
                          peak_scale: float) -> pd.DataFrame:
     """Long what-if catalog from this session's settings (their text forms are the cache key);
-    the rule itself is :func:`qb_core.whatif.whatif_long`."""
+    the rule itself is :func:`qb_core.hardware.whatif.whatif_long`."""
     settings = WhatIf(bandwidth_scale=bandwidth_scale, peak_scale=peak_scale, overrides_text=overrides_text,
                       custom_text=custom_text)
     return qs.whatif_catalog(hardware_with(custom_text), Scenario(whatif=settings))
@@ -177,7 +188,7 @@ def _shown_hardware(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame
 
 
 def predictions(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
-    """Roofline predictions of the scenario (:func:`qb_core.scenario.predictions`), over its what-if
+    """Roofline predictions of the scenario (:func:`qb_core.service.predictions`), over its what-if
     hardware or the ``datasheet``'s. The uploads do not enter them, so sessions share them."""
     return _predictions(without_uploads(scenario, datasheet), datasheet)
 
@@ -213,7 +224,7 @@ def _rooflines(scenario: Scenario, x_min: float, x_max: float, ghost: bool = Fal
 
 
 def bounds(scenario: Scenario) -> pd.DataFrame:
-    """Ridge point and bound per platform x precision x variant (:func:`qb_core.predictions.bound_table`)."""
+    """Ridge point and bound per platform x precision x variant (:func:`qb_core.analyses.predictions.bound_table`)."""
     return _bounds(without_uploads(scenario))
 
 
@@ -223,7 +234,7 @@ def _bounds(scenario: Scenario) -> pd.DataFrame:
 
 
 def fits(scenario: Scenario) -> pd.DataFrame:
-    """Whether each variant's weights fit on chip (:func:`qb_core.predictions.weights_fit_table`)."""
+    """Whether each variant's weights fit on chip (:func:`qb_core.analyses.predictions.weights_fit_table`)."""
     return _fits(without_uploads(scenario))
 
 
@@ -233,7 +244,7 @@ def _fits(scenario: Scenario) -> pd.DataFrame:
 
 
 def intensities(scenario: Scenario, own_width: bool = True) -> pd.DataFrame:
-    """Intensity per variant x precision of the scenario's task (:func:`qb_core.scenario.intensities`),
+    """Intensity per variant x precision of the scenario's task (:func:`qb_core.service.intensities`),
     with the user's own CNV width or without it."""
     return _intensities(without_uploads(scenario, datasheet=True), own_width)
 
@@ -244,7 +255,7 @@ def _intensities(scenario: Scenario, own_width: bool = True) -> pd.DataFrame:
 
 
 def layer_report(scenario: Scenario, config_key: tuple[str, str, str], _config: pd.DataFrame) -> LayerReport:
-    """One configuration layer by layer (:func:`qb_core.scenario.configuration_layers`): ``config_key``
+    """One configuration layer by layer (:func:`qb_core.service.configuration_layers`): ``config_key``
     (device, precision, variant) names the one-row prediction ``_config`` of the scenario."""
     return _layer_report(without_uploads(scenario), config_key, _config)
 
@@ -264,7 +275,6 @@ def layer_charts(scenario: Scenario, config_key: tuple[str, str, str], config: p
 @cached(64)
 def _layer_charts(scenario: Scenario, config_key: tuple[str, str, str], _config: pd.DataFrame,
                   color: str) -> tuple[dict, dict]:
-    from ui.charts.gap import layer_specs
 
     report = _layer_report(scenario, config_key, _config)
     return layer_specs(report.layers, report.roof, color)
@@ -274,7 +284,7 @@ def _layer_charts(scenario: Scenario, config_key: tuple[str, str, str], _config:
 def layer_model_beaten(scenario: Scenario, config_key: tuple[str, str, str], _config: pd.DataFrame,
                        measured_fps: float, measured_batch: int, layer_fps: float) -> str | None:
     """Why a measurement beats the per-layer model of its configuration, or None
-    (:func:`qb_core.explain.beats_layer_model`, which predicts the layers again at the measured batch)."""
+    (:func:`qb_core.analyses.explain.beats_layer_model`, which predicts the layers again at the measured batch)."""
     settings = scenario.whatif
     return beats_layer_model(_config, measured_fps, measured_batch, layer_fps, settings.weights, settings.batch,
                              settings.activations, scenario.task_networks)
@@ -288,7 +298,6 @@ def prediction_chart(scenario: Scenario, by_precision: bool) -> dict:
 
 @cached(64)
 def _prediction_chart(scenario: Scenario, by_precision: bool) -> dict:
-    from ui.charts.theory import prediction_spec
 
     return prediction_spec(_predictions(scenario), by_precision)
 
@@ -296,7 +305,7 @@ def _prediction_chart(scenario: Scenario, by_precision: bool) -> dict:
 # --- the measured side: keyed on the scenario, whose uploads' digests stand for the rows ---
 
 def join(scenario: Scenario, measured: pd.DataFrame, datasheet: bool = False) -> pd.DataFrame:
-    """The measurement-prediction join (:func:`qb_core.scenario.join`) of the session's measurements
+    """The measurement-prediction join (:func:`qb_core.service.join`) of the session's measurements
     ``measured`` (bundled and uploaded), over the what-if hardware or the ``datasheet``'s (which a
     slider does not move)."""
     return _join(scenario.on_datasheet() if datasheet else scenario, measured, datasheet)
@@ -310,7 +319,7 @@ def _join(scenario: Scenario, _measured: pd.DataFrame, datasheet: bool = False) 
 
 def best_measured(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
     """Each measured configuration inside the (theory) selection at its best batch
-    (:func:`qb_core.efficiency.best_measured`): the measured side, which no slider moves."""
+    (:func:`qb_core.analyses.efficiency.best_measured`): the measured side, which no slider moves."""
     return _best_measured(scenario.measurement_side(), measured)
 
 
@@ -322,14 +331,15 @@ def _best_measured(scenario: Scenario, _measured: pd.DataFrame) -> pd.DataFrame:
 
 @cached(8)
 def overview(scenario: Scenario, _rows: pd.DataFrame) -> pd.DataFrame:
-    """The overview table (:func:`qb_core.overview.overview_table`) of the scenario's measured rows ``_rows``."""
+    """The overview table (:func:`qb_core.analyses.overview.overview_table`) of the scenario's
+    measured rows ``_rows``."""
     return overview_table(_rows, scenario.task)
 
 
 @cached(64)
 def sweeps(scenario: Scenario, _rows: pd.DataFrame, column: str, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
     """The batch sweep of ``column`` per configuration of the scenario's measured rows ``_rows``
-    (:func:`qb_core.spread.batch_sweep`)."""
+    (:func:`qb_core.measurements.spread.batch_sweep`)."""
     return batch_sweep(_rows[~_rows["config"].isin(leave_out)], column)
 
 
@@ -353,7 +363,6 @@ def pareto_view(scenario: Scenario, _measured: pd.DataFrame, x_field: str) -> tu
     """The Pareto page of the scenario's measurements against ``x_field``: how many rows inside the
     filters have a top-1, those with ``x_field`` too (energy efficiency added), their front and the
     chart (None when no row is left)."""
-    from ui.charts.measured import pareto_spec
 
     rows = select(_measured, scenario.selection).dropna(subset=["top1_pct"])
     with_accuracy = len(rows)
@@ -368,9 +377,9 @@ def pareto_view(scenario: Scenario, _measured: pd.DataFrame, x_field: str) -> tu
 # --- the calibrated model and the finder: every task's measurements, whatever the filters ---
 
 def batch_model(scenario: Scenario, measured: pd.DataFrame) -> BatchModel | None:
-    """The batch-aware model (:mod:`qb_core.batch_model`) fitted on every measured batch of
+    """The batch-aware model (:mod:`qb_core.model.batch_model`) fitted on every measured batch of
     ``measured`` (bundled plus this session's uploads) against the datasheet catalog: never on the
-    sidebar's filtered rows, keyed on :attr:`~qb_core.scenario.Scenario.fit_key` only. Shared
+    sidebar's filtered rows, keyed on :attr:`~qb_core.service.Scenario.fit_key` only. Shared
     read-only, at most 8 fits held; None when nothing can be modelled."""
     return _batch_model(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks)
 
@@ -387,7 +396,7 @@ def _batch_model(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFrame
 def model_answers(scenario: Scenario, measured: pd.DataFrame, asked: Asked, datasheet: bool = False) -> pd.DataFrame:
     """The model's answer to ``asked`` for every platform x precision x variant of every task under
     the scenario's hardware (what-if, or the ``datasheet``), measurements in place where they
-    answer (:func:`qb_core.batch_model.answer`); empty when nothing can be modelled."""
+    answer (:func:`qb_core.model.batch_model.answer`); empty when nothing can be modelled."""
     return _model_answers(scenario.on_datasheet() if datasheet else scenario, measured, asked)
 
 
@@ -409,7 +418,7 @@ def _whatif_grid(scenario: Scenario) -> pd.DataFrame:
 
 def datasheet_grid(scenario: Scenario) -> pd.DataFrame:
     """Every platform x precision x variant of every task on the datasheet (own platforms
-    included) with what the model reads and the roofline's inputs/s (:func:`qb_core.batch_model.model_grid`)."""
+    included) with what the model reads and the roofline's inputs/s (:func:`qb_core.model.batch_model.model_grid`)."""
     return _datasheet_grid(scenario.fit_key, hardware_with(scenario.whatif.custom_text), scenario.networks)
 
 
@@ -420,7 +429,7 @@ def _datasheet_grid(fit_key: str, _datasheet: pd.DataFrame, _networks: tuple[Use
 
 def calibration_rows(scenario: Scenario, measured: pd.DataFrame, holdout: str, question: str,
                      level: str) -> pd.DataFrame | None:
-    """The held-out rows of one hold-out, question and level (:func:`qb_core.batch_model.calibration_table`)."""
+    """The held-out rows of one hold-out, question and level (:func:`qb_core.model.batch_model.calibration_table`)."""
     return _calibration_rows(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text),
                              scenario.networks, holdout, question, level)
 
@@ -436,7 +445,7 @@ def _calibration_rows(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.Data
 
 
 def model_claims(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
-    """The model per platform x level x term read as claims (:func:`qb_core.batch_model.coefficient_claims`)."""
+    """The model per platform x level x term read as claims (:func:`qb_core.model.batch_model.coefficient_claims`)."""
     return _model_claims(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks)
 
 
@@ -452,7 +461,6 @@ def find_chart(scenario: Scenario, _measured: pd.DataFrame, constraints: Constra
                asked: Asked, x_field: str, y_field: str) -> tuple[pd.DataFrame, dict, int]:
     """Every judged candidate of the finder's answer (:func:`find`) with its standing, the chart of
     them on the two axes chosen (the constraints on those axes shaded) and how many it places."""
-    from ui.charts.finder import finder_spec, placeable, standing
 
     result = find(scenario, _measured, constraints, objective, asked)
     judged = result.judged
@@ -494,7 +502,7 @@ def _finder_answers(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataFr
 def find(scenario: Scenario, measured: pd.DataFrame, constraints: Constraints, objective: Objective,
          asked: Asked) -> FinderResult:
     """The finder's answer to ``asked`` under ``constraints`` ranked by ``objective``
-    (:func:`qb_core.finder.find_deployments`), once per question."""
+    (:func:`qb_core.analyses.finder.find_deployments`), once per question."""
     return _find(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks,
                  constraints, objective, asked)
 
@@ -517,7 +525,6 @@ def _finder_left_out(fit_key: str, _measured: pd.DataFrame, _datasheet: pd.DataF
 def efficiency_charts(scenario: Scenario, _measured: pd.DataFrame) -> tuple[dict, dict]:
     """The Efficiency page's two chart specs (bars per configuration, spread per family) over the
     scenario's paired rows, built once per scenario: a new session only looks them up."""
-    from ui.charts.gap import efficiency_spec, efficiency_spread_spec
 
     paired = join(scenario, _measured)
     paired = paired[paired["status"] == "paired"]
@@ -527,10 +534,10 @@ def efficiency_charts(scenario: Scenario, _measured: pd.DataFrame) -> tuple[dict
 
 @cached(32)
 def energy_rows(scenario: Scenario, _measured: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The scenario's paired rows with their ideal energy (:func:`qb_core.energy.ideal_energy`), the
+    """The scenario's paired rows with their ideal energy (:func:`qb_core.analyses.energy.ideal_energy`), the
     constant power figures of the devices among them that report power
-    (:func:`qb_core.energy.constant_power`) and the devices measured on several setups
-    (:func:`qb_core.energy.power_setups`)."""
+    (:func:`qb_core.analyses.energy.constant_power`) and the devices measured on several setups
+    (:func:`qb_core.analyses.energy.power_setups`)."""
     joined = join(scenario, _measured)
     paired = ideal_energy(joined[joined["status"] == "paired"])
     devices = set(paired.loc[paired["mj_per_input"].notna(), "device"])
@@ -542,7 +549,6 @@ def energy_rows(scenario: Scenario, _measured: pd.DataFrame) -> tuple[pd.DataFra
 @cached(32)
 def energy_chart(scenario: Scenario, _measured: pd.DataFrame, measure: str) -> dict:
     """The Energy page's bars of ``measure`` (mJ per input or inputs per joule) per configuration."""
-    from ui.charts.gap import energy_spec
 
     paired = energy_rows(scenario, _measured)[0]
     with_power = paired[paired["mj_per_input"].notna()]
@@ -552,9 +558,8 @@ def energy_chart(scenario: Scenario, _measured: pd.DataFrame, measure: str) -> d
 @cached(32)
 def pareto_gap(scenario: Scenario, _measured: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict | None]:
     """The predicted and measured points of the scenario with their fronts
-    (:func:`qb_core.pareto.predicted_and_measured`) and the chart of those that can be placed
+    (:func:`qb_core.analyses.pareto.predicted_and_measured`) and the chart of those that can be placed
     (None when none can)."""
-    from ui.charts.gap import pareto_gap_spec
 
     points, fronts = predicted_and_measured(join(scenario, _measured), accuracy())
     placed = points[points["top1_pct"].notna() & (points["fps"] > 0)]
@@ -567,7 +572,6 @@ def pareto_gap(scenario: Scenario, _measured: pd.DataFrame) -> tuple[pd.DataFram
 def hardware_view(scenario: Scenario, _measured: pd.DataFrame) -> tuple[pd.DataFrame, dict, list[str]]:
     """The Networks and hardware page's catalog inside the selection with each device's best
     measured TOP/s, its chart, and the names of platforms whose figures coincide."""
-    from ui.charts.theory import hardware_spec
 
     best = achievable(scenario, _measured)
     table = select(hardware_table(scenario.whatif.custom_text), scenario.selection)
@@ -580,7 +584,6 @@ def hardware_view(scenario: Scenario, _measured: pd.DataFrame) -> tuple[pd.DataF
 @cached(16)
 def network_charts(tasks: tuple[str, ...], precisions: tuple[str, ...]) -> tuple[dict, dict]:
     """The operations and size charts of the networks of ``tasks`` at ``precisions``."""
-    from ui.charts.theory import networks_specs
 
     long, wide = networks(tasks, precisions)
     return networks_specs(wide, long)
@@ -589,21 +592,21 @@ def network_charts(tasks: tuple[str, ...], precisions: tuple[str, ...]) -> tuple
 @cached(8)
 def unmeasurable(tasks: tuple[str, ...]) -> list[str]:
     """Measured networks of ``tasks`` without a published operation count
-    (:func:`qb_core.networks.unmeasurable_variants`)."""
+    (:func:`qb_core.networks.summary.unmeasurable_variants`)."""
     return unmeasurable_variants(measurements(), list(tasks))
 
 
 @cached(32)
 def platform_reasons(scenario: Scenario, _measured: pd.DataFrame) -> pd.DataFrame:
     """Per platform of the scenario's paired rows: its efficiency range, its best measured share of
-    the datasheet peak and the recorded cause (:func:`qb_core.platform_notes.platform_report`)."""
+    the datasheet peak and the recorded cause (:func:`qb_core.hardware.notes.platform_report`)."""
     paired = join(scenario, _measured)
     return platform_report(paired[paired["status"] == "paired"], achievable(scenario, _measured), name=cell_text)
 
 
 def achievable(scenario: Scenario, measured: pd.DataFrame) -> pd.DataFrame:
     """Best measured TOP/s per device x precision over every task and batch of ``measured`` (bundled
-    and uploaded) against the datasheet (:func:`qb_core.platform_notes.achievable_peaks`)."""
+    and uploaded) against the datasheet (:func:`qb_core.hardware.notes.achievable_peaks`)."""
     return _achievable(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text))
 
 

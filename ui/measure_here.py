@@ -8,10 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from qb_core.csv_io import to_csv_safe
-from qb_core.measurements import TIDY_COLUMNS
-from qb_core.onnx_export import bundled_onnx, bundled_variants, default_shape, export_network
-from qb_core.user_networks import UserNetwork
-from qb_core.whatif import CUSTOM_COLUMNS
+from qb_core.hardware.whatif import CUSTOM_COLUMNS
+from qb_core.measurements.dataset import TIDY_COLUMNS
+from qb_core.networks.onnx_export import bundled_onnx, bundled_variants, default_shape, export_network
+from qb_core.networks.user import UserNetwork
 from ui import uploads, user_networks, whatif_state
 
 #: The measurement file the rows measured here are kept as (one, growing with every run).

@@ -1,4 +1,4 @@
-"""This session's scenario (:class:`qb_core.scenario.Scenario`): built once per rerun by the entry
+"""This session's scenario (:class:`qb_core.service.Scenario`): built once per rerun by the entry
 point, after the sidebar has drawn and before the page runs, and read by the page and every cache.
 
 Whatever changes the session's uploads, networks, overrides or own platforms drops the scenario
@@ -12,8 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qb_core.filters import select
-from qb_core.scenario import Scenario
+from qb_core.analyses.filters import select
+from qb_core.service import Scenario
 from ui import sidebar, uploads, user_networks, whatif_state
 from ui.widgets import SCENARIO_KEY
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from qb_core.filters import DEFAULT_OP_MODES, Selection, carried_choice, carried_range, hidden_by
-from qb_core.topology import PRECISIONS, TASKS, pruning_text
+from qb_core.analyses.filters import DEFAULT_OP_MODES, Selection, carried_choice, carried_range, hidden_by
+from qb_core.vocabulary import PRECISIONS, TASKS, pruning_text
 from ui import uploads, whatif_state
 from ui.safe import option_label
 from ui.widgets import KEEP, accept_ids, family_key
@@ -23,7 +23,7 @@ from ui.widgets import KEEP, accept_ids, family_key
 ENABLED_TASKS: tuple[str, ...] = ("cifar10", "mnist", "imagenet")
 #: Op-mode widget per page group: theory pages keep every op mode by default.
 OP_MODE_KEYS = {"theory": "theory_op_mode", "gap": "theory_op_mode", "measured": "op_mode"}
-#: The sidebar label and :class:`qb_core.filters.Selection` field of each task-dependent widget.
+#: The sidebar label and :class:`qb_core.analyses.filters.Selection` field of each task-dependent widget.
 FILTER_NAMES = {"precision": ("Precision", "precisions"), "pruning": ("Pruning factor", "pruning_pcts"),
                 "op_mode": ("Op mode", "op_modes"), "theory_op_mode": ("Op mode", "op_modes"),
                 "batch": ("Batch range", "batch_range")}
@@ -68,7 +68,7 @@ def _options_by_key(task: str) -> dict[str, tuple]:
 def follow_task(task: str) -> None:
     """After a task switch, every filter offers and selects the new task's options: a filter the
     user left at its default takes the new default; a narrowing is kept only where an option exists
-    in both tasks (:func:`qb_core.filters.carried_choice`, :func:`~qb_core.filters.carried_range`).
+    in both tasks (:func:`qb_core.analyses.filters.carried_choice`, :func:`~qb_core.analyses.filters.carried_range`).
     The narrowings carried over are remembered, so the sidebar can say what they hide."""
     state = st.session_state
     previous, state["_filters_task"] = state.get("_filters_task"), task
@@ -204,7 +204,7 @@ def level() -> str:
 
 
 def selection(group: str | None = None) -> Selection:
-    """The current filters of a page group as a :class:`qb_core.filters.Selection` (defaults for
+    """The current filters of a page group as a :class:`qb_core.analyses.filters.Selection` (defaults for
     widgets that have not run)."""
     group = group or current_group()
     state = st.session_state

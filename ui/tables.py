@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from qb_core.finder import readable as figure_readable
+from qb_core.analyses.finder import readable as figure_readable
 from qb_core.labels import QUANTITIES, SHORT_LABELS, short_title, title
-from qb_core.topology import TASKS
+from qb_core.vocabulary import TASKS
 from ui.safe import cell_text
 
 #: Display format per unit (Streamlit NumberColumn formats).
@@ -51,7 +51,7 @@ def significant(values: pd.Series, digits: int, whole_from: float = np.inf) -> p
 
 def figure_texts(values: pd.Series, digits: int = 4, whole_from: float = np.inf) -> pd.Series:
     """Each figure as text to ``digits`` significant digits, never padded
-    (:func:`qb_core.finder.readable`), those of ``whole_from`` and above whole (as :func:`significant`
+    (:func:`qb_core.analyses.finder.readable`), those of ``whole_from`` and above whole (as :func:`significant`
     rounds them); blank where missing."""
     return values.map(lambda v: "" if pd.isna(v) else f"{round(float(v)):,}" if abs(float(v)) >= whole_from
                       else figure_readable(float(v), digits))

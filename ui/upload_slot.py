@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from qb_core.scenario import content_digest
+from qb_core.service import content_digest
 from ui import messages
 from ui.safe import literal, option_label
 

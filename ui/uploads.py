@@ -13,10 +13,10 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from qb_core.analyses.filters import filter_options as core_filter_options
 from qb_core.csv_io import no_rows_imported
-from qb_core.filters import filter_options as core_filter_options
-from qb_core.measurements import DataFormatError, ImportResult, read_any
-from qb_core.scenario import content_digest
+from qb_core.measurements.dataset import DataFormatError, ImportResult, read_any
+from qb_core.service import content_digest
 from ui import data
 from ui.widgets import drop_scenario, family_key
 

@@ -7,9 +7,9 @@ import streamlit as st
 
 from qb_core.csv_io import DataFormatError
 from qb_core.links import networks_from_text, networks_to_text
-from qb_core.network_files import read_network_bytes
-from qb_core.network_import import NetworkImport
-from qb_core.user_networks import MAX_NETWORKS, UserNetwork, make_network
+from qb_core.networks.files import read_network_bytes
+from qb_core.networks.imported import NetworkImport
+from qb_core.networks.user import MAX_NETWORKS, UserNetwork, make_network
 from ui.safe import literal
 from ui.widgets import drop_scenario
 
@@ -31,7 +31,7 @@ def networks() -> tuple[UserNetwork, ...]:
 def read_file(file_name: str, content, name: str | None = None,
               input_shapes: dict[str, tuple[int, ...]] | None = None) -> NetworkImport:
     """An uploaded network file (bytes or a buffer): ONNX, a layer CSV, or refused with one sentence
-    saying what it is (:mod:`qb_core.network_files`); ValueError naming the file when it cannot be
+    saying what it is (:mod:`qb_core.networks.files`); ValueError naming the file when it cannot be
     used."""
     try:
         return read_network_bytes(content, file_name, name, input_shapes)

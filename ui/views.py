@@ -11,15 +11,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from qb_core.batch_model import BatchModel
-from qb_core.efficiency import above_peak, pair
-from qb_core.explain import why_beaten
-from qb_core.filters import Selection, select
-from qb_core.roofline_geometry import coinciding_names, log_axis_range, operating_points
-from qb_core.scenario import Scenario
-from qb_core.topology import variant_label
-from qb_core.user_networks import UserNetwork
-from qb_core.whatif import WhatIf
+from qb_core.analyses.efficiency import above_peak, pair
+from qb_core.analyses.explain import why_beaten
+from qb_core.analyses.filters import Selection, select
+from qb_core.analyses.roofline_geometry import coinciding_names, log_axis_range, operating_points
+from qb_core.hardware.whatif import WhatIf
+from qb_core.model.batch_model import BatchModel
+from qb_core.networks.user import UserNetwork
+from qb_core.service import Scenario
+from qb_core.vocabulary import variant_label
 from ui import charts, data, scenario, sidebar, uploads
 from ui.charts.theory import labels_left_out
 from ui.safe import literal_list
@@ -78,7 +78,7 @@ def view(*, drop_unknown: bool = True) -> TheoryView:
 @dataclass(frozen=True)
 class GapView:
     """A theory-meets-measurement page's inputs: the theory view and the join of the measured
-    rows inside the filters to its predictions (:func:`qb_core.efficiency.efficiency_table`)."""
+    rows inside the filters to its predictions (:func:`qb_core.analyses.efficiency.efficiency_table`)."""
 
     theory: TheoryView
     join: pd.DataFrame

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qb_core.hardware import PEAK_COLUMNS
-from qb_core.whatif import changed_figures, checked_overrides, platforms_from_csv
+from qb_core.hardware.catalog import PEAK_COLUMNS
+from qb_core.hardware.whatif import changed_figures, checked_overrides, platforms_from_csv
 from ui import messages, whatif_state
 from ui.safe import literal
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qb_core.topology import ACTIVATION_MODES, WEIGHT_MODES
-from qb_core.whatif import log_scale_steps
+from qb_core.hardware.whatif import log_scale_steps
+from qb_core.vocabulary import ACTIVATION_MODES, WEIGHT_MODES
 from ui import whatif_state
 from ui.text import ACTIVATION_LABELS, WEIGHT_LABELS
 from ui.widgets import KEEP

@@ -1,6 +1,6 @@
 """This session's what-if state: the user's overrides and own platforms (kept in
 ``st.session_state``, never in a module) and the settings of the sidebar's what-if widgets,
-read back as one :class:`qb_core.whatif.WhatIf`."""
+read back as one :class:`qb_core.hardware.whatif.WhatIf`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from qb_core.links import overrides_to_text, platforms_to_text
-from qb_core.whatif import (
+from qb_core.hardware.whatif import (
     CUSTOM_COLUMNS,
     MAX_CUSTOM_PLATFORMS,
     NO_PLATFORMS,
@@ -18,6 +17,7 @@ from qb_core.whatif import (
     custom_catalog,
     whatif_hardware,
 )
+from qb_core.links import overrides_to_text, platforms_to_text
 from ui import data
 from ui.widgets import drop_scenario
 

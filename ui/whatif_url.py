@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from qb_core.hardware.whatif import NO_OVERRIDES, NO_PLATFORMS, WhatIf
 from qb_core.links import overrides_from_text, platforms_from_text
-from qb_core.whatif import NO_OVERRIDES, NO_PLATFORMS, WhatIf
 from ui import whatif_state
 from ui.safe import literal
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qb_core.scenario import Scenario
+from qb_core.service import Scenario
 from ui import data, uploads
 from ui.safe import cell_text
 

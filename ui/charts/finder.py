@@ -7,11 +7,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from qb_core.finder import DEPLOYMENT_KEYS, SOURCES, is_evidence
+from qb_core.analyses.finder import DEPLOYMENT_KEYS, SOURCES, is_evidence
 from ui.charts.core import HEIGHT, field, legend, pairs, scale, tooltips, with_data
 
 #: The figures a candidate can be charted on, with their axis titles (the finder's own columns:
-#: power is measured full power or datasheet power, latency the batch's, see ``qb_core.finder``).
+#: power is measured full power or datasheet power, latency the batch's, see ``qb_core.analyses.finder``).
 AXES: dict[str, str] = {
     "fps": "Throughput (inputs/s)", "latency_ms": "Latency (ms)", "power_w": "Power (W)",
     "mj_per_input": "Energy per input (mJ)", "top1_pct": "Top-1 accuracy (%)",

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from qb_core.labels import title
-from qb_core.measurements import BUNDLED_DATASET
-from qb_core.topology import variant_label
+from qb_core.measurements.dataset import BUNDLED_DATASET
+from qb_core.vocabulary import variant_label
 from ui.charts.core import (
     HEIGHT,
     LOG,
@@ -107,7 +107,7 @@ ENERGY_SHAPES = ("circle", "square", "diamond")
 def energy_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...], column: str) -> alt.LayerChart:
     """Energy per input (mJ) or inputs per joule (log) per configuration as a dot plot: measured at
     full board power, measured above the idle power (what the inference itself adds) and ideal (the
-    same full power / roofline inputs/s, see :mod:`qb_core.energy`), one shape each; dataset
+    same full power / roofline inputs/s, see :mod:`qb_core.analyses.energy`), one shape each; dataset
     ``energy``, each row with its note where an ideal is above the measured energy."""
     y = alt.Y("row:N", sort=list(rows), title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
     return alt.Chart(alt.NamedData(name="energy")).mark_point(size=90, filled=True, opacity=0.95).encode(
@@ -124,7 +124,7 @@ def energy_chart(colors: tuple[tuple[str, str], ...], rows: tuple[str, ...], col
 
 
 def energy_spec(paired: pd.DataFrame, device_colors: dict[str, str], measure: str = "mj_per_input") -> dict:
-    """Spec of :func:`energy_chart` over :func:`qb_core.energy.ideal_energy` rows; ``measure`` is
+    """Spec of :func:`energy_chart` over :func:`qb_core.analyses.energy.ideal_energy` rows; ``measure`` is
     ``mj_per_input`` or ``inputs_per_joule``."""
     above = {"mj_per_input": "mj_above_idle", "inputs_per_joule": "inputs_per_joule_above_idle"}[measure]
     ideal = {"mj_per_input": "ideal_mj_per_input", "inputs_per_joule": "ideal_inputs_per_joule"}[measure]
@@ -252,7 +252,7 @@ def label_rows(x: pd.Series, text: pd.Series, x_min: float, x_max: float) -> np.
 
 def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> tuple[dict, dict]:
     """Specs of the per-layer roofline and the per-layer time bars for one configuration's layers
-    (:func:`qb_core.layers.layer_roofline`) and its roofline's corner points."""
+    (:func:`qb_core.analyses.layers.layer_roofline`) and its roofline's corner points."""
     computing = layers[layers["bound"] != "none"]
     total = float(layers["time_s"].sum())
     shown = computing.assign(
@@ -313,7 +313,7 @@ def calibration_chart(colors: tuple[tuple[str, str], ...]) -> alt.LayerChart:
 
 
 def calibration_spec(table: pd.DataFrame, device_colors: dict[str, str]) -> dict:
-    """Spec of :func:`calibration_chart` for :func:`qb_core.batch_model.calibration_table` rows: the
+    """Spec of :func:`calibration_chart` for :func:`qb_core.model.batch_model.calibration_table` rows: the
     datasheet roofline's and the held-out model's inputs/s against the measured, the model's
     points told apart by whether the hold-out calls them tested."""
     base = table.assign(variant=variant_label(table["topology"], table["pruning_pct"]),

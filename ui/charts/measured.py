@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from qb_core.labels import title
-from qb_core.topology import variant_label
+from qb_core.vocabulary import variant_label
 from ui.charts.core import HEIGHT, LOG, field, legend, legend_columns, log_ticks, pairs, scale, tooltips, with_data
 from ui.colors import NETWORK_HUES, PRUNING_LIGHTNESS, Style, shade
 
@@ -105,7 +105,7 @@ def sweep_chart(metric: str, heading: str, shades: tuple[tuple[str, str], ...], 
 
 
 def sweep_spec(sweep: pd.DataFrame, metric: str, heading: str) -> dict:
-    """Spec of :func:`sweep_chart` for :func:`qb_core.spread.batch_sweep` output."""
+    """Spec of :func:`sweep_chart` for :func:`qb_core.measurements.spread.batch_sweep` output."""
     sweep = sweep.assign(variant=variant_label(sweep["topology"], sweep["pruning_pct"]))
     groups = tuple(sweep.sort_values(["precision_rank", "device"])["quant_model"].unique())
     ticks = tuple(log_ticks(float(sweep["value"].min()), float(sweep["value"].max())))

@@ -7,10 +7,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from qb_core.analyses.roofline_geometry import name_coinciding
 from qb_core.labels import title
 from qb_core.roofline_formulas import memory_roof_tops
-from qb_core.roofline_geometry import name_coinciding
-from qb_core.topology import PRECISION_RANK, PRECISIONS, TASKS, variant_label
+from qb_core.vocabulary import PRECISION_RANK, PRECISIONS, TASKS, variant_label
 from ui.charts.core import (
     HALF_HEIGHT,
     HEIGHT,
@@ -166,11 +166,12 @@ def roofline_spec(points: pd.DataFrame, intensities: pd.DataFrame, device_colors
                   ghost: pd.DataFrame | None = None, measured: pd.DataFrame | None = None,
                   achievable: pd.DataFrame | None = None, operating: pd.DataFrame | None = None,
                   verticals: bool = True) -> dict:
-    """Spec of :func:`roofline_chart` for roofline corner points (:func:`qb_core.roofline_geometry.roofline_points`
-    of :func:`qb_core.roofline_geometry.name_coinciding` hardware), finite variant intensities, the
-    variants' operating points (:func:`qb_core.roofline_geometry.operating_points`) and, optionally,
+    """Spec of :func:`roofline_chart` for roofline corner points
+    (:func:`qb_core.analyses.roofline_geometry.roofline_points` of
+    :func:`qb_core.analyses.roofline_geometry.name_coinciding` hardware), finite variant intensities,
+    the variants' operating points (:func:`qb_core.analyses.roofline_geometry.operating_points`) and, optionally,
     datasheet corner points, measured configurations (with their ``roof_devices``) and the best
-    measured TOP/s per device x precision (:func:`qb_core.platform_notes.achievable_peaks` with
+    measured TOP/s per device x precision (:func:`qb_core.hardware.notes.achievable_peaks` with
     ``x_start``, ``x_end``: the segment under its flat roof)."""
     roofs = points[ROOF_COLUMNS]
     frames = [roofs] + [f for f in (ghost, measured, achievable) if f is not None]
@@ -319,7 +320,7 @@ def change_heatmap(columns: tuple[str, ...], rows: tuple[str, ...], by_precision
 
 
 def change_spec(comparison: pd.DataFrame, by_precision: bool = False) -> dict:
-    """Spec of :func:`change_heatmap` for :func:`qb_core.whatif.compare`'s table."""
+    """Spec of :func:`change_heatmap` for :func:`qb_core.hardware.whatif.compare`'s table."""
     change = comparison["ratio"].fillna(1.0)
     distance = np.abs(np.log10(change.clip(lower=1e-12)))
     far = distance.max() if len(distance) and distance.max() > 0 else 1.0
@@ -427,7 +428,7 @@ def hardware_chart(colors: tuple[tuple[str, str], ...], precisions: tuple[str, .
 def hardware_spec(hardware: pd.DataFrame, device_colors: dict[str, str],
                   achievable: pd.DataFrame | None = None) -> dict:
     """Spec of :func:`hardware_chart` for a long catalog (bundled and the user's platforms) and,
-    optionally, each device's best measured TOP/s (:func:`qb_core.platform_notes.achievable_peaks`)."""
+    optionally, each device's best measured TOP/s (:func:`qb_core.hardware.notes.achievable_peaks`)."""
     table = name_coinciding(hardware).assign(
         source=hardware["source"].astype(str).str.slice(0, 80) if "source" in hardware else "")
     last = table.groupby(["roof_devices", "precision"])["coincide_rank"].transform("max")

@@ -1,0 +1,2 @@
+"""This machine as a platform: its measured roofline (peaks and bandwidth) and networks measured on
+it with onnxruntime."""

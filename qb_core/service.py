@@ -1,0 +1,157 @@
+"""One user's question as one value: the task and filters, the what-if settings (scales,
+overrides, storage assumption, an own CNV width, own platforms), the measurement files uploaded
+(by name and content digest) and the user's own networks.
+
+A :class:`Scenario` is immutable and hashable, so it is the cache key of everything derived from
+it (its digest, :attr:`Scenario.key`; :meth:`~Scenario.on_datasheet`,
+:meth:`~Scenario.measurement_side` and :attr:`~Scenario.fit_key` are the narrower keys of what
+depends on less). The functions here unpack its settings into the core's whole-table functions:
+the catalogs, the predictions, the intensities, the measurement-prediction join and one
+configuration's layers, each a pure function of the scenario and the tables it names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import pandas as pd
+
+from qb_core.analyses.efficiency import efficiency_table
+from qb_core.analyses.filters import Selection, select
+from qb_core.analyses.layers import LayerReport, layer_report
+from qb_core.analyses.predictions import intensity_table, predict
+from qb_core.hardware.catalog import catalog_long
+from qb_core.hardware.whatif import NO_OVERRIDES, NO_PLATFORMS, WhatIf, combined_catalog, whatif_long
+from qb_core.links import platforms_from_text
+from qb_core.networks.user import UserNetwork
+
+
+def content_digest(content: bytes | memoryview) -> str:
+    """The digest an uploaded file is known by (same bytes, same digest, in every session; a
+    memoryview is hashed without a copy)."""
+    return hashlib.sha256(content).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything that decides what a page computes (see the module docstring)."""
+
+    selection: Selection = Selection()
+    whatif: WhatIf = WhatIf()
+    #: (file name, content digest) of each uploaded measurement file, in the order added.
+    uploads: tuple[tuple[str, str], ...] = ()
+    networks: tuple[UserNetwork, ...] = ()
+
+    @property
+    def task(self) -> str:
+        return self.selection.task
+
+    @property
+    def task_networks(self) -> tuple[UserNetwork, ...]:
+        """The user's networks of this scenario's task."""
+        return tuple(n for n in self.networks if n.task == self.task)
+
+    @property
+    def width_scales(self) -> tuple[float, ...]:
+        """The widths predicted beside the published ones: the user's own CNV width, if any."""
+        return self.whatif.width_scales
+
+    @cached_property
+    def theory_selection(self) -> Selection:
+        """The selection a theory page draws: the sidebar's, widened to the user's own CNV width
+        (which no pruning filter lists)."""
+        width_pct, selection = self.whatif.width_pct, self.selection
+        if width_pct is None or selection.pruning_pcts is None:
+            return selection
+        return replace(selection, pruning_pcts=(*selection.pruning_pcts, width_pct))
+
+    def on_datasheet(self) -> Scenario:
+        """The same question on the datasheet: scales and overrides undone (own platforms, storage
+        assumption and width kept). What depends on the datasheet only keys on this."""
+        settings = self.whatif
+        if (settings.bandwidth_scale, settings.peak_scale, settings.overrides_text) == (1.0, 1.0, NO_OVERRIDES):
+            return self
+        return replace(self, whatif=replace(settings, bandwidth_scale=1.0, peak_scale=1.0, overrides_text=NO_OVERRIDES))
+
+    def measurement_side(self) -> Scenario:
+        """What the measured side of a join depends on: the selection (with the own width) and the
+        uploads. No scale, override, storage assumption, own platform or network moves it."""
+        if self.whatif == WhatIf(width_pct=self.whatif.width_pct) and not self.networks:
+            return self
+        return replace(self, whatif=WhatIf(width_pct=self.whatif.width_pct), networks=())
+
+    def with_task(self, task: str) -> Scenario:
+        """The same question about another task (filters kept as they are)."""
+        return replace(self, selection=replace(self.selection, task=task))
+
+    @cached_property
+    def key(self) -> str:
+        """A short digest of the whole value: what caches key on."""
+        return _digest(repr((self.selection, self.whatif, self.uploads, self.networks_key)))
+
+    @cached_property
+    def networks_key(self) -> str:
+        return _digest(repr(tuple(n.digest for n in self.networks)))
+
+    @cached_property
+    def fit_key(self) -> str:
+        """What the calibrated model depends on: every measurement (bundled and uploaded), the
+        datasheet catalog with the user's own platforms, and the user's networks. Neither the
+        filters nor the what-if scales move the fit."""
+        return _digest(repr((self.uploads, self.whatif.custom_text, self.networks_key)))
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def datasheet_catalog(catalog: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The long catalog before any scale or override: the bundled platforms and the user's own."""
+    text = scenario.whatif.custom_text
+    custom = platforms_from_text(text) if text != NO_PLATFORMS else None
+    return catalog_long(combined_catalog(catalog, custom))
+
+
+def whatif_catalog(datasheet_long: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The long catalog under the scenario's scales and overrides (:func:`qb_core.hardware.whatif.whatif_long`)."""
+    settings = scenario.whatif
+    return whatif_long(datasheet_long, settings.bandwidth_scale, settings.peak_scale, settings.overrides)
+
+
+def predictions(hardware_long: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Roofline predictions of every platform x precision x variant of the task inside the
+    scenario's selection, under its storage assumption, with the user's networks of the task."""
+    settings = scenario.whatif
+    selection = scenario.theory_selection
+    table = predict(scenario.task, select(hardware_long, selection), weights=settings.weights,
+                    batch=settings.batch, activations=settings.activations, width_scales=scenario.width_scales,
+                    networks=scenario.task_networks)
+    return select(table, selection, by_batch=False)
+
+
+def intensities(scenario: Scenario, width_scales: tuple[float, ...] | None = None) -> pd.DataFrame:
+    """Arithmetic intensity per variant x precision of the task under the storage assumption
+    (:func:`qb_core.analyses.predictions.intensity_table`); ``width_scales`` replaces the scenario's widths."""
+    settings = scenario.whatif
+    widths = scenario.width_scales if width_scales is None else width_scales
+    return intensity_table(scenario.task, widths, weights=settings.weights, batch=settings.batch,
+                           activations=settings.activations, networks=scenario.task_networks)
+
+
+def join(measured: pd.DataFrame, hardware_long: pd.DataFrame, datasheet_long: pd.DataFrame,
+         scenario: Scenario, best: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The measurement-prediction join (:func:`qb_core.analyses.efficiency.efficiency_table`) of the
+    ``measured`` rows inside the selection, predicted over ``hardware_long`` inside it; a
+    measurement above the peak is judged against ``datasheet_long``."""
+    settings, selection = scenario.whatif, scenario.theory_selection
+    return efficiency_table(select(measured, selection), select(hardware_long, selection), scenario.task,
+                            weights=settings.weights, batch=settings.batch, activations=settings.activations,
+                            width_scales=scenario.width_scales, datasheet=select(datasheet_long, selection),
+                            networks=scenario.task_networks, best=best)
+
+
+def configuration_layers(config: pd.DataFrame, scenario: Scenario) -> LayerReport:
+    """One configuration (a one-row prediction table) layer by layer under the storage assumption."""
+    settings = scenario.whatif
+    return layer_report(config, settings.weights, settings.batch, settings.activations, scenario.task_networks)
