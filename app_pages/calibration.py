@@ -7,7 +7,7 @@ import streamlit as st
 
 from qb_core.model.batch_model import BAND_HELD_MIN_PCT, HOLDOUTS, MIN_BAND_ERRORS, RANGE_FACTOR
 from qb_core.question import LEVEL_TEXT, LEVELS, QUESTION_TEXT, Asked
-from qb_core.vocabulary import TASKS, variant_label
+from qb_core.vocabulary import CONFIG_KEYS, TASKS, variant_label
 from ui import charts, data, tables, uploads, views
 from ui.safe import download_csv, literal, option_label
 
@@ -133,7 +133,7 @@ holdout = st.segmented_control("Hold out", list(HOLDOUTS), default="network", re
 question = kind
 held = data.calibration_rows(current, measured, holdout, question, level)
 selection = gap.theory.selection
-keys = ["device", "precision", "topology", "pruning_pct"]
+keys = list(CONFIG_KEYS)
 inside = pd.MultiIndex.from_frame(gap.paired[keys].astype({"pruning_pct": float}))
 shown = held[held["task"].eq(selection.task).to_numpy()
              & pd.MultiIndex.from_frame(held[keys].astype({"pruning_pct": float})).isin(inside)]

@@ -4,8 +4,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from qb_core.analyses.efficiency import BEATS_PEAK, BEATS_ROOFLINE, CONFIG_KEYS, summary
+from qb_core.analyses.efficiency import BEATS_PEAK, BEATS_ROOFLINE, summary
 from qb_core.analyses.explain import above_roofline_summary, hardware_whatif_text
+from qb_core.vocabulary import MEASURED_CONFIG_KEYS
 from ui import data, tables, uploads, views, why
 from ui.safe import cell_text, download_csv, literal_list
 
@@ -26,9 +27,9 @@ counts = summary(join)
 datasheet_pct = None
 if settings.hardware_changed:  # efficiency against hypothetical hardware: say so first, the datasheet's beside
     datasheet_join = data.join(gap.theory.scenario, uploads.rows(), datasheet=True)
-    datasheet_pct = datasheet_join.loc[datasheet_join["status"] == "paired", [*CONFIG_KEYS, "efficiency_pct"]]
+    datasheet_pct = datasheet_join.loc[datasheet_join["status"] == "paired", [*MEASURED_CONFIG_KEYS, "efficiency_pct"]]
     paired = paired.merge(datasheet_pct.rename(columns={"efficiency_pct": "datasheet_efficiency_pct"}),
-                          on=CONFIG_KEYS, how="left")
+                          on=list(MEASURED_CONFIG_KEYS), how="left")
     overridden = list(settings.overrides)
     what = ", ".join(filter(None, [hardware_whatif_text(settings.bandwidth_scale, settings.peak_scale, []),
                                    f"{literal_list(overridden, 4)} overridden" if overridden else ""]))

@@ -8,6 +8,7 @@ import streamlit as st
 from qb_core.analyses.explain import bottleneck_sentence
 from qb_core.analyses.layers import execution_storage
 from qb_core.networks.bundled import with_layer_tables
+from qb_core.units import us_from_s
 from qb_core.vocabulary import variant_label
 from ui import charts, data, tables, views
 from ui.safe import download_csv, literal
@@ -97,8 +98,8 @@ st.caption("Compute time = ops / peak, memory time = bytes / bandwidth; the long
            + ("Dataflow: the stages run at once, so the pace is the longest bar, not their sum."
               if execution == "dataflow" else "Layer by layer: the time per input is the sum of the layer times."))
 shown = ["name", "kind", "ops", "params", "bytes", "intensity", "compute_us", "memory_us", "time_us", "bound"]
-layer_table = layers.assign(compute_us=layers["compute_s"] * 1e6, memory_us=layers["memory_s"] * 1e6,
-                            time_us=layers["time_s"] * 1e6)
+layer_table = layers.assign(compute_us=us_from_s(layers["compute_s"]), memory_us=us_from_s(layers["memory_s"]),
+                            time_us=us_from_s(layers["time_s"]))
 tables.show(layer_table, shown, key="layers_table", name="Layer",
             bytes=st.column_config.NumberColumn("Off-chip bytes", format="localized"),
             compute_us=st.column_config.NumberColumn("Compute time (µs)", format="%.3f"),

@@ -8,6 +8,8 @@ from qb_core.host.measure import PRECISIONS as MEASURE_PRECISIONS
 from qb_core.host.measure import MeasureError, measure_onnx, to_contribution_csv
 from qb_core.host.roofline import host_info, measure_host_roofline, to_platform_row
 from qb_core.networks.onnx_export import ExportError
+from qb_core.units import gops_text
+from qb_core.vocabulary import NETWORK_KEYS
 from ui import measure_here, tables
 from ui.safe import download_csv, literal, literal_list
 
@@ -47,9 +49,9 @@ if measured is not None:
     row, roofline = measured
     cols = st.columns(3)
     for column, (precision_name, value, theory) in zip(cols, roofline.peaks(), strict=False):
-        column.metric(f"{precision_name} peak (GOP/s)", "not measured" if value is None else f"{value * 1e3:,.1f}",
+        column.metric(f"{precision_name} peak (GOP/s)", gops_text(value),
                       None if not (value and theory) else f"{100 * value / theory:.0f} % of theory "
-                                                          f"({theory * 1e3:,.1f})", delta_color="off")
+                                                          f"({gops_text(theory)})", delta_color="off")
     cols[2].metric("Bandwidth, triad (GB/s)", f"{roofline.bandwidth_gbps:,.1f}")
     for note in roofline.notes:
         st.caption(literal(note))
@@ -113,7 +115,7 @@ rows = measure_here.measured_rows()
 if len(rows):
     st.markdown(f"**Measured here in this session: {len(rows)} row(s)**, also on every measurement page as "
                 f"*{measure_here.MEASURED_NAME}* (platform {literal_list(sorted(rows['platform'].unique()))}).")
-    tables.show(rows, ["topology", "pruning_pct", "precision", "batch", "lat_comp_ms", "lat_sys_ms", "fps_comp",
+    tables.show(rows, [*NETWORK_KEYS, "batch", "lat_comp_ms", "lat_sys_ms", "fps_comp",
                        "fps_system", "lat_comp_p90_ms", "lat_comp_p99_ms", "runs", "threads", "provider"],
                 key="measured_here_table", fit=True, digits={"lat_comp_ms": 4, "lat_sys_ms": 4, "lat_comp_p90_ms": 4,
                                                              "lat_comp_p99_ms": 4, "fps_comp": 4, "fps_system": 4})

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qb_core.vocabulary import PRECISIONS, TASKS
+from qb_core.vocabulary import PRECISIONS, TASKS, VARIANT_KEYS
 from ui import data, scenario, tables, uploads
 from ui.safe import download_csv, literal, literal_list
 
@@ -36,7 +36,7 @@ for precision in PRECISIONS:
     config[f"model_mb_{precision.lower()}"] = st.column_config.NumberColumn(f"Size {precision} (MB)", format="%.3f")
     config[f"intensity_{precision.lower()}"] = st.column_config.NumberColumn(f"Ops/byte {precision}", format="%.1f")
     config[f"accuracy_{precision.lower()}"] = f"Top-1 (top-5) {precision} (%)"
-shown = [c for c in wide.columns if c not in ("topology", "pruning_pct", "gops_per_input")]
+shown = [c for c in wide.columns if c not in (*VARIANT_KEYS, "gops_per_input")]
 tables.show(wide, shown, key="networks_table", **config)
 st.caption("*not measured*: the accuracy table has no figure (`nm`) for that network and precision.")
 missing = data.unmeasurable(tuple(tasks))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from qb_core.hardware.whatif import compare
+from qb_core.vocabulary import CONFIG_KEYS
 from ui import charts, data, tables, uploads, views
 from ui.safe import download_csv, literal_list
 
@@ -50,7 +51,7 @@ if settings.active:
     st.vega_lite_chart(charts.change_spec(comparison, by_precision), key="change_heatmap")
     st.caption(f"{int(comparison['bound_flipped'].sum())} cell(s) changed bound.")
 
-columns = ["device", "precision", "topology", "pruning_pct", "ops_per_input", "weight_bytes", "bytes_per_input",
+columns = [*CONFIG_KEYS, "ops_per_input", "weight_bytes", "bytes_per_input",
            "intensity", "peak_tops", "bandwidth_gbps", "attainable_tops", "inputs_per_s", "bound"]
 with st.expander("The predictions as a table"):
     tables.show(predictions, columns)

@@ -6,7 +6,7 @@ from qb_core.analyses.predictions import what_it_takes
 from qb_core.hardware.whatif import SCALE_MAX, merged_override, snap_to_stop
 from qb_core.model.batch_model import TESTED, predict_rows, scale_for_target
 from qb_core.question import LEVELS
-from qb_core.vocabulary import variant_label
+from qb_core.vocabulary import CONFIG_KEYS, variant_label
 from ui import data, messages, views, whatif_state
 from ui.safe import cell_text, literal
 from ui.whatif_sidebar import SCALES
@@ -52,7 +52,7 @@ cols[1].caption(f"{need['peak_multiple']:.2f}x the datasheet's {row['peak_tops']
 cols[2].metric("Today's roofline (inputs/s)", f"{row['inputs_per_s'].iloc[0]:,.0f}")
 if settings.hardware_changed:  # after "Set the what-if sliders": what the platform now reaches
     now = data.predictions(view.scenario)
-    now = now.merge(row[["device", "precision", "topology", "pruning_pct"]])
+    now = now.merge(row[list(CONFIG_KEYS)])
     if len(now):
         reached = float(now["inputs_per_s"].iloc[0])
         cols[2].caption(f"With the sidebar's what-if settings: **{reached:,.0f}** inputs/s by the roofline, "
@@ -105,7 +105,7 @@ if model is None:
     st.info("Not available: no measurement can be modelled.")
 else:
     grid = data.datasheet_grid(view.scenario)
-    modelled = grid.merge(row[["device", "precision", "topology", "pruning_pct"]].astype({"pruning_pct": float}))
+    modelled = grid.merge(row[list(CONFIG_KEYS)].astype({"pruning_pct": float}))
     lines = []
     for level in LEVELS:
         both, best, why = scale_for_target(model, modelled, level, float(target))

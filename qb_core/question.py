@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from qb_core.units import batch_latency_ms, throughput_of
+
 QUESTIONS: tuple[str, ...] = ("latency-b1", "throughput-best", "batch")
 QUESTION_TEXT: dict[str, str] = {"latency-b1": "batch-1 latency", "throughput-best": "throughput at the best batch",
                                  "batch": "latency and throughput at a given batch"}
@@ -68,6 +70,5 @@ def level_figures(measured: pd.DataFrame, level: str) -> tuple[np.ndarray, np.nd
 
     batch = pd.to_numeric(measured["batch"], errors="coerce").to_numpy(dtype=float)
     fps, latency = positive(fps_column), positive(latency_column)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (np.where(np.isfinite(fps), fps, 1000.0 * batch / latency),
-                np.where(np.isfinite(latency), latency, 1000.0 * batch / fps))
+    return (np.where(np.isfinite(fps), fps, throughput_of(batch, latency)),
+            np.where(np.isfinite(latency), latency, batch_latency_ms(batch, fps)))

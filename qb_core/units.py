@@ -35,6 +35,27 @@ MS_PER_S = 1e3
 US_PER_S = 1e6
 
 
+#: Bytes per (decimal) megabyte and gigabyte, and GOP/s per TOP/s.
+BYTES_PER_MB = 1e6
+BYTES_PER_GB = 1e9
+GOPS_PER_TOPS = 1e3
+
+
+def bytes_from_mb(megabytes: np.ndarray | float) -> np.ndarray:
+    """Megabytes (10^6 bytes, the catalog's on-chip unit) as bytes."""
+    return np.asarray(megabytes, dtype=float) * BYTES_PER_MB
+
+
+def bytes_per_s_from_gbps(gigabytes_per_s: np.ndarray | float) -> np.ndarray:
+    """GB/s (10^9 bytes per second, the catalog's bandwidth unit) as bytes per second."""
+    return np.asarray(gigabytes_per_s, dtype=float) * BYTES_PER_GB
+
+
+def gops_text(tops: float | None, digits: int = 1) -> str:
+    """A TOP/s figure as GOP/s text (``220.4``), or ``not measured``."""
+    return "not measured" if tops is None else f"{tops * GOPS_PER_TOPS:,.{digits}f}"
+
+
 def ms_from_s(seconds: np.ndarray | float) -> np.ndarray:
     """Seconds as milliseconds."""
     return np.asarray(seconds, dtype=float) * MS_PER_S
@@ -66,6 +87,12 @@ def seconds_per_input(inputs_per_s: np.ndarray | float) -> np.ndarray:
     """Seconds one input takes at a throughput: 1 / inputs_per_s."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return 1.0 / np.asarray(inputs_per_s, dtype=float)
+
+
+def inputs_per_s_from_seconds(seconds_per_input: np.ndarray | float) -> np.ndarray:
+    """Throughput of one input every ``seconds_per_input``: 1 / seconds_per_input."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 1.0 / np.asarray(seconds_per_input, dtype=float)
 
 
 def _power(power_w: np.ndarray | float) -> np.ndarray:

@@ -46,7 +46,7 @@ MEASURED_CONFIG_KEYS: tuple[str, ...] = ("dataset", *CONFIG_KEYS)
 
 def pruning_key(pruning_pct: pd.Series | np.ndarray) -> np.ndarray:
     """Pruning factors as join keys: floats rounded to 4 decimals, the precision the layer model
-    names a width with (:func:`cnv`), so 12.5 from a file and from the model meet."""
+    names a width with (:func:`qb_core.networks.layer_models.cnv`), so 12.5 from a file and from the model meet."""
     return np.round(np.asarray(pruning_pct, dtype=float), 4)
 
 

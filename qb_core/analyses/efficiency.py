@@ -31,13 +31,11 @@ from qb_core.measurements.dataset import BUNDLED_DATASET
 from qb_core.networks.layer_models import LAYER_MODELS
 from qb_core.roofline_formulas import inputs_per_s, tops_from_inputs
 from qb_core.units import above, inputs_per_joule, mj_per_input
-from qb_core.vocabulary import pruning_key, variant_label
+from qb_core.vocabulary import CONFIG_KEYS, MEASURED_CONFIG_KEYS, VARIANT_KEYS, pruning_key, variant_label
 
 #: Status of a row of the join.
 STATUSES: tuple[str, ...] = ("paired", "predicted-only", "measured-only")
 #: A measured configuration: where it comes from, the device, precision and network variant.
-CONFIG_KEYS: list[str] = ["dataset", "device", "precision", "topology", "pruning_pct"]
-PREDICTION_KEYS: list[str] = ["device", "precision", "topology", "pruning_pct"]
 BEATS_ROOFLINE = ("measured above the roofline: its storage assumption cannot hold here (typically the weights "
                   "stay on chip instead of being read per input)")
 BEATS_PEAK = ("measured above the platform's peak compute: no storage assumption explains it (check the measurement, "
@@ -47,7 +45,7 @@ UNKNOWN_TRAFFIC = ("no prediction: the network's activation traffic is unknown (
                    "needed with activations off chip")
 #: The join's columns, in order (the CLI prints these).
 JOIN_COLUMNS: tuple[str, ...] = (
-    "device", "platform", "op_mode", "family", "precision", "topology", "pruning_pct", "variant", "dataset", "config",
+    "device", "platform", "op_mode", "family", "precision", *VARIANT_KEYS, "variant", "dataset", "config",
     "status", "measured_fps", "measured_batch", "predicted_fps", "efficiency_pct", "bound", "intensity", "top1_pct",
     "measured_tops", "peak_tops", "bandwidth_gbps", "peak_fps", "ops_per_input", "full_power_w", "idle_power_w",
     "mj_per_input",
@@ -57,7 +55,7 @@ JOIN_COLUMNS: tuple[str, ...] = (
 
 
 def best_batches(measured: pd.DataFrame) -> pd.DataFrame:
-    """One row per measured configuration (:data:`CONFIG_KEYS`): its row with the best positive,
+    """One row per measured configuration (:data:`MEASURED_CONFIG_KEYS`): its row with the best positive,
     finite ``fps_comp`` (the smallest such batch on ties); configurations with none keep one row
     with ``fps_comp`` missing, so they can be listed rather than lost.
 
@@ -67,7 +65,7 @@ def best_batches(measured: pd.DataFrame) -> pd.DataFrame:
     score, then the smallest batch among its rows with that score; only those rows are taken.
     """
     rows = _with_dataset(measured)
-    codes, _ = distinct_rows(*(rows[key] for key in CONFIG_KEYS))
+    codes, _ = distinct_rows(*(rows[key] for key in MEASURED_CONFIG_KEYS))
     fps = rows["fps_comp"].to_numpy(dtype=float)
     usable = np.isfinite(fps) & (fps > 0)
     score = np.where(usable, fps, -np.inf)
@@ -125,7 +123,7 @@ def efficiency_table(
     unpaired = reasons.notna().to_numpy()
     paired = pair(best[~unpaired], predictions, weights, activations)
     measured_only = best[unpaired].assign(reason=reasons[unpaired].to_numpy())
-    unmeasured = predictions.merge(best[PREDICTION_KEYS].drop_duplicates(), on=PREDICTION_KEYS, how="left",
+    unmeasured = predictions.merge(best[list(CONFIG_KEYS)].drop_duplicates(), on=list(CONFIG_KEYS), how="left",
                                    indicator=True)
     predicted_only = unmeasured[unmeasured["_merge"] == "left_only"].drop(columns="_merge")
     predicted_only = predicted_only.assign(reason=np.where(predicted_only["inputs_per_s"].isna(), UNKNOWN_TRAFFIC,
@@ -142,7 +140,7 @@ def best_measured(measured: pd.DataFrame) -> pd.DataFrame:
     """The measured side of the join: each configuration's best batch (:func:`best_batches`) as
     ``measured_fps`` and ``measured_batch``, with what the join keeps of it."""
     best = best_batches(measured).rename(columns={"fps_comp": "measured_fps", "batch": "measured_batch"})
-    return best[[*CONFIG_KEYS, "platform", "op_mode", "family", "config", "measured_fps", "measured_batch",
+    return best[[*MEASURED_CONFIG_KEYS, "platform", "op_mode", "family", "config", "measured_fps", "measured_batch",
                  "full_power_w", "idle_power_w", "top1_pct", "ops_per_input"]]
 
 
@@ -153,7 +151,7 @@ def pair(best: pd.DataFrame, predictions: pd.DataFrame, weights: str = "off-chip
     prediction at its own measured batch. Configurations without a prediction drop out here:
     :func:`efficiency_table` lists them with their reason."""
     paired = best.drop(columns=["platform", "op_mode", "family", "ops_per_input"]).merge(
-        predictions, on=PREDICTION_KEYS, how="inner")
+        predictions, on=list(CONFIG_KEYS), how="inner")
     if weights == "per-batch":
         paired = predict_grid(paired.assign(batch=paired["measured_batch"]), "per-batch", activations)
     return paired
@@ -169,7 +167,7 @@ def above_peak(paired: pd.DataFrame, datasheet: pd.DataFrame) -> np.ndarray:
     return above(measured_tops, peak_tops)
 
 
-REASON_KEYS = ["platform", "op_mode", "device", "precision", "topology", "pruning_pct"]
+REASON_KEYS = ["platform", "op_mode", *CONFIG_KEYS]
 
 
 def unpaired_reasons(best: pd.DataFrame, hardware: pd.DataFrame, predictions: pd.DataFrame) -> pd.Series:

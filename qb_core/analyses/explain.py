@@ -15,6 +15,7 @@ import pandas as pd
 from qb_core.analyses.efficiency import BEATS_PEAK
 from qb_core.analyses.layers import layer_predictions
 from qb_core.csv_io import echo_list
+from qb_core.units import us_from_s
 
 
 def _names(values: pd.Series, limit: int = 6, name: Callable[[str], str] = str) -> str:
@@ -128,7 +129,7 @@ def bottleneck_sentence(layers: pd.DataFrame, execution: str) -> str:
         others = stages.drop(index=bottleneck.name)
         ratio = (f", {bottleneck['time_s'] / others.median():.1f} x the median of the other stages"
                  if len(others) and others.median() > 0 else "")
-        pace = (f"the slowest of the {len(stages)} pipeline stages, {1e6 * bottleneck['time_s']:,.2f} µs per input"
+        pace = (f"the slowest of the {len(stages)} pipeline stages, {us_from_s(bottleneck['time_s']):,.2f} µs per input"
                 f"{ratio}; every stage runs at once, so it sets the pace")
         return f"{bottleneck['bound']}-bound, {pace} {detail}."
     share = 100 * bottleneck["time_s"] / layers["time_s"].sum()

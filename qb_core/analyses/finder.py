@@ -52,28 +52,27 @@ import pandas as pd
 from qb_core.distinct import distinct_rows
 from qb_core.measurements.accuracy import load_accuracy
 from qb_core.question import LEVEL_COLUMNS, Asked, level_figures
-from qb_core.units import mj_per_input
-from qb_core.vocabulary import PRECISIONS, TASKS, pruning_key
+from qb_core.units import batch_latency_ms, mj_per_input
+from qb_core.vocabulary import CONFIG_KEYS, NETWORK_KEYS, PRECISIONS, TASKS, VARIANT_KEYS, pruning_key
 
 SOURCES: tuple[str, ...] = ("measured", "tested", "untested", "roofline")
 #: The sources that are evidence: only they can meet the constraints.
 EVIDENCE: tuple[str, ...] = ("measured", "tested")
 #: One configuration; with ``source``, one deployment.
-CONFIG_KEYS: list[str] = ["device", "precision", "topology", "pruning_pct"]
 DEPLOYMENT_KEYS: list[str] = [*CONFIG_KEYS, "source"]
 CANDIDATE_COLUMNS: tuple[str, ...] = (
-    "task", "device", "platform", "precision", "topology", "pruning_pct", "batch", "source", "fps", "fps_low",
+    "task", "device", "platform", "precision", *VARIANT_KEYS, "batch", "source", "fps", "fps_low",
     "fps_high", "latency_ms", "power_w", "mj_per_input", "top1_pct", "status", "why",
 )  # fmt: skip
 RESULT_COLUMNS: tuple[str, ...] = (
     *CANDIDATE_COLUMNS[:-2], "meets", "meets_at_band_low", "misses", "misses_fps", "miss_score", "status", "why",
 )  # fmt: skip
 LEFT_OUT_COLUMNS: tuple[str, ...] = (
-    "task", "device", "platform", "precision", "topology", "pruning_pct", "batch", "source", "reason",
+    "task", "device", "platform", "precision", *VARIANT_KEYS, "batch", "source", "reason",
 )  # fmt: skip
 #: The model answers :func:`model_candidates` reads (:func:`qb_core.model.batch_model.predict_rows`).
 ANSWER_COLUMNS: tuple[str, ...] = (
-    "task", "device", "platform", "precision", "topology", "pruning_pct", "batch", "roofline_fps", "fps",
+    "task", "device", "platform", "precision", *VARIANT_KEYS, "batch", "roofline_fps", "fps",
     "fps_low", "fps_high", "latency_ms", "evidence", "reason", "band_source", "power_w",
 )  # fmt: skip
 _TEXT = ("task", "device", "platform", "precision", "topology")
@@ -303,7 +302,7 @@ def _measured_accuracy(measured: pd.DataFrame) -> pd.Series:
                                "pruning_pct": pruning_key(_floats(measured["pruning_pct"]))[keep],
                                "precision": measured["precision"].astype(str).to_numpy()[keep],
                                "device": measured["device"].astype(str).to_numpy()[keep], "top1": top1[keep]})
-    per_config = per_config.groupby(["topology", "pruning_pct", "precision", "device"])["top1"].first()
+    per_config = per_config.groupby([*NETWORK_KEYS, "device"])["top1"].first()
     return per_config.groupby(level=[0, 1, 2]).median()
 
 
@@ -313,7 +312,7 @@ def _published_accuracy(accuracy: pd.DataFrame) -> pd.Series:
     table = pd.DataFrame({"topology": accuracy["topology"].astype(str).to_numpy()[keep],
                           "pruning_pct": pruning_key(_floats(accuracy["pruning_pct"]))[keep],
                           "precision": accuracy["precision"].astype(str).to_numpy()[keep], "top1": top1[keep]})
-    return table.groupby(["topology", "pruning_pct", "precision"])["top1"].first()
+    return table.groupby(list(NETWORK_KEYS))["top1"].first()
 
 
 def _lookup(table: pd.Series, rows: pd.DataFrame, keys: list[str]) -> np.ndarray:
@@ -347,8 +346,7 @@ def _model_split(answers: pd.DataFrame, measured: pd.DataFrame, asked: Asked) ->
     source = np.where(has_model, np.where(rows["evidence"].astype(str).eq("tested"), "tested", "untested"),
                       "roofline")
     fps = np.where(has_model, model_fps, roofline)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        latency = np.where(has_model, _floats(rows["latency_ms"]), 1000.0 * batch / fps)
+    latency = np.where(has_model, _floats(rows["latency_ms"]), batch_latency_ms(batch, fps))
     no_batch = ~(np.isfinite(batch) & (batch >= 1))
     reason = np.select([np.isnan(fps), no_batch], [NO_PREDICTION, NO_BATCH], "")
     usable = reason == ""
@@ -373,7 +371,7 @@ def model_candidates(answers: pd.DataFrame, accuracy: pd.DataFrame, measured: pd
     datasheet = _positive_or_nan(rows["power_w"])
     device_max = rows["device"].astype(str).map(_device_power(measured)).to_numpy(dtype=float)
     power = np.where(np.isfinite(device_max), device_max, datasheet)
-    keys = ["topology", "pruning_pct", "precision"]
+    keys = list(NETWORK_KEYS)
     published = _lookup(_published_accuracy(accuracy), rows, keys)
     elsewhere = _lookup(_measured_accuracy(measured), rows, keys)
     top1 = np.where(np.isfinite(published), published, elsewhere)

@@ -36,9 +36,10 @@ from qb_core.analyses.roofline_geometry import log_axis_range, roofline_points
 from qb_core.networks.bundled import network_layers
 from qb_core.networks.traffic import bytes_moved_per_input, intensity_ops_per_byte, weights_fit_on_chip
 from qb_core.roofline_formulas import OPS_PER_TOP, is_compute_bound, ridge_ops_per_byte
-from qb_core.vocabulary import bytes_per_element
+from qb_core.units import inputs_per_s_from_seconds
+from qb_core.vocabulary import CONFIG_KEYS, VARIANT_KEYS, bytes_per_element
 
-LAYER_COLUMNS = ["topology", "pruning_pct", "layer", "name", "kind", "params", "ops", "in_elems", "out_elems"]
+LAYER_COLUMNS = [*VARIANT_KEYS, "layer", "name", "kind", "params", "ops", "in_elems", "out_elems"]
 
 
 def _layers(topology: str, pruning_pct: float) -> pd.DataFrame:
@@ -69,7 +70,7 @@ def variant_layers(variants: pd.DataFrame, networks: tuple = ()) -> pd.DataFrame
     """One row per layer of each (topology, pruning_pct) in ``variants`` that has a layer table
     (bundled, or one of the user's ``networks``): its name, params, ops and activation elements
     in and out."""
-    pairs = variants[["topology", "pruning_pct"]].drop_duplicates()
+    pairs = variants[list(VARIANT_KEYS)].drop_duplicates()
     mine = {n.name: n for n in networks}
     frames = [frame for t, p in pairs.itertuples(index=False)
               if (frame := (_user_layers(mine[str(t)], float(p)) if str(t) in mine
@@ -105,10 +106,10 @@ def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.n
     configuration's ``on_chip_mb`` (:func:`qb_core.networks.traffic.weights_fit_on_chip`; without that column,
     ``weights_on_chip`` of the configuration).
     """
-    keep = ["device", "precision", "topology", "pruning_pct", "peak_tops", "bandwidth_gbps", "execution"]
+    keep = [*CONFIG_KEYS, "peak_tops", "bandwidth_gbps", "execution"]
     keep += [c for c in ("weights_on_chip", "on_chip_mb") if c in configs.columns]
     positions = configs[keep].reset_index(drop=True).rename_axis("config_row").reset_index()
-    table = positions.merge(variant_layers(configs, networks), on=["topology", "pruning_pct"])
+    table = positions.merge(variant_layers(configs, networks), on=list(VARIANT_KEYS))
     width = bytes_per_element(table["precision"])
     if weights == "automatic" and "on_chip_mb" in table:  # the whole network's weights against the chip
         network_bytes = (table["params"] * width).groupby(table["config_row"]).transform("sum").to_numpy(dtype=float)
@@ -150,7 +151,7 @@ def layer_predictions(configs: pd.DataFrame, weights: str = "off-chip", batch: n
     per_input_s = slowest.where(dataflow, total)
     top = layers.loc[grouped.idxmax(), ["config_row", "name", "time_s"]].set_index("config_row")
     rows = configs.index[per_input_s.index]
-    out.loc[rows, "layer_fps"] = (1.0 / per_input_s).to_numpy()
+    out.loc[rows, "layer_fps"] = inputs_per_s_from_seconds(per_input_s.to_numpy(dtype=float))
     out.loc[rows, "bottleneck"] = top["name"].to_numpy()
     out.loc[rows, "bottleneck_share"] = (top["time_s"] / total).to_numpy()
     return out.astype({"layer_fps": float, "bottleneck_share": float})

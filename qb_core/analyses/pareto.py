@@ -10,6 +10,7 @@ import pandas as pd
 from qb_core.labels import QUANTITIES
 from qb_core.measurements.dataset import config_label
 from qb_core.units import inputs_per_joule
+from qb_core.vocabulary import CONFIG_KEYS, NETWORK_KEYS
 
 
 class Objective(NamedTuple):
@@ -106,9 +107,9 @@ def predicted_and_measured(join: pd.DataFrame, accuracy: pd.DataFrame) -> tuple[
     throughput and the top-1 accuracy measured there. Each kind gets its own front (both
     maximised). Returns (points with ``kind`` and ``on_front``, the fronts sorted by inputs/s).
     """
-    keys = ["topology", "pruning_pct", "precision"]
+    keys = list(NETWORK_KEYS)
     predicted = join[join["status"].isin(["paired", "predicted-only"])].drop_duplicates(
-        ["device", "precision", "topology", "pruning_pct"])
+        list(CONFIG_KEYS))
     predicted = predicted.drop(columns="top1_pct").merge(accuracy[[*keys, "top1_pct"]], on=keys, how="left")
     measured = join[join["status"].isin(["paired", "measured-only"]) & (join["measured_fps"] > 0)]
     measured_top1 = measured.dropna(subset=["top1_pct"]).groupby(keys)["top1_pct"].median().rename("measured_top1")

@@ -24,12 +24,12 @@ from qb_core.roofline_formulas import (
     tops_from_inputs,
 )
 from qb_core.units import above
-from qb_core.vocabulary import BYTES_PER_ELEMENT, variant_label
+from qb_core.vocabulary import BYTES_PER_ELEMENT, CONFIG_KEYS, VARIANT_KEYS, variant_label
 
 BOUNDS = pd.CategoricalDtype(["memory", "compute"])
 #: The columns of every prediction table, in order.
 PREDICTION_COLUMNS: tuple[str, ...] = (
-    "platform", "op_mode", "device", "family", "execution", "on_chip_mb", "precision", "topology", "pruning_pct",
+    "platform", "op_mode", "device", "family", "execution", "on_chip_mb", "precision", *VARIANT_KEYS,
     "params", "ops_per_input", "activation_elems", "weight_bytes", "weights_on_chip", "bytes_per_input",
     "intensity", "peak_tops", "bandwidth_gbps", "ridge_ops_per_byte", "power_w", "batch", "attainable_tops",
     "inputs_per_s", "bound",
@@ -97,7 +97,7 @@ def intensity_table(task: str = "cifar10", width_scales: tuple[float, ...] = (),
     table = traffic_columns(grid, weights, batch, activations)
     table["variant"] = variant_label(table["topology"], table["pruning_pct"])
     table["label"] = table["variant"] + " " + table["precision"]
-    return table[["topology", "pruning_pct", "variant", "precision", "params", "ops_per_input",
+    return table[[*VARIANT_KEYS, "variant", "precision", "params", "ops_per_input",
                   "bytes_per_input", "intensity", "label"]]
 
 
@@ -153,7 +153,7 @@ def weights_fit_table(predictions: pd.DataFrame) -> pd.DataFrame:
     """Per platform x precision x variant of ``predictions``: the weights (MB) against the
     platform's on-chip memory (MB) and whether they fit (``yes``, ``no``, or ``unknown`` where the
     catalog has no on-chip figure): the rule of the ``automatic`` storage assumption."""
-    table = predictions.drop_duplicates(["device", "precision", "topology", "pruning_pct"])
+    table = predictions.drop_duplicates(list(CONFIG_KEYS))
     weights_mb = table["weight_bytes"].to_numpy(dtype=float) / 1e6
     capacity = table["on_chip_mb"].to_numpy(dtype=float)
     fits = np.where(np.isnan(capacity), "unknown", np.where(weights_mb <= capacity, "yes", "no"))

@@ -22,11 +22,11 @@ from qb_core.analyses.finder import OBJECTIVES, Constraints, combined_candidates
 from qb_core.cli.args import whole_number
 from qb_core.csv_io import to_csv_safe
 from qb_core.question import LEVELS, QUESTIONS, Asked
-from qb_core.vocabulary import PRECISIONS, TASKS
+from qb_core.vocabulary import CONFIG_KEYS, PRECISIONS, TASKS
 
 #: The columns ``find`` prints, in order.
 FIND_COLUMNS: tuple[str, ...] = (
-    "device", "precision", "topology", "pruning_pct", "batch", "source", "fps", "fps_low", "fps_high", "latency_ms",
+    *CONFIG_KEYS, "batch", "source", "fps", "fps_low", "fps_high", "latency_ms",
     "power_w", "mj_per_input", "top1_pct", "meets", "misses", "status",
 )  # fmt: skip
 #: How many of the nearest misses are printed when nothing is feasible.

@@ -37,6 +37,7 @@ from qb_core.networks.onnx_export import (
     default_shape,
     export_network,
 )
+from qb_core.units import bytes_from_mb, gops_text
 from qb_core.vocabulary import TASKS
 
 EXIT_USAGE = 2
@@ -200,7 +201,7 @@ def host_roofline_command(args: argparse.Namespace, out: TextIO, err: TextIO) ->
     def progress(done: int, total: int, text: str) -> None:
         print(f"host roofline {done}/{total}: {text}", file=err)
 
-    triad_bytes = int(args.triad_mb * 1e6) if args.triad_mb else None
+    triad_bytes = int(bytes_from_mb(args.triad_mb)) if args.triad_mb else None
     try:
         roofline = measure_host_roofline(args.threads or None, args.budget_s, progress, matrix_side=args.matrix_side,
                                          triad_bytes=triad_bytes)
@@ -211,9 +212,9 @@ def host_roofline_command(args: argparse.Namespace, out: TextIO, err: TextIO) ->
     except ValueError as exc:
         raise DataFormatError(str(exc)) from None
     for label, measured, theory in roofline.peaks():
-        share = f" = {100 * measured / theory:.0f} % of the theoretical {theory * 1e3:.1f} GOP/s" \
+        share = f" = {100 * measured / theory:.0f} % of the theoretical {gops_text(theory)} GOP/s" \
             if measured and theory else ""
-        print(f"{label} peak: {'not measured' if measured is None else f'{measured * 1e3:.1f} GOP/s'}{share}",
+        print(f"{label} peak: {_gops(measured)}{share}",
               file=err)
     print(f"bandwidth (triad): {roofline.bandwidth_gbps:.1f} GB/s", file=err)
     for note in roofline.notes:
@@ -228,3 +229,7 @@ COMMANDS = {"export": export_command, "measure": measure_command, "host-roofline
 def run_measure_command(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run ``args.command`` (one of :data:`COMMANDS`); the caller reports DataFormatError."""
     return COMMANDS[args.command](args, out or sys.stdout, err or sys.stderr)
+
+
+def _gops(tops: float | None) -> str:
+    return "not measured" if tops is None else f"{gops_text(tops)} GOP/s"

@@ -32,6 +32,7 @@ from qb_core.hardware.catalog import (
     validate_catalog,
 )
 from qb_core.roofline_formulas import ridge_ops_per_byte
+from qb_core.vocabulary import CONFIG_KEYS
 
 #: Global scale range offered to users (the CLI accepts any positive number).
 SCALE_MIN, SCALE_MAX = 0.1, 10.0
@@ -287,7 +288,7 @@ def whatif_hardware(base: pd.DataFrame, custom: pd.DataFrame | None = None, band
 def compare(original: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
     """What-if predictions beside the original: ``ratio`` (what-if / original inputs/s) and
     ``bound_flipped``. Rows only in the what-if (users' platforms) get ratio NaN and ``new``."""
-    keys = ["device", "precision", "topology", "pruning_pct"]
+    keys = list(CONFIG_KEYS)
     before = original[keys + ["inputs_per_s", "bound"]].rename(
         columns={"inputs_per_s": "original_inputs_per_s", "bound": "original_bound"})
     merged = changed.merge(before, on=keys, how="left")

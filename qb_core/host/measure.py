@@ -48,6 +48,7 @@ from qb_core.measurements.row_checks import VALID_RANGES
 from qb_core.networks.files import read_network_bytes
 from qb_core.networks.imported import NetworkFileError
 from qb_core.networks.layer_models import task_of
+from qb_core.units import ms_from_s, throughput_of
 
 __all__ = ["CONTRIBUTION_COLUMNS", "MEASURE_COLUMNS", "MEASURE_EXTRA_COLUMNS", "MEASURED_LEVEL", "MeasureError",
            "MeasureResult", "measure_onnx", "to_contribution_csv"]
@@ -278,11 +279,12 @@ def _measure_batch(session, inputs: list[_Input], batch: int, runs: int, warmup:
 def _row_figures(batch: int, board: np.ndarray, accelerator: np.ndarray) -> dict[str, float]:
     """Latencies in ms (p50, p90, p99 of each level; the row's latency is the median) and
     throughput = batch / median latency (inputs/s)."""
-    sys_ms, comp_ms = np.percentile(board * 1e3, PERCENTILES), np.percentile(accelerator * 1e3, PERCENTILES)
+    sys_ms, comp_ms = np.percentile(ms_from_s(board), PERCENTILES), np.percentile(ms_from_s(accelerator), PERCENTILES)
     figures = {f"lat_sys_p{p}_ms": v for p, v in zip(PERCENTILES, sys_ms, strict=True)}
     figures |= {f"lat_comp_p{p}_ms": v for p, v in zip(PERCENTILES, comp_ms, strict=True)}
-    figures |= {"lat_sys_ms": sys_ms[0], "lat_comp_ms": comp_ms[0], "fps_system": batch / (sys_ms[0] / 1e3),
-                "fps_comp": batch / (comp_ms[0] / 1e3), "runs": len(board)}
+    figures |= {"lat_sys_ms": sys_ms[0], "lat_comp_ms": comp_ms[0],
+                "fps_system": float(throughput_of(batch, sys_ms[0])),
+                "fps_comp": float(throughput_of(batch, comp_ms[0])), "runs": len(board)}
     return figures
 
 

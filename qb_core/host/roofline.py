@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qb_core.units import above
+from qb_core.units import above, gops_text
 
 __all__ = ["HostInfo", "HostRoofline", "TriadResult", "default_threads", "host_info", "host_platform_name",
            "measure_host_roofline", "onnx_session", "stream_triad", "theoretical_peaks", "to_platform_row"]
@@ -486,7 +486,7 @@ def _above_theory(pairs: tuple[tuple[str, float | None, float | None], ...], clo
 
 
 def _tops(value: float | None) -> str:
-    return "not measured" if value is None else f"{value * 1e3:.1f} GOP/s"
+    return "not measured" if value is None else f"{gops_text(value)} GOP/s"
 
 
 def to_platform_row(roofline: HostRoofline) -> dict[str, object]:

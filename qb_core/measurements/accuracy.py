@@ -23,7 +23,7 @@ from qb_core.csv_io import DataFormatError, echo_value, open_csv
 from qb_core.measurements.dataset import topology_task
 from qb_core.measurements.row_checks import VALID_RANGES
 from qb_core.paths import DATA_DIR
-from qb_core.vocabulary import PRECISIONS
+from qb_core.vocabulary import NETWORK_KEYS, PRECISIONS
 
 ACCURACY_COLUMNS: tuple[str, ...] = ("topology", "task", "pruning_pct", "precision", "top1_pct", "top5_pct",
                                      "measured")
@@ -79,7 +79,7 @@ def import_accuracy(source: str | Path | IO | bytes, name: str | None = None) ->
         for precision, cell in zip(precisions, record[1:], strict=True):
             top1, top5, measured = _figures(cell, f"{table.name}: line {line}, {precision}")
             rows.append((variant["topology"], float(variant["pct"]), precision, top1, top5, measured))
-    frame = pd.DataFrame(rows, columns=["topology", "pruning_pct", "precision", "top1_pct", "top5_pct", "measured"])
+    frame = pd.DataFrame(rows, columns=[*NETWORK_KEYS, "top1_pct", "top5_pct", "measured"])
     frame.insert(1, "task", topology_task(frame["topology"]).astype(str))
     return frame.astype({"pruning_pct": float, "top1_pct": float, "top5_pct": float, "measured": bool})[
         list(ACCURACY_COLUMNS)]

@@ -57,7 +57,7 @@ from qb_core.measurements.row_checks import (
 from qb_core.networks.layer_models import LAYER_MODELS, task_of, topology_totals
 from qb_core.networks.published import published_totals
 from qb_core.paths import DATA_DIR
-from qb_core.vocabulary import variant_label
+from qb_core.vocabulary import VARIANT_KEYS, variant_label
 
 #: Normalised source column name (lower case, letters and digits only) -> internal column.
 SOURCE_COLUMNS: dict[str, str] = {
@@ -92,7 +92,7 @@ RESULTS = ("lat_sys_ms", "lat_comp_ms", "fps_system", "fps_comp", "top1_pct")
 
 #: The tidy schema, in column order (documented in data/README.md).
 TIDY_COLUMNS: tuple[str, ...] = (
-    "task", "topology", "pruning_pct", "platform", "op_mode", "device", "family", "precision",
+    "task", *VARIANT_KEYS, "platform", "op_mode", "device", "family", "precision",
     "batch", *MEASURED, "ops_per_input", "tp_system_ops_per_s", "tp_comp_ops_per_s", "config",
     "level", "source_line",
 )  # fmt: skip
@@ -405,10 +405,10 @@ def config_label(device: pd.Series, precision: pd.Series, pruning_pct: pd.Series
 def ops_per_input(topology: pd.Series, pruning_pct: pd.Series) -> pd.Series:
     """Operations per input: the layer model for CNV/MLP, published totals otherwise, else NaN."""
     codes, pairs = distinct_rows(topology, pruning_pct.astype(float))
-    pairs.columns = ["topology", "pruning_pct"]
+    pairs.columns = list(VARIANT_KEYS)
     pairs["pruning_pct"] = pairs["pruning_pct"].astype(float)
-    published = published_totals()[["topology", "pruning_pct", "ops_per_input"]]
-    ops = pairs.merge(published, on=["topology", "pruning_pct"], how="left")["ops_per_input"].astype(float)
+    published = published_totals()[[*VARIANT_KEYS, "ops_per_input"]]
+    ops = pairs.merge(published, on=list(VARIANT_KEYS), how="left")["ops_per_input"].astype(float)
     modelled = pairs["topology"].isin(list(LAYER_MODELS)) & (pairs["pruning_pct"] > 0)
     ops[modelled] = [topology_totals(t, p)["ops_per_input"] for t, p in pairs[modelled].itertuples(index=False)]
     return spread_numbers(ops, codes, topology.index)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qb_core.vocabulary import PRECISION_RANK, pruning_text
+from qb_core.vocabulary import PRECISION_RANK, VARIANT_KEYS, pruning_text
 
-SWEEP_COLUMNS = ("config", "device", "platform", "precision", "topology", "pruning_pct", "pruning", "quant_model",
+SWEEP_COLUMNS = ("config", "device", "platform", "precision", *VARIANT_KEYS, "pruning", "quant_model",
                  "precision_rank", "batch", "value", "low", "high", "batches")
 
 
@@ -25,7 +25,7 @@ def batch_sweep(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     the configuration's ``low`` and ``high`` over its sweep."""
     values = pd.to_numeric(frame[column], errors="coerce")
     rows = frame.assign(value=values)[np.isfinite(values) & (values > 0)]
-    rows = rows[["config", "device", "platform", "precision", "topology", "pruning_pct", "batch", "value"]].astype(
+    rows = rows[["config", "device", "platform", "precision", *VARIANT_KEYS, "batch", "value"]].astype(
         {c: str for c in ("config", "device", "platform", "precision", "topology")})
     grouped = rows.groupby("config", sort=False)["value"]
     return rows.assign(pruning=rows["pruning_pct"].map(pruning_text),

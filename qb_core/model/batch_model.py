@@ -69,7 +69,16 @@ from qb_core.networks.user import layer_tables
 from qb_core.question import LEVEL_COLUMNS, LEVELS, QUESTION_TEXT, QUESTIONS, level_figures
 from qb_core.roofline_formulas import OPS_PER_TOP
 from qb_core.units import above as above_limit
-from qb_core.vocabulary import TASKS, bytes_per_element
+from qb_core.units import (
+    bytes_from_mb,
+    bytes_per_s_from_gbps,
+    inputs_per_s_from_seconds,
+    ms_from_s,
+    s_from_ms,
+    seconds_per_input,
+    us_from_s,
+)
+from qb_core.vocabulary import CONFIG_KEYS, TASKS, VARIANT_KEYS, bytes_per_element
 
 MIN_FIT_NETWORKS = 2
 MIN_CLAIM_NETWORKS = 3
@@ -78,7 +87,7 @@ BAND_LEVEL = 0.8
 MIN_BAND_ERRORS = 5
 TESTED = "tested"
 MEASURED = "measured"
-UNIT_KEYS: tuple[str, ...] = ("platform", "level", "device", "precision", "topology", "pruning_pct")
+UNIT_KEYS: tuple[str, ...] = ("platform", "level", *CONFIG_KEYS)
 
 
 @dataclass(frozen=True)
@@ -106,7 +115,7 @@ TERMS: tuple[Term, ...] = (
 TERM_NAMES: tuple[str, ...] = tuple(t.name for t in TERMS)
 _PER_INPUT = np.array([t.per == "input" for t in TERMS])
 #: columns a row needs for the model's quantities
-FEATURE_COLUMNS: tuple[str, ...] = ("platform", "device", "precision", "topology", "pruning_pct", "task", "peak_tops",
+FEATURE_COLUMNS: tuple[str, ...] = ("platform", *CONFIG_KEYS, "task", "peak_tops",
                                     "bandwidth_gbps", "on_chip_mb", "conv_ops", "depthwise_ops", "fc_ops", "params",
                                     "activation_elems", "layer_types", "mac_layers")
 
@@ -118,9 +127,9 @@ def quantities(rows: pd.DataFrame) -> np.ndarray:
     batch: 1, MAC layers, off-chip weight seconds, MAC seconds per input, activation seconds per
     input, 1 (an unknown on-chip size holds nothing)."""
     width = bytes_per_element(rows["precision"])
-    bandwidth = rows["bandwidth_gbps"].to_numpy(dtype=float) * 1e9
+    bandwidth = bytes_per_s_from_gbps(rows["bandwidth_gbps"].to_numpy(dtype=float))
     peak = rows["peak_tops"].to_numpy(dtype=float) * OPS_PER_TOP
-    on_chip = np.nan_to_num(rows["on_chip_mb"].to_numpy(dtype=float) * 1e6, nan=0.0)
+    on_chip = np.nan_to_num(bytes_from_mb(rows["on_chip_mb"].to_numpy(dtype=float)), nan=0.0)
     weight_off = np.maximum(rows["params"].to_numpy(dtype=float) * width - on_chip, 0.0)
     ops = (rows["conv_ops"].to_numpy(dtype=float) + rows["depthwise_ops"].to_numpy(dtype=float)
            + rows["fc_ops"].to_numpy(dtype=float))
@@ -161,11 +170,11 @@ def sweep_rows(measured: pd.DataFrame, hardware: pd.DataFrame, networks: tuple =
     rows = measured.drop(columns=[c for c in ("peak_tops", "bandwidth_gbps", "on_chip_mb") if c in measured])
     rows = rows.merge(figures, on=["device", "precision"], how="inner")
     totals = variant_type_totals(rows, layer_tables(networks))
-    rows = rows.merge(totals, on=["topology", "pruning_pct"], how="left")
+    rows = rows.merge(totals, on=list(VARIANT_KEYS), how="left")
     frames = []
     for level in LEVEL_COLUMNS:
         fps, latency_ms = level_figures(rows, level)  # each from its own column, else from the other and the batch
-        frames.append(rows.assign(level=level, time_s=latency_ms / 1000.0, fps=fps))
+        frames.append(rows.assign(level=level, time_s=s_from_ms(latency_ms), fps=fps))
     out = pd.concat(frames, ignore_index=True)
     keep = (np.isfinite(out["time_s"]) & (out["time_s"] > 0) & out["layer_types"].fillna("").ne("")
             & np.isfinite(out["peak_tops"]) & (out["peak_tops"] > 0))
@@ -619,7 +628,7 @@ def predict_rows(model: BatchModel, grid: pd.DataFrame, level: str, question: st
     reason = np.where((reason == "") & ~ok, "the model has no fit for this platform", reason)
     tested = (reason == "") & np.isfinite(q)
     reason = np.where((reason == "") & ~tested, "no band: too few held-out errors anywhere", reason)
-    latency_ms = np.where(ok, time_s * 1000.0, np.nan)
+    latency_ms = np.where(ok, ms_from_s(time_s), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         fps = chosen / time_s
     return grid.assign(
@@ -650,7 +659,7 @@ def measured_answers(model: BatchModel, level: str, question: str, batch: float 
     topology, pruning): at batch 1, at the batch asked, or the best measured throughput with its
     batch; latency_ms and fps as measured."""
     rows = model.rows[model.rows["level"] == level]
-    keys = ["device", "precision", "topology", "pruning_pct"]
+    keys = list(CONFIG_KEYS)
     if question == "latency-b1":
         rows = rows[rows["batch"] == 1]
     elif question == "batch":
@@ -658,7 +667,7 @@ def measured_answers(model: BatchModel, level: str, question: str, batch: float 
     else:
         rows = rows.loc[rows.groupby(keys, sort=False)["fps"].idxmax()] if len(rows) else rows
     rows = rows.drop_duplicates(keys)
-    return rows[[*keys, "batch"]].assign(latency_ms=rows["time_s"] * 1000.0, fps=rows["fps"])
+    return rows[[*keys, "batch"]].assign(latency_ms=ms_from_s(rows["time_s"]), fps=rows["fps"])
 
 
 def answer(model: BatchModel, grid: pd.DataFrame, level: str, question: str,
@@ -667,7 +676,7 @@ def answer(model: BatchModel, grid: pd.DataFrame, level: str, question: str,
     configuration was measured at that batch and level (``evidence`` = measured, no band)."""
     out = predict_rows(model, grid, level, question, batch)
     measured = measured_answers(model, level, question, batch)
-    keys = ["device", "precision", "topology", "pruning_pct"]
+    keys = list(CONFIG_KEYS)
     found = out[keys].astype({"pruning_pct": float}).merge(measured, on=keys, how="left", suffixes=("", "_m"))
     hit = found["latency_ms"].notna().to_numpy()
     out = out.copy()
@@ -690,8 +699,8 @@ def model_grid(hardware: pd.DataFrame, networks: tuple = (), whatif_devices: fro
     frames = [predict(task, hardware, networks=networks).assign(task=task) for task in TASKS]
     grid = pd.concat(frames, ignore_index=True).rename(columns={"inputs_per_s": "roofline_fps"})
     totals = variant_type_totals(grid, layer_tables(networks))
-    grid = grid.drop(columns=[c for c in totals.columns if c in grid and c not in ("topology", "pruning_pct")])
-    grid = grid.merge(totals, on=["topology", "pruning_pct"], how="left")
+    grid = grid.drop(columns=[c for c in totals.columns if c in grid and c not in VARIANT_KEYS])
+    grid = grid.merge(totals, on=list(VARIANT_KEYS), how="left")
     partial = {n.name: n.incomplete for n in networks if n.incomplete}
     return grid.assign(pruning_pct=grid["pruning_pct"].astype(float),
                        incomplete=grid["topology"].astype(str).map(partial).astype(object).where(
@@ -720,18 +729,19 @@ def scale_for_target(model: BatchModel, row: pd.DataFrame, level: str, target_fp
     terms = design(quantities(row), np.array([best]))[0] * coefficients / best
     moves = np.array([t.claim in scaled for t in TERMS])
     fixed, variable = float(terms[~moves].sum()), float(terms[moves].sum())
-    budget = 1.0 / target_fps - fixed
+    budget = float(seconds_per_input(target_fps)) - fixed
     figures = " and ".join(scaled)
     if budget <= 0 or variable <= 0:
         return float("nan"), int(best), (
-            f"{platform}'s costs that its {figures} do not change ({fixed * 1e6:,.1f} µs per input at batch "
-            f"{best:g}) alone exceed the {1e6 / target_fps:,.1f} µs a target of {target_fps:,.0f} inputs/s allows")
+            f"{platform}'s costs that its {figures} do not change ({us_from_s(fixed):,.1f} µs per input at batch "
+            f"{best:g}) alone exceed the {us_from_s(seconds_per_input(target_fps)):,.1f} µs a target of "
+            f"{target_fps:,.0f} inputs/s allows")
     return variable / budget, int(best), ""
 
 
 #: The CLI's ``calibrate`` columns, in order (the question's quantity in ``measured``/``predicted``).
 CALIBRATE_COLUMNS: tuple[str, ...] = (
-    "task", "device", "precision", "topology", "pruning_pct", "batch", "level", "measured_latency_ms",
+    "task", *CONFIG_KEYS, "batch", "level", "measured_latency_ms",
     "predicted_latency_ms", "measured_fps", "roofline_fps", "predicted_fps", "band_low_fps", "band_high_fps",
     "error_pct", "status", "evidence",
 )  # fmt: skip
@@ -749,12 +759,12 @@ def calibration_table(model: BatchModel, holdout: str, question: str, level: str
     table = table[(table["question"] == question) & (table["level"] == level)].reset_index(drop=True)
     throughput = question == "throughput-best"
     batch = table["batch"].to_numpy(dtype=float)
-    measured_s = np.where(throughput, batch / table["measured"], table["measured"])
-    predicted_s = np.where(throughput, batch / table["predicted"], table["predicted"])
+    measured_s = np.where(throughput, batch * seconds_per_input(table["measured"]), table["measured"])
+    predicted_s = np.where(throughput, batch * seconds_per_input(table["predicted"]), table["predicted"])
     tested = table["evidence"].eq(TESTED).to_numpy()
     q = table["band_q"].to_numpy(dtype=float)
-    predicted_fps = batch / predicted_s
-    keys = ["device", "precision", "topology", "pruning_pct"]
+    predicted_fps = batch * inputs_per_s_from_seconds(predicted_s)
+    keys = list(CONFIG_KEYS)
     roofline = grid[[*keys, "roofline_fps"]].drop_duplicates(keys)
     roofline_fps = table[keys].merge(roofline, on=keys, how="left")["roofline_fps"].to_numpy(dtype=float)
     op_mode = table[["device"]].merge(grid[["device", "op_mode"]].drop_duplicates("device"), on="device",
@@ -762,8 +772,9 @@ def calibration_table(model: BatchModel, holdout: str, question: str, level: str
     return pd.DataFrame({
         "task": table["task"], "device": table["device"], "precision": table["precision"],
         "topology": table["topology"], "pruning_pct": table["pruning_pct"], "batch": batch, "level": level,
-        "measured_latency_ms": measured_s * 1000.0, "predicted_latency_ms": predicted_s * 1000.0,
-        "measured_fps": batch / measured_s, "roofline_fps": roofline_fps, "predicted_fps": predicted_fps,
+        "measured_latency_ms": ms_from_s(measured_s), "predicted_latency_ms": ms_from_s(predicted_s),
+        "measured_fps": batch * inputs_per_s_from_seconds(measured_s), "roofline_fps": roofline_fps,
+        "predicted_fps": predicted_fps,
         "band_low_fps": np.where(tested, predicted_fps * np.exp(-q), np.nan),
         "band_high_fps": np.where(tested, predicted_fps * np.exp(q), np.nan),
         "error_pct": table["error_pct"], "status": np.where(tested, TESTED, "untested: " + table["reason"]),
@@ -791,8 +802,8 @@ def coefficient_claims(model: BatchModel) -> pd.DataFrame:
                     claim += ": less traffic than the off-chip estimate (part stays on chip) or poorly determined"
                 above = term.claim == "peak" and value > 0 and bool(above_limit(share, 100.0))
             else:
-                claim, above = f"{value * 1e6:,.3g} µs" + (" per layer" if term.claim == "seconds per layer" else ""), \
-                    False
+                per_layer = " per layer" if term.claim == "seconds per layer" else ""
+                claim, above = f"{us_from_s(value):,.3g} µs{per_layer}", False
             records.append({"platform": platform, "level": level, "term": term.what, "per": term.per,
                             "formula": term.formula, "coefficient": value, "claim": claim,
                             "above_datasheet": above, "read_as_claim": bool(readable),

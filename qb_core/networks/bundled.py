@@ -15,6 +15,7 @@ import pandas as pd
 from qb_core.networks.layer_models import LAYER_MODELS, Topology, layer_table
 from qb_core.networks.layer_table import LAYER_TABLE_COLUMNS, MAC_TYPES, check_layer_table
 from qb_core.networks.zoo import imagenet_layers
+from qb_core.vocabulary import VARIANT_KEYS
 
 #: Per-type totals of a network variant, the columns :func:`type_totals` returns.
 TYPE_TOTAL_COLUMNS: tuple[str, ...] = ("conv_ops", "depthwise_ops", "fc_ops", "params", "activation_elems",
@@ -63,7 +64,7 @@ def variant_type_totals(variants: pd.DataFrame, user_layers: dict[str, pd.DataFr
     """:data:`TYPE_TOTAL_COLUMNS` per distinct (topology, pruning_pct) of ``variants``; NaN and an
     empty ``layer_types`` where no layer table is known. ``user_layers`` maps a user's network
     name to its layer table (pruning 100)."""
-    pairs = variants[["topology", "pruning_pct"]].drop_duplicates().reset_index(drop=True)
+    pairs = variants[list(VARIANT_KEYS)].drop_duplicates().reset_index(drop=True)
     rows = []
     for topology, pruning in pairs.itertuples(index=False):
         layers = (user_layers or {}).get(str(topology))
@@ -79,7 +80,7 @@ def variant_type_totals(variants: pd.DataFrame, user_layers: dict[str, pd.DataFr
 def with_layer_tables(table: pd.DataFrame, networks: tuple = ()) -> pd.DataFrame:
     """Rows of ``table`` (topology, pruning_pct) whose network variant has a layer table: bundled,
     or one of the user's ``networks``."""
-    pairs = table[["topology", "pruning_pct"]].drop_duplicates()
+    pairs = table[list(VARIANT_KEYS)].drop_duplicates()
     mine = {n.name for n in networks}
     known = [(t, p) for t, p in pairs.itertuples(index=False)
              if str(t) in mine or _bundled(str(t), float(p)) is not None]

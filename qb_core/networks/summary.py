@@ -22,7 +22,7 @@ from qb_core.networks.published import published_totals
 from qb_core.networks.traffic import traffic_columns
 from qb_core.networks.variants import variant_table
 from qb_core.networks.zoo import IMAGENET_VARIANTS
-from qb_core.vocabulary import PRECISIONS, TASKS, variant_label
+from qb_core.vocabulary import NETWORK_KEYS, PRECISIONS, TASKS, VARIANT_KEYS, variant_label
 
 NOT_MEASURED = "not measured"
 
@@ -37,8 +37,8 @@ def networks_long(tasks: Sequence[str], accuracy: pd.DataFrame) -> pd.DataFrame:
     table["variant"] = variant_label(table["topology"], table["pruning_pct"])
     table["task_name"] = table["task"].map(TASKS)
     table["gops_per_input"] = table["ops_per_input"] / 1e9
-    figures = accuracy[["topology", "pruning_pct", "precision", "top1_pct", "top5_pct"]]
-    return table.merge(figures, on=["topology", "pruning_pct", "precision"], how="left")
+    figures = accuracy[[*NETWORK_KEYS, "top1_pct", "top5_pct"]]
+    return table.merge(figures, on=list(NETWORK_KEYS), how="left")
 
 
 def accuracy_text(top1: pd.Series, top5: pd.Series) -> pd.Series:
@@ -50,7 +50,7 @@ def accuracy_text(top1: pd.Series, top5: pd.Series) -> pd.Series:
 def networks_wide(long: pd.DataFrame) -> pd.DataFrame:
     """One row per network variant: task, params, GOP per input and where that count comes from,
     then per precision its model size (MB), intensity (ops/byte) and top-1 (top-5) accuracy."""
-    keys = ["task_name", "topology", "pruning_pct", "variant"]
+    keys = ["task_name", *VARIANT_KEYS, "variant"]
     base = long.drop_duplicates(keys)[[*keys, "params", "ops_per_input", "gops_per_input", "ops_source"]]
     table = long.assign(accuracy=accuracy_text(long["top1_pct"], long["top5_pct"]))
     pivot = table.pivot_table(index=keys, columns="precision", values=["model_mb", "intensity", "accuracy"],
@@ -84,7 +84,7 @@ def unmeasurable_variants(measurements: pd.DataFrame, tasks: Sequence[str]) -> l
     """Network variants measured for ``tasks`` whose operation count is unknown (no layer table and
     no published total): shown, and said to be unknown, rather than left out."""
     rows = measurements[measurements["task"].isin(list(tasks)) & measurements["ops_per_input"].isna()]
-    pairs = rows[["topology", "pruning_pct"]].drop_duplicates()
+    pairs = rows[list(VARIANT_KEYS)].drop_duplicates()
     known = pd.concat([variant_table(task) for task in tasks], ignore_index=True)
     counted = pd.MultiIndex.from_arrays([known["topology"].astype(str), known["pruning_pct"].astype(float)])
     pairs = pairs[~pd.MultiIndex.from_arrays([pairs["topology"].astype(str),
@@ -111,7 +111,7 @@ def layer_tables_vs_published(tasks: Sequence[str] = ("imagenet",)) -> pd.DataFr
 
     if "imagenet" not in tasks:
         return pd.DataFrame()
-    published = published_totals().set_index(["topology", "pruning_pct"])
+    published = published_totals().set_index(list(VARIANT_KEYS))
     rows = []
     for topology, pruning in IMAGENET_VARIANTS:
         totals = layer_totals(network_layers(topology, pruning))

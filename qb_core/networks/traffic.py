@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from qb_core.units import bytes_from_mb
 from qb_core.vocabulary import ACTIVATION_MODES, WEIGHT_MODES, bytes_per_element
 
 
@@ -65,7 +66,7 @@ def weights_fit_on_chip(weight_bytes: np.ndarray | float, on_chip_mb: np.ndarray
     """Whether a network's weights fit in the platform's on-chip memory: weight_bytes <=
     on_chip_mb x 1e6 (MB = 10^6 bytes); an unknown (NaN) on-chip size never fits."""
     with np.errstate(invalid="ignore"):
-        return np.asarray(np.asarray(weight_bytes, dtype=float) <= np.asarray(on_chip_mb, dtype=float) * 1e6)
+        return np.asarray(np.asarray(weight_bytes, dtype=float) <= bytes_from_mb(on_chip_mb))
 
 
 def traffic_columns(table: pd.DataFrame, weights: str = "off-chip", batch: np.ndarray | int = 1,

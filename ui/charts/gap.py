@@ -9,7 +9,8 @@ import pandas as pd
 
 from qb_core.labels import title
 from qb_core.measurements.dataset import BUNDLED_DATASET
-from qb_core.vocabulary import variant_label
+from qb_core.units import us_from_s
+from qb_core.vocabulary import CONFIG_KEYS, variant_label
 from ui.charts.core import (
     HEIGHT,
     LOG,
@@ -58,7 +59,7 @@ def efficiency_spec(paired: pd.DataFrame, device_colors: dict[str, str]) -> dict
     """Spec of :func:`efficiency_chart` for the paired rows of the join."""
     table = paired.assign(row=paired["device"] + " · " + paired["precision"] + " · " + paired["variant"]
                           + np.where(paired["dataset"] != BUNDLED_DATASET, " · " + paired["dataset"], ""))
-    table = table.sort_values(["device", "precision", "topology", "pruning_pct"], ascending=[True, True, True, False])
+    table = table.sort_values(list(CONFIG_KEYS), ascending=[True, True, True, False])
     keep = ["row", "config", "device", "precision", "variant", "dataset", "status", "efficiency_pct", "bound",
             "measured_batch"]
     long = table.melt(id_vars=keep, value_vars=["peak_fps", "predicted_fps", "measured_fps"], var_name="series",
@@ -131,7 +132,7 @@ def energy_spec(paired: pd.DataFrame, device_colors: dict[str, str], measure: st
     table = paired[paired[measure].notna()].assign(
         row=lambda f: f["device"] + " · " + f["precision"] + " · " + f["variant"]
         + np.where(f["dataset"] != BUNDLED_DATASET, " · " + f["dataset"], ""))
-    table = table.sort_values(["device", "precision", "topology", "pruning_pct"], ascending=[True, True, True, False])
+    table = table.sort_values(list(CONFIG_KEYS), ascending=[True, True, True, False])
     keep = ["row", "config", "device", "precision", "variant", "dataset", "status", "full_power_w", "idle_power_w",
             "power_w", "measured_fps", "predicted_fps", "energy_note"]
     long = table.melt(id_vars=keep, value_vars=[measure, above, ideal], var_name="series", value_name="value")
@@ -256,8 +257,8 @@ def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> 
     computing = layers[layers["bound"] != "none"]
     total = float(layers["time_s"].sum())
     shown = computing.assign(
-        tops=computing["attained_tops"], compute_us=computing["compute_s"] * 1e6,
-        memory_us=computing["memory_s"] * 1e6, time_share_pct=100 * computing["time_s"] / total if total else 0.0)
+        tops=computing["attained_tops"], compute_us=us_from_s(computing["compute_s"]),
+        memory_us=us_from_s(computing["memory_s"]), time_share_pct=100 * computing["time_s"] / total if total else 0.0)
     shown = shown[shown["tops"] > 0]
     # nothing off chip: no finite intensity, so the layer sits at the right end of its roof (the peak)
     unbounded = ~np.isfinite(shown["intensity"].astype(float))
@@ -267,9 +268,9 @@ def layer_specs(layers: pd.DataFrame, roof_points: pd.DataFrame, color: str) -> 
                          name=shown["name"].where(~unbounded, shown["name"] + " (nothing off chip)"))
     keep = [f[0] for f in LAYER_FIELDS] + ["tops", "x"]
     times = pd.concat([
-        layers.assign(part="compute", us=layers["compute_s"] * 1e6, order=np.arange(len(layers)),
+        layers.assign(part="compute", us=us_from_s(layers["compute_s"]), order=np.arange(len(layers)),
                       binding=np.where(layers["compute_s"] >= layers["memory_s"], "sets the time", "hidden")),
-        layers.assign(part="memory", us=layers["memory_s"] * 1e6, order=np.arange(len(layers)),
+        layers.assign(part="memory", us=us_from_s(layers["memory_s"]), order=np.arange(len(layers)),
                       binding=np.where(layers["memory_s"] > layers["compute_s"], "sets the time", "hidden")),
     ])[["name", "kind", "part", "us", "binding", "order"]]
     position = (shown["x"].round(6).astype(str) + "|" + shown["tops"].round(6).astype(str)).rename("position")

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from qb_core.labels import title
-from qb_core.vocabulary import variant_label
+from qb_core.vocabulary import VARIANT_KEYS, variant_label
 from ui.charts.core import HEIGHT, LOG, field, legend, legend_columns, log_ticks, pairs, scale, tooltips, with_data
 from ui.colors import NETWORK_HUES, PRUNING_LIGHTNESS, Style, shade
 
@@ -109,10 +109,10 @@ def sweep_spec(sweep: pd.DataFrame, metric: str, heading: str) -> dict:
     sweep = sweep.assign(variant=variant_label(sweep["topology"], sweep["pruning_pct"]))
     groups = tuple(sweep.sort_values(["precision_rank", "device"])["quant_model"].unique())
     ticks = tuple(log_ticks(float(sweep["value"].min()), float(sweep["value"].max())))
-    variants = sweep.drop_duplicates("variant").sort_values(["topology", "pruning_pct"], ascending=[True, False])
+    variants = sweep.drop_duplicates("variant").sort_values(list(VARIANT_KEYS), ascending=[True, False])
     batch = pd.to_numeric(sweep["batch"], errors="coerce")
     batches = (float(max(batch.min(), 1)), float(max(batch.max(), 2)))
-    structure = (metric, heading, variant_shades(variants[["variant", "topology", "pruning_pct"]]), groups, ticks,
+    structure = (metric, heading, variant_shades(variants[["variant", *VARIANT_KEYS]]), groups, ticks,
                  batches)
     return with_data(sweep_chart, structure, sweep=sweep)
 

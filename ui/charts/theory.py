@@ -10,7 +10,7 @@ import pandas as pd
 from qb_core.analyses.roofline_geometry import name_coinciding
 from qb_core.labels import title
 from qb_core.roofline_formulas import memory_roof_tops
-from qb_core.vocabulary import PRECISION_RANK, PRECISIONS, TASKS, variant_label
+from qb_core.vocabulary import CONFIG_KEYS, NETWORK_KEYS, PRECISION_RANK, PRECISIONS, TASKS, VARIANT_KEYS, variant_label
 from ui.charts.core import (
     HALF_HEIGHT,
     HEIGHT,
@@ -244,10 +244,10 @@ def heatmap_layout(table: pd.DataFrame, by_precision: bool) -> tuple[pd.DataFram
         cells = table.assign(row=table["device"].astype(str) + " · " + precision, column=variant)
         rows = tuple(cells.assign(rank=rank, first=cells.groupby("device", sort=False).ngroup())
                      .sort_values(["first", "rank"], kind="stable")["row"].unique())
-        columns = tuple(cells.sort_values(["topology", "pruning_pct"], ascending=[True, False])["column"].unique())
+        columns = tuple(cells.sort_values(list(VARIANT_KEYS), ascending=[True, False])["column"].unique())
         return cells, columns, rows
     cells = table.assign(row=table["device"].astype(str), column=variant + " · " + precision)
-    ordered = cells.assign(rank=rank).sort_values(["rank", "topology", "pruning_pct"], ascending=[True, True, False])
+    ordered = cells.assign(rank=rank).sort_values(["rank", *VARIANT_KEYS], ascending=[True, True, False])
     return cells, tuple(ordered["column"].unique()), tuple(cells["row"].unique())
 
 
@@ -258,7 +258,7 @@ MAX_HEATMAP_COLUMNS = 24
 
 def platform_columns(table: pd.DataFrame) -> int:
     """How many columns the default layout (rows are platforms) of :func:`heatmap_layout` has."""
-    return len(table[["topology", "pruning_pct", "precision"]].drop_duplicates())
+    return len(table[list(NETWORK_KEYS)].drop_duplicates())
 
 
 def ink(values: pd.Series, dark_above: float = 0.62, log: bool = True) -> pd.Series:
@@ -288,7 +288,7 @@ def prediction_heatmap(columns: tuple[str, ...], rows: tuple[str, ...], by_preci
 def prediction_spec(predictions: pd.DataFrame, by_precision: bool = False) -> dict:
     """Spec of :func:`prediction_heatmap` for a table of predictions."""
     table = predictions.assign(variant=variant_label(predictions["topology"], predictions["pruning_pct"]))
-    keep = ["topology", "pruning_pct", *[name for name, *_ in PREDICTION_TOOLTIP]]
+    keep = [*VARIANT_KEYS, *[name for name, *_ in PREDICTION_TOOLTIP]]
     table = table[keep].assign(label=table["inputs_per_s"].map(compact_number), ink=ink(table["inputs_per_s"]),
                                bound=table["bound"].astype(str))
     cells, columns, rows = heatmap_layout(table, by_precision)
@@ -325,7 +325,7 @@ def change_spec(comparison: pd.DataFrame, by_precision: bool = False) -> dict:
     distance = np.abs(np.log10(change.clip(lower=1e-12)))
     far = distance.max() if len(distance) and distance.max() > 0 else 1.0
     reach = float(10.0 ** max(far, np.log10(1.1)))  # the domain is symmetric around 1x: white there
-    table = comparison[["device", "precision", "topology", "pruning_pct", "inputs_per_s", "original_inputs_per_s",
+    table = comparison[[*CONFIG_KEYS, "inputs_per_s", "original_inputs_per_s",
                         "ratio", "bound", "original_bound", "bound_flipped"]].assign(
         variant=variant_label(comparison["topology"], comparison["pruning_pct"]),
         label=comparison["ratio"].map(lambda r: "new" if pd.isna(r) else f"{r:.3g}x")
