@@ -19,6 +19,7 @@ from qb_core.analyses.predictions import predict_grid
 from qb_core.hardware.catalog import catalog_long
 from qb_core.measurements.dataset import SOURCE_COLUMNS, load_measurements
 from qb_core.networks.variants import variant_table
+from qb_core.question import Storage
 from qb_core.vocabulary import BYTES_PER_ELEMENT
 
 GRID_ROWS = 1_000_000
@@ -80,6 +81,7 @@ PIPELINE_CHILD = """
 import resource, sys, time
 from qb_core.measurements.dataset import import_qutibench
 from qb_core.analyses.pareto import pareto_front
+from qb_core.question import Storage
 t = time.perf_counter()
 result = import_qutibench(sys.argv[1])
 front = pareto_front(result.measurements)
@@ -105,7 +107,7 @@ def join_figures(runs: int = 5) -> list[tuple[str, str, str]]:
 def run(runs: int = 5) -> list[tuple[str, str, str]]:
     report = join_figures(runs)
     grid = prediction_grid()
-    vector_s = median_seconds(lambda: predict_grid(grid, weights="per-batch"), runs)
+    vector_s = median_seconds(lambda: predict_grid(grid, Storage("per-batch")), runs)
     loop_s = median_seconds(lambda: plain_loop(grid), 3)
     report += [
         (f"predict {len(grid):,} rows (vectorized)", f"{vector_s * 1000:.0f} ms", "< 200 ms"),

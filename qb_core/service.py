@@ -23,9 +23,10 @@ from qb_core.analyses.filters import Selection, select
 from qb_core.analyses.layers import LayerReport, layer_report
 from qb_core.analyses.predictions import intensity_table, predict
 from qb_core.hardware.catalog import catalog_long
-from qb_core.hardware.whatif import NO_OVERRIDES, NO_PLATFORMS, WhatIf, combined_catalog, whatif_long
+from qb_core.hardware.whatif import WhatIf, apply_whatif, combined_catalog
 from qb_core.links import platforms_from_text
 from qb_core.networks.user import UserNetwork
+from qb_core.question import NO_OVERRIDES, NO_PLATFORMS, HardwareWhatIf
 
 
 def content_digest(content: bytes | memoryview) -> str:
@@ -106,37 +107,39 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def datasheet_catalog(catalog: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """The long catalog before any scale or override: the bundled platforms and the user's own."""
-    text = scenario.whatif.custom_text
+def datasheet_catalog(catalog: pd.DataFrame, hardware: HardwareWhatIf) -> pd.DataFrame:
+    """The long catalog before any scale or override: ``catalog`` (the bundled platforms, or those
+    plus a platforms file) and the user's own platforms of ``hardware``."""
+    text = hardware.custom_text
     custom = platforms_from_text(text) if text != NO_PLATFORMS else None
     return catalog_long(combined_catalog(catalog, custom))
 
 
-def whatif_catalog(datasheet_long: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """The long catalog under the scenario's scales and overrides (:func:`qb_core.hardware.whatif.whatif_long`)."""
-    settings = scenario.whatif
-    return whatif_long(datasheet_long, settings.bandwidth_scale, settings.peak_scale, settings.overrides)
+def whatif_catalog(datasheet_long: pd.DataFrame, hardware: HardwareWhatIf) -> pd.DataFrame:
+    """The long catalog under the scales and overrides of ``hardware``
+    (:func:`qb_core.hardware.whatif.apply_whatif`, the one place they multiply)."""
+    return apply_whatif(datasheet_long, hardware)
+
+
+def hardware_catalog(catalog: pd.DataFrame, hardware: HardwareWhatIf) -> pd.DataFrame:
+    """:func:`whatif_catalog` of :func:`datasheet_catalog`: the hardware a question is asked of."""
+    return whatif_catalog(datasheet_catalog(catalog, hardware), hardware)
 
 
 def predictions(hardware_long: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Roofline predictions of every platform x precision x variant of the task inside the
     scenario's selection, under its storage assumption, with the user's networks of the task."""
-    settings = scenario.whatif
     selection = scenario.theory_selection
-    table = predict(scenario.task, select(hardware_long, selection), weights=settings.weights,
-                    batch=settings.batch, activations=settings.activations, width_scales=scenario.width_scales,
-                    networks=scenario.task_networks)
+    table = predict(scenario.task, select(hardware_long, selection), scenario.whatif.storage,
+                    width_scales=scenario.width_scales, networks=scenario.task_networks)
     return select(table, selection, by_batch=False)
 
 
 def intensities(scenario: Scenario, width_scales: tuple[float, ...] | None = None) -> pd.DataFrame:
     """Arithmetic intensity per variant x precision of the task under the storage assumption
     (:func:`qb_core.analyses.predictions.intensity_table`); ``width_scales`` replaces the scenario's widths."""
-    settings = scenario.whatif
     widths = scenario.width_scales if width_scales is None else width_scales
-    return intensity_table(scenario.task, widths, weights=settings.weights, batch=settings.batch,
-                           activations=settings.activations, networks=scenario.task_networks)
+    return intensity_table(scenario.task, widths, scenario.whatif.storage, networks=scenario.task_networks)
 
 
 def join(measured: pd.DataFrame, hardware_long: pd.DataFrame, datasheet_long: pd.DataFrame,
@@ -144,14 +147,12 @@ def join(measured: pd.DataFrame, hardware_long: pd.DataFrame, datasheet_long: pd
     """The measurement-prediction join (:func:`qb_core.analyses.efficiency.efficiency_table`) of the
     ``measured`` rows inside the selection, predicted over ``hardware_long`` inside it; a
     measurement above the peak is judged against ``datasheet_long``."""
-    settings, selection = scenario.whatif, scenario.theory_selection
+    selection = scenario.theory_selection
     return efficiency_table(select(measured, selection), select(hardware_long, selection), scenario.task,
-                            weights=settings.weights, batch=settings.batch, activations=settings.activations,
-                            width_scales=scenario.width_scales, datasheet=select(datasheet_long, selection),
-                            networks=scenario.task_networks, best=best)
+                            scenario.whatif.storage, width_scales=scenario.width_scales,
+                            datasheet=select(datasheet_long, selection), networks=scenario.task_networks, best=best)
 
 
 def configuration_layers(config: pd.DataFrame, scenario: Scenario) -> LayerReport:
     """One configuration (a one-row prediction table) layer by layer under the storage assumption."""
-    settings = scenario.whatif
-    return layer_report(config, settings.weights, settings.batch, settings.activations, scenario.task_networks)
+    return layer_report(config, scenario.whatif.storage, scenario.task_networks)

@@ -16,6 +16,7 @@ from qb_core.measurements.dataset import load_measurements
 from qb_core.model import batch_model as bm
 from qb_core.networks.variants import topology_table
 from qb_core.paths import PROJECT_DIR
+from qb_core.question import Storage
 
 README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
 DATA_README = (PROJECT_DIR / "data" / "README.md").read_text(encoding="utf-8")
@@ -48,7 +49,7 @@ def test_efficiency_figures():
 def test_per_layer_figures():
     row = predict()
     row = row[(row["device"] == "TX2-maxp") & (row["precision"] == "FP16") & (row["pruning_pct"] == 100)]
-    by_execution = layer_predictions(row, "off-chip", 1, "off-chip")["layer_fps"].item()
+    by_execution = layer_predictions(row, Storage("off-chip", 1, "off-chip"))["layer_fps"].item()
     qutibench = layer_predictions(row)["layer_fps"].item()
     claims(f"TX2-maxp FP16 CNV 100%: {by_execution:,.0f} inputs/s; {qutibench:,.0f} under QuTiBench's")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,8 +21,9 @@ from qb_core.analyses.efficiency import (
 )
 from qb_core.analyses.predictions import predict
 from qb_core.hardware.catalog import catalog_long
-from qb_core.hardware.whatif import whatif_long
+from qb_core.hardware.whatif import apply_whatif
 from qb_core.measurements.dataset import load_measurements
+from qb_core.question import HardwareWhatIf, Storage
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +136,7 @@ def test_an_uploaded_cnv_of_another_width_is_predicted_from_the_layer_model(meas
 
 
 def test_doubling_bandwidth_halves_memory_bound_efficiency_only(measured, cifar):
-    doubled = efficiency_table(measured, whatif_long(catalog_long(), bandwidth_scale=2.0))
+    doubled = efficiency_table(measured, apply_whatif(catalog_long(), HardwareWhatIf(bandwidth_scale=2.0)))
     finn, finn2 = row(cifar, "ZCU104-FINN", "INT2"), row(doubled, "ZCU104-FINN", "INT2")
     assert finn2["efficiency_pct"] == pytest.approx(finn["efficiency_pct"] / 2)
     tx2, tx22 = row(cifar, "TX2-maxp", "FP16"), row(doubled, "TX2-maxp", "FP16")
@@ -141,13 +144,14 @@ def test_doubling_bandwidth_halves_memory_bound_efficiency_only(measured, cifar)
 
 
 def test_peak_override_moves_compute_bound_efficiency_by_the_ratio(measured, cifar):
-    faster = efficiency_table(measured, whatif_long(catalog_long(), overrides={"TX2-maxp": {"peak_tops_fp16": 2.0}}))
+    faster = efficiency_table(measured, apply_whatif(catalog_long(), HardwareWhatIf(
+        overrides_text=json.dumps({"TX2-maxp": {"peak_tops_fp16": 2.0}}))))
     assert row(faster, "TX2-maxp", "FP16")["efficiency_pct"] == pytest.approx(
         row(cifar, "TX2-maxp", "FP16")["efficiency_pct"] * 1.15 / 2.0)  # still below the 2.28 TOP/s memory roof
 
 
 def test_per_batch_pairs_each_config_with_the_prediction_at_its_measured_batch(measured):
-    table = efficiency_table(measured, catalog_long(), weights="per-batch", batch=2)
+    table = efficiency_table(measured, catalog_long(), storage=Storage("per-batch", 2))
     finn = row(table, "ZCU104-FINN", "INT2")
     assert finn["measured_batch"] == 512
     expected = min(30.7e12, 19.2e9 * 469_449_728 / (1_539_424 / 512)) / 469_449_728
@@ -159,14 +163,14 @@ def test_rows_above_the_roofline_are_flagged_and_clear_under_automatic_storage(m
     finn = mnist[(mnist["device"] == "ZCU104-FINN") & (mnist["status"] == "paired")]
     assert (finn["efficiency_pct"] > 100).all()
     assert (finn["reason"] == BEATS_ROOFLINE).all()
-    automatic = efficiency_table(measured, catalog_long(), "mnist", weights="automatic")
+    automatic = efficiency_table(measured, catalog_long(), "mnist", Storage("automatic"))
     finn_auto = automatic[(automatic["device"] == "ZCU104-FINN") & (automatic["status"] == "paired")]
     assert finn_auto["weights_on_chip"].all()  # 2.5 MB of INT2 weights fit in 4.75 MB on chip
     assert (finn_auto["efficiency_pct"] < 100).all() and (finn_auto["reason"] == "").all()
 
 
 def test_a_measurement_above_the_peak_is_named_as_such(measured):
-    mnist = efficiency_table(measured, catalog_long(), "mnist", weights="on-chip")
+    mnist = efficiency_table(measured, catalog_long(), "mnist", Storage("on-chip"))
     over = mnist[(mnist["status"] == "paired") & (mnist["measured_tops"] > mnist["peak_tops"])]
     assert len(over) > 0 and (over["reason"] == BEATS_PEAK).all()
 
@@ -194,7 +198,7 @@ def test_imagenet_activation_traffic_comes_from_the_layer_tables(measured):
     bytes = width x (weights + in + out activations of every layer)."""
     from qb_core.networks.zoo import imagenet_layers
 
-    table = efficiency_table(measured, catalog_long(), "imagenet", activations="off-chip")
+    table = efficiency_table(measured, catalog_long(), "imagenet", Storage(activations="off-chip"))
     assert not table["reason"].str.contains("activation traffic is unknown").any()
     paired = table[table["status"] == "paired"]
     row = paired[(paired["device"] == "TX2-maxp") & (paired["precision"] == "FP16")
@@ -208,7 +212,7 @@ def test_imagenet_activation_traffic_comes_from_the_layer_tables(measured):
 
 
 def test_a_peak_slider_does_not_turn_real_measurements_into_suspects(measured):
-    slow = whatif_long(catalog_long(), peak_scale=0.1)
+    slow = apply_whatif(catalog_long(), HardwareWhatIf(peak_scale=0.1))
     table = efficiency_table(measured, slow, datasheet=catalog_long())
     assert (table["reason"] != BEATS_PEAK).all()  # above a what-if peak is expected, not suspicious
     assert (efficiency_table(measured, slow)["reason"] == BEATS_PEAK).any()  # against itself it would be
@@ -227,11 +231,11 @@ def test_the_light_pairing_finds_what_the_join_finds(measured, task, weights, ba
     configurations it says beat their prediction, and which of them exceed the datasheet peak,
     are exactly the join's."""
     datasheet = catalog_long()
-    hardware = whatif_long(datasheet, bandwidth_scale)
-    join = efficiency_table(measured, hardware, task, weights=weights, batch=8, datasheet=datasheet)
+    hardware = apply_whatif(datasheet, HardwareWhatIf(bandwidth_scale))
+    join = efficiency_table(measured, hardware, task, Storage(weights, 8), datasheet=datasheet)
     over = join[(join["status"] == "paired") & (join["efficiency_pct"] > 100)]
-    predictions = predict(task, hardware, weights=weights, batch=8)
-    paired = pair(best_measured(measured[measured["task"] == task]), predictions, weights)
+    predictions = predict(task, hardware, Storage(weights, 8))
+    paired = pair(best_measured(measured[measured["task"] == task]), predictions, Storage(weights, 8))
     beaten = paired[paired["measured_fps"] > paired["inputs_per_s"]]
     assert len(over) > 0
     assert sorted(beaten["config"]) == sorted(over["config"])

@@ -11,6 +11,7 @@ from qb_core.analyses.layers import layer_predictions, layer_roofline
 from qb_core.analyses.predictions import predict, what_it_takes
 from qb_core.hardware.catalog import catalog_long
 from qb_core.networks.layer_models import cnv, layer_table
+from qb_core.question import Storage
 from qb_core.roofline_formulas import attainable_tops, bandwidth_for_tops, memory_roof_tops, ridge_ops_per_byte
 
 
@@ -90,7 +91,7 @@ class TestWhatItTakes:
             assert again["inputs_per_s"].item() >= 50_000.0 * (1 - 1e-9)
 
     def test_on_chip_weights_say_only_the_peak_helps(self):
-        row = one(predict(weights="on-chip"), "NCS2", "FP16")
+        row = one(predict(storage=Storage("on-chip")), "NCS2", "FP16")
         need = what_it_takes(row, 10_000).iloc[0]
         assert need["needed_gbps"] == 0 and need["binds"] == "peak" and "only a higher peak" in need["note"]
         with pytest.raises(ValueError, match="above 0"):

@@ -12,6 +12,7 @@ from qb_core.analyses.layers import layer_predictions, layer_roofline
 from qb_core.analyses.predictions import predict
 from qb_core.hardware.catalog import catalog_long
 from qb_core.measurements.dataset import load_measurements
+from qb_core.question import Storage
 
 OPS_100 = 469_449_728
 
@@ -57,7 +58,7 @@ class TestEfficiency:
         metrics = {m.label: m for m in at.metric}
         assert "Median efficiency" not in metrics  # 593 % under an assumption MNIST's measurements break
         held = metrics["Median efficiency, weights on chip where they fit"]
-        automatic = efficiency_table(load_measurements(), catalog_long(), "mnist", weights="automatic")
+        automatic = efficiency_table(load_measurements(), catalog_long(), "mnist", Storage("automatic"))
         assert held.value == f"{automatic.loc[automatic['status'] == 'paired', 'efficiency_pct'].median():.1f}%"
         default = efficiency_table(load_measurements(), catalog_long(), "mnist")
         assert f"{default.loc[default['status'] == 'paired', 'efficiency_pct'].median():.1f}%" in held.help
@@ -121,7 +122,7 @@ def test_layer_view_equals_the_core_and_names_the_bottleneck(at):
     row = predict()
     row = row[(row["device"] == "TX2-maxp") & (row["precision"] == "FP16") & (row["pruning_pct"] == 100)]
     # by default the storage of a layer-by-layer engine: every activation off chip as well
-    default = layer_predictions(row, "off-chip", 1, "off-chip")["layer_fps"].item()
+    default = layer_predictions(row, Storage("off-chip", 1, "off-chip"))["layer_fps"].item()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Per-layer model"] == f"{default:,.0f}" == "1,784" and metrics["Whole-network roofline"] == "2,450"
     at.button_group(key="layer_storage").set_value("sidebar").run()  # QuTiBench's: activations on chip

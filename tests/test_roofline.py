@@ -5,7 +5,8 @@ import pytest
 from qb_core.analyses.predictions import attainable_tops, bound_table, predict, predict_grid
 from qb_core.analyses.roofline_geometry import roofline_points
 from qb_core.hardware.catalog import catalog_long
-from qb_core.hardware.whatif import whatif_long
+from qb_core.hardware.whatif import apply_whatif
+from qb_core.question import HardwareWhatIf, Storage
 from qb_core.vocabulary import BYTES_PER_ELEMENT
 
 
@@ -42,7 +43,7 @@ def test_predictions_never_decrease_with_bandwidth_or_peak():
     base = predict()["inputs_per_s"].to_numpy()
     for scale in rng.uniform(1.0, 20.0, size=5):
         def scaled(**scales):
-            return predict(hardware=whatif_long(catalog_long(), **scales))["inputs_per_s"].to_numpy()
+            return predict(hardware=apply_whatif(catalog_long(), HardwareWhatIf(**scales)))["inputs_per_s"].to_numpy()
 
         assert (scaled(bandwidth_scale=scale) >= base - 1e-9).all()
         assert (scaled(peak_scale=scale) >= base - 1e-9).all()
@@ -50,7 +51,7 @@ def test_predictions_never_decrease_with_bandwidth_or_peak():
 
 
 def test_doubling_bandwidth_doubles_memory_bound_rows_up_to_the_peak():
-    base, doubled = predict(), predict(hardware=whatif_long(catalog_long(), bandwidth_scale=2.0))
+    base, doubled = predict(), predict(hardware=apply_whatif(catalog_long(), HardwareWhatIf(bandwidth_scale=2.0)))
     memory = (base["bound"] == "memory").to_numpy()
     expected = np.minimum(base["peak_tops"], 2 * base["attainable_tops"])
     assert np.allclose(doubled["attainable_tops"][memory], expected[memory])
@@ -61,15 +62,15 @@ def test_zero_bandwidth_is_refused_and_infinite_intensity_reaches_peak():
     with pytest.raises(ValueError, match="bandwidth"):
         attainable_tops(np.array([1.0]), np.array([0.0]), np.array([10.0]))
     with pytest.raises(ValueError, match="bandwidth scale"):
-        whatif_long(catalog_long(), bandwidth_scale=0)
+        HardwareWhatIf(bandwidth_scale=0)
     assert attainable_tops(np.array([2.0]), np.array([10.0]), np.array([np.inf]))[0] == 2.0
-    on_chip = predict(weights="on-chip")
+    on_chip = predict(storage=Storage("on-chip"))
     assert (on_chip["attainable_tops"] == on_chip["peak_tops"]).all()
     assert (on_chip["bound"] == "compute").all()
 
 
 def test_per_batch_weights_raise_intensity_by_the_batch():
-    base, batched = predict(), predict(weights="per-batch", batch=8)
+    base, batched = predict(), predict(storage=Storage("per-batch", 8))
     assert np.allclose(batched["intensity"], 8 * base["intensity"])
 
 
@@ -77,7 +78,7 @@ def test_grid_prediction_matches_a_plain_loop():
     grid = predict()[["peak_tops", "bandwidth_gbps", "precision", "params", "ops_per_input"]].copy()
     grid["activation_elems"] = 0.0
     grid["batch"] = np.resize([1, 2, 16, 128], len(grid))
-    fast = predict_grid(grid, weights="per-batch")
+    fast = predict_grid(grid, Storage("per-batch"))
     for row, got in zip(grid.itertuples(index=False), fast.itertuples(index=False), strict=True):
         moved = row.params * BYTES_PER_ELEMENT[row.precision] / row.batch
         expected = min(row.peak_tops * 1e12, row.bandwidth_gbps * 1e9 * row.ops_per_input / moved)
@@ -109,9 +110,9 @@ def test_roofline_points_lie_on_both_roofs():
 
 
 def test_unknown_activation_traffic_gives_unknown_not_infinite_intensity():
-    imagenet = predict("imagenet", activations="off-chip")
+    imagenet = predict("imagenet", storage=Storage(activations="off-chip"))
     assert imagenet["intensity"].notna().all()  # layer tables give every ImageNet network its traffic
-    unknown = predict_grid(imagenet.assign(activation_elems=float("nan"), batch=1), "off-chip", "off-chip")
+    unknown = predict_grid(imagenet.assign(activation_elems=float("nan"), batch=1), Storage(activations="off-chip"))
     assert unknown["intensity"].isna().all() and unknown["bound"].isna().all()
     default = predict("imagenet")
     resnet = default[(default["topology"] == "ResNet-50") & (default["pruning_pct"] == 100)

@@ -4,6 +4,7 @@ import pytest
 from qb_core.networks.layer_models import cnv, layer_table, mlp
 from qb_core.networks.traffic import bytes_moved_per_input, intensity_ops_per_byte
 from qb_core.networks.variants import topology_table, variant_table
+from qb_core.question import Storage
 from qb_core.vocabulary import BYTES_PER_ELEMENT
 
 
@@ -80,18 +81,18 @@ class TestBytesMoved:
         assert moved == 1_539_424
 
     def test_per_batch_divides_weight_traffic_by_batch(self):
-        moved = bytes_moved_per_input(1000, 50, 1.0, weights="per-batch", batch=np.array([1, 4, 8]))
+        moved = bytes_moved_per_input(1000, 50, 1.0, Storage("per-batch"), batch=np.array([1, 4, 8]))
         assert moved.tolist() == [1000, 250, 125]
 
     def test_on_chip_everything_moves_nothing_and_intensity_is_infinite(self):
-        moved = bytes_moved_per_input(1000, 50, 2.0, weights="on-chip", activations="on-chip")
+        moved = bytes_moved_per_input(1000, 50, 2.0, Storage("on-chip", activations="on-chip"))
         assert moved == 0
         assert intensity_ops_per_byte(10, moved) == np.inf
 
     def test_off_chip_activations_add_every_layers_input_and_output(self):
         table = layer_table(cnv(0.5))
         activations = int((table["in_elems"] + table["out_elems"]).sum())
-        moved = bytes_moved_per_input(1_542_848, activations, 2.0, activations="off-chip")
+        moved = bytes_moved_per_input(1_542_848, activations, 2.0, Storage(activations="off-chip"))
         assert moved == 2.0 * (1_542_848 + activations)
 
     @pytest.mark.parametrize(("kwargs", "message"), [
@@ -101,7 +102,7 @@ class TestBytesMoved:
     ])
     def test_bad_assumptions_are_refused(self, kwargs, message):
         with pytest.raises(ValueError, match=message):
-            bytes_moved_per_input(10, 10, 1.0, **kwargs)
+            bytes_moved_per_input(10, 10, 1.0, Storage(**kwargs))
 
 
 def test_variant_table_adds_requested_widths_and_imagenet_uses_published_totals():

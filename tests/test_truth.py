@@ -24,6 +24,7 @@ from qb_core.hardware.notes import achievable_peaks, platform_notes, platform_re
 from qb_core.measurements.accuracy import load_accuracy
 from qb_core.measurements.dataset import load_measurements
 from qb_core.paths import PROJECT_DIR
+from qb_core.question import Storage
 from qb_core.vocabulary import TASKS
 from ui.charts.theory import LABEL_GAP_PX, MIN_PLOT_WIDTH_PX, intensity_labels
 from ui.navigation import SECTIONS
@@ -224,14 +225,14 @@ class TestPerLayer:
         row = table[(table["device"] == "TX2-maxp") & (table["precision"] == "FP16") & (table["topology"] == "CNV")
                     & (table["pruning_pct"] == 100)]
         layer_fps = float(layer_predictions(row)["layer_fps"].iloc[0])
-        reuse = float(layer_predictions(row, "per-batch", 128)["layer_fps"].iloc[0])
+        reuse = float(layer_predictions(row, Storage("per-batch", 128))["layer_fps"].iloc[0])
         assert round(layer_fps) == 1803 and reuse == pytest.approx(1.15e12 / 469_449_728)  # compute-bound at 128
-        note = beats_layer_model(row, 1939.6, 128, layer_fps, "off-chip", 1, "on-chip")
+        note = beats_layer_model(row, 1939.6, 128, layer_fps, Storage("off-chip", 1, "on-chip"))
         assert note.startswith("Measured 1,940 inputs/s beats the per-layer model's 1,803 inputs/s")
         assert f"the per-layer model gives {reuse:,.0f} inputs/s, which the measurement does not beat" in note
-        assert beats_layer_model(row, 1700.0, 128, layer_fps, "off-chip", 1, "on-chip") == ""
-        assert "weight reuse does not explain it" in beats_layer_model(row, 1939.6, 128, 1803.0, "on-chip", 1,
-                                                                        "on-chip")
+        assert beats_layer_model(row, 1700.0, 128, layer_fps, Storage("off-chip", 1, "on-chip")) == ""
+        assert "weight reuse does not explain it" in beats_layer_model(row, 1939.6, 128, 1803.0,
+                                                                        Storage("on-chip", 1, "on-chip"))
 
     def test_the_page_says_why_the_measurement_beats_the_layer_model(self, shown):
         at = shown("layers")
@@ -240,7 +241,7 @@ class TestPerLayer:
         row = table[(table["device"] == "TX2-maxp") & (table["precision"] == "FP16") & (table["topology"] == "CNV")
                     & (table["pruning_pct"] == 100)]
         # the page's default storage is the layer-by-layer engine's: activations off chip as well
-        default = float(layer_predictions(row, "off-chip", 1, "off-chip")["layer_fps"].iloc[0])
+        default = float(layer_predictions(row, Storage("off-chip", 1, "off-chip"))["layer_fps"].iloc[0])
         assert f"Measured 1,940 inputs/s beats the per-layer model's {default:,.0f} inputs/s" in info
         assert "batch 128" in info
 

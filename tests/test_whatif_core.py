@@ -8,15 +8,16 @@ from qb_core.analyses.predictions import predict
 from qb_core.hardware.catalog import catalog_long, default_catalog
 from qb_core.hardware.whatif import (
     apply_overrides,
+    apply_whatif,
     combined_catalog,
     compare,
     custom_catalog,
     log_scale_steps,
     platforms_from_csv,
     platforms_to_csv,
-    whatif_hardware,
 )
 from qb_core.links import overrides_from_text, overrides_to_text, platforms_from_text, platforms_to_text
+from qb_core.question import HardwareWhatIf
 
 MINE = {"platform": "MyBoard", "family": "FPGA", "bandwidth_gbps": 100, "peak_tops_int8": 10, "peak_tops_int4": 20}
 
@@ -82,8 +83,8 @@ class TestCustomPlatforms:
 
 class TestOverrides:
     def test_override_is_absolute_and_wins_over_the_scale(self):
-        long = whatif_hardware(default_catalog(), None, bandwidth_scale=2.0,
-                               overrides={"NCS2": {"bandwidth_gbps": 50.0}})
+        long = apply_whatif(catalog_long(), HardwareWhatIf(bandwidth_scale=2.0,
+                                                           overrides_text='{"NCS2": {"bandwidth_gbps": 50.0}}'))
         ncs2 = long[long["device"] == "NCS2"]
         assert (ncs2["bandwidth_gbps"] == 50.0).all()
         tx2 = long[long["device"] == "TX2-maxp"]
@@ -117,7 +118,8 @@ class TestOverrides:
 
 def test_compare_marks_ratio_and_flipped_bounds():
     base = predict()
-    changed = predict(hardware=whatif_hardware(default_catalog(), custom_catalog([MINE]), bandwidth_scale=2.0))
+    changed = predict(hardware=apply_whatif(catalog_long(combined_catalog(default_catalog(), custom_catalog([MINE]))),
+                                         HardwareWhatIf(bandwidth_scale=2.0)))
     table = compare(base, changed)
     finn = table[(table["device"] == "ZCU104-FINN") & (table["precision"] == "INT2")]
     assert np.allclose(finn["ratio"], 2.0) and not finn["bound_flipped"].any()

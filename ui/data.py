@@ -57,7 +57,7 @@ from qb_core.model.batch_model import (
 from qb_core.networks.summary import layer_tables_vs_published as qb_layer_tables_vs_published
 from qb_core.networks.summary import model_vs_published, networks_long, networks_wide, unmeasurable_variants
 from qb_core.networks.user import UserNetwork
-from qb_core.question import Asked
+from qb_core.question import Asked, HardwareWhatIf
 from qb_core.service import Scenario
 from qb_core.vocabulary import variant_label
 from ui.charts.finder import finder_spec, placeable, standing
@@ -69,7 +69,8 @@ from ui.safe import cell_text
 
 #: A scenario is hashed as its digest (computed once per value), never field by field.
 HASH_FUNCS = {Scenario: lambda scenario: scenario.key,
-              UserNetwork: lambda network: network.digest}
+              UserNetwork: lambda network: network.digest,
+              HardwareWhatIf: repr}
 
 
 def cached(max_entries: int):
@@ -112,17 +113,14 @@ def hardware() -> pd.DataFrame:
 @cached(16)
 def hardware_with(custom_text: str) -> pd.DataFrame:
     """Long catalog of the bundled platforms plus the user's own (validated), before any what-if."""
-    return qs.datasheet_catalog(catalog(), Scenario(whatif=WhatIf(custom_text=custom_text)))
+    return qs.datasheet_catalog(catalog(), HardwareWhatIf(custom_text=custom_text))
 
 
 @cached(64)
-def whatif_hardware_long(custom_text: str, overrides_text: str, bandwidth_scale: float,
-                         peak_scale: float) -> pd.DataFrame:
-    """Long what-if catalog from this session's settings (their text forms are the cache key);
-    the rule itself is :func:`qb_core.hardware.whatif.whatif_long`."""
-    settings = WhatIf(bandwidth_scale=bandwidth_scale, peak_scale=peak_scale, overrides_text=overrides_text,
-                      custom_text=custom_text)
-    return qs.whatif_catalog(hardware_with(custom_text), Scenario(whatif=settings))
+def whatif_hardware_long(hardware: HardwareWhatIf) -> pd.DataFrame:
+    """Long what-if catalog of this session's hardware what-if, one value that is also the cache key
+    (:func:`qb_core.service.whatif_catalog`)."""
+    return qs.whatif_catalog(hardware_with(hardware.custom_text), hardware)
 
 
 @cached(16)
@@ -170,8 +168,7 @@ def catalog_of(settings: WhatIf, datasheet: bool = False) -> pd.DataFrame:
     """The long catalog (own platforms included) under the what-if ``settings``, or the datasheet's."""
     if datasheet:
         return hardware_with(settings.custom_text)
-    return whatif_hardware_long(settings.custom_text, settings.overrides_text, settings.bandwidth_scale,
-                                settings.peak_scale)
+    return whatif_hardware_long(settings.hardware)
 
 
 # --- the theory side: everything a scenario's hardware and predictions decide ---
@@ -285,9 +282,8 @@ def layer_model_beaten(scenario: Scenario, config_key: tuple[str, str, str], _co
                        measured_fps: float, measured_batch: int, layer_fps: float) -> str | None:
     """Why a measurement beats the per-layer model of its configuration, or None
     (:func:`qb_core.analyses.explain.beats_layer_model`, which predicts the layers again at the measured batch)."""
-    settings = scenario.whatif
-    return beats_layer_model(_config, measured_fps, measured_batch, layer_fps, settings.weights, settings.batch,
-                             settings.activations, scenario.task_networks)
+    return beats_layer_model(_config, measured_fps, measured_batch, layer_fps, scenario.whatif.storage,
+                             scenario.task_networks)
 
 
 def prediction_chart(scenario: Scenario, by_precision: bool) -> dict:

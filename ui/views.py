@@ -117,7 +117,7 @@ def beaten_predictions(current: Scenario, _measured: pd.DataFrame) -> pd.DataFra
     peak itself. Only the pairing is redone when a slider moves; the measured side is cached."""
     settings = current.whatif
     best = data.best_measured(current, _measured)
-    paired = pair(best, data.predictions(current), settings.weights, settings.activations)
+    paired = pair(best, data.predictions(current), settings.storage)
     beaten = paired[paired["measured_fps"] > paired["inputs_per_s"]]
     beaten = beaten.assign(variant=variant_label(beaten["topology"], beaten["pruning_pct"]))
     above = above_peak(beaten, data.shown_hardware(current, datasheet=True))

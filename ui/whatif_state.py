@@ -14,8 +14,8 @@ from qb_core.hardware.whatif import (
     MAX_CUSTOM_PLATFORMS,
     NO_PLATFORMS,
     WhatIf,
+    combined_catalog,
     custom_catalog,
-    whatif_hardware,
 )
 from qb_core.links import overrides_to_text, platforms_to_text
 from ui import data
@@ -59,7 +59,7 @@ def set_custom_records(records: list[dict]) -> None:
     if len(records) > MAX_CUSTOM_PLATFORMS:
         raise ValueError(f"at most {MAX_CUSTOM_PLATFORMS} platforms of your own fit in a shareable link")
     frame = custom_catalog(records)
-    whatif_hardware(data.catalog(), frame)  # refuses names that clash with the catalog
+    combined_catalog(data.catalog(), frame)  # refuses names that clash with the catalog
     st.session_state["custom_platforms"] = records
     drop_scenario()
 

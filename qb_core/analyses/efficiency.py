@@ -29,6 +29,7 @@ from qb_core.analyses.predictions import predict, predict_grid
 from qb_core.distinct import distinct_rows
 from qb_core.measurements.dataset import BUNDLED_DATASET
 from qb_core.networks.layer_models import LAYER_MODELS
+from qb_core.question import QUTIBENCH_STORAGE, Storage
 from qb_core.roofline_formulas import inputs_per_s, tops_from_inputs
 from qb_core.units import above, inputs_per_joule, mj_per_input
 from qb_core.vocabulary import CONFIG_KEYS, MEASURED_CONFIG_KEYS, VARIANT_KEYS, pruning_key, variant_label
@@ -97,10 +98,8 @@ def efficiency_table(
     measured: pd.DataFrame,
     hardware: pd.DataFrame,
     task: str = "cifar10",
+    storage: Storage = QUTIBENCH_STORAGE,
     *,
-    weights: str = "off-chip",
-    batch: int = 1,
-    activations: str = "on-chip",
     width_scales: tuple[float, ...] = (),
     datasheet: pd.DataFrame | None = None,
     networks: tuple = (),
@@ -116,12 +115,11 @@ def efficiency_table(
     a what-if slider does not move it."""
     measured = measured[measured["task"] == task]
     widths = tuple(sorted({*width_scales, *measured_widths(measured, task)}))
-    predictions = predict(task, hardware, weights=weights, batch=batch, activations=activations,
-                          width_scales=widths, networks=networks)
+    predictions = predict(task, hardware, storage, width_scales=widths, networks=networks)
     best = best_measured(measured) if best is None else best
     reasons = unpaired_reasons(best, hardware, predictions)
     unpaired = reasons.notna().to_numpy()
-    paired = pair(best[~unpaired], predictions, weights, activations)
+    paired = pair(best[~unpaired], predictions, storage)
     measured_only = best[unpaired].assign(reason=reasons[unpaired].to_numpy())
     unmeasured = predictions.merge(best[list(CONFIG_KEYS)].drop_duplicates(), on=list(CONFIG_KEYS), how="left",
                                    indicator=True)
@@ -144,16 +142,15 @@ def best_measured(measured: pd.DataFrame) -> pd.DataFrame:
                  "full_power_w", "idle_power_w", "top1_pct", "ops_per_input"]]
 
 
-def pair(best: pd.DataFrame, predictions: pd.DataFrame, weights: str = "off-chip",
-         activations: str = "on-chip") -> pd.DataFrame:
+def pair(best: pd.DataFrame, predictions: pd.DataFrame, storage: Storage = QUTIBENCH_STORAGE) -> pd.DataFrame:
     """Measured configurations (:func:`best_measured`) joined to the predictions for the same
     device, precision and variant; with weights read once per batch, each against the
     prediction at its own measured batch. Configurations without a prediction drop out here:
     :func:`efficiency_table` lists them with their reason."""
     paired = best.drop(columns=["platform", "op_mode", "family", "ops_per_input"]).merge(
         predictions, on=list(CONFIG_KEYS), how="inner")
-    if weights == "per-batch":
-        paired = predict_grid(paired.assign(batch=paired["measured_batch"]), "per-batch", activations)
+    if storage.weights == "per-batch":
+        paired = predict_grid(paired.assign(batch=paired["measured_batch"]), storage)
     return paired
 
 

@@ -8,6 +8,7 @@ on-chip fit table of its predictions) and returns the sentence those rows suppor
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ import pandas as pd
 from qb_core.analyses.efficiency import BEATS_PEAK
 from qb_core.analyses.layers import layer_predictions
 from qb_core.csv_io import echo_list
+from qb_core.question import Storage
 from qb_core.units import us_from_s
 
 
@@ -86,7 +88,7 @@ def _count(mask: np.ndarray, total: int) -> str:
 
 
 def beats_layer_model(config: pd.DataFrame, measured_fps: float, measured_batch: int, layer_fps: float,
-                      weights: str, batch: int, activations: str, networks: tuple = ()) -> str:
+                      storage: Storage, networks: tuple = ()) -> str:
     """Why a measurement beats the per-layer model of its configuration (a one-row prediction
     table), computed; '' when it does not. A batch of B reads each weight once for B inputs: where
     the model reads them more often (off chip per input, or per batch of fewer than B), the model
@@ -94,16 +96,17 @@ def beats_layer_model(config: pd.DataFrame, measured_fps: float, measured_batch:
 
     Notes
     -----
-    reuse_fps = layer_predictions(config, "per-batch", measured_batch)["layer_fps"]
+    reuse_fps = layer_predictions(config, Storage("per-batch", measured_batch, activations))["layer_fps"]
     """
     if not (measured_fps > layer_fps):
         return ""
     head = (f"Measured {measured_fps:,.0f} inputs/s beats the per-layer model's {layer_fps:,.0f} inputs/s "
             f"({100 * measured_fps / layer_fps:.0f} %).")
+    weights, batch = storage.weights, storage.batch
     reads_more = weights == "off-chip" or (weights == "per-batch" and batch < measured_batch)
     if measured_batch > 1 and reads_more:
-        reuse = float(layer_predictions(config, "per-batch", measured_batch, activations, networks)["layer_fps"]
-                      .iloc[0])
+        reuse = float(layer_predictions(config, replace(storage, weights="per-batch", batch=int(measured_batch)),
+                                        networks)["layer_fps"].iloc[0])
         why = (f" It was measured at batch {measured_batch:,}, where one read of each weight serves "
                f"{measured_batch:,} inputs; the model reads them "
                f"{'once per input' if weights == 'off-chip' else f'once per batch of {batch:,}'}. With weights read "

@@ -35,8 +35,9 @@ import pandas as pd
 from qb_core.analyses.roofline_geometry import log_axis_range, roofline_points
 from qb_core.networks.bundled import network_layers
 from qb_core.networks.traffic import bytes_moved_per_input, intensity_ops_per_byte, weights_fit_on_chip
+from qb_core.question import QUTIBENCH_STORAGE, Storage
 from qb_core.roofline_formulas import OPS_PER_TOP, is_compute_bound, ridge_ops_per_byte
-from qb_core.units import inputs_per_s_from_seconds
+from qb_core.units import bytes_per_s_from_gbps, inputs_per_s_from_seconds
 from qb_core.vocabulary import CONFIG_KEYS, VARIANT_KEYS, bytes_per_element
 
 LAYER_COLUMNS = [*VARIANT_KEYS, "layer", "name", "kind", "params", "ops", "in_elems", "out_elems"]
@@ -95,14 +96,13 @@ def execution_storage(execution: str) -> tuple[str, str]:
     return ("automatic", "on-chip") if execution == "dataflow" else ("off-chip", "off-chip")
 
 
-def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.ndarray | int = 1,
-                   activations: str = "on-chip", networks: tuple = ()) -> pd.DataFrame:
+def layer_roofline(configs: pd.DataFrame, storage: Storage = QUTIBENCH_STORAGE, networks: tuple = ()) -> pd.DataFrame:
     """Every layer of every configuration in ``configs`` (device, precision, topology, pruning_pct,
-    peak_tops, bandwidth_gbps, execution, and ``weights_on_chip`` for ``weights="automatic"``) on
+    peak_tops, bandwidth_gbps, execution, and ``weights_on_chip`` for automatic weights) on
     the platform's roofline: bytes, intensity, compute and memory time, time and bound per layer;
     ``config_row`` is the configuration's position in ``configs``.
 
-    Under ``automatic`` a layer's weights are on chip when the whole network's fit in the
+    Under automatic weights a layer's weights are on chip when the whole network's fit in the
     configuration's ``on_chip_mb`` (:func:`qb_core.networks.traffic.weights_fit_on_chip`; without that column,
     ``weights_on_chip`` of the configuration).
     """
@@ -111,20 +111,19 @@ def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.n
     positions = configs[keep].reset_index(drop=True).rename_axis("config_row").reset_index()
     table = positions.merge(variant_layers(configs, networks), on=list(VARIANT_KEYS))
     width = bytes_per_element(table["precision"])
-    if weights == "automatic" and "on_chip_mb" in table:  # the whole network's weights against the chip
+    if storage.weights == "automatic" and "on_chip_mb" in table:  # the whole network's weights against the chip
         network_bytes = (table["params"] * width).groupby(table["config_row"]).transform("sum").to_numpy(dtype=float)
         fit = weights_fit_on_chip(network_bytes, table["on_chip_mb"].to_numpy(dtype=float))
     else:
         fit = table["weights_on_chip"].to_numpy(dtype=bool) if "weights_on_chip" in table else False
-    batch_of_row = batch if np.ndim(batch) == 0 else np.asarray(batch)[table["config_row"].to_numpy()]
     moved = bytes_moved_per_input(table["params"].to_numpy(dtype=float),
-                                  (table["in_elems"] + table["out_elems"]).to_numpy(dtype=float), width, weights,
-                                  batch_of_row, activations, weights_fit=fit)
+                                  (table["in_elems"] + table["out_elems"]).to_numpy(dtype=float), width, storage,
+                                  weights_fit=fit)
     computing = (table["ops"] > 0) | (moved > 0)
     stages = computing.groupby(table["config_row"]).transform("sum").to_numpy(dtype=float)
     share = np.where(table["execution"].to_numpy() == "dataflow", 1.0 / np.maximum(stages, 1.0), 1.0)
     peak = table["peak_tops"].to_numpy(dtype=float) * OPS_PER_TOP * share
-    bandwidth = table["bandwidth_gbps"].to_numpy(dtype=float) * 1e9 * share
+    bandwidth = bytes_per_s_from_gbps(table["bandwidth_gbps"].to_numpy(dtype=float)) * share
     compute_s = table["ops"].to_numpy(dtype=float) / peak
     memory_s = moved / bandwidth
     intensity = intensity_ops_per_byte(table["ops"].to_numpy(dtype=float), moved)
@@ -136,12 +135,12 @@ def layer_roofline(configs: pd.DataFrame, weights: str = "off-chip", batch: np.n
                         attained_tops=attained, share=share, bound=np.where(computing, bound, "none"))
 
 
-def layer_predictions(configs: pd.DataFrame, weights: str = "off-chip", batch: np.ndarray | int = 1,
-                      activations: str = "on-chip", networks: tuple = ()) -> pd.DataFrame:
+def layer_predictions(configs: pd.DataFrame, storage: Storage = QUTIBENCH_STORAGE,
+                      networks: tuple = ()) -> pd.DataFrame:
     """Per configuration of ``configs`` (index kept): ``layer_fps`` (inputs/s of the per-layer
     model, by the platform's execution style), the ``bottleneck`` layer (the slowest) and its
     share of the time. Networks without a layer model get missing values."""
-    layers = layer_roofline(configs, weights, batch, activations, networks)
+    layers = layer_roofline(configs, storage, networks)
     out = pd.DataFrame(index=configs.index, columns=["layer_fps", "bottleneck", "bottleneck_share"])
     if layers.empty:
         return out.astype({"layer_fps": float, "bottleneck_share": float})
@@ -166,13 +165,12 @@ class LayerReport(NamedTuple):
     roof: pd.DataFrame
 
 
-def layer_report(config: pd.DataFrame, weights: str = "off-chip", batch: int = 1,
-                 activations: str = "on-chip", networks: tuple = ()) -> LayerReport:
+def layer_report(config: pd.DataFrame, storage: Storage = QUTIBENCH_STORAGE, networks: tuple = ()) -> LayerReport:
     """One configuration (a one-row prediction table) layer by layer: the layers on the roofline,
     the per-layer model's inputs/s, the slowest layer, and the corner points of the roof the
     layers sit under (for dataflow, one stage's equal share of the chip)."""
-    layers = layer_roofline(config, weights, batch, activations, networks)
-    layer_fps = float(layer_predictions(config, weights, batch, activations, networks)["layer_fps"].iloc[0])
+    layers = layer_roofline(config, storage, networks)
+    layer_fps = float(layer_predictions(config, storage, networks)["layer_fps"].iloc[0])
     share = float(layers["share"].iloc[0])
     stage = config.assign(peak_tops=config["peak_tops"] * share, bandwidth_gbps=config["bandwidth_gbps"] * share)
     stage = stage.assign(ridge_ops_per_byte=ridge_ops_per_byte(stage["peak_tops"], stage["bandwidth_gbps"]))

@@ -16,6 +16,7 @@ from qb_core.hardware.catalog import catalog_long
 from qb_core.networks.traffic import traffic_columns
 from qb_core.networks.user import keep_chosen_precisions
 from qb_core.networks.variants import variant_table
+from qb_core.question import QUTIBENCH_STORAGE, Storage
 from qb_core.roofline_formulas import (
     attainable_tops,
     bandwidth_for_tops,
@@ -51,20 +52,19 @@ def roofline_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def predict_grid(grid: pd.DataFrame, weights: str = "per-batch", activations: str = "on-chip") -> pd.DataFrame:
+def predict_grid(grid: pd.DataFrame, storage: Storage = QUTIBENCH_STORAGE) -> pd.DataFrame:
     """Predict an arbitrary table with peak_tops, bandwidth_gbps, precision, params, ops_per_input,
-    activation_elems and batch columns (e.g. a platform x precision x topology x batch sweep):
-    bytes -> intensity (:func:`qb_core.networks.traffic.traffic_columns`) -> roofline, the one pipeline."""
-    return roofline_columns(traffic_columns(grid, weights, grid["batch"].to_numpy(), activations))
+    activation_elems and batch columns (e.g. a platform x precision x topology x batch sweep), each row
+    at its own ``batch`` under the storage's weights and activations: bytes -> intensity
+    (:func:`qb_core.networks.traffic.traffic_columns`) -> roofline, the one pipeline."""
+    return roofline_columns(traffic_columns(grid, storage, grid["batch"].to_numpy()))
 
 
 def predict(
     task: str = "cifar10",
     hardware: pd.DataFrame | None = None,
+    storage: Storage = QUTIBENCH_STORAGE,
     *,
-    weights: str = "off-chip",
-    batch: int = 1,
-    activations: str = "on-chip",
     width_scales: tuple[float, ...] = (),
     networks: tuple = (),
 ) -> pd.DataFrame:
@@ -72,29 +72,27 @@ def predict(
 
     ``hardware`` is a long catalog (:func:`qb_core.hardware.catalog.catalog_long`); default: the bundled
     one. What-if hardware (scales, overrides) comes in as that catalog
-    (:func:`qb_core.hardware.whatif.whatif_long`): there is one route for scaling. The storage assumption
-    (``weights``, ``batch``, ``activations``) sets the bytes moved per input, see
+    (:func:`qb_core.hardware.whatif.apply_whatif`): there is one route for scaling. The ``storage``
+    assumption sets the bytes moved per input, see
     :func:`qb_core.networks.traffic.bytes_moved_per_input`. The user's ``networks`` of ``task`` are
     predicted at the precisions each is meant for.
     """
     hardware = catalog_long() if hardware is None else hardware
-    grid = hardware.merge(variant_table(task, width_scales, networks), how="cross").assign(batch=batch)
+    grid = hardware.merge(variant_table(task, width_scales, networks), how="cross").assign(batch=storage.batch)
     if networks:
-
         grid = keep_chosen_precisions(grid, networks).reset_index(drop=True)
-    return predict_grid(grid, weights, activations)[list(PREDICTION_COLUMNS)]
+    return predict_grid(grid, storage)[list(PREDICTION_COLUMNS)]
 
 
-def intensity_table(task: str = "cifar10", width_scales: tuple[float, ...] = (), *, weights: str = "off-chip",
-                    batch: int = 1, activations: str = "on-chip", networks: tuple = ()) -> pd.DataFrame:
+def intensity_table(task: str = "cifar10", width_scales: tuple[float, ...] = (), storage: Storage = QUTIBENCH_STORAGE,
+                    *, networks: tuple = ()) -> pd.DataFrame:
     """One row per topology variant x precision: its arithmetic intensity (ops/byte) under the
     storage assumption, and a short ``label`` such as ``CNV 50% INT4``."""
     variants = variant_table(task, width_scales, networks)
     grid = variants.merge(pd.DataFrame({"precision": list(BYTES_PER_ELEMENT)}), how="cross")
     if networks:
-
         grid = keep_chosen_precisions(grid, networks).reset_index(drop=True)
-    table = traffic_columns(grid, weights, batch, activations)
+    table = traffic_columns(grid, storage)
     table["variant"] = variant_label(table["topology"], table["pruning_pct"])
     table["label"] = table["variant"] + " " + table["precision"]
     return table[[*VARIANT_KEYS, "variant", "precision", "params", "ops_per_input",

@@ -17,10 +17,10 @@ from typing import NoReturn, TextIO
 
 import pandas as pd
 
-from qb_core.analyses.efficiency import efficiency_table
+from qb_core import service
+from qb_core.analyses.filters import Selection
 from qb_core.analyses.overview import overview_table
 from qb_core.analyses.pareto import OBJECTIVES, pareto_front, with_efficiency
-from qb_core.analyses.predictions import predict
 from qb_core.cli.args import positive_number, whole_number, write_file
 from qb_core.cli.find import add_find_arguments, candidates_for, constraints_from_args, find_command, find_question
 from qb_core.cli.measure import COMMANDS as MEASURE_COMMANDS
@@ -36,7 +36,7 @@ from qb_core.cli.model import (
 from qb_core.cli.network import network_command
 from qb_core.csv_io import DataFormatError, no_rows_imported, to_csv_safe
 from qb_core.hardware.catalog import catalog_long, default_catalog, load_catalog
-from qb_core.hardware.whatif import combined_catalog, whatif_long
+from qb_core.hardware.whatif import WhatIf, combined_catalog
 from qb_core.measurements.accuracy import load_accuracy
 from qb_core.measurements.dataset import ImportResult, import_qutibench, load_measurements, read_measurement_file
 from qb_core.model.batch_model import (
@@ -52,6 +52,7 @@ from qb_core.networks.files import read_network_path, split_network_argument
 from qb_core.networks.onnx_shapes import InputShapeError, parse_input_shapes
 from qb_core.networks.user import UserNetwork, make_network
 from qb_core.networks.variants import topology_table
+from qb_core.service import Scenario
 from qb_core.vocabulary import ACTIVATION_MODES, PRECISIONS, TASKS, WEIGHT_MODES
 
 EXIT_USAGE = 2
@@ -160,8 +161,8 @@ def _measured(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
     return _report(read_measurement_file(args.measurements), args.measurements, err)
 
 
-def _hardware(args: argparse.Namespace) -> pd.DataFrame:
-    """The long catalog with ``--platforms`` added, scaled by the what-if flags."""
+def _catalog(args: argparse.Namespace) -> pd.DataFrame:
+    """The bundled catalog with ``--platforms`` added."""
     catalog = default_catalog()
     if args.platforms:
         try:
@@ -170,11 +171,27 @@ def _hardware(args: argparse.Namespace) -> pd.DataFrame:
             raise
         except ValueError as exc:  # the platforms clash with the catalog or with each other
             raise DataFormatError(f"{args.platforms}: {exc}") from None
-    return whatif_long(catalog_long(catalog), args.bandwidth_scale, args.peak_scale)
+    return catalog
 
 
-def _storage(args: argparse.Namespace) -> dict[str, object]:
-    return {"weights": args.weights, "batch": args.batch, "activations": args.activations}
+def _scenario(args: argparse.Namespace, err: TextIO) -> Scenario:
+    """The question the flags ask, as the app asks it: the task, the what-if scales and the storage
+    assumption as one :class:`~qb_core.hardware.whatif.WhatIf`, and the ``--network`` files."""
+    settings = WhatIf(bandwidth_scale=args.bandwidth_scale, peak_scale=args.peak_scale, weights=args.weights,
+                      batch=args.batch, activations=args.activations)
+    return Scenario(selection=Selection(task=args.task), whatif=settings, networks=_networks(args, err))
+
+
+def _predict(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
+    scenario = _scenario(args, err)
+    return service.predictions(service.hardware_catalog(_catalog(args), scenario.whatif.hardware), scenario)
+
+
+def _efficiency(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
+    scenario = _scenario(args, err)
+    datasheet = service.datasheet_catalog(_catalog(args), scenario.whatif.hardware)
+    hardware = service.whatif_catalog(datasheet, scenario.whatif.hardware)
+    return service.join(_measured(args, err), hardware, datasheet, scenario)
 
 
 def _pareto(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
@@ -216,7 +233,7 @@ def _networks(args: argparse.Namespace, err: TextIO) -> tuple[UserNetwork, ...]:
     each file's warnings on ``err``, one per line."""
     networks: list[UserNetwork] = []
     shapes = _input_shapes(args)
-    for argument in args.network or ():
+    for argument in getattr(args, "network", None) or ():
         path, name = split_network_argument(argument)
         network = read_network_path(path, name, shapes)
         for warning in (*network.warnings, *([network.incomplete] if network.incomplete else [])):
@@ -233,11 +250,10 @@ def _networks(args: argparse.Namespace, err: TextIO) -> tuple[UserNetwork, ...]:
 #: Commands that print one table: name -> (args, err) -> the table (None: written elsewhere).
 TABLE_COMMANDS = {
     "topologies": lambda args, err: topology_table(args.task),
-    "predict": lambda args, err: predict(args.task, _hardware(args), **_storage(args), networks=_networks(args, err)),
+    "predict": _predict,
     "overview": lambda args, err: overview_table(load_measurements(), args.task),
     "pareto": lambda args, err: _pareto(args, err),
-    "efficiency": lambda args, err: efficiency_table(_measured(args, err), _hardware(args), args.task,
-                                                     **_storage(args)),
+    "efficiency": _efficiency,
     "calibrate": lambda args, err: _calibrate(args, err),
     "estimate": lambda args, err: _estimate(args, err),
     "import-qutibench": lambda args, err: _import(args, err),

@@ -26,11 +26,11 @@ from qb_core.hardware.catalog import (
     MAX_PEAK_TOPS,
     PEAK_COLUMNS,
     PEAK_PRECISIONS,
-    catalog_long,
     device_name,
     load_catalog,
     validate_catalog,
 )
+from qb_core.question import NO_OVERRIDES, NO_PLATFORMS, HardwareWhatIf, Storage
 from qb_core.roofline_formulas import ridge_ops_per_byte
 from qb_core.vocabulary import CONFIG_KEYS
 
@@ -48,9 +48,6 @@ MAX_NAME_CHARS = 60
 #: Upper sanity bounds of a user's optional figures (W, MB).
 MAX_POWER_W = 1e5
 MAX_ON_CHIP_MB = 1e6
-#: The text form of "no overrides" and "no platforms of your own" (what a link carries when empty).
-NO_OVERRIDES = "{}"
-NO_PLATFORMS = "[]"
 
 
 @dataclass(frozen=True)
@@ -69,6 +66,16 @@ class WhatIf:
     width_pct: float | None = None
     overrides_text: str = NO_OVERRIDES
     custom_text: str = NO_PLATFORMS
+
+    @property
+    def hardware(self) -> HardwareWhatIf:
+        """The part that changes the catalog (scales, overrides, own platforms), as one value."""
+        return HardwareWhatIf(self.bandwidth_scale, self.peak_scale, self.overrides_text, self.custom_text)
+
+    @property
+    def storage(self) -> Storage:
+        """The storage assumption, as one value."""
+        return Storage(self.weights, self.batch, self.activations)
 
     @property
     def overrides(self) -> dict[str, dict[str, float]]:
@@ -237,11 +244,8 @@ def apply_overrides(long: pd.DataFrame, overrides: Mapping[str, Mapping[str, flo
     return out
 
 
-def scale_catalog(hardware: pd.DataFrame, bandwidth_scale: float = 1.0, peak_scale: float = 1.0) -> pd.DataFrame:
-    """Multiply every platform's bandwidth and peak (what-if); scales must be above 0."""
-    for label, value in (("bandwidth scale", bandwidth_scale), ("peak scale", peak_scale)):
-        if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"{label} must be a number above 0, got {value}")
+def _scaled(hardware: pd.DataFrame, bandwidth_scale: float, peak_scale: float) -> pd.DataFrame:
+    """Every platform's bandwidth and peak multiplied (scales checked above 0 by :class:`HardwareWhatIf`)."""
     out = hardware.copy()
     out["bandwidth_gbps"] = out["bandwidth_gbps"] * bandwidth_scale
     out["peak_tops"] = out["peak_tops"] * peak_scale
@@ -249,11 +253,12 @@ def scale_catalog(hardware: pd.DataFrame, bandwidth_scale: float = 1.0, peak_sca
     return out
 
 
-def whatif_long(long: pd.DataFrame, bandwidth_scale: float = 1.0, peak_scale: float = 1.0,
-                overrides: Mapping[str, Mapping[str, float]] | None = None) -> pd.DataFrame:
-    """The what-if rule, in one place: scale every platform, then apply the absolute overrides
-    (an override wins over the scale for the field it sets)."""
-    return apply_overrides(scale_catalog(long, bandwidth_scale, peak_scale), overrides or {})
+def apply_whatif(datasheet_long: pd.DataFrame, hardware: HardwareWhatIf) -> pd.DataFrame:
+    """The what-if rule, in one place: a long catalog (own platforms already in it) with every
+    platform scaled, then the absolute overrides applied (an override wins over the scale for the
+    field it sets). The scales travel here as one value, from the sidebar and the command line alike."""
+    return apply_overrides(_scaled(datasheet_long, hardware.bandwidth_scale, hardware.peak_scale),
+                           json.loads(hardware.overrides_text))
 
 
 def device_figures(long: pd.DataFrame, device: str) -> dict[str, float]:
@@ -270,19 +275,6 @@ def changed_figures(datasheet: Mapping[str, float], entered: Mapping[str, float]
     """The entered figures that differ from the datasheet's (beyond rounding): what an override keeps."""
     return {field: value for field, value in entered.items()
             if abs(value - datasheet[field]) > rel_tolerance * max(1.0, abs(datasheet[field]))}
-
-
-def whatif_hardware(base: pd.DataFrame, custom: pd.DataFrame | None = None, bandwidth_scale: float = 1.0,
-                    peak_scale: float = 1.0, overrides: Mapping[str, Mapping[str, float]] | None = None,
-                    ) -> pd.DataFrame:
-    """Long what-if catalog: bundled + custom platforms, scaled globally, then overridden.
-
-    Notes
-    -----
-    Scales multiply every platform's bandwidth and peaks (users' platforms too); an override is
-    an absolute figure and wins over the scale for the field it sets.
-    """
-    return whatif_long(catalog_long(combined_catalog(base, custom)), bandwidth_scale, peak_scale, overrides)
 
 
 def compare(original: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
