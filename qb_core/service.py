@@ -1,12 +1,17 @@
-"""One user's question as one value: the task and filters, the what-if settings (scales,
-overrides, storage assumption, an own CNV width, own platforms), the measurement files uploaded
-(by name and content digest) and the user's own networks.
+"""The composition root, used by the app (through ``ui/data.py``'s caches) and the command line
+alike: one user's question as one value, and the functions from its parts to the tables the pages
+and commands show.
+
+The question: the task and filters, the what-if settings (scales, overrides, storage assumption, an
+own CNV width, own platforms), the measurement files uploaded (by name and content digest) and the
+user's own networks.
 
 A :class:`Scenario` is immutable and hashable, so it is the cache key of everything derived from
 it (its digest, :attr:`Scenario.key`; :meth:`~Scenario.on_datasheet`,
 :meth:`~Scenario.measurement_side` and :attr:`~Scenario.fit_key` are the narrower keys of what
-depends on less). The functions here unpack its settings into the core's whole-table functions:
-the catalogs, the predictions, the intensities, the measurement-prediction join and one
+depends on less). The functions here hand its parts (:class:`~qb_core.question.HardwareWhatIf`,
+:class:`~qb_core.question.Storage`, the selection, the networks) whole to the core's whole-table
+functions: the catalogs, the predictions, the intensities, the measurement-prediction join and one
 configuration's layers, each a pure function of the scenario and the tables it names.
 """
 

@@ -129,3 +129,36 @@ def test_the_checks_above_find_a_planted_copy(tmp_path: Path, monkeypatch):
     assert copies(r'"topology", "pruning_pct"', ()) == ["planted.py:2"]
     assert copies(r"_s\b.*[*/] *\b1000(\.0)?\b", ()) == ["planted.py:3"]
     assert copies(r"\b1(\.0)? */ *\(?[\w\[\]\"']*(fps|inputs_per_s|per_input_s)", ()) == ["planted.py:4"]
+
+
+# --- the README's layout lists every module ---
+
+def layout_paths(readme: str) -> set[str]:
+    """Paths named by the README's layout tree: indentation (2 spaces a level) nests a name under the
+    folder above it; a line may start with several ``*.py`` names of one folder."""
+    section = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    paths: set[str] = set()
+    stack: list[tuple[int, str]] = []
+    for line in section.splitlines():
+        depth, words = (len(line) - len(line.lstrip(" "))) // 2, line.split()
+        if not words or not re.fullmatch(r"[\w.]+(/|\.py)", words[0]):
+            continue
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        folder = "".join(name for _, name in stack)
+        if words[0].endswith("/"):
+            stack.append((depth, words[0]))
+            continue
+        for word in words:
+            if not re.fullmatch(r"\w+\.py", word):
+                break
+            paths.add(folder + word)
+    return paths
+
+
+def test_the_readme_layout_lists_every_module_where_it_lives():
+    listed = layout_paths((PROJECT / "README.md").read_text(encoding="utf-8"))
+    modules = {str(p.relative_to(PROJECT)) for folder in ("qb_core", "ui", "app_pages", "devtools")
+               for p in (PROJECT / folder).rglob("*.py") if p.name != "__init__.py" or p.parent.name == "qb_core"}
+    assert modules - listed == set()
+    assert {p for p in listed if p.startswith(("qb_core/", "ui/", "app_pages/", "devtools/"))} - modules == set()

@@ -14,7 +14,7 @@ import pytest
 
 from qb_core.cli.main import STREAM_COMMANDS, TABLE_COMMANDS, commands, run
 from qb_core.csv_io import DataFormatError
-from qb_core.hardware.catalog import load_catalog
+from qb_core.hardware.catalog import FAMILIES, FAMILIES_CSV, load_catalog, load_families
 from qb_core.model import batch_model as bm
 from qb_core.units import ABOVE_TOLERANCE, above
 
@@ -61,3 +61,14 @@ def test_the_above_peak_tolerance_has_one_home():
               for n, line in enumerate(p.read_text().splitlines(), 1)
               if re.search(r"1\s*\+\s*1e-\d+|\+\s*1e-9", line)]
     assert copies == []
+
+
+def test_a_family_is_a_row_of_data_families_csv(tmp_path: Path):
+    assert tuple(pd.read_csv(FAMILIES_CSV)["family"]) == FAMILIES and FAMILIES[-1] == "Other"
+    grown = tmp_path / "families.csv"
+    grown.write_text(FAMILIES_CSV.read_text() + "Neuromorphic,spiking chips\n")
+    assert load_families(grown) == (*FAMILIES, "Neuromorphic")
+    for text in ("family,what\n", "family,what\nFPGA,a\nFPGA,b\nOther,c\n", "family,what\nFPGA,a\n", "what\nx\n"):
+        grown.write_text(text)
+        with pytest.raises(DataFormatError, match="distinct names, Other among them"):
+            load_families(grown)

@@ -20,7 +20,22 @@ from qb_core.paths import DATA_DIR
 from qb_core.roofline_formulas import ridge_ops_per_byte
 from qb_core.vocabulary import PRECISION_RANK, PRECISIONS
 
-FAMILIES: tuple[str, ...] = ("FPGA", "GPU", "TPU", "VLIW", "CPU", "Other")
+#: The platform families, in the sidebar's order: one row each in ``data/families.csv`` (a new
+#: family is a row there, no code).
+FAMILIES_CSV = DATA_DIR / "families.csv"
+
+
+def load_families(path: Path = FAMILIES_CSV) -> tuple[str, ...]:
+    """The family names of a families CSV (columns family and what), in its order; refuses an empty,
+    duplicated or unnamed one, and a list without ``Other`` (where unknown boards go)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    names = tuple(table["family"].str.strip()) if "family" in table else ()
+    if not names or "" in names or len(set(names)) != len(names) or "Other" not in names:
+        raise DataFormatError(f"{Path(path).name}: needs a family column of distinct names, Other among them")
+    return names
+
+
+FAMILIES: tuple[str, ...] = load_families()
 #: Precision -> its peak column, and back: the one mapping between the two spellings.
 PEAK_COLUMNS: dict[str, str] = {p: f"peak_tops_{p.lower()}" for p in PRECISIONS}
 PEAK_PRECISIONS: dict[str, str] = {column: precision for precision, column in PEAK_COLUMNS.items()}
@@ -74,8 +89,8 @@ def load_catalog(path: Path | IO | bytes | None = None, name: str | None = None)
     catalog["family"] = catalog["family"].replace("", "Other").astype(object)
     unknown = sorted(set(catalog["family"]) - set(FAMILIES))
     if unknown:  # a family the app has no place for would vanish from every page: refused here, loudly
-        raise DataFormatError(f"{csv.name}: family {unknown[0]!r} is not one of {', '.join(FAMILIES)} (add it to "
-                              "qb_core.hardware.catalog.FAMILIES, with its colour and sidebar group, to draw it)")
+        raise DataFormatError(f"{csv.name}: family {unknown[0]!r} is not one of {', '.join(FAMILIES)} (add it as a "
+                              "row of data/families.csv to draw it)")
     catalog["execution"] = catalog["execution"].replace("", EXECUTION_STYLES[0])
     catalog = catalog[list(CATALOG_COLUMNS)].copy()
     catalog["device"] = device_name(catalog["platform"], catalog["op_mode"])

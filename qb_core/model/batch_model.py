@@ -150,7 +150,7 @@ def design(base: np.ndarray, batch: np.ndarray) -> np.ndarray:
 
 
 def seconds(coefficients: np.ndarray, base: np.ndarray, batch: np.ndarray) -> np.ndarray:
-    """t(B) for each row (coefficients N x 6 or 6)."""
+    """t(B) for each row (coefficients N x terms, or one row of them)."""
     return np.einsum("ni,ni->n", design(base, batch), np.broadcast_to(coefficients, base.shape))
 
 
@@ -201,7 +201,7 @@ def _sums(terms: np.ndarray, time_s: np.ndarray) -> np.ndarray:
 
 
 def fit_many(masks: np.ndarray, terms: np.ndarray, time_s: np.ndarray) -> np.ndarray:
-    """Coefficients (fits x 6) of each fit, trained on the rows its mask (fits x rows, 0/1) holds;
+    """Coefficients (fits x terms) of each fit, trained on the rows its mask (fits x rows, 0/1) holds;
     NaN where a fit has no row."""
     k = terms.shape[1]
     sums = masks.astype(float) @ _sums(terms, time_s)
@@ -379,7 +379,8 @@ def _plan(rows: pd.DataFrame, depth: int) -> tuple[list[tuple[str, str, frozense
 def fit_plan(rows: pd.DataFrame, base: np.ndarray, depth: int) -> Fits:
     plans, masks = _plan(rows, depth)
     terms = design(base, rows["batch"].to_numpy(dtype=float))
-    coefficients = fit_many(masks, terms, rows["time_s"].to_numpy(dtype=float)) if len(plans) else np.zeros((0, 6))
+    coefficients = (fit_many(masks, terms, rows["time_s"].to_numpy(dtype=float)) if len(plans)
+                    else np.zeros((0, len(TERMS))))
     return Fits(np.array([p[0] for p in plans], dtype=object), np.array([p[1] for p in plans], dtype=object),
                 [p[2] for p in plans], masks, coefficients)
 
