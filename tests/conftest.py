@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+import devtools.apptest  # noqa: F401  (AppTest made as cheap to run as a server: see its docstring)
 from devtools.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, executable, in_ci, running_app
 
 TESTS_DIR = Path(__file__).resolve().parent

@@ -5,6 +5,7 @@ seconds per input and weights-fit-on-chip each have one home. Each check catches
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import sys
@@ -77,7 +78,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 APP_CODE = [p for folder in ("qb_core", "ui", "app_pages") for p in sorted((PROJECT / folder).rglob("*.py"))]
 
 
-def code_lines(path: Path) -> list[tuple[int, str]]:
+@functools.cache
+def code_lines(path: Path) -> tuple[tuple[int, str], ...]:
     """(line number, code) of a file without its docstrings and comments (f-strings kept: a
     conversion can hide in one)."""
     text = path.read_text(encoding="utf-8")
@@ -86,7 +88,8 @@ def code_lines(path: Path) -> list[tuple[int, str]]:
             for n in range(node.lineno, node.end_lineno + 1)}
     comments = {tok.start[0]: tok.start[1] for tok in tokenize.generate_tokens(io.StringIO(text).readline)
                 if tok.type == tokenize.COMMENT}
-    return [(n, line[:comments.get(n, len(line))]) for n, line in enumerate(text.splitlines(), 1) if n not in docs]
+    return tuple((n, line[:comments.get(n, len(line))]) for n, line in enumerate(text.splitlines(), 1)
+                 if n not in docs)
 
 
 def copies(pattern: str, home: tuple[str, ...]) -> list[str]:

@@ -228,12 +228,43 @@ class Trained(NamedTuple):
 
 
 def trained(rows: pd.DataFrame) -> Trained:
-    types = {t for text in rows["layer_types"].fillna("").astype(str).unique() for t in text.split("|") if t}
-    return Trained(frozenset(rows["topology"].astype(str)), frozenset(rows["precision"].astype(str)),
-                   frozenset(rows["task"].astype(str)), frozenset(types),
-                   (float(rows["ops"].min()), float(rows["ops"].max())),
-                   (float(rows["params"].min()), float(rows["params"].max())),
-                   (float(rows["batch"].min()), float(rows["batch"].max())), len(rows))
+    """What a fit trained on ``rows`` saw."""
+    return TrainingColumns.of(rows).trained(np.ones(len(rows), dtype=bool))
+
+
+class TrainingColumns(NamedTuple):
+    """The columns :class:`Trained` reads, factorized once, so what each of many fits saw is read
+    off its row mask with numpy instead of a take of the whole frame per fit."""
+
+    networks: tuple[np.ndarray, np.ndarray]
+    precisions: tuple[np.ndarray, np.ndarray]
+    tasks: tuple[np.ndarray, np.ndarray]
+    layer_types: tuple[np.ndarray, np.ndarray]
+    ops: np.ndarray
+    params: np.ndarray
+    batch: np.ndarray
+
+    @classmethod
+    def of(cls, rows: pd.DataFrame) -> TrainingColumns:
+        def codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+            values, uniques = pd.factorize(column.astype(str))
+            return values, np.asarray(uniques, dtype=object)
+
+        return cls(codes(rows["topology"]), codes(rows["precision"]), codes(rows["task"]),
+                   codes(rows["layer_types"].fillna("")), rows["ops"].to_numpy(dtype=float),
+                   rows["params"].to_numpy(dtype=float), rows["batch"].to_numpy(dtype=float))
+
+    def trained(self, mask: np.ndarray) -> Trained:
+        """What the fit on the rows where ``mask`` holds saw."""
+        def seen(pair: tuple[np.ndarray, np.ndarray]) -> frozenset:
+            return frozenset(pair[1][np.unique(pair[0][mask])])
+
+        def span(values: np.ndarray) -> tuple[float, float]:
+            return float(values[mask].min()), float(values[mask].max())
+
+        types = frozenset(t for text in seen(self.layer_types) for t in text.split("|") if t)
+        return Trained(seen(self.networks), seen(self.precisions), seen(self.tasks), types, span(self.ops),
+                       span(self.params), span(self.batch), int(mask.sum()))
 
 
 def _outside(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
@@ -248,39 +279,68 @@ def _amount(value: float) -> str:
     return f"{value:,.3g}"
 
 
+class JudgedColumns(NamedTuple):
+    """What :func:`untested_reason` reads of the judged rows, extracted once (layer types as codes
+    into their distinct texts), so many judgements over slices of one table stay in numpy."""
+
+    precision: np.ndarray
+    type_codes: np.ndarray
+    type_texts: np.ndarray
+    ops: np.ndarray
+    params: np.ndarray
+    batch: np.ndarray
+    incomplete: np.ndarray
+    whatif: np.ndarray
+
+    @classmethod
+    def of(cls, judged: pd.DataFrame) -> JudgedColumns:
+        codes, texts = pd.factorize(judged["layer_types"].fillna("").astype(str))
+        n = len(judged)
+        incomplete = (judged["incomplete"].fillna("").astype(str).to_numpy(dtype=object) if "incomplete" in judged
+                      else np.full(n, "", dtype=object))
+        whatif = (judged["whatif"].fillna(False).astype(bool).to_numpy() if "whatif" in judged
+                  else np.zeros(n, dtype=bool))
+        return cls(judged["precision"].astype(str).to_numpy(dtype=object), codes, np.asarray(texts, dtype=object),
+                   judged["ops"].to_numpy(dtype=float), judged["params"].to_numpy(dtype=float),
+                   judged["batch"].to_numpy(dtype=float), incomplete, whatif)
+
+
 def untested_reason(fit: Trained | None, judged: pd.DataFrame, platform: str, level: str) -> np.ndarray:
     """Per judged row (precision, task, topology, layer_types, ops, params, batch; optionally
     ``incomplete`` and ``whatif``), why a prediction from ``fit`` is not tested ("" where it is):
     the rules of the module notes, the first that applies."""
-    n = len(judged)
+    return untested_reason_at(fit, JudgedColumns.of(judged), np.arange(len(judged)), platform, level)
+
+
+def untested_reason_at(fit: Trained | None, columns: JudgedColumns, at: np.ndarray, platform: str,
+                       level: str) -> np.ndarray:
+    """:func:`untested_reason` of the rows ``at`` of the table ``columns`` were read from."""
+    n = len(at)
     if fit is None:
         return np.full(n, f"nothing measured on {platform} at the {level} level", dtype=object)
     if len(fit.networks) < MIN_FIT_NETWORKS:
         return np.full(n, f"{platform}'s {level} fit rests on {len(fit.networks)} network(s) "
                           f"({', '.join(sorted(fit.networks))}): too few for a network hold-out", dtype=object)
-    types = judged["layer_types"].fillna("").astype(str)
-    unseen = types.map(lambda t: ", ".join(x for x in t.split("|") if x and x not in fit.layer_types))
-    ops = judged["ops"].to_numpy(dtype=float)
-    params = judged["params"].to_numpy(dtype=float)
-    batch = judged["batch"].to_numpy(dtype=float)
-    incomplete = judged["incomplete"].fillna("").astype(str) if "incomplete" in judged else pd.Series("", judged.index)
-    whatif = judged["whatif"].fillna(False).astype(bool) if "whatif" in judged else pd.Series(False, judged.index)
-    precision = judged["precision"].astype(str)
+    unseen_text = np.array([", ".join(x for x in t.split("|") if x and x not in fit.layer_types)
+                            for t in columns.type_texts] + [""], dtype=object)
+    unseen = unseen_text[columns.type_codes[at]]
+    ops, params, batch = columns.ops[at], columns.params[at], columns.batch[at]
+    incomplete, precision = columns.incomplete[at], columns.precision[at]
     label = f" on {platform}"
     conditions = [
-        incomplete.ne("").to_numpy(),
-        whatif.to_numpy(),
-        ~precision.isin(fit.precisions).to_numpy(),
-        unseen.ne("").to_numpy(),
+        incomplete != "",
+        columns.whatif[at],
+        ~np.isin(precision, list(fit.precisions)),
+        unseen != "",
         _outside(ops, fit.ops),
         _outside(params, fit.params),
         (batch < fit.batches[0]) | (batch > fit.batches[1]),
     ]
     texts = [
-        ("the network was " + incomplete).to_numpy(dtype=object),
+        "the network was " + incomplete.astype(str).astype(object),
         np.full(n, f"what-if hardware (the hold-out tested{label}'s datasheet figures)", dtype=object),
-        (precision + " was never measured" + label).to_numpy(dtype=object),
-        (unseen + " layers were never measured" + label).to_numpy(dtype=object),
+        precision.astype(str).astype(object) + (" was never measured" + label),
+        unseen.astype(str).astype(object) + (" layers were never measured" + label),
         _each(conditions[4], ops, lambda v: f"{_amount(v)} ops per input is more than {RANGE_FACTOR:g}x outside the "
                                             f"{_amount(fit.ops[0])}-{_amount(fit.ops[1])} measured{label}"),
         _each(conditions[5], params, lambda v: f"{_amount(v)} weights is more than {RANGE_FACTOR:g}x outside the "
@@ -398,17 +458,16 @@ def _held_out_predictions(rows: pd.DataFrame, base: np.ndarray, fits: Fits,
     predicted = np.full(len(rows), np.nan)
     reason = np.full(len(rows), "", dtype=object)
     keys = rows[["platform", "level", "group"]].astype(str)
+    columns, judging = TrainingColumns.of(rows), JudgedColumns.of(rows)
     for (platform, level, topology), at in keys.groupby(["platform", "level", "group"], sort=False).indices.items():
         out = frozenset([topology])
         fit_id = index.get((platform, level, out))
         if fit_id is None:
             continue
-        mask = fits.masks[fit_id]
-        train = rows[mask]
-        fit = trained(train) if len(train) else None
-        judged = rows.iloc[at]
-        predicted[at] = seconds(fits.coefficients[fit_id], base[at], judged["batch"].to_numpy(dtype=float))
-        reason[at] = untested_reason(fit, judged, platform, level)
+        mask = fits.masks[fit_id].astype(bool)
+        fit = columns.trained(mask) if mask.any() else None
+        predicted[at] = seconds(fits.coefficients[fit_id], base[at], judging.batch[at])
+        reason[at] = untested_reason_at(fit, judging, at, platform, level)
     bad = ~(np.isfinite(predicted) & (predicted > 0))
     reason = np.where(bad & (reason == ""), "the fit could not predict it", reason)
     return predicted, reason
@@ -419,8 +478,9 @@ def _pair_predictions(rows: pd.DataFrame, base: np.ndarray, fits: Fits) -> pd.Da
     h's rows predicted by the fit without g and h, with the reason each is untested under it. The
     rows of ``rows`` with ``band_for`` = g, ``predicted_s`` and ``reason``."""
     index = _fit_index(fits)
-    frames = []
+    positions, band_for, predicted, reasons = [], [], [], []
     topology = rows["group"].astype(str).to_numpy()
+    columns, judging = TrainingColumns.of(rows), JudgedColumns.of(rows)
     for (platform, level), at in rows.groupby(["platform", "level"], sort=False).indices.items():
         nets = sorted(set(topology[at]))
         for g in nets:
@@ -429,13 +489,16 @@ def _pair_predictions(rows: pd.DataFrame, base: np.ndarray, fits: Fits) -> pd.Da
                 if g == h or fit_id is None:
                     continue
                 judged_at = at[topology[at] == h]
-                judged = rows.iloc[judged_at]
-                train = rows[fits.masks[fit_id]]
-                reason = untested_reason(trained(train) if len(train) else None, judged, platform, level)
-                predicted = seconds(fits.coefficients[fit_id], base[judged_at], judged["batch"].to_numpy(dtype=float))
-                frames.append(judged.assign(band_for=g, predicted_s=predicted, reason=reason))
-    return pd.concat(frames, ignore_index=True) if frames else rows.iloc[0:0].assign(band_for="", predicted_s=0.0,
-                                                                                     reason="")
+                mask = fits.masks[fit_id].astype(bool)
+                reasons.append(untested_reason_at(columns.trained(mask) if mask.any() else None, judging, judged_at,
+                                                  platform, level))
+                predicted.append(seconds(fits.coefficients[fit_id], base[judged_at], judging.batch[judged_at]))
+                positions.append(judged_at)
+                band_for.append(np.full(len(judged_at), g, dtype=object))
+    if not positions:
+        return rows.iloc[0:0].assign(band_for="", predicted_s=0.0, reason="")
+    return rows.iloc[np.concatenate(positions)].reset_index(drop=True).assign(
+        band_for=np.concatenate(band_for), predicted_s=np.concatenate(predicted), reason=np.concatenate(reasons))
 
 
 def _nested_bands(pairs: pd.DataFrame, question: str) -> dict[tuple[str, str, str], float]:
@@ -561,12 +624,13 @@ def build_batch_model(measured: pd.DataFrame, hardware: pd.DataFrame, networks: 
     holdout = holdout_table(rows, base, single, pairs)
     fits = {}
     records = []
+    columns = TrainingColumns.of(rows)
     for fit_id, (platform, level) in enumerate(zip(full.platform, full.level, strict=True)):
-        train = rows[full.masks[fit_id]]
-        fits[(platform, level)] = trained(train)
+        fits[(platform, level)] = columns.trained(full.masks[fit_id].astype(bool))
         records.append({"platform": platform, "level": level, **dict(zip(TERM_NAMES, full.coefficients[fit_id],
                                                                          strict=True)),
-                        "rows": len(train), "networks": ", ".join(sorted(fits[(platform, level)].networks)),
+                        "rows": fits[(platform, level)].rows,
+                        "networks": ", ".join(sorted(fits[(platform, level)].networks)),
                         "network_count": len(fits[(platform, level)].networks)})
     coefficients = pd.DataFrame(records).set_index(["platform", "level"])
     return BatchModel(rows, coefficients, fits, holdout, band_table(holdout))
