@@ -56,5 +56,8 @@ def pruning_text(pruning_pct: float) -> str:
 
 
 def variant_label(topology: pd.Series, pruning_pct: pd.Series) -> pd.Series:
-    """Human label of each variant, e.g. ``CNV 12.5%``: the one spelling used by tables and charts."""
-    return topology.astype(str) + " " + pruning_pct.map(pruning_text).astype(str) + "%"
+    """Human label of each variant, e.g. ``CNV 12.5%``: the one spelling used by tables and charts
+    (each distinct pruning factor written once)."""
+    codes, uniques = pd.factorize(pruning_pct, use_na_sentinel=False)
+    texts = np.array([pruning_text(value) for value in uniques], dtype=object)
+    return topology.astype(str) + " " + pd.Series(texts[codes], index=pruning_pct.index, dtype=object) + "%"

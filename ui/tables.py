@@ -42,11 +42,13 @@ def significant(values: pd.Series, digits: int, whole_from: float = np.inf) -> p
     """``values`` rounded to ``digits`` significant figures (those of ``whole_from`` and above to
     whole numbers, every integer digit kept), shown with the ``localized`` format, which writes each
     value with its own digits, never padded: 4.9963 ms at 4 digits reads ``4.996``, 0.05 ``0.05``."""
-    numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    usable = numbers.where(np.isfinite(numbers) & (numbers != 0))
-    step = 10.0 ** (np.floor(np.log10(usable.abs())) - digits + 1)
-    rounded = ((numbers / step).round() * step).where(usable.notna(), numbers)
-    return rounded.where(~(usable.abs() >= whole_from), numbers.round())
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    usable = np.isfinite(numbers) & (numbers != 0)
+    safe = np.where(usable, numbers, 1.0)
+    step = 10.0 ** (np.floor(np.log10(np.abs(safe))) - digits + 1)
+    rounded = np.where(usable, np.round(safe / step) * step, numbers)
+    rounded = np.where(usable & (np.abs(safe) >= whole_from), np.round(numbers), rounded)
+    return pd.Series(rounded, index=values.index, name=values.name)
 
 
 def figure_texts(values: pd.Series, digits: int = 4, whole_from: float = np.inf) -> pd.Series:
@@ -111,6 +113,9 @@ def readable(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
         shown[numbers] = block.where(np.isfinite(block.to_numpy()))
     for column in shown.columns.difference(numbers, sort=False):
         values = shown[column]
+        if values.dtype == object and not _parses(values):
+            shown[column] = values.where(values.notna(), "")
+            continue
         if values.dtype == object:
             parsed = pd.to_numeric(values, errors="coerce")
             if parsed.notna().sum() == values.notna().sum() and values.notna().any():
@@ -118,6 +123,19 @@ def readable(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             else:
                 shown[column] = values.where(values.notna(), "")
     return shown
+
+
+def _parses(values: pd.Series) -> bool:
+    """Whether the first present value of a text column reads as a number: a column whose first
+    value does not cannot be a column of numbers, so it is not parsed whole (what every session paid)."""
+    present = values.dropna()
+    if present.empty:
+        return False
+    try:
+        float(present.iloc[0])
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 #: Width of the main column at a 1280 px window with the sidebar open (px): a table whose columns

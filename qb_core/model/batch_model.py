@@ -563,13 +563,15 @@ def holdout_table(rows: pd.DataFrame, base: np.ndarray, single: Fits, pairs: Fit
 class BatchModel(NamedTuple):
     """The model fitted on every measured batch: the rows it saw, its coefficients per platform
     and level, what each full fit saw (:class:`Trained`), the network hold-out's table of every
-    question and the band per platform, level and question."""
+    question and the band per platform, level and question; the batches each platform x level was
+    measured at (sorted), read once."""
 
     rows: pd.DataFrame
     coefficients: pd.DataFrame
     trained: dict[tuple[str, str], Trained]
     holdout: pd.DataFrame
     bands: pd.DataFrame
+    batches: dict[tuple[str, str], np.ndarray]
 
 
 def judge_holdout(model: BatchModel, holdout: str) -> pd.DataFrame:
@@ -633,14 +635,15 @@ def build_batch_model(measured: pd.DataFrame, hardware: pd.DataFrame, networks: 
                         "networks": ", ".join(sorted(fits[(platform, level)].networks)),
                         "network_count": len(fits[(platform, level)].networks)})
     coefficients = pd.DataFrame(records).set_index(["platform", "level"])
-    return BatchModel(rows, coefficients, fits, holdout, band_table(holdout))
+    batches = {key: np.sort(g["batch"].unique()) for key, g in rows.groupby(["platform", "level"])}
+    return BatchModel(rows, coefficients, fits, holdout, band_table(holdout), batches)
 
 
 # --- answering a question ---
 
 def platform_batches(model: BatchModel) -> dict[tuple[str, str], np.ndarray]:
     """The batches each platform x level was measured at (sorted)."""
-    return {key: np.sort(g["batch"].unique()) for key, g in model.rows.groupby(["platform", "level"])}
+    return model.batches
 
 
 def _coefficients_of(model: BatchModel, platform: np.ndarray, level: str) -> tuple[np.ndarray, np.ndarray]:
