@@ -1,8 +1,6 @@
 """Find a deployment: constraints in, the deployments that meet them out, ranked, with why."""
 
-import re
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -14,9 +12,10 @@ from qb_core.analyses.finder import (
 )
 from qb_core.model.batch_model import weak_bands
 from qb_core.question import Asked
-from qb_core.vocabulary import PRECISIONS, TASKS, variant_label
+from qb_core.vocabulary import PRECISIONS, TASKS
 from ui import data, scenario, tables, uploads
 from ui.charts.finder import AUTO, AXES, resolve_axes
+from ui.find_view import DIGITS, FIRST_ROWS, HEADERS, with_variant
 from ui.safe import cell_text, download_csv, literal, literal_list, option_label
 from ui.widgets import accept_ids
 
@@ -26,28 +25,6 @@ OBJECTIVE_NAMES = {"fps": "throughput", "latency": "latency", "power": "power", 
 QUESTION_NAMES = {"latency-b1": "one input at a time", "throughput-best": "best-batch throughput",
                   "batch": "at batch N"}
 LEVEL_NAMES = {"board": "board", "accelerator": "accelerator"}
-#: Table headers (units where the header can carry them).
-HEADERS = {"device": "Platform", "precision": "Precision", "variant": "Network", "batch": "Batch",
-           "source": "Evidence", "fps": "Inputs/s", "band": "Inputs/s (band)", "latency_ms": "Latency (ms)",
-           "power_w": "Power (W)", "mj_per_input": "mJ/input", "top1_pct": "Top-1 (%)", "why": "Why it is here",
-           "misses": "Misses", "fps_low": "Band low (inputs/s)", "fps_high": "Band high (inputs/s)",
-           "status": "Status"}
-#: Significant digits shown per figure.
-DIGITS = {"fps": 4, "fps_low": 4, "fps_high": 4, "latency_ms": 4, "power_w": 4, "mj_per_input": 4, "top1_pct": 4}
-#: The answer's first rows are shown whole (text wraps, so they fit any window); all of them below.
-FIRST_ROWS = 10
-#: The core's reasons in fewer words for the table (its full words are in the download); the
-#: latency rule, the same on every unmeasured row, is said once in the caption.
-SHORTER = (("fps: predicted, tested by the network hold-out (80 % band from this platform's hold-out)",
-            "tested prediction"),
-           ("fps: predicted, tested by the network hold-out (80 % band pooled over platforms)",
-            "tested prediction (band pooled over platforms)"),
-           ("fps: the model's figure, untested: ", "untested: "),
-           ("fps: datasheet roofline, not a prediction", "datasheet roofline"))
-#: What Markdown would read as markup in the core's own words (``fps 884 < 10,000 minimum``).
-MARKUP = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")
-FIRST_COLUMNS = ["device", "precision", "variant", "batch", "source", "fps", "latency_ms", "power_w", "mj_per_input",
-                 "top1_pct"]
 
 
 def follow_sidebar_task() -> None:
@@ -104,54 +81,6 @@ def unusable(linked: dict[str, str], key: str) -> bool:
     except (KeyError, TypeError, ValueError):
         return key in linked
     return value_problem(key.removeprefix("find_"), number) is not None or number < 0.001
-
-
-def with_variant(rows: pd.DataFrame) -> pd.DataFrame:
-    """``rows`` with the network variant named (``CNV 12.5%``) first, for a download."""
-    return rows.assign(variant=variant_label(rows["topology"], rows["pruning_pct"]))[["variant", *rows.columns]]
-
-
-def shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows as the tables show them: the variant named, the band only on tested rows (and for
-    an answer whether every constraint still holds at its low end)."""
-    predicted = rows["source"].eq("tested").to_numpy()
-    low_end = np.where(rows["meets_at_band_low"].astype(bool), "met at the band's low end too",
-                       "missed at the band's low end")
-    return rows.assign(variant=variant_label(rows["topology"], rows["pruning_pct"]),
-                       fps_low=rows["fps_low"].where(predicted), fps_high=rows["fps_high"].where(predicted),
-                       why=np.where(predicted & rows["meets"].astype(bool), rows["why"] + "; " + low_end, rows["why"]))
-
-
-def figure_text(values: pd.Series, column: str) -> pd.Series:
-    """Each figure to its column's significant digits, never padded; a batch in full."""
-    if column == "batch":
-        return values.map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
-    return tables.figure_texts(values, DIGITS.get(column, 6), 100.0 if tables.is_throughput(column) else np.inf)
-
-
-def core_words(values: pd.Series) -> pd.Series:
-    """The core's reasons (why, misses) in fewer words, escaped for Markdown (never code spans)."""
-    text = values.fillna("").astype(str)
-    for long, short in SHORTER:
-        text = text.str.replace(long, short, regex=False)
-    return text.str.replace(MARKUP, r"\\\1", regex=True)
-
-
-def whole_table(rows: pd.DataFrame, last: str) -> None:
-    """``rows`` shown whole and ranked (#), every cell wrapping so the table fits any window: the
-    deployment (platform · precision · network variant), its batch, where its figures come from,
-    the figures (a predicted row's band beside its throughput) and ``last`` (why / misses)."""
-    deployment = rows["device"].map(cell_text) + " · " + rows["precision"].map(cell_text) + " · " \
-        + rows["variant"].map(cell_text)
-    predicted = rows["source"].eq("tested")
-    band = " (" + figure_text(rows["fps_low"], "fps_low") + " – " + figure_text(rows["fps_high"], "fps_high") + ")"
-    shown = pd.DataFrame({"#": range(1, len(rows) + 1), "Deployment": deployment,
-                          HEADERS["batch"]: figure_text(rows["batch"], "batch"), HEADERS["source"]: rows["source"],
-                          HEADERS["band" if predicted.any() else "fps"]: figure_text(rows["fps"], "fps")
-                          + band.where(predicted, ""),
-                          **{HEADERS[c]: figure_text(rows[c], c) for c in FIRST_COLUMNS[6:]},
-                          HEADERS[last]: core_words(rows[last])})
-    st.table(shown.set_index("#"))
 
 
 def sortable_table(rows: pd.DataFrame) -> None:
@@ -274,12 +203,13 @@ except ValueError as problem:
 
 # --- the answer ---
 result = data.find(current, measured, constraints, objective, asked)
+view = data.find_view(current, measured, constraints, objective, asked)
 st.caption(f"Question: {asked.text}" + (" (what a deployment sees)." if level == "board" else
                                         " (the accelerator's own time)."))
 if len(result.feasible):
     st.subheader(f"{len(result.feasible)} deployment(s) meet every constraint")
-    answer = shown_rows(result.feasible)
-    whole_table(answer.head(FIRST_ROWS), "why")
+    answer = view.answer
+    st.table(view.answer_table)
     if len(answer) > FIRST_ROWS:
         with st.expander(f"All {len(answer)} deployments (sortable)"):
             sortable_table(answer)
@@ -303,8 +233,8 @@ elif result.considered:
     st.subheader("Nothing meets every constraint")
     st.markdown(f"The {len(result.nearest)} nearest deployment(s), each at its closest batch, with every constraint "
                 "it misses and by how much (nearest: the smallest relative shortfall over all constraints).")
-    nearest = shown_rows(result.nearest)
-    whole_table(nearest, "misses")
+    nearest = view.nearest
+    st.table(view.nearest_table)
     download_csv("Download the nearest misses (CSV)", with_variant(result.nearest), "nearest_deployments.csv")
     short = nearest[nearest["misses_fps"].astype(bool)]
     if len(short):
@@ -324,8 +254,7 @@ if len(result.not_evidence):
                      "would meet every constraint"):
         st.caption("The model's figure where no hold-out tested a prediction like it (the reason says why), or the "
                    "datasheet roofline where the model has none: neither is an answer, and none is ranked above.")
-        apart = shown_rows(result.not_evidence)
-        whole_table(apart.head(FIRST_ROWS), "why")
+        st.table(view.apart_table)
         download_csv("Download them (CSV)", with_variant(result.not_evidence), "not_evidence.csv")
 
 dropped = result.dropped
@@ -334,13 +263,10 @@ st.caption(f"Judged: {result.considered} deployment(s) inside the task, network,
            + (", listed below with the reason." if len(dropped) else "."))
 if len(dropped):
     with st.expander(f"Left out: {len(dropped)} row(s) and why"):
-        reasons = dropped.groupby("reason").size().rename("rows").reset_index()
-        st.dataframe(reasons, hide_index=True, key="find_reasons",
+        st.dataframe(view.reasons, hide_index=True, key="find_reasons",
                      column_config={"reason": "Reason", "rows": "Rows"})
-        gone = dropped.assign(variant=variant_label(dropped["topology"], dropped["pruning_pct"]))
-        columns = ["device", "precision", "variant", "batch", "source", "reason"]
-        st.dataframe(gone[columns], hide_index=True, key="find_dropped", placeholder="",
-                     column_config={c: HEADERS.get(c, "Reason") for c in columns})
+        st.dataframe(view.gone, hide_index=True, key="find_dropped", placeholder="",
+                     column_config={c: HEADERS.get(c, "Reason") for c in view.gone.columns})
 
 # --- the chart ---
 st.subheader("The candidates on two axes")

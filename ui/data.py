@@ -65,6 +65,8 @@ from ui.charts.gap import efficiency_spec, efficiency_spread_spec, energy_spec, 
 from ui.charts.measured import pareto_spec
 from ui.charts.theory import hardware_spec, networks_specs, prediction_spec
 from ui.colors import Style, config_styles, device_colors, platform_colors
+from ui.find_view import FindView
+from ui.find_view import find_view as make_find_view
 from ui.safe import cell_text
 
 #: A scenario is hashed as its digest (computed once per value), never field by field.
@@ -501,6 +503,13 @@ def find(scenario: Scenario, measured: pd.DataFrame, constraints: Constraints, o
     (:func:`qb_core.analyses.finder.find_deployments`), once per question."""
     return _find(scenario.fit_key, measured, hardware_with(scenario.whatif.custom_text), scenario.networks,
                  constraints, objective, asked)
+
+
+@cached(32)
+def find_view(scenario: Scenario, _measured: pd.DataFrame, constraints: Constraints, objective: Objective,
+              asked: Asked) -> FindView:
+    """What the Find page draws for this question (:func:`ui.find_view.find_view`), once per question."""
+    return make_find_view(find(scenario, _measured, constraints, objective, asked))
 
 
 @cached(32)

@@ -1,0 +1,116 @@
+"""What the Find page draws, worked out once per question and shared by every session asking it
+(cached in :func:`ui.data.find_view`): the answer, the nearest misses and the rows that are not
+evidence as the tables show them, and the rows left out with their reasons. The page draws them."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from qb_core.analyses.finder import FinderResult
+from qb_core.vocabulary import variant_label
+from ui import tables
+from ui.safe import cell_text
+
+#: Table headers (units where the header can carry them).
+HEADERS = {"device": "Platform", "precision": "Precision", "variant": "Network", "batch": "Batch",
+           "source": "Evidence", "fps": "Inputs/s", "band": "Inputs/s (band)", "latency_ms": "Latency (ms)",
+           "power_w": "Power (W)", "mj_per_input": "mJ/input", "top1_pct": "Top-1 (%)", "why": "Why it is here",
+           "misses": "Misses", "fps_low": "Band low (inputs/s)", "fps_high": "Band high (inputs/s)",
+           "status": "Status"}
+#: Significant digits shown per figure.
+DIGITS = {"fps": 4, "fps_low": 4, "fps_high": 4, "latency_ms": 4, "power_w": 4, "mj_per_input": 4, "top1_pct": 4}
+#: The answer's first rows are shown whole (text wraps, so they fit any window); all of them below.
+FIRST_ROWS = 10
+#: The core's reasons in fewer words for the table (its full words are in the download); the
+#: latency rule, the same on every unmeasured row, is said once in the caption.
+SHORTER = (("fps: predicted, tested by the network hold-out (80 % band from this platform's hold-out)",
+            "tested prediction"),
+           ("fps: predicted, tested by the network hold-out (80 % band pooled over platforms)",
+            "tested prediction (band pooled over platforms)"),
+           ("fps: the model's figure, untested: ", "untested: "),
+           ("fps: datasheet roofline, not a prediction", "datasheet roofline"))
+#: What Markdown would read as markup in the core's own words (``fps 884 < 10,000 minimum``).
+MARKUP = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")
+FIRST_COLUMNS = ["device", "precision", "variant", "batch", "source", "fps", "latency_ms", "power_w", "mj_per_input",
+                 "top1_pct"]
+
+
+def with_variant(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with the network variant named (``CNV 12.5%``) first, for a download."""
+    return rows.assign(variant=variant_label(rows["topology"], rows["pruning_pct"]))[["variant", *rows.columns]]
+
+
+def shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows as the tables show them: the variant named, the band only on tested rows (and for
+    an answer whether every constraint still holds at its low end)."""
+    predicted = rows["source"].eq("tested").to_numpy()
+    low_end = np.where(rows["meets_at_band_low"].astype(bool), "met at the band's low end too",
+                       "missed at the band's low end")
+    return rows.assign(variant=variant_label(rows["topology"], rows["pruning_pct"]),
+                       fps_low=rows["fps_low"].where(predicted), fps_high=rows["fps_high"].where(predicted),
+                       why=np.where(predicted & rows["meets"].astype(bool), rows["why"] + "; " + low_end, rows["why"]))
+
+
+def figure_text(values: pd.Series, column: str) -> pd.Series:
+    """Each figure to its column's significant digits, never padded; a batch in full."""
+    if column == "batch":
+        return values.map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+    return tables.figure_texts(values, DIGITS.get(column, 6), 100.0 if tables.is_throughput(column) else np.inf)
+
+
+def core_words(values: pd.Series) -> pd.Series:
+    """The core's reasons (why, misses) in fewer words, escaped for Markdown (never code spans)."""
+    text = values.fillna("").astype(str)
+    for long, short in SHORTER:
+        text = text.str.replace(long, short, regex=False)
+    return text.str.replace(MARKUP, r"\\\1", regex=True)
+
+
+def whole_frame(rows: pd.DataFrame, last: str) -> pd.DataFrame:
+    """``rows`` as the table shown whole and ranked (#), every cell wrapping so it fits any window: the
+    deployment (platform · precision · network variant), its batch, where its figures come from,
+    the figures (a predicted row's band beside its throughput) and ``last`` (why / misses)."""
+    deployment = rows["device"].map(cell_text) + " · " + rows["precision"].map(cell_text) + " · " \
+        + rows["variant"].map(cell_text)
+    predicted = rows["source"].eq("tested")
+    band = " (" + figure_text(rows["fps_low"], "fps_low") + " – " + figure_text(rows["fps_high"], "fps_high") + ")"
+    shown = pd.DataFrame({"#": range(1, len(rows) + 1), "Deployment": deployment,
+                          HEADERS["batch"]: figure_text(rows["batch"], "batch"), HEADERS["source"]: rows["source"],
+                          HEADERS["band" if predicted.any() else "fps"]: figure_text(rows["fps"], "fps")
+                          + band.where(predicted, ""),
+                          **{HEADERS[c]: figure_text(rows[c], c) for c in FIRST_COLUMNS[6:]},
+                          HEADERS[last]: core_words(rows[last])})
+    return shown.set_index("#")
+
+
+class FindView(NamedTuple):
+    """One answer of the finder as the page shows it."""
+
+    answer: pd.DataFrame
+    answer_table: pd.DataFrame
+    nearest: pd.DataFrame
+    nearest_table: pd.DataFrame
+    apart_table: pd.DataFrame
+    reasons: pd.DataFrame
+    gone: pd.DataFrame
+
+
+def _table(rows: pd.DataFrame, last: str) -> pd.DataFrame:
+    """:func:`whole_frame` of ``rows``; nothing where there are no rows (the page shows no table)."""
+    return whole_frame(rows, last) if len(rows) else pd.DataFrame()
+
+
+def find_view(result: FinderResult) -> FindView:
+    """The tables of :class:`FindView` from a finder result."""
+    answer = shown_rows(result.feasible)
+    nearest = shown_rows(result.nearest)
+    dropped = result.dropped
+    gone = dropped.assign(variant=variant_label(dropped["topology"], dropped["pruning_pct"]))
+    return FindView(answer, _table(answer.head(FIRST_ROWS), "why"), nearest, _table(nearest, "misses"),
+                    _table(shown_rows(result.not_evidence).head(FIRST_ROWS), "why"),
+                    dropped.groupby("reason").size().rename("rows").reset_index(),
+                    gone[["device", "precision", "variant", "batch", "source", "reason"]])
