@@ -50,12 +50,10 @@ level = picks[2].segmented_control("Level", list(LEVELS), format_func=LEVEL_NAME
                                    required=True, key="cal_level", bind="query-params",
                                    help="Board: " + LEVEL_TEXT["board"] + ". Accelerator: " + LEVEL_TEXT["accelerator"])
 asked = Asked(kind, level, int(batch) if kind == "batch" else None)
-answers = data.model_answers(current, measured, asked)
-answers = answers[answers["task"].eq(current.task)]
+answers = data.task_answers(current, measured, asked)
 if answers.empty:
     st.info(f"No platform x precision x network of {TASKS[current.task]} to answer for.")
     st.stop()
-answers = answers.assign(variant=variant_label(answers["topology"], answers["pruning_pct"]))
 choose = st.columns(3)
 devices = list(dict.fromkeys(answers["device"].astype(str)))
 device = choose[0].selectbox("Platform", devices, key="cal_device", format_func=option_label,
@@ -172,10 +170,7 @@ st.caption("Each coefficient is a claim about the hardware (a share of the datas
 st.subheader(f"Every answer for {TASKS[current.task]}")
 columns = ["device", "precision", "variant", "evidence", "latency_ms", "fps", "band", "batch", "fps_low", "fps_high",
            "latency_low_ms", "latency_high_ms", "roofline_fps", "reason"]
-band_text = (tables.figure_texts(answers["fps_low"], 4, 100.0) + " – "
-             + tables.figure_texts(answers["fps_high"], 4, 100.0)).where(
-    answers["fps_low"].notna() & answers["fps_high"].notna(), "")
-tables.show(answers.assign(band=band_text), columns,
+tables.show(answers, columns,
             key="calibrated_table", fit=True, digits={"latency_ms": 4, "latency_low_ms": 4, "latency_high_ms": 4,
                                                       "fps": 4, "fps_low": 4, "fps_high": 4, "roofline_fps": 4},
             latency_ms=st.column_config.NumberColumn("Latency (ms)"),

@@ -68,6 +68,7 @@ from ui.colors import Style, config_styles, device_colors, platform_colors
 from ui.find_view import FindView
 from ui.find_view import find_view as make_find_view
 from ui.safe import cell_text
+from ui.tables import figure_texts
 
 #: A scenario is hashed as its digest (computed once per value), never field by field.
 HASH_FUNCS = {Scenario: lambda scenario: scenario.key,
@@ -396,6 +397,17 @@ def model_answers(scenario: Scenario, measured: pd.DataFrame, asked: Asked, data
     the scenario's hardware (what-if, or the ``datasheet``), measurements in place where they
     answer (:func:`qb_core.model.batch_model.answer`); empty when nothing can be modelled."""
     return _model_answers(scenario.on_datasheet() if datasheet else scenario, measured, asked)
+
+
+@cached(16)
+def task_answers(scenario: Scenario, _measured: pd.DataFrame, asked: Asked) -> pd.DataFrame:
+    """:func:`model_answers` of the scenario's task as Calibrated prediction shows them: the variant
+    named and the tested band as text (``1,234 – 2,345``), once per question."""
+    answers = model_answers(scenario, _measured, asked)
+    answers = answers[answers["task"].eq(scenario.task)]
+    band = (figure_texts(answers["fps_low"], 4, 100.0) + " – " + figure_texts(answers["fps_high"], 4, 100.0)).where(
+        answers["fps_low"].notna() & answers["fps_high"].notna(), "")
+    return answers.assign(variant=variant_label(answers["topology"], answers["pruning_pct"]), band=band)
 
 
 @cached(16)
