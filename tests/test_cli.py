@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
+from qb_core.cli.estimate import ESTIMATE_COLUMNS
 from qb_core.cli.main import run
-from qb_core.cli.model import ESTIMATE_COLUMNS
 from qb_core.model.batch_model import CALIBRATE_COLUMNS
 from qb_core.paths import PROJECT_DIR
 

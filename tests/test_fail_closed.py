@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qb_core.cli.main import STREAM_COMMANDS, TABLE_COMMANDS, commands, run
+from qb_core.cli import main as cli_main
+from qb_core.cli.main import COMMANDS, build_parser, run
+from qb_core.cli.registry import Command
 from qb_core.csv_io import DataFormatError
 from qb_core.hardware.catalog import FAMILIES, FAMILIES_CSV, load_catalog, load_families
 from qb_core.model import batch_model as bm
@@ -21,9 +23,44 @@ from qb_core.units import ABOVE_TOLERANCE, above
 CORE = Path(__file__).resolve().parent.parent / "qb_core"
 
 
-def test_every_command_has_exactly_one_handler():
-    assert commands() == set(TABLE_COMMANDS) | set(STREAM_COMMANDS)
-    assert not set(TABLE_COMMANDS) & set(STREAM_COMMANDS)
+def _choices(parser) -> dict:
+    return next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction").choices
+
+
+def test_every_command_runs_its_own_handler():
+    """The parser is built from COMMANDS: each subcommand's parsed arguments carry that command's
+    run, so a command cannot exist without its handler nor reach another command's."""
+    parser = build_parser()
+    assert list(_choices(parser)) == [command.name for command in COMMANDS]
+    for command in COMMANDS:
+        assert _choices(parser)[command.name].get_default("run") is command.run, command.name
+    assert len({id(command.run) for command in COMMANDS}) == len(COMMANDS)
+
+
+def test_a_command_registered_twice_is_refused():
+    twice = (*COMMANDS, Command(name=COMMANDS[0].name, help="again", add_arguments=lambda parser: None,
+                                run=lambda args, out, err: 0))
+    with pytest.raises(ValueError, match=COMMANDS[0].name):
+        build_parser(twice)
+
+
+def test_a_new_command_needs_only_its_registration(monkeypatch):
+    """A command added to COMMANDS is parsed and run, with its own flags, through run()."""
+    calls = []
+
+    def add(parser):
+        parser.add_argument("--times", type=int, default=1)
+
+    def go(args, out, err):
+        calls.append(args.times)
+        out.write("done\n")
+        return 0
+
+    monkeypatch.setattr(cli_main, "COMMANDS", (*COMMANDS, Command(name="hello", help="says done", add_arguments=add,
+                                                                  run=go)))
+    out = io.StringIO()
+    assert run(["hello", "--times", "3"], out, io.StringIO()) == 0
+    assert calls == [3] and out.getvalue() == "done\n"
 
 
 def test_a_family_the_app_cannot_draw_is_refused_at_load(tmp_path: Path):

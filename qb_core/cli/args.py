@@ -1,7 +1,8 @@
-"""The command line's argument types, one home each: a number above 0, a whole number from a
-minimum, a comma-separated list of them, one input's shape, and a bundled network's name with its
-pruning (``CNV 50%``). Each refuses a bad value with one line naming it (argparse reports it). And
-the one way a command writes its ``--output`` file."""
+"""The command line's arguments, one home each: the types (a number above 0, a whole number from a
+minimum, a comma-separated list of them, one input's shape, a bundled network's name with its
+pruning, ``CNV 50%``), each refusing a bad value with one line naming it (argparse reports it); the
+flags several commands share (``--task``, the what-if and storage flags, ``--measurements``,
+``--input-shape``, the question asked); and the one way a command writes its ``--output`` file."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from qb_core.cli.registry import UsageError
 from qb_core.csv_io import DataFormatError
 from qb_core.networks.onnx_shapes import InputShapeError, parse_input_shapes
+from qb_core.question import LEVELS, QUESTIONS, Asked
+from qb_core.vocabulary import ACTIVATION_MODES, TASKS, WEIGHT_MODES
 
 #: A network's name with its pruning: ``CNV 50%``, ``ResNet-50 80 %``.
 PRUNED = re.compile(r"^(?P<name>.+?)\s+(?P<pct>\d+(?:\.\d+)?)\s*%$")
@@ -81,3 +85,61 @@ def write_file(path: Path, data: str | bytes) -> None:
             path.write_text(data, newline="")
     except OSError as exc:
         raise DataFormatError(f"{path}: cannot write ({(exc.strerror or type(exc).__name__).lower()})") from None
+
+
+# --- flags several commands share ---
+
+def add_task_flag(parser: argparse.ArgumentParser) -> None:
+    """``--task``, CIFAR-10 by default."""
+    parser.add_argument("--task", choices=list(TASKS), default="cifar10", help="benchmark task")
+
+
+def add_whatif_flags(parser: argparse.ArgumentParser) -> None:
+    """The what-if and storage flags (predict and efficiency): what the app's sidebar sets."""
+    parser.add_argument("--bandwidth-scale", type=positive_number, default=1.0, help="multiply every bandwidth")
+    parser.add_argument("--peak-scale", type=positive_number, default=1.0, help="multiply every peak TOP/s")
+    parser.add_argument("--batch", type=whole_number(1), default=1, help="batch size (with --weights per-batch)")
+    parser.add_argument("--weights", choices=WEIGHT_MODES, default="off-chip",
+                        help="where weights live (automatic: on chip where they fit)")
+    parser.add_argument("--activations", choices=ACTIVATION_MODES, default="on-chip", help="where activations live")
+    parser.add_argument("--platforms", type=Path, help="extra platforms, a CSV in data/hardware.csv's schema")
+
+
+def add_measurements_flag(parser: argparse.ArgumentParser) -> None:
+    """``--measurements FILE``: a user's measurement CSV instead of the bundled one."""
+    parser.add_argument("--measurements", type=Path, help="measurement CSV, QuTiBench or tidy (default: bundled)")
+
+
+def add_input_shape_flag(parser: argparse.ArgumentParser) -> None:
+    """``--input-shape``: the size of an ONNX input whose dimensions the file leaves open."""
+    parser.add_argument("--input-shape", action="append", metavar="[INPUT=]DIMS",
+                        help="size of an ONNX input with dynamic dimensions, e.g. 1x3x224x224 (the only input) or "
+                             "image=1x3x224x224 (repeatable)")
+
+
+def input_shapes(args: argparse.Namespace) -> dict[str, tuple[int, ...]]:
+    """The ``--input-shape`` flags as input name -> dimensions; a bad one is a usage error."""
+    try:
+        return parse_input_shapes(getattr(args, "input_shape", None))
+    except InputShapeError as exc:
+        raise UsageError(f"--input-shape: {exc}") from None
+
+
+def add_question_arguments(parser: argparse.ArgumentParser, default: str = "latency-b1") -> None:
+    """``--question``, ``--batch`` and ``--level``: the question a user asks of the model."""
+    parser.add_argument("--question", choices=QUESTIONS, default=None,
+                        help=f"latency-b1: one input at a time; throughput-best: at the best batch the platform was "
+                             f"measured at; batch: at --batch N (default: {default}, or batch with --batch)")
+    parser.add_argument("--batch", type=whole_number(1), default=None, metavar="N", help="answer at batch N")
+    parser.add_argument("--level", choices=LEVELS, default="board",
+                        help="board: what a deployment sees (host included; default); accelerator: the "
+                             "accelerator's own time")
+
+
+def asked_from(args: argparse.Namespace, default: str = "latency-b1") -> Asked:
+    """The question the flags ask; a bad combination raises DataFormatError naming the flag."""
+    kind = args.question or ("batch" if args.batch is not None else default)
+    try:
+        return Asked(kind, args.level, args.batch if kind == "batch" else None)
+    except ValueError as exc:
+        raise DataFormatError(f"--question/--batch: {exc}") from None

@@ -1,10 +1,9 @@
 """``python -m qb_core find``: constraints in, the deployments that meet them out, as CSV.
 
-The lead's :mod:`qb_core.cli.main` wires it: :func:`add_find_arguments` on the subcommand's parser,
-then :func:`find_command` with the candidates it built (:func:`candidates_for` from the
-measurements, ``--measurements FILE`` or the bundled ones, and a prediction table it passes in).
-A flag argparse refuses goes through the parser's ``error`` (one line, exit 2 under
-``cli._Parser``); a value refused later raises ValueError naming the flag.
+The candidates are the measurements (``--measurements FILE`` or the bundled ones) at the question's
+batch and level, and the batch-aware model's answers for everything they do not answer
+(:func:`candidates_for`); :func:`find_command` ranks them. A flag argparse refuses goes through the
+parser's ``error`` (one line, exit 2); a value refused later raises ValueError naming the flag.
 """
 
 from __future__ import annotations
@@ -13,14 +12,18 @@ import argparse
 import contextlib
 from collections.abc import Callable
 from dataclasses import fields
-from pathlib import Path
 from typing import TextIO
 
 import pandas as pd
 
 from qb_core.analyses.finder import OBJECTIVES, Constraints, combined_candidates, find_deployments, value_problem
-from qb_core.cli.args import whole_number
-from qb_core.csv_io import to_csv_safe
+from qb_core.cli import inputs
+from qb_core.cli.args import add_measurements_flag, whole_number
+from qb_core.cli.registry import Command
+from qb_core.csv_io import DataFormatError, to_csv_safe
+from qb_core.hardware.catalog import catalog_long
+from qb_core.measurements.accuracy import load_accuracy
+from qb_core.model.batch_model import build_batch_model, model_grid, predict_rows
 from qb_core.question import LEVELS, QUESTIONS, Asked
 from qb_core.vocabulary import CONFIG_KEYS, PRECISIONS, TASKS
 
@@ -95,7 +98,7 @@ def add_find_arguments(parser: argparse.ArgumentParser) -> None:
                         help="rank by (fps and top1 maximized; latency, power and energy minimized)")
     parser.add_argument("--platforms", type=_platforms, metavar="NAMES",
                         help="only these platforms or devices, comma-separated (default: all)")
-    parser.add_argument("--measurements", type=Path, help="measurement CSV, QuTiBench or tidy (default: bundled)")
+    add_measurements_flag(parser)
 
 
 def constraints_from_args(args: argparse.Namespace) -> Constraints:
@@ -142,3 +145,36 @@ def find_command(args: argparse.Namespace, candidates: pd.DataFrame, out: TextIO
                   "also meet every constraint; they are not evidence (--not-evidence lists them)", file=err)
     out.write(to_csv_safe(table.loc[:, list(FIND_COLUMNS)]))
     return 0
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The question's candidates from the measurements and the batch-aware model's answers for
+    everything they do not answer, ranked (:func:`find_command`)."""
+    try:
+        constraints_from_args(args)  # a bad value is reported before any work
+    except ValueError as exc:
+        raise DataFormatError(str(exc)) from None
+    asked = find_question(args)
+    measured = inputs.measured(args, err)
+    hardware = catalog_long()
+    try:
+        model = build_batch_model(measured, hardware)
+        answers = predict_rows(model, model_grid(hardware), asked.level, asked.kind, asked.batch)
+    except ValueError:  # nothing in the file can be modelled: its measured rows still answer
+        print("qb_core: note: no measurement can be modelled, so only measured deployments are weighed", file=err)
+        answers = None
+    candidates = candidates_for(measured, answers, load_accuracy(), asked)
+    try:
+        return find_command(args, candidates, out, err)
+    except ValueError as exc:
+        raise DataFormatError(str(exc)) from None
+
+
+COMMAND = Command(
+    name="find",
+    help="deployments that meet constraints, measured or predicted",
+    description="The deployments (measured at every batch, or predicted by the calibrated model) that meet every "
+                "constraint, ranked by --objective; with none, the 5 nearest and what they miss.",
+    add_arguments=add_find_arguments,
+    run=run,
+)

@@ -5,14 +5,15 @@ stdout; warnings on stderr, one per line, and the import's notes after them (``n
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import TextIO
 
+from qb_core.cli.args import add_input_shape_flag, input_shapes
+from qb_core.cli.registry import EXIT_USAGE, Command
 from qb_core.networks.files import read_network_path
 from qb_core.networks.imported import NetworkFileError
 from qb_core.networks.layer_csv import layer_table_csv
-
-EXIT_USAGE = 2
 
 
 def network_command(path: Path, name: str | None, out: TextIO, err: TextIO,
@@ -33,3 +34,18 @@ def network_command(path: Path, name: str | None, out: TextIO, err: TextIO,
         print(f"note: {note}", file=err)
     out.write(layer_table_csv(network.layers))
     return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="an .onnx file or a layer-table CSV")
+    parser.add_argument("--name", help="the network's name (default: the graph name or the file name)")
+    add_input_shape_flag(parser)
+
+
+COMMAND = Command(
+    name="network",
+    help="a network file (ONNX or layer-table CSV) as the project's layer table",
+    description="Print the layer table of an ONNX file or a layer-table CSV; warnings on stderr, one per line.",
+    add_arguments=add_arguments,
+    run=lambda args, out, err: network_command(args.file, args.name, out, err, input_shapes(args)),
+)

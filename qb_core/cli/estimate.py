@@ -1,21 +1,32 @@
-"""``python -m qb_core estimate`` and the batch-aware model's ``calibrate`` (:mod:`qb_core.model.batch_model`):
-the question a user asks (batch-1 latency, throughput at the best batch, or at batch N; board or
-accelerator) answered per device x precision, each row with its evidence.
+"""``python -m qb_core estimate --network FILE_OR_NAME``: the question a user asks (batch-1 latency,
+throughput at the best batch, or at batch N; board or accelerator) answered for one network on
+every device x precision by the batch-aware model (:mod:`qb_core.model.batch_model`), each row with
+its evidence: measured, tested with its 80 % band, or untested with the reason.
 """
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
-from qb_core.cli.args import split_pruning, whole_number
+from qb_core.cli import inputs
+from qb_core.cli.args import (
+    add_input_shape_flag,
+    add_measurements_flag,
+    add_question_arguments,
+    asked_from,
+    input_shapes,
+    split_pruning,
+)
+from qb_core.cli.registry import Command, table_command
 from qb_core.csv_io import DataFormatError
-from qb_core.model.batch_model import BatchModel, answer, model_grid
+from qb_core.hardware.catalog import catalog_long
+from qb_core.model.batch_model import BatchModel, answer, build_batch_model, model_grid
 from qb_core.networks.files import read_network_path, split_network_argument
 from qb_core.networks.user import UserNetwork, make_network
-from qb_core.question import LEVELS, QUESTIONS, Asked
+from qb_core.question import Asked
 from qb_core.vocabulary import PRECISIONS, TASKS
 
 #: The columns ``estimate`` prints, in order.
@@ -25,35 +36,18 @@ ESTIMATE_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def add_question_arguments(parser: argparse.ArgumentParser, default: str = "latency-b1") -> None:
-    """``--question``, ``--batch`` and ``--level``."""
-    parser.add_argument("--question", choices=QUESTIONS, default=None,
-                        help=f"latency-b1: one input at a time; throughput-best: at the best batch the platform was "
-                             f"measured at; batch: at --batch N (default: {default}, or batch with --batch)")
-    parser.add_argument("--batch", type=whole_number(1), default=None, metavar="N", help="answer at batch N")
-    parser.add_argument("--level", choices=LEVELS, default="board",
-                        help="board: what a deployment sees (host included; default); accelerator: the "
-                             "accelerator's own time")
-
-
-def asked_from(args: argparse.Namespace, default: str = "latency-b1") -> Asked:
-    """The question the flags ask; a bad combination raises DataFormatError naming the flag."""
-    kind = args.question or ("batch" if args.batch is not None else default)
-    try:
-        return Asked(kind, args.level, args.batch if kind == "batch" else None)
-    except ValueError as exc:
-        raise DataFormatError(f"--question/--batch: {exc}") from None
-
-
-def add_estimate_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--task", choices=list(TASKS), default=None,
+                        help="a file's task (default: cifar10); a bundled network keeps its own")
     parser.add_argument("--network", required=True, metavar="FILE_OR_NAME",
                         help="a bundled network by name (CNV, ResNet-50, 'ResNet-50 80%%', ...) or an ONNX / "
                              "layer-table file (FILE[:NAME])")
     parser.add_argument("--device", action="append", help="only this device or platform (repeatable)")
     parser.add_argument("--precision", type=str.upper, choices=PRECISIONS, action="append",
                         help="only this precision (repeatable)")
-    parser.add_argument("--measurements", type=Path, help="measurement CSV, QuTiBench or tidy (default: bundled)")
+    add_measurements_flag(parser)
     add_question_arguments(parser)
+    add_input_shape_flag(parser)
 
 
 def bundled_variant(name: str, grid: pd.DataFrame) -> tuple[str, float] | None:
@@ -98,5 +92,33 @@ def estimate_table(model: BatchModel, hardware: pd.DataFrame, networks: tuple[Us
     return out.assign(network=label)[list(ESTIMATE_COLUMNS)].reset_index(drop=True)
 
 
-__all__ = ["ESTIMATE_COLUMNS", "TASKS", "add_estimate_arguments", "add_question_arguments", "asked_from",
-           "bundled_variant", "estimate_network", "estimate_table"]
+def estimate(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
+    """One network (bundled by name, or a file) on every device x precision."""
+    asked = asked_from(args)
+    hardware = catalog_long()
+    networks, name = estimate_network(args.network, args.task, input_shapes(args))
+    for network in networks:
+        inputs.print_warnings(network, args.network, err)
+    try:
+        model = build_batch_model(inputs.measured(args, err), hardware, networks)
+    except ValueError as exc:
+        raise DataFormatError(str(exc)) from None
+    if name is not None:
+        topology, pruning = name, 100.0
+    else:
+        found = bundled_variant(args.network, model_grid(hardware))
+        if found is None:
+            raise DataFormatError(f"--network {args.network!r} is neither a file nor a bundled network's name")
+        topology, pruning = found
+    return estimate_table(model, hardware, networks, topology, pruning, asked, args.device, args.precision)
+
+
+COMMAND = Command(
+    name="estimate",
+    help="latency and throughput of one network on every device x precision, with the evidence behind each number",
+    description="Answer the question (batch-1 latency by default) for one network on every device x precision: the "
+                "measurement where one exists, else the batch-aware model's prediction, tested (with its 80 % band) "
+                "or untested (with the reason).",
+    add_arguments=add_arguments,
+    run=table_command(estimate),
+)
