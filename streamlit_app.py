@@ -7,7 +7,7 @@ its widgets keep their values on every page and live in the URL.
 
 import streamlit as st
 
-from ui import navigation, scenario, sidebar, user_networks, whatif_sidebar, whatif_url
+from ui import navigation, sidebar, state, user_networks, whatif_sidebar, whatif_url
 
 ABOUT = ("**QB Explorer**: how fast, how accurately and at what power a CNN runs on a given board, and why.\n\n"
          "Measurements: QuTiBench, Xilinx Inc., Apache License 2.0.")
@@ -24,7 +24,7 @@ whatif_url.show_notes()
 sidebar.render(group)
 if group in ("theory", "gap"):
     whatif_sidebar.render()
-current = scenario.build(group)  # once per rerun: what the page and every cache read
+current = state.build(group)  # once per rerun: what the page and every cache read
 whatif_url.write_to_url(current.whatif)
 user_networks.write_to_url()
 

@@ -4,7 +4,7 @@ precision?"""
 import streamlit as st
 
 from qb_core.measurements.spread import configs_with_single_value
-from ui import charts, data, scenario
+from ui import cache, charts, state
 from ui.safe import download_csv, literal_list
 
 st.title("Latency, throughput and power by pruning")
@@ -17,15 +17,15 @@ st.markdown(
     "network (darkest) to the most pruned (lightest)."
 )
 
-rows = scenario.measured_rows()
-current = scenario.current()
+rows = state.measured_rows()
+current = state.current()
 for metric, heading, key in (("lat_comp_ms", "Compute latency by platform, precision and pruning", "box_latency"),
                              ("fps_comp", "Compute throughput by platform, precision and pruning", "box_throughput")):
-    sweep = data.sweeps(current, rows, metric)
+    sweep = cache.sweeps(current, metric)
     if len(sweep):
         st.vega_lite_chart(charts.sweep_spec(sweep, metric, heading), key=key)
 single = configs_with_single_value(rows, "full_power_w")
-power = data.sweeps(current, rows, "full_power_w", tuple(single))
+power = cache.sweeps(current, "full_power_w", tuple(single))
 if power.empty:
     st.info("No configuration in the selection has more than one power reading.")
 else:

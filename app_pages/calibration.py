@@ -8,8 +8,9 @@ import streamlit as st
 from qb_core.model.batch_model import BAND_HELD_MIN_PCT, HOLDOUTS, MIN_BAND_ERRORS, RANGE_FACTOR
 from qb_core.question import LEVEL_TEXT, LEVELS, QUESTION_TEXT, Asked
 from qb_core.vocabulary import CONFIG_KEYS, TASKS, variant_label
-from ui import charts, data, tables, uploads, views
+from ui import cache, charts, tables
 from ui.safe import download_csv, literal, option_label
+from ui.viewmodels import calibration, theory
 
 HOLDOUT_NAMES = {"network": "network", "variant": "network variant", "config": "configuration"}
 QUESTION_NAMES = {"latency-b1": "batch-1 latency", "throughput-best": "best-batch throughput",
@@ -31,13 +32,12 @@ st.markdown(
     "no band. The sidebar never changes the fit."
 )
 
-gap = views.gap_view()
+gap = theory.gap_view()
 model = gap.model()
 if model is None:
     st.info("No measured configuration can be modelled: nothing to calibrate.")
     st.stop()
 current = gap.theory.scenario
-measured = uploads.rows()
 
 # --- one question, one card ---
 st.subheader("Ask one question")
@@ -50,7 +50,7 @@ level = picks[2].segmented_control("Level", list(LEVELS), format_func=LEVEL_NAME
                                    required=True, key="cal_level", bind="query-params",
                                    help="Board: " + LEVEL_TEXT["board"] + ". Accelerator: " + LEVEL_TEXT["accelerator"])
 asked = Asked(kind, level, int(batch) if kind == "batch" else None)
-answers = data.task_answers(current, measured, asked)
+answers = calibration.answers(current, asked)
 if answers.empty:
     st.info(f"No platform x precision x network of {TASKS[current.task]} to answer for.")
     st.stop()
@@ -129,7 +129,7 @@ holdout = st.segmented_control("Hold out", list(HOLDOUTS), default="network", re
                                format_func=lambda h: f"one {HOLDOUT_NAMES[h]}", key="calibration_holdout",
                                bind="query-params")
 question = kind
-held = data.calibration_rows(current, measured, holdout, question, level)
+held = cache.calibration_rows(current, holdout, question, level)
 selection = gap.theory.selection
 keys = list(CONFIG_KEYS)
 inside = pd.MultiIndex.from_frame(gap.paired[keys].astype({"pruning_pct": float}))
@@ -138,7 +138,7 @@ shown = held[held["task"].eq(selection.task).to_numpy()
 if shown.empty:
     st.info("No measured configuration of this task inside the sidebar's filters.")
 else:
-    st.vega_lite_chart(charts.calibration_spec(shown, views.device_colors(shown)), key="calibration_chart")
+    st.vega_lite_chart(charts.calibration_spec(shown, theory.device_colors(shown)), key="calibration_chart")
     st.caption(f"{QUESTION_TEXT[question].capitalize()} at the {level} level for the measured configurations "
                "inside the sidebar's filters, as inputs/s: the datasheet roofline and the model held out (tested "
                "or untested). On the dashed diagonal a prediction is exact; inside the shaded band within ±25 %.")
@@ -154,7 +154,7 @@ else:
                 band_high_fps=st.column_config.NumberColumn("Band high /s"))
 
 st.subheader("The model per platform")
-claims = data.model_claims(current, measured)
+claims = cache.model_claims(current)
 tables.show(claims, ["platform", "level", "term", "claim", "read_as_claim", "coefficient", "rows", "networks"],
             key="coefficients", fit=True, coefficient=st.column_config.NumberColumn("Coefficient", format="%.4g"),
             read_as_claim=st.column_config.CheckboxColumn("Read as a claim"))

@@ -7,8 +7,10 @@ import streamlit as st
 from qb_core.analyses.efficiency import BEATS_PEAK, BEATS_ROOFLINE, summary
 from qb_core.analyses.explain import above_roofline_summary, hardware_whatif_text
 from qb_core.vocabulary import MEASURED_CONFIG_KEYS
-from ui import data, tables, uploads, views, why
+from ui import cache, tables, why
 from ui.safe import cell_text, download_csv, literal_list
+from ui.viewmodels import gap as gap_views
+from ui.viewmodels import theory
 
 st.title("Efficiency: measured against the roofline")
 top = st.container()
@@ -21,12 +23,12 @@ st.markdown(
     "the reason."
 )
 
-gap = views.gap_view()
+gap = theory.gap_view()
 join, paired, settings = gap.join, gap.paired, gap.theory.settings
 counts = summary(join)
 datasheet_pct = None
 if settings.hardware_changed:  # efficiency against hypothetical hardware: say so first, the datasheet's beside
-    datasheet_join = data.join(gap.theory.scenario, uploads.rows(), datasheet=True)
+    datasheet_join = cache.join(gap.theory.scenario, datasheet=True)
     datasheet_pct = datasheet_join.loc[datasheet_join["status"] == "paired", [*MEASURED_CONFIG_KEYS, "efficiency_pct"]]
     paired = paired.merge(datasheet_pct.rename(columns={"efficiency_pct": "datasheet_efficiency_pct"}),
                           on=list(MEASURED_CONFIG_KEYS), how="left")
@@ -44,7 +46,7 @@ cols[0].metric("Paired configurations", counts["paired"])
 if len(beaten) and settings.weights == "off-chip":
     # the default storage assumption cannot hold where measurements beat it: lead with one that can
     holding = replace(gap.theory.scenario, whatif=replace(settings, weights="automatic"))
-    held = summary(data.join(holding, uploads.rows()))
+    held = summary(cache.join(holding))
     cols[1].metric("Median efficiency, weights on chip where they fit", f"{held['median_efficiency_pct']:.1f}%",
                    help=f"QuTiBench's assumption (every weight read off chip per input) cannot hold for the "
                         f"{len(beaten)} configuration(s) measured above its roofline; under it the median would "
@@ -56,7 +58,7 @@ cols[2].metric("Predictions not measured", counts["predicted-only"])
 cols[3].metric("Measured without prediction", counts["measured-only"])
 
 if len(beaten):
-    summary_text = above_roofline_summary(paired, data.fits(gap.theory.scenario), cell_text)
+    summary_text = above_roofline_summary(paired, cache.fits(gap.theory.scenario), cell_text)
     st.warning(f"**Measured above the roofline.** {summary_text} "
                "The storage assumption cannot hold for them: choose *Automatic* (on chip where they fit) or *Off "
                "chip, once per batch* under What-if in the sidebar and see which remain.")
@@ -68,7 +70,7 @@ if len(over_peak):
 if paired.empty:
     st.info("No measured configuration inside the filters has a prediction; the tables below say why.")
 else:
-    bars, spread = data.efficiency_charts(gap.theory.scenario, uploads.rows())
+    bars, spread = gap_views.efficiency_charts(gap.theory.scenario)
     st.subheader("Peak, prediction and measurement per configuration")
     st.vega_lite_chart(bars, key="efficiency_bars")
     st.caption("Log axis, inputs per second, one shape per figure: triangle, the platform's peak compute (peak "

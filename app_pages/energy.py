@@ -3,8 +3,10 @@
 import streamlit as st
 
 from qb_core.labels import title
-from ui import data, tables, uploads, views
+from ui import tables
 from ui.safe import download_csv, literal, literal_list
+from ui.viewmodels import gap as gap_views
+from ui.viewmodels import theory
 
 st.title("Energy per input")
 st.markdown(
@@ -20,8 +22,8 @@ st.markdown(
     "is above the measured energy. Lower is better; inputs per joule is the inverse."
 )
 
-gap = views.gap_view()
-paired, constant, setups = data.energy_rows(gap.theory.scenario, uploads.rows())
+gap = theory.gap_view()
+paired, constant, setups = gap_views.energy_rows(gap.theory.scenario)
 measure = st.segmented_control("Show", ["mj_per_input", "inputs_per_joule"], default="mj_per_input",
                                required=True, format_func=title, key="energy_measure", bind="query-params")
 with_power = paired[paired["mj_per_input"].notna()]
@@ -42,7 +44,7 @@ if len(flat):
     st.caption(f"The same power at every batch size (a constant, not a per-run measurement): "
                f"{literal_list(flat['config'], 12)}.")
 
-st.vega_lite_chart(data.energy_chart(gap.theory.scenario, uploads.rows(), measure), key="energy_bars")
+st.vega_lite_chart(gap_views.energy_chart(gap.theory.scenario, measure), key="energy_bars")
 noted = with_power[with_power["energy_note"] != ""]
 beats = noted[noted["ideal_mj_per_input"] > noted["mj_per_input"]]
 st.caption("Log axis, one shape per figure: circle, measured at full board power; square, measured above the "

@@ -13,10 +13,11 @@ from qb_core.analyses.finder import (
 from qb_core.model.batch_model import weak_bands
 from qb_core.question import Asked
 from qb_core.vocabulary import PRECISIONS, TASKS
-from ui import data, scenario, tables, uploads
+from ui import cache, state, tables
 from ui.charts.finder import AUTO, AXES, resolve_axes
-from ui.find_view import DIGITS, FIRST_ROWS, HEADERS, with_variant
 from ui.safe import cell_text, download_csv, literal, literal_list, option_label
+from ui.viewmodels import find
+from ui.viewmodels.find import DIGITS, FIRST_ROWS, HEADERS, with_variant
 from ui.widgets import accept_ids
 
 ANY = "any"
@@ -118,8 +119,8 @@ st.markdown(
 )
 
 # --- the question ---
-current = scenario.current()
-measured = uploads.rows()
+current = state.current()
+
 question_from_link()
 accept_ids("find_question", QUESTION_NAMES)
 accept_ids("find_level", LEVEL_NAMES)
@@ -141,7 +142,7 @@ level = asking[2].segmented_control("Level", list(LEVEL_NAMES), format_func=LEVE
                                          "included (the default). Accelerator: the accelerator's own time, "
                                          "QuTiBench's compute figures.")
 asked = Asked(kind, level, int(asked_batch) if kind == "batch" else None)
-candidates = data.finder_candidates(current, measured, asked)
+candidates = cache.finder_candidates(current, asked)
 follow_sidebar_task()
 top = st.columns(4)
 task = top[0].selectbox("Task", [ANY, *TASKS], format_func=lambda t: "any task" if t == ANY else TASKS[t],
@@ -202,8 +203,8 @@ except ValueError as problem:
     st.stop()
 
 # --- the answer ---
-result = data.find(current, measured, constraints, objective, asked)
-view = data.find_view(current, measured, constraints, objective, asked)
+result = cache.find(current, constraints, objective, asked)
+view = find.view(current, constraints, objective, asked)
 st.caption(f"Question: {asked.text}" + (" (what a deployment sees)." if level == "board" else
                                         " (the accelerator's own time)."))
 if len(result.feasible):
@@ -219,7 +220,7 @@ if len(result.feasible):
                "predicted by the batch-aware model where the network hold-out tested predictions like it on that "
                "platform (its 80 % band in brackets; *met at the band's low end too* when every constraint still "
                "holds there). *Why it is here* names the source of each figure.")
-    model = data.batch_model(current, measured)
+    model = cache.batch_model(current)
     weak = weak_bands(model, asked.level, asked.kind) if model is not None else None
     weak = weak[weak["platform"].isin(set(result.feasible.loc[result.feasible["source"] == "tested", "platform"]))] \
         if weak is not None else weak
@@ -282,7 +283,7 @@ x_field, y_field = resolve_axes(x_choice, y_choice, limits)
 if x_field == y_field:
     st.info("Choose two different figures for the axes.")
     st.stop()
-points, chart, placed = data.find_chart(current, measured, constraints, objective, asked, x_field, y_field)
+points, chart, placed = find.chart(current, constraints, objective, asked, x_field, y_field)
 st.vega_lite_chart(chart, key="find_chart")
 constrained = [AXES[c].split(" (")[0].lower() for c in (x_field, y_field) if c in limits]
 st.caption(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qb_core.vocabulary import TASKS, pruning_text
-from ui import data, navigation, scenario, uploads
+from ui import cache, navigation, state, uploads
 from ui.safe import literal_list
 from ui.text import ROOFLINE_PRIMER
 
@@ -17,14 +17,14 @@ st.markdown(
     "others at their one mode), the theory pages from every op mode; each group keeps its own choice."
 )
 
-current = scenario.current()
-task_rows = data.measurements()[data.measurements()["task"] == current.task]
+current = state.current()
+task_rows = cache.measurements()[cache.measurements()["task"] == current.task]
 st.subheader(f"The dataset: {TASKS[current.task]}")
 cols = st.columns(4)
 cols[0].metric("Measured rows", f"{len(task_rows):,}")
 cols[1].metric("Configurations", f"{task_rows['config'].nunique():,}")
-cols[2].metric("Platforms that ran it", f"{task_rows['platform'].nunique()} of {data.catalog()['platform'].nunique()}")
-cols[3].metric("Platform x op mode", f"{task_rows['device'].nunique()} of {len(data.catalog())}")
+cols[2].metric("Platforms that ran it", f"{task_rows['platform'].nunique()} of {cache.catalog()['platform'].nunique()}")
+cols[3].metric("Platform x op mode", f"{task_rows['device'].nunique()} of {len(cache.catalog())}")
 cols[2].caption("Platforms of the catalog with measurements of this task (TX2 and EdgeTPU count once).")
 st.markdown(f"**Precisions:** {', '.join(sorted(task_rows['precision'].astype(str).unique()))} · "
             f"**Networks:** {', '.join(sorted(task_rows['topology'].astype(str).unique()))} · "

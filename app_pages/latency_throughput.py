@@ -4,7 +4,7 @@ import streamlit as st
 
 from qb_core.csv_io import echo_list
 from qb_core.question import LEVEL_COLUMNS, level_figures
-from ui import charts, data, scenario, sidebar, uploads
+from ui import cache, charts, sidebar, state, uploads
 from ui.charts.core import padded_range
 from ui.safe import download_csv, option_label
 
@@ -33,7 +33,7 @@ def panel_defaults(task: str) -> dict[str, list[str]]:
 
 level = sidebar.level()
 latency_column, fps_column = LEVEL_COLUMNS[level]
-rows = scenario.measured_rows()
+rows = state.measured_rows()
 fps, latency = level_figures(rows, level)
 rows = rows.assign(**{fps_column: fps, latency_column: latency}).dropna(subset=[fps_column, latency_column])
 if rows.empty:
@@ -41,10 +41,10 @@ if rows.empty:
             "choose the other figures in the sidebar.")
     st.stop()
 rows = rows.sort_values(["config", "batch"])
-current = scenario.current()
+current = state.current()
 task = current.task
 measured_platforms = list(dict.fromkeys(uploads.rows().loc[uploads.rows()["task"] == task, "platform"].astype(str)))
-options = list(dict.fromkeys([*data.catalog()["platform"], *measured_platforms]))
+options = list(dict.fromkeys([*cache.catalog()["platform"], *measured_platforms]))
 sidebar.page_widgets_follow_task("latency_panels", task, panel_defaults)
 defaults = list(panel_defaults(task).values())
 left, right, axis = st.columns([2, 2, 1])
@@ -54,7 +54,7 @@ panels = [left.multiselect("Left panel", options, default=defaults[0], key="pane
                             format_func=option_label)]
 log_latency = axis.toggle("Log latency axis", value=True, key="log_latency", bind="query-params")
 
-styles = data.styles_for(current, uploads.rows())
+styles = cache.styles(current.task, current.uploads)
 both = rows[rows["platform"].isin(set(panels[0]) | set(panels[1]))]
 domains = (padded_range(both[latency_column], log_latency), padded_range(both[fps_column])) if len(both) else None
 st.caption(f"{'Board' if level == 'board' else 'Accelerator'} figures ({latency_column}, {fps_column}; the "

@@ -10,8 +10,9 @@ from qb_core.analyses.layers import execution_storage
 from qb_core.networks.bundled import with_layer_tables
 from qb_core.units import us_from_s
 from qb_core.vocabulary import variant_label
-from ui import charts, data, tables, views
+from ui import cache, charts, tables
 from ui.safe import download_csv, literal
+from ui.viewmodels import theory
 
 STORAGE_WORDS = {"off-chip": "read off chip for every input", "per-batch": "read off chip once per batch",
                  "on-chip": "on chip", "automatic": "on chip where they fit"}
@@ -30,7 +31,7 @@ st.markdown(
     "fits a fixed cost per input and each layer type's share of the peak from the measurements)."
 )
 
-gap = views.gap_view()
+gap = theory.gap_view()
 predictions = gap.theory.predictions
 settings = gap.theory.settings
 modelled = with_layer_tables(predictions, gap.theory.networks)
@@ -59,11 +60,11 @@ storage = st.segmented_control(
          "chip. The sidebar's: its What-if storage assumption, as on the other theory pages.")
 if storage == "sidebar":
     weights_mode, activations_mode = settings.weights, settings.activations
-scenario_here = replace(gap.theory.scenario, whatif=replace(settings, weights=weights_mode,
-                                                            activations=activations_mode))
+storage_here = replace(settings.storage, weights=weights_mode, activations=activations_mode)
+config_key = (device, precision, variant)
 st.caption(f"Storage here: weights {STORAGE_WORDS[weights_mode]}, activations {STORAGE_WORDS[activations_mode]}"
            + (f" ({literal(device)} runs {execution})." if storage == "execution" else " (the sidebar's)."))
-report = data.layer_report(scenario_here, (device, precision, variant), row)
+report = cache.layer_report(gap.theory.scenario, config_key, storage_here)
 layers, bottleneck = report.layers, report.bottleneck
 measured = gap.paired[(gap.paired["device"] == device) & (gap.paired["precision"] == precision)
                       & (gap.paired["variant"] == variant)]
@@ -75,15 +76,14 @@ cols[2].metric("Measured, best batch", f"{measured['measured_fps'].max():,.0f}" 
 st.caption(f"Inputs per second. {literal(device)} runs networks {execution}.")
 if len(measured):
     best = measured.loc[measured["measured_fps"].idxmax()]
-    config_key = (device, precision, variant)
-    beaten = data.layer_model_beaten(scenario_here, config_key, row, float(best["measured_fps"]),
+    beaten = cache.layer_model_beaten(gap.theory.scenario, config_key, storage_here, float(best["measured_fps"]),
                                      int(best["measured_batch"]), report.layer_fps)
     if beaten:
         st.info(beaten, icon=":material/info:")
 st.markdown(f"**The bottleneck is {literal(bottleneck['name'])}**: {bottleneck_sentence(layers, execution)}")
 
-color = views.device_colors(row).get(device, "#1f77b4")
-roofline_spec, time_spec = data.layer_charts(scenario_here, (device, precision, variant), row, color)
+color = theory.device_colors(row).get(device, "#1f77b4")
+roofline_spec, time_spec = theory.layer_charts(gap.theory.scenario, config_key, storage_here, color)
 st.vega_lite_chart(roofline_spec, key="layer_roofline")
 unbounded = ~np.isfinite(layers.loc[layers["bound"] != "none", "intensity"].to_numpy(dtype=float))
 points = layers.loc[layers["bound"] != "none", ["intensity", "attained_tops"]].round(6).drop_duplicates()

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from qb_core.vocabulary import PRECISIONS, TASKS, VARIANT_KEYS
-from ui import data, scenario, tables, uploads
+from ui import cache, state, tables
 from ui.safe import download_csv, literal, literal_list
+from ui.viewmodels import theory
 
 
 def count_columns(ours: str) -> dict[str, object]:
@@ -24,12 +25,12 @@ st.markdown(
 )
 
 # --- networks ---
-current_scenario = scenario.current_or_stop()
+current_scenario = state.current_or_stop()
 current = current_scenario.selection
 every_task = st.toggle("Every task", value=True, key="networks_all", bind="query-params",
                        help="Off: only the task chosen in the sidebar.")
 tasks = list(TASKS) if every_task else [current.task]
-long, wide = data.networks(tuple(tasks), current.precisions)
+long, wide = cache.networks(tuple(tasks), current.precisions)
 st.subheader("Networks")
 config = {}
 for precision in PRECISIONS:
@@ -39,17 +40,17 @@ for precision in PRECISIONS:
 shown = [c for c in wide.columns if c not in (*VARIANT_KEYS, "gops_per_input")]
 tables.show(wide, shown, key="networks_table", **config)
 st.caption("*not measured*: the accuracy table has no figure (`nm`) for that network and precision.")
-missing = data.unmeasurable(tuple(tasks))
+missing = cache.unmeasurable(tuple(tasks))
 if len(missing):
     st.warning("Measured but without a published operation count, so their throughput in ops/s, intensity and "
                "predictions are unknown: " + literal(", ".join(missing)) + ".")
-ops_spec, size_spec = data.network_charts(tuple(tasks), current.precisions)
+ops_spec, size_spec = theory.network_charts(tuple(tasks), current.precisions)
 left, right = st.columns(2)
 left.vega_lite_chart(ops_spec, key="networks_ops")
 right.vega_lite_chart(size_spec, key="networks_size")
 download_csv("Download the networks table (CSV)", wide, "networks.csv")
 
-compared = data.published_comparison()
+compared = cache.published_comparison()
 compared = compared[compared["task"].isin(tasks)]
 compared = compared.assign(task=compared["task"].map(TASKS))
 if len(compared):
@@ -63,7 +64,7 @@ if len(compared):
         "ops_difference": st.column_config.NumberColumn("Published - model (ops)", format="localized"),
         "ops_difference_pct": st.column_config.NumberColumn("Difference (%)", format="%.2f"),
         "agrees": st.column_config.CheckboxColumn("Agree")})
-tables_vs_published = data.layer_tables_vs_published(tuple(tasks))
+tables_vs_published = cache.layer_tables_vs_published(tuple(tasks))
 if len(tables_vs_published):
     st.markdown("**ImageNet layer tables against QuTiBench's published totals.** Each ImageNet network is rebuilt "
                 "layer by layer from its paper (sources in `data/README.md`) for the per-layer view, the activation "
@@ -77,7 +78,7 @@ if len(tables_vs_published):
 
 # --- hardware ---
 st.subheader("Hardware")
-catalog, hardware_chart, together = data.hardware_view(current_scenario, uploads.rows())
+catalog, hardware_chart, together = theory.hardware_view(current_scenario)
 shown = ["device", "precision", "peak_tops", "achievable_tops", "achievable_pct", "bandwidth_gbps",
          "ridge_ops_per_byte", "on_chip_mb", "execution", "family", "vendor", "toolflow", "memory_gb", "power_w",
          "source"]

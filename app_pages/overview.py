@@ -4,11 +4,11 @@ import streamlit as st
 
 from qb_core.analyses.filters import select
 from qb_core.vocabulary import TASKS
-from ui import data, scenario, tables, uploads
+from ui import cache, state, tables, uploads
 from ui.safe import download_csv
 
 st.title("Overview of all measurements")
-current = scenario.current_or_stop()
+current = state.current_or_stop()
 st.markdown(
     f"What was measured for {TASKS[current.task]}? One row per hardware platform and data set (QuTiBench's, or "
     "a file of yours): its family, the op modes and the batch / stream / thread sweep used, and per network "
@@ -18,7 +18,7 @@ st.markdown(
 )
 
 rows = select(uploads.rows(), current.selection)
-table = data.overview(current, rows)
+table = cache.overview(current)
 table = table[table["platform"].isin(current.selection.platforms)]
 tables.static(table.astype(str), ["platform", "dataset", *[c for c in table.columns if c not in (
     "platform", "dataset")]], labels={"op_modes": "Op modes", "batch_sweep": "Batch / streams / threads"})

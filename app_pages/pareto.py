@@ -3,8 +3,9 @@
 import streamlit as st
 
 from qb_core.analyses.pareto import OBJECTIVES
-from ui import data, scenario, sidebar, tables, uploads
+from ui import sidebar, state, tables
 from ui.safe import download_csv
+from ui.viewmodels import measured
 
 #: Short names (they appear in the page address) -> measured column.
 TRADE_OFFS = {"throughput": "fps_comp", "latency": "lat_comp_ms", "power": "full_power_w",
@@ -24,7 +25,7 @@ x_field = TRADE_OFFS[choice]
 objective = OBJECTIVES[x_field]
 st.caption(f"{objective.label} in {objective.unit}: {'more' if objective.maximize else 'less'} is better."
            + (" Energy efficiency = compute throughput / full power." if x_field == "inputs_per_joule" else ""))
-with_accuracy, rows, front, chart = data.pareto_view(scenario.current_or_stop(), uploads.rows(), x_field)
+with_accuracy, rows, front, chart = measured.pareto_view(state.current_or_stop(), x_field)
 if not with_accuracy:
     sidebar.no_rows_message()
     st.stop()

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from ui import data, tables, uploads, views
+from ui import cache, tables
 from ui.safe import download_csv, literal_list
+from ui.viewmodels import gap as gap_views
+from ui.viewmodels import theory
 
 st.title("Accuracy against throughput: predicted and measured")
 st.markdown(
@@ -15,8 +17,8 @@ st.markdown(
     "solid one the measured front; hover a point for its status in the join."
 )
 
-gap = views.gap_view()
-points, fronts, chart = data.pareto_gap(gap.theory.scenario, uploads.rows())
+gap = theory.gap_view()
+points, fronts, chart = gap_views.pareto_gap(gap.theory.scenario)
 placed = points[points["top1_pct"].notna() & (points["fps"] > 0)]
 unplaced = points[points["top1_pct"].isna()]
 if placed.empty:
@@ -40,7 +42,7 @@ shown = ["kind", "config", "top1_pct", "fps", "status", "efficiency_pct", "accur
 tables.show(fronts, shown, key="fronts_table", fit=True, kind="Point",
             fps=st.column_config.NumberColumn("Inputs/s", format="localized"))
 st.subheader("Published accuracy")
-accuracy = data.accuracy()
+accuracy = cache.accuracy()
 tables.show(accuracy[accuracy["task"] == gap.theory.selection.task], key="accuracy_table",
             measured=st.column_config.CheckboxColumn("Measured (not nm)"))
 suffix = gap.theory.settings.file_suffix()

@@ -4,8 +4,9 @@ import streamlit as st
 
 from qb_core.hardware.whatif import compare
 from qb_core.vocabulary import CONFIG_KEYS
-from ui import charts, data, tables, uploads, views
+from ui import cache, charts, tables
 from ui.safe import download_csv, literal_list
+from ui.viewmodels import theory
 
 st.title("Performance prediction")
 st.markdown(
@@ -16,7 +17,7 @@ st.markdown(
     "calibrated on the measurements, are under *Theory vs measurement*."
 )
 
-view = views.view()
+view = theory.view()
 settings, predictions = view.settings, view.predictions
 
 layout = st.segmented_control("Rows", ["Automatic", "Platform", "Platform · precision"], default="Automatic",
@@ -31,11 +32,11 @@ by_precision = layout == "Platform · precision" or (layout == "Automatic"
 if layout == "Automatic" and by_precision:
     st.caption(f"One row per platform · precision: by platform the heatmap would need {columns_by_platform} columns, "
                "too many to read.")
-st.vega_lite_chart(data.prediction_chart(view.scenario, by_precision), key="prediction_heatmap")
+st.vega_lite_chart(theory.prediction_chart(view.scenario, by_precision), key="prediction_heatmap")
 st.caption("Colour: log scale of predicted inputs/s; each cell's figure in three significant digits (k = "
            "thousand, M = million). Hover a cell for attainable TOP/s and the bound."
            + (" Under the what-if settings in the sidebar." if settings.active else ""))
-beaten = views.beaten_predictions(view.scenario, uploads.rows())
+beaten = theory.beaten_predictions(view.scenario)
 if len(beaten):
     st.warning(f"**Measurements beat {len(beaten)} of these predictions** ({literal_list(beaten['config'])}), so the "
                "storage assumption cannot hold for them: " + " ".join(dict.fromkeys(beaten["why"])))
@@ -46,7 +47,7 @@ if settings.active:
                 "scaling) on a colour scale symmetric around 1x (white): blue is faster, red slower. **⇄ and a "
                 "black border** mark cells whose bound flipped between memory and compute; *new* marks your own "
                 "platforms and widths.")
-    original = data.notebook_predictions(view.scenario)
+    original = cache.notebook_predictions(view.scenario)
     comparison = compare(original, predictions)
     st.vega_lite_chart(charts.change_spec(comparison, by_precision), key="change_heatmap")
     st.caption(f"{int(comparison['bound_flipped'].sum())} cell(s) changed bound.")

@@ -5,9 +5,10 @@ import streamlit as st
 
 from qb_core.analyses.explain import above_roofline_summary
 from qb_core.vocabulary import TASKS
-from ui import data, tables, uploads, views, why
+from ui import cache, tables, why
 from ui.safe import cell_text, download_csv
 from ui.text import ACTIVATION_LABELS, ASSUMPTIONS, WEIGHT_LABELS
+from ui.viewmodels import theory
 
 st.title("Rooflines")
 st.markdown(
@@ -21,7 +22,7 @@ st.markdown(
 )
 
 # --- data ---
-view = views.view()
+view = theory.view()
 settings, current = view.settings, view.selection
 focus_column, left, middle, right = st.columns([1.2, 1, 1, 1])
 devices = list(dict.fromkeys(view.hardware["device"].astype(str)))
@@ -36,11 +37,11 @@ tasks = [current.task]
 if all_networks:
     tasks = right.multiselect("Networks of", list(TASKS), default=list(TASKS), format_func=TASKS.get,
                               key="roof_tasks", bind="query-params") or [current.task]
-chart = views.roofline_chart(view.scenario, uploads.rows(), show_measured, tuple(tasks) if all_networks else None,
+chart = theory.roofline_chart(view.scenario, show_measured, tuple(tasks) if all_networks else None,
                              None if focus not in devices else focus)
 points, finite, ghost, measured, unlabelled = (chart.points, chart.intensities, chart.ghost, chart.measured,
                                                chart.unlabelled)
-join = data.join(view.scenario, uploads.rows())
+join = cache.join(view.scenario)
 paired_shown = join[join["status"] == "paired"]
 
 # --- chart ---
@@ -79,7 +80,7 @@ with st.expander("Why each platform runs where it runs", expanded=show_measured)
 
 # --- on-chip capacity ---
 st.subheader("Do the weights fit on chip?")
-fits = data.fits(view.scenario)
+fits = cache.fits(view.scenario)
 st.markdown("Each variant's weights at each precision against the platform's on-chip memory (BRAM/UltraRAM, "
             "L2 or scratchpad, as its datasheet states). Where they fit, the *Automatic* storage assumption "
             "keeps them on chip and the variant's roof is the platform's peak. "
@@ -90,7 +91,7 @@ tables.show(fits, key="fits_table")
 st.subheader("Ridge points and bounds")
 st.markdown("Ridge point = 1000 x peak / bandwidth (ops/byte). Per variant: *memory* or *compute*-bound at that "
             "platform's precision, under the current storage assumption.")
-bounds = data.bounds(view.scenario)
+bounds = cache.bounds(view.scenario)
 first, last = ["device", "precision", "ridge_ops_per_byte"], ["peak_tops", "bandwidth_gbps"]  # the bounds between
 tables.show(bounds, [*first, *[c for c in bounds.columns if c not in first + last], *last], key="bounds_table",
             fit=True)

@@ -7,8 +7,9 @@ from qb_core.hardware.whatif import SCALE_MAX, merged_override, snap_to_stop
 from qb_core.model.batch_model import TESTED, predict_rows, scale_for_target
 from qb_core.question import LEVELS
 from qb_core.vocabulary import CONFIG_KEYS, variant_label
-from ui import data, messages, views, whatif_state
+from ui import cache, messages, whatif_state
 from ui.safe import cell_text, literal
+from ui.viewmodels import theory
 from ui.whatif_sidebar import SCALES
 
 SCOPE = "what_it_takes"
@@ -21,10 +22,10 @@ st.markdown(
 )
 messages.show(SCOPE)
 
-gap = views.gap_view()
+gap = theory.gap_view()
 view, settings = gap.theory, gap.theory.settings
-datasheet = data.predictions(view.scenario, datasheet=True)
-datasheet = views.without_unknown_traffic(datasheet)
+datasheet = cache.predictions(view.scenario, datasheet=True)
+datasheet = theory.without_unknown_traffic(datasheet)
 if datasheet.empty:
     st.info("No prediction inside the filters.")
     st.stop()
@@ -51,7 +52,7 @@ cols[1].metric("Peak needed (TOP/s)", f"{need['needed_tops']:,.2f}")
 cols[1].caption(f"{need['peak_multiple']:.2f}x the datasheet's {row['peak_tops'].iloc[0]:g} TOP/s")
 cols[2].metric("Today's roofline (inputs/s)", f"{row['inputs_per_s'].iloc[0]:,.0f}")
 if settings.hardware_changed:  # after "Set the what-if sliders": what the platform now reaches
-    now = data.predictions(view.scenario)
+    now = cache.predictions(view.scenario)
     now = now.merge(row[list(CONFIG_KEYS)])
     if len(now):
         reached = float(now["inputs_per_s"].iloc[0])
@@ -104,7 +105,7 @@ model = gap.model()
 if model is None:
     st.info("Not available: no measurement can be modelled.")
 else:
-    grid = data.datasheet_grid(view.scenario)
+    grid = cache.datasheet_grid(view.scenario)
     modelled = grid.merge(row[list(CONFIG_KEYS)].astype({"pruning_pct": float}))
     lines = []
     for level in LEVELS:

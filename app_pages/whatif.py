@@ -6,7 +6,7 @@ import streamlit as st
 from qb_core.hardware.catalog import EXECUTION_STYLES, FAMILIES, PEAK_COLUMNS, PEAK_PRECISIONS
 from qb_core.hardware.whatif import CUSTOM_COLUMNS, device_figures, platforms_to_csv
 from qb_core.labels import title
-from ui import data, messages, scenario, upload_slot, whatif_forms, whatif_state
+from ui import cache, messages, state, upload_slot, whatif_forms, whatif_state
 from ui.safe import cell_text, download_csv
 
 PLATFORM_UPLOAD_MB = 2
@@ -23,7 +23,7 @@ with st.container():  # one slot whatever it holds, so the widgets below keep th
 
 # --- per-platform overrides ---
 st.header("Override a platform")
-datasheet = data.catalog_of(scenario.current().whatif, datasheet=True)
+datasheet = cache.catalog_of(state.current().whatif, datasheet=True)
 device = st.selectbox("Platform", list(dict.fromkeys(datasheet["device"])), key="ovr_device")
 figures = device_figures(datasheet, device)
 current = whatif_state.overrides().get(device, {})

@@ -8,7 +8,7 @@ from qb_core.networks.onnx_import import MAX_NODES
 from qb_core.networks.onnx_shapes import parse_input_shapes
 from qb_core.networks.user import LINK_CSV_CHARS, MAX_NETWORKS
 from qb_core.vocabulary import PRECISIONS, TASKS
-from ui import messages, scenario, tables, upload_slot, user_networks
+from ui import messages, state, tables, upload_slot, user_networks
 from ui.safe import download_csv, literal
 from ui.user_networks import NETWORK_UPLOAD_MB, STRUCTURE_ONLY_EXPORT
 
@@ -84,7 +84,7 @@ with st.container(border=True):
     left, middle, right = st.columns([2, 1, 2])
     left.text_input("Name (default: the graph's name or the file name)", key="network_name", max_chars=80)
     middle.selectbox("Task", list(TASKS), format_func=TASKS.get, key="network_task",
-                     index=list(TASKS).index(scenario.current().task))
+                     index=list(TASKS).index(state.current().task))
     right.multiselect("Precisions it is meant for", list(PRECISIONS), default=["INT8", "FP16"],
                       key="network_precisions")
     st.text_input("Input size, for dynamic dimensions (e.g. 1x3x224x224, or image=1x3x224x224 for one of several "

@@ -1,4 +1,4 @@
-"""The composition root, used by the app (through ``ui/data.py``'s caches) and the command line
+"""The composition root, used by the app (through ``ui/cache.py``'s caches) and the command line
 alike: one user's question as one value, and the functions from its parts to the tables the pages
 and commands show.
 
@@ -8,17 +8,20 @@ user's own networks.
 
 A :class:`Scenario` is immutable and hashable, so it is the cache key of everything derived from
 it (its digest, :attr:`Scenario.key`; :meth:`~Scenario.on_datasheet`,
-:meth:`~Scenario.measurement_side` and :attr:`~Scenario.fit_key` are the narrower keys of what
-depends on less). The functions here hand its parts (:class:`~qb_core.question.HardwareWhatIf`,
-:class:`~qb_core.question.Storage`, the selection, the networks) whole to the core's whole-table
-functions: the catalogs, the predictions, the intensities, the measurement-prediction join and one
-configuration's layers, each a pure function of the scenario and the tables it names.
+:meth:`~Scenario.measurement_side`, :meth:`~Scenario.theory_side` and :meth:`~Scenario.fit_side`
+are the narrower values of what depends on less, each complete for what it keys: a cached function
+reads nothing but the value it is keyed on). The uploads travel as one :class:`Uploads` value,
+their digests and the rows they name together. The functions here hand its parts
+(:class:`~qb_core.question.HardwareWhatIf`, :class:`~qb_core.question.Storage`, the selection, the
+networks) whole to the core's whole-table functions: the catalogs, the predictions, the
+intensities, the measurement-prediction join and one configuration's layers, each a pure function
+of the scenario and the tables it names.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pandas as pd
@@ -41,13 +44,32 @@ def content_digest(content: bytes | memoryview) -> str:
 
 
 @dataclass(frozen=True)
+class Uploads:
+    """A user's measurement files, known by (file name, content digest) in the order added, and the
+    table they make with the bundled rows. Equal and hashed by the digests alone: the table is what
+    the digests name, built with them in one place (the app's session), so a cache keyed on a
+    scenario can never hold another session's rows. No files: the bundled rows, which the caller
+    resolves (``rows`` is None)."""
+
+    files: tuple[tuple[str, str], ...] = ()
+    rows: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.files and self.rows is None:
+            raise ValueError("uploaded files without the rows they name")
+
+    def __bool__(self) -> bool:
+        return bool(self.files)
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Everything that decides what a page computes (see the module docstring)."""
 
     selection: Selection = Selection()
     whatif: WhatIf = WhatIf()
-    #: (file name, content digest) of each uploaded measurement file, in the order added.
-    uploads: tuple[tuple[str, str], ...] = ()
+    #: The uploaded measurement files by name and content digest, with the rows they name.
+    uploads: Uploads = Uploads()
     networks: tuple[UserNetwork, ...] = ()
 
     @property
@@ -88,6 +110,19 @@ class Scenario:
             return self
         return replace(self, whatif=WhatIf(width_pct=self.whatif.width_pct), networks=())
 
+    def theory_side(self, datasheet: bool = False) -> Scenario:
+        """What the theory side depends on: everything but the uploads (so sessions share it) and,
+        on the ``datasheet``, no scale or override either."""
+        scenario = self.on_datasheet() if datasheet else self
+        return replace(scenario, uploads=Uploads()) if scenario.uploads else scenario
+
+    def fit_side(self) -> Scenario:
+        """What the calibrated model depends on, and nothing else: every measurement (bundled and
+        uploaded), the user's own platforms on the datasheet and the user's networks. Neither the
+        filters, the task nor the what-if scales move the fit."""
+        return Scenario(whatif=WhatIf(custom_text=self.whatif.custom_text), uploads=self.uploads,
+                        networks=self.networks)
+
     def with_task(self, task: str) -> Scenario:
         """The same question about another task (filters kept as they are)."""
         return replace(self, selection=replace(self.selection, task=task))
@@ -103,10 +138,8 @@ class Scenario:
 
     @cached_property
     def fit_key(self) -> str:
-        """What the calibrated model depends on: every measurement (bundled and uploaded), the
-        datasheet catalog with the user's own platforms, and the user's networks. Neither the
-        filters nor the what-if scales move the fit."""
-        return _digest(repr((self.uploads, self.whatif.custom_text, self.networks_key)))
+        """The digest of :meth:`fit_side`: what the calibrated model's caches key on."""
+        return self.fit_side().key
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]

@@ -9,12 +9,13 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from qb_core.analyses.filters import Selection
 from qb_core.hardware.whatif import WhatIf
-from qb_core.service import Scenario
-from ui.data import HASH_FUNCS
+from qb_core.service import Scenario, Uploads
+from ui.cache import HASH_FUNCS
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 HEAVY = ("DataFrame", "ModelReport", "LayerReport")
@@ -25,7 +26,7 @@ def cached_functions():
         for node in ast.walk(ast.parse(path.read_text())):
             decorators = [ast.unparse(d) for d in getattr(node, "decorator_list", ())]
             if isinstance(node, ast.FunctionDef) and any("cache_data" in d or "cache_resource(max_entries" in d
-                                                         or re.match(r"(data\.)?cached\(", d) for d in decorators):
+                                                         or re.match(r"(cache\.)?cached\(", d) for d in decorators):
                 yield path.name, node
 
 
@@ -47,7 +48,7 @@ def test_a_scenario_is_hashed_as_its_digest_which_every_part_moves():
     assert key == base.key and len(key) == 24
     changed = [replace(base, selection=Selection(task="mnist", precisions=("INT8",))),
                replace(base, whatif=WhatIf(bandwidth_scale=2.0)),
-               replace(base, uploads=(("mine.csv", "0" * 20),))]
+               replace(base, uploads=Uploads((("mine.csv", "0" * 20),), pd.DataFrame()))]
     assert len({key, *(HASH_FUNCS[Scenario](s) for s in changed)}) == 4
     assert Scenario(Selection(task="cifar10", precisions=("INT8",))).key == key  # equal values, equal keys
 
@@ -55,5 +56,5 @@ def test_a_scenario_is_hashed_as_its_digest_which_every_part_moves():
 def test_the_fit_key_ignores_filters_and_scales_but_not_uploads():
     base = Scenario(Selection(task="cifar10"))
     assert replace(base, selection=Selection(task="mnist"), whatif=WhatIf(peak_scale=3.0)).fit_key == base.fit_key
-    assert replace(base, uploads=(("mine.csv", "1" * 20),)).fit_key != base.fit_key
+    assert replace(base, uploads=Uploads((("mine.csv", "1" * 20),), pd.DataFrame())).fit_key != base.fit_key
     assert replace(base, whatif=WhatIf(custom_text='[["B","GPU",1.0,null,{"INT8":1.0}]]')).fit_key != base.fit_key

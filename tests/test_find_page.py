@@ -16,7 +16,7 @@ from qb_core.measurements.dataset import BUNDLED_DATASET, load_measurements
 from qb_core.model.batch_model import build_batch_model, model_grid, predict_rows, weak_bands
 from qb_core.question import Asked
 from qb_core.vocabulary import variant_label
-from ui import data
+from ui import cache
 
 #: "CNV (CIFAR-10) at INT2, >= 10,000 inputs/s, <= 5 W": widget key -> (value, its address form).
 CNV_INT2 = {"find_level": ("accelerator", "accelerator"), "find_task": ("cifar10", "CIFAR-10"),
@@ -35,7 +35,7 @@ def model():
 
 
 def core_for(model, asked: Asked) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The candidates the page weighs for ``asked``, built from the core alone (as ``ui.data.finder_candidates``)."""
+    """The candidates the page weighs for ``asked``, built from the core alone (as ``ui.cache.finder_candidates``)."""
     measured, fitted, grid = model
     answers = predict_rows(fitted, grid, asked.level, asked.kind, asked.batch)
     return combined_candidates(measured, answers, load_accuracy(), asked), left_out_rows(measured, answers, asked)
@@ -206,7 +206,7 @@ def test_the_chart_shows_every_judged_candidate_and_shades_the_constraints(model
     assert encoding["color"]["field"] == "device" and encoding["opacity"]["field"] == "standing"
     colours = dict(zip(encoding["color"]["scale"]["domain"], encoding["color"]["scale"]["range"], strict=True))
     assert set(colours) == set(points["device"]) and len(set(colours.values())) == len(colours)
-    assert colours == {d: c for d, c in data.device_palette().items() if d in colours}  # as on every page
+    assert colours == {d: c for d, c in cache.device_palette().items() if d in colours}  # as on every page
     rings = named(chart, "rings")
     assert len(rings) == 5 and set(rings["standing"]) == {"nearest miss"}
     region = named(chart, "region").iloc[0]

@@ -3,7 +3,7 @@ specs and data, tables and text (:mod:`devtools.snapshot`). A refactoring must k
 meant to be seen records them again (``python -m devtools.snapshot record``) in its own commit.
 
 The same walk checks what every page must do on every link: run without an exception and give
-every chart data to draw. The caches are shared read-only between sessions (``ui.data.cached``):
+every chart data to draw. The caches are shared read-only between sessions (``ui.cache.cached``):
 a page that changed a cached table or spec in place would show the next session something else,
 so every page is also opened in a second fresh session, which must see the same."""
 

@@ -16,8 +16,8 @@ import streamlit as st
 from qb_core.analyses.filters import filter_options as core_filter_options
 from qb_core.csv_io import no_rows_imported
 from qb_core.measurements.dataset import DataFormatError, ImportResult, read_any
-from qb_core.service import content_digest
-from ui import data
+from qb_core.service import Uploads, content_digest
+from ui import cache
 from ui.widgets import drop_scenario, family_key
 
 #: The app charts every measurement it shows; beyond this the charts would slow every rerun.
@@ -36,6 +36,13 @@ def digests() -> tuple[tuple[str, str], ...]:
     return tuple((name, known[name]) for name in uploads())
 
 
+def current() -> Uploads:
+    """This session's uploads as the scenario's part: their digests with the rows they name (the
+    bundled rows and the uploaded ones), or no upload."""
+    files = digests()
+    return Uploads(files, rows()) if files else Uploads()
+
+
 def reports() -> dict[str, pd.DataFrame]:
     """File name -> the importer's problems (line, severity, reason) for that file."""
     return st.session_state.setdefault("upload_reports", {})
@@ -43,7 +50,7 @@ def reports() -> dict[str, pd.DataFrame]:
 
 def _refresh() -> None:
     """Rebuild this session's combined table once, when its uploads change (not on every rerun)."""
-    parts = [data.measurements()]
+    parts = [cache.measurements()]
     for name, rows in uploads().items():
         labelled = rows.assign(dataset=name)
         labelled["config"] = labelled["config"].astype(str) + " · " + name
@@ -109,17 +116,17 @@ def remove(name: str) -> None:
 def filter_options(task: str) -> Mapping[str, object]:
     """Sidebar options over bundled plus uploaded rows (computed once per upload change)."""
     if not uploads():
-        return data.filter_options(task)
-    cache = st.session_state.setdefault("_combined_options", {})
-    if task not in cache:
-        cache[task] = core_filter_options(data.catalog(), rows(), task)
-    return cache[task]
+        return cache.filter_options(task)
+    options = st.session_state.setdefault("_combined_options", {})
+    if task not in options:
+        options[task] = core_filter_options(cache.catalog(), rows(), task)
+    return options[task]
 
 
 def rows() -> pd.DataFrame:
     """Bundled plus uploaded measurements (the bundled table alone when nothing was uploaded)."""
     if not uploads():
-        return data.measurements()
+        return cache.measurements()
     if "_combined_measurements" not in st.session_state:
         _refresh()
     return st.session_state["_combined_measurements"]

@@ -18,7 +18,7 @@ from qb_core.hardware.whatif import (
     custom_catalog,
 )
 from qb_core.links import overrides_to_text, platforms_to_text
-from ui import data
+from ui import cache
 from ui.widgets import drop_scenario
 
 #: The widgets' keys and defaults: the datasheet, QuTiBench's storage assumption, no own width.
@@ -59,7 +59,7 @@ def set_custom_records(records: list[dict]) -> None:
     if len(records) > MAX_CUSTOM_PLATFORMS:
         raise ValueError(f"at most {MAX_CUSTOM_PLATFORMS} platforms of your own fit in a shareable link")
     frame = custom_catalog(records)
-    combined_catalog(data.catalog(), frame)  # refuses names that clash with the catalog
+    combined_catalog(cache.catalog(), frame)  # refuses names that clash with the catalog
     st.session_state["custom_platforms"] = records
     drop_scenario()
 
@@ -73,11 +73,11 @@ def records_of(frame: pd.DataFrame) -> list[dict]:
 def custom_frame() -> pd.DataFrame | None:
     """The user's platforms as catalog rows (validated once per distinct list, not per call)."""
     records = custom_records()
-    return data.custom_table(json.dumps(records, sort_keys=True)) if records else None
+    return cache.custom_table(json.dumps(records, sort_keys=True)) if records else None
 
 
 def all_devices() -> list[str]:
-    names = list(data.catalog()["device"])
+    names = list(cache.catalog()["device"])
     frame = custom_frame()
     return names + ([] if frame is None else list(frame["device"]))
 

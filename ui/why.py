@@ -6,14 +6,14 @@ from __future__ import annotations
 import streamlit as st
 
 from qb_core.service import Scenario
-from ui import data, uploads
 from ui.safe import cell_text
+from ui.viewmodels import gap
 
 
 def show_platform_reasons(current: Scenario) -> None:
     """One paragraph per platform of the scenario's paired rows (the join's, as shown): how far from its
     roofline it runs here, the best it measured anywhere, and the recorded cause with its source."""
-    report = data.platform_reasons(current, uploads.rows())
+    report = gap.platform_reasons(current)
     lines = []
     for row in report.itertuples(index=False):
         head = (f"**{cell_text(row.platform)}**: {row.efficiency_range} of its roofline over {row.configurations} "

@@ -12,7 +12,7 @@ def family_key(family: str) -> str:
     return f"hw_{family.lower()}"
 
 
-#: Where this rerun's scenario is kept (:mod:`ui.scenario`); dropped by whatever changes the session
+#: Where this rerun's scenario is kept (:mod:`ui.state`); dropped by whatever changes the session
 #: under a run, so the next read builds it again.
 SCENARIO_KEY = "_scenario"
 

@@ -1,6 +1,7 @@
 """What the Find page draws, worked out once per question and shared by every session asking it
-(cached in :func:`ui.data.find_view`): the answer, the nearest misses and the rows that are not
-evidence as the tables show them, and the rows left out with their reasons. The page draws them."""
+(:func:`view`): the answer, the nearest misses and the rows that are not evidence as the tables show
+them, and the rows left out with their reasons; and the chart of every judged candidate
+(:func:`chart`). The page draws them."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from qb_core.analyses.finder import FinderResult
+from qb_core.analyses.finder import Constraints, FinderResult, Objective
+from qb_core.question import Asked
+from qb_core.service import Scenario
 from qb_core.vocabulary import variant_label
-from ui import tables
+from ui import cache, tables
+from ui.charts.finder import finder_spec, placeable, standing
 from ui.safe import cell_text
 
 #: Table headers (units where the header can carry them).
@@ -114,3 +118,25 @@ def find_view(result: FinderResult) -> FindView:
                     _table(shown_rows(result.not_evidence).head(FIRST_ROWS), "why"),
                     dropped.groupby("reason").size().rename("rows").reset_index(),
                     gone[["device", "precision", "variant", "batch", "source", "reason"]])
+
+
+@cache.cached(32)
+def view(scenario: Scenario, constraints: Constraints, objective: Objective, asked: Asked) -> FindView:
+    """What the Find page draws for this question (:func:`find_view` of :func:`ui.cache.find`), once
+    per question."""
+    return find_view(cache.find(scenario, constraints, objective, asked))
+
+
+@cache.cached(32)
+def chart(scenario: Scenario, constraints: Constraints, objective: Objective, asked: Asked, x_field: str,
+          y_field: str) -> tuple[pd.DataFrame, dict, int]:
+    """Every judged candidate of the finder's answer with its standing, the chart of them on the two
+    axes chosen (the constraints on those axes shaded) and how many it places."""
+    result = cache.find(scenario, constraints, objective, asked)
+    judged = result.judged
+    points = judged.assign(variant=variant_label(judged["topology"], judged["pruning_pct"]),
+                           standing=standing(judged, result.feasible, result.nearest))
+    limits = {limit.column: (bound, limit.minimum) for limit, bound in constraints.limits()}
+    colors = cache.device_colors_for(points.assign(op_mode=""), scenario.whatif.custom_text)
+    spec = finder_spec(points, x_field, y_field, limits, colors)
+    return points, spec, int(placeable(points, x_field, y_field).sum())

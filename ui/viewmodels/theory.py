@@ -1,6 +1,8 @@
-"""What a theory page draws from, read off this rerun's scenario (:mod:`ui.scenario`): the
-what-if settings, the selection, the what-if hardware inside it and the predictions over it (the
-page stops with a clear message when nothing is left)."""
+"""What the theory pages draw, read off this rerun's scenario (:mod:`ui.state`): the what-if
+settings, the selection, the what-if hardware inside it and the predictions over it (the page stops
+with a clear message when nothing is left), the join a theory-meets-measurement page starts from,
+and the charts built from them once per question (rooflines, the prediction heatmap, per-layer
+rooflines, networks and hardware at a glance)."""
 
 from __future__ import annotations
 
@@ -18,10 +20,12 @@ from qb_core.analyses.roofline_geometry import coinciding_names, log_axis_range,
 from qb_core.hardware.whatif import WhatIf
 from qb_core.model.batch_model import BatchModel
 from qb_core.networks.user import UserNetwork
+from qb_core.question import Storage
 from qb_core.service import Scenario
 from qb_core.vocabulary import variant_label
-from ui import charts, data, scenario, sidebar, uploads
-from ui.charts.theory import labels_left_out
+from ui import cache, charts, sidebar, state
+from ui.charts.gap import layer_specs
+from ui.charts.theory import hardware_spec, labels_left_out, networks_specs, prediction_spec
 from ui.safe import literal_list
 
 
@@ -61,12 +65,12 @@ def view(*, drop_unknown: bool = True) -> TheoryView:
     """Scenario, hardware and predictions of a theory page. With ``drop_unknown``, predictions whose
     intensity is unknown (activation traffic of a network without a layer list, with activations
     off chip) are left out and the page says which."""
-    current = scenario.current_or_stop()
-    hardware = data.shown_hardware(current)
+    current = state.current_or_stop()
+    hardware = cache.shown_hardware(current)
     if hardware.empty:
         sidebar.no_rows_message("platform x precision pairs")
         st.stop()
-    predictions = data.predictions(current)
+    predictions = cache.predictions(current)
     if drop_unknown:
         predictions = without_unknown_traffic(predictions)
     if predictions.empty:
@@ -90,14 +94,14 @@ class GapView:
     def model(self) -> BatchModel | None:
         """The batch-aware model, fitted on every task's measurements (bundled and uploaded) against
         the datasheet catalog: neither the sidebar's filters nor the what-if settings move the fit."""
-        return data.batch_model(self.theory.scenario, uploads.rows())
+        return cache.batch_model(self.theory.scenario)
 
 
 def gap_view() -> GapView:
     """The join under this session's what-if settings and filters (measurements of every batch
     inside the batch range); the page stops with a message when nothing is paired or listed."""
     theory = view(drop_unknown=False)
-    join = data.join(theory.scenario, uploads.rows())
+    join = cache.join(theory.scenario)
     if join.empty:
         sidebar.no_rows_message("measurements or predictions")
         st.stop()
@@ -106,22 +110,22 @@ def gap_view() -> GapView:
 
 def device_colors(frame: pd.DataFrame) -> dict[str, str]:
     """Device colours for every device of ``frame`` (bundled, own and uploaded)."""
-    return data.device_colors_for(frame, scenario.current().whatif.custom_text)
+    return cache.device_colors_for(frame, state.current().whatif.custom_text)
 
 
-@data.cached(32)
-def beaten_predictions(current: Scenario, _measured: pd.DataFrame) -> pd.DataFrame:
-    """The measured configurations (of the session's measurements ``_measured``) whose throughput
+@cache.cached(32)
+def beaten_predictions(current: Scenario) -> pd.DataFrame:
+    """The measured configurations (of the session's measurements) whose throughput
     beats the prediction shown for them, with why in words: weights that fit on chip (say so and
     point to *Automatic*), a batch that shares one read of the weights, or a measurement above the
     peak itself. Only the pairing is redone when a slider moves; the measured side is cached."""
     settings = current.whatif
-    best = data.best_measured(current, _measured)
-    paired = pair(best, data.predictions(current), settings.storage)
+    best = cache.best_measured(current)
+    paired = pair(best, cache.predictions(current), settings.storage)
     beaten = paired[paired["measured_fps"] > paired["inputs_per_s"]]
     beaten = beaten.assign(variant=variant_label(beaten["topology"], beaten["pruning_pct"]))
-    above = above_peak(beaten, data.shown_hardware(current, datasheet=True))
-    return beaten.assign(why=why_beaten(beaten, data.fits(current), above))
+    above = above_peak(beaten, cache.shown_hardware(current, datasheet=True))
+    return beaten.assign(why=why_beaten(beaten, cache.fits(current), above))
 
 
 class RooflineChart(NamedTuple):
@@ -138,8 +142,8 @@ class RooflineChart(NamedTuple):
     verticals: bool
 
 
-@data.cached(32)
-def roofline_chart(current: Scenario, _measured: pd.DataFrame, show_measured: bool,
+@cache.cached(32)
+def roofline_chart(current: Scenario, show_measured: bool,
                    tasks: tuple[str, ...] | None, focus: str | None = None) -> RooflineChart:
     """The roofline chart of the scenario: every roof inside the selection (the datasheet's faded
     behind what-if ones), or only ``focus``'s; the variants' intensities (of ``tasks``' networks at
@@ -148,10 +152,10 @@ def roofline_chart(current: Scenario, _measured: pd.DataFrame, show_measured: bo
     platform is in focus; with ``show_measured`` the paired measurements (of every task in
     ``tasks``) and each platform's best measured TOP/s. Built once per scenario and choice."""
     selection, settings = current.theory_selection, current.whatif
-    hardware = data.shown_hardware(current)
+    hardware = cache.shown_hardware(current)
     if focus is not None:
         hardware = hardware[hardware["device"].astype(str) == focus]
-    parts = [data.intensities(current.with_task(task), own_width=task == current.task)
+    parts = [cache.intensities(current.with_task(task), own_width=task == current.task)
              for task in (tasks or (current.task,))]
     intensity = pd.concat(parts, ignore_index=True)
     intensity = intensity[intensity["precision"].isin(selection.precisions)]
@@ -160,31 +164,72 @@ def roofline_chart(current: Scenario, _measured: pd.DataFrame, show_measured: bo
     if focus is not None:
         intensity = intensity[intensity["precision"].isin(set(hardware["precision"]))]
     finite = intensity[np.isfinite(intensity["intensity"])]
-    datasheet = select(data.hardware(), selection) if settings.hardware_changed else None
+    datasheet = select(cache.hardware(), selection) if settings.hardware_changed else None
     if datasheet is not None and focus is not None:
         datasheet = datasheet[datasheet["device"].astype(str) == focus]
     ridges = [hardware["ridge_ops_per_byte"]] + ([] if datasheet is None else [datasheet["ridge_ops_per_byte"]])
     x_min, x_max = log_axis_range(np.concatenate([finite["intensity"], *ridges]))
     measured = best = None
     if show_measured:
-        joins = [data.join(current.with_task(task), _measured) for task in (tasks or (current.task,))]
+        joins = [cache.join(current.with_task(task)) for task in (tasks or (current.task,))]
         join = pd.concat(joins, ignore_index=True)
         paired = join[(join["status"] == "paired") & np.isfinite(join["intensity"])]
-        names = hardware.assign(roof_devices=coinciding_names(data.shown_hardware(current)).reindex(hardware.index))
+        names = hardware.assign(roof_devices=coinciding_names(cache.shown_hardware(current)).reindex(hardware.index))
         names = names[["device", "precision", "roof_devices"]]
         measured = paired.merge(names, on=["device", "precision"], how="inner")
         roofs = names.merge(hardware[["device", "precision", "ridge_ops_per_byte"]], on=["device", "precision"])
-        best = data.achievable(current, _measured).merge(roofs, on=["device", "precision"])  # the roofs shown
+        best = cache.achievable(current).merge(roofs, on=["device", "precision"])  # the roofs shown
         best = best.assign(x_start=best["ridge_ops_per_byte"], x_end=x_max)
-    points = data.rooflines(current, x_min, x_max)
-    ghost = None if datasheet is None or datasheet.empty else data.rooflines(current, x_min, x_max, ghost=True)
+    points = cache.rooflines(current, x_min, x_max)
+    ghost = None if datasheet is None or datasheet.empty else cache.rooflines(current, x_min, x_max, ghost=True)
     if focus is not None:
         points = points[points["device"].astype(str) == focus]
         ghost = None if ghost is None else ghost[ghost["device"].astype(str) == focus]
     corners = points[points["point"] == 1]
     operating = operating_points(corners.drop_duplicates(["roof_devices", "precision"]), finite)  # once per line
     verticals = focus is not None or len(finite) <= charts.MAX_VERTICALS
-    colors = data.device_colors_for(data.shown_hardware(current), settings.custom_text)
+    colors = cache.device_colors_for(cache.shown_hardware(current), settings.custom_text)
     spec = charts.roofline_spec(points, finite, colors, ghost, measured, best, operating, verticals)
     return RooflineChart(spec, points, finite, ghost, measured, labels_left_out(finite, points) if verticals else 0,
                          bool(np.isinf(intensity["intensity"]).any()), operating, verticals)
+
+
+def prediction_chart(scenario: Scenario, by_precision: bool) -> dict:
+    """The Prediction page's heatmap of the scenario's predictions (rows per platform, or per
+    platform and precision)."""
+    return _prediction_chart(scenario.theory_side(), by_precision)
+
+
+@cache.cached(64)
+def _prediction_chart(scenario: Scenario, by_precision: bool) -> dict:
+    return prediction_spec(cache.predictions(scenario), by_precision)
+
+
+def layer_charts(scenario: Scenario, config_key: cache.ConfigKey, storage: Storage, color: str) -> tuple[dict, dict]:
+    """The per-layer roofline and time bars of one configuration (:func:`ui.cache.layer_report`)."""
+    return _layer_charts(scenario.theory_side(), config_key, storage, color)
+
+
+@cache.cached(64)
+def _layer_charts(scenario: Scenario, config_key: cache.ConfigKey, storage: Storage, color: str) -> tuple[dict, dict]:
+    report = cache.layer_report(scenario, config_key, storage)
+    return layer_specs(report.layers, report.roof, color)
+
+
+@cache.cached(16)
+def hardware_view(scenario: Scenario) -> tuple[pd.DataFrame, dict, list[str]]:
+    """The Networks and hardware page's catalog inside the selection with each device's best
+    measured TOP/s, its chart, and the names of platforms whose figures coincide."""
+    best = cache.achievable(scenario)
+    table = select(cache.hardware_table(scenario.whatif.custom_text), scenario.selection)
+    table = table.merge(best[["device", "precision", "achievable_tops", "achievable_pct"]],
+                        on=["device", "precision"], how="left")
+    spec = hardware_spec(table, cache.device_colors_for(table, scenario.whatif.custom_text), best)
+    return table, spec, sorted({n for n in coinciding_names(table) if " = " in n})
+
+
+@cache.cached(16)
+def network_charts(tasks: tuple[str, ...], precisions: tuple[str, ...]) -> tuple[dict, dict]:
+    """The operations and size charts of the networks of ``tasks`` at ``precisions``."""
+    long, wide = cache.networks(tasks, precisions)
+    return networks_specs(wide, long)

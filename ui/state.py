@@ -21,7 +21,7 @@ from ui.widgets import SCENARIO_KEY
 def build(group: str | None = None) -> Scenario:
     """The scenario of the sidebar's current values (the filters of page group ``group``)."""
     scenario = Scenario(selection=sidebar.selection(group), whatif=whatif_state.current(),
-                        uploads=uploads.digests(), networks=user_networks.networks())
+                        uploads=uploads.current(), networks=user_networks.networks())
     st.session_state[SCENARIO_KEY] = scenario
     return scenario
 
