@@ -1,6 +1,7 @@
-"""The caches key on small values: no cached function in ``ui`` hashes a table or a model report
-(a frame it needs comes as an underscore argument, which Streamlit does not hash, named by the
-scenario), and a scenario is hashed as its digest, computed once."""
+"""The caches key on small values: no cached function in ``ui`` takes a table or a model report,
+nor an argument Streamlit does not hash (an underscore one: a frame beside its key); the
+measurements come with the scenario's Uploads, keyed by their digests; and a scenario is hashed as
+its digest, computed once."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from qb_core.analyses.filters import Selection
 from qb_core.hardware.whatif import WhatIf
 from qb_core.service import Scenario, Uploads
+from ui import cache
 from ui.cache import HASH_FUNCS
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
@@ -35,11 +37,27 @@ def test_there_are_cached_functions_to_check():
 
 
 @pytest.mark.parametrize("where,function", [(p, f) for p, f in cached_functions()], ids=lambda v: getattr(v, "name", v))
-def test_no_cached_function_hashes_a_table(where, function):
+def test_no_cached_function_takes_a_table_or_an_unhashed_argument(where, function):
     for argument in function.args.args:
         annotation = ast.unparse(argument.annotation) if argument.annotation is not None else ""
-        if any(heavy in annotation for heavy in HEAVY):
-            assert argument.arg.startswith("_"), f"{where}:{function.name} hashes {argument.arg}: {annotation}"
+        assert not any(heavy in annotation for heavy in HEAVY), f"{where}:{function.name} takes {argument.arg}"
+        assert not argument.arg.startswith("_"), f"{where}:{function.name}: {argument.arg} travels beside the key"
+
+
+def test_uploads_are_keyed_by_their_digests_and_bring_their_rows():
+    bundled = cache.measurements()
+    files = (("few.csv", "a" * 20),)
+    first = bundled[bundled["task"] == "cifar10"].head(40)
+    few = Uploads(files, first)
+    assert cache.measured_rows(Uploads()) is bundled and cache.measured_rows(few) is few.rows
+    assert few == Uploads(files, bundled.head(5)) and hash(few) == hash(Uploads(files, bundled.head(5)))
+    with pytest.raises(ValueError, match="rows"):
+        Uploads(files)
+    scenario = Scenario(Selection(task="cifar10"))
+    mine = cache.overview(replace(scenario, uploads=few))
+    assert not mine.equals(cache.overview(scenario))  # the rows the digests name, not the bundled ones
+    # the same files (same digests) name the same rows: the cached table is shared
+    assert cache.overview(replace(scenario, uploads=Uploads(files, first.copy()))) is mine
 
 
 def test_a_scenario_is_hashed_as_its_digest_which_every_part_moves():
