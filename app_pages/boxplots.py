@@ -3,9 +3,9 @@ precision?"""
 
 import streamlit as st
 
-from qb_core.measurements.spread import configs_with_single_value
-from ui import cache, charts, state
+from ui import state
 from ui.safe import download_csv, literal_list
+from ui.viewmodels import measured
 
 st.title("Latency, throughput and power by pruning")
 st.markdown(
@@ -18,19 +18,15 @@ st.markdown(
 )
 
 rows = state.measured_rows()
-current = state.current()
-for metric, heading, key in (("lat_comp_ms", "Compute latency by platform, precision and pruning", "box_latency"),
-                             ("fps_comp", "Compute throughput by platform, precision and pruning", "box_throughput")):
-    sweep = cache.sweeps(current, metric)
-    if len(sweep):
-        st.vega_lite_chart(charts.sweep_spec(sweep, metric, heading), key=key)
-single = configs_with_single_value(rows, "full_power_w")
-power = cache.sweeps(current, "full_power_w", tuple(single))
-if power.empty:
+sweeps = measured.sweep_charts(state.current())
+for key in ("box_latency", "box_throughput"):
+    if sweeps.charts[key] is not None:
+        st.vega_lite_chart(sweeps.charts[key], key=key)
+single = sweeps.single_power
+if sweeps.charts["box_power"] is None:
     st.info("No configuration in the selection has more than one power reading.")
 else:
-    st.vega_lite_chart(charts.sweep_spec(power, "full_power_w", "Full power by platform, precision and pruning"),
-                       key="box_power")
+    st.vega_lite_chart(sweeps.charts["box_power"], key="box_power")
 if single:
     st.caption(f"Left out of the power plot, as the notebook does: {len(single)} configuration(s) with a single "
                f"power value for every batch size ({literal_list(single, 12)}).")

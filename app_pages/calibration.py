@@ -2,19 +2,17 @@
 model's prediction with its evidence), and how wrong the model has been on networks it never saw."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from qb_core.model.batch_model import BAND_HELD_MIN_PCT, HOLDOUTS, MIN_BAND_ERRORS, RANGE_FACTOR
 from qb_core.question import LEVEL_TEXT, LEVELS, QUESTION_TEXT, Asked
-from qb_core.vocabulary import CONFIG_KEYS, TASKS, variant_label
-from ui import cache, charts, tables
+from qb_core.vocabulary import TASKS
+from ui import cache, tables
 from ui.safe import download_csv, literal, option_label
 from ui.viewmodels import calibration, theory
+from ui.viewmodels.calibration import QUESTION_NAMES
 
 HOLDOUT_NAMES = {"network": "network", "variant": "network variant", "config": "configuration"}
-QUESTION_NAMES = {"latency-b1": "batch-1 latency", "throughput-best": "best-batch throughput",
-                  "batch": "at batch N"}
 LEVEL_NAMES = {"board": "board", "accelerator": "accelerator"}
 
 st.title("Calibrated prediction")
@@ -100,24 +98,7 @@ with st.container(border=True):
 
 # --- held-out errors ---
 st.subheader("How wrong the model has been, leaving whole networks out")
-bands = model.bands[model.bands["question"].isin(["latency-b1", "throughput-best"])]
-shown_bands = bands.assign(
-    question=bands["question"].map(QUESTION_NAMES), tested_share=100.0 * bands["tested"] / bands["units"],
-    band_factor=np.exp(bands["band_q"]))
-tables.show(shown_bands, ["platform", "level", "question", "tested_median_abs_error_pct", "band_factor", "tested",
-                          "units", "untested_median_abs_error_pct", "band_source", "band_coverage_pct"],
-            key="cal_bands", fit=True,
-            units=st.column_config.NumberColumn("Held-out rows", format="%d"),
-            tested=st.column_config.NumberColumn("Tested", format="%d"),
-            tested_median_abs_error_pct=st.column_config.NumberColumn("Median |error| (%)", format="%.1f",
-                                                                      help="Of the tested held-out rows."),
-            untested_median_abs_error_pct=st.column_config.NumberColumn("Untested: median |error| (%)",
-                                                                        format="%.1f"),
-            band_factor=st.column_config.NumberColumn("80 % band (x or ÷)", format="%.2f",
-                                                      help="A tested prediction's band runs from the prediction "
-                                                           "divided by this factor to the prediction times it."),
-            band_source=st.column_config.TextColumn("Band from"),
-            band_coverage_pct=st.column_config.NumberColumn("Nested band held (%)", format="%.0f"))
+tables.draw(calibration.bands_table(current), key="cal_bands")
 st.caption("Each held-out row is predicted by a fit that never saw its network. *Tested* rows follow the rules "
            "above computed against that fit; untested rows are predicted anyway to show what a refusal saves. The "
            "band is the 80th percentile of the platform's tested held-out errors (pooled over the other platforms "
@@ -129,35 +110,19 @@ holdout = st.segmented_control("Hold out", list(HOLDOUTS), default="network", re
                                format_func=lambda h: f"one {HOLDOUT_NAMES[h]}", key="calibration_holdout",
                                bind="query-params")
 question = kind
-held = cache.calibration_rows(current, holdout, question, level)
-selection = gap.theory.selection
-keys = list(CONFIG_KEYS)
-inside = pd.MultiIndex.from_frame(gap.paired[keys].astype({"pruning_pct": float}))
-shown = held[held["task"].eq(selection.task).to_numpy()
-             & pd.MultiIndex.from_frame(held[keys].astype({"pruning_pct": float})).isin(inside)]
+held, shown, held_chart, held_table = calibration.held_out(current, holdout, question, level)
 if shown.empty:
     st.info("No measured configuration of this task inside the sidebar's filters.")
 else:
-    st.vega_lite_chart(charts.calibration_spec(shown, theory.device_colors(shown)), key="calibration_chart")
+    st.vega_lite_chart(held_chart, key="calibration_chart")
     st.caption(f"{QUESTION_TEXT[question].capitalize()} at the {level} level for the measured configurations "
                "inside the sidebar's filters, as inputs/s: the datasheet roofline and the model held out (tested "
                "or untested). On the dashed diagonal a prediction is exact; inside the shaded band within ±25 %.")
-    tables.show(shown.assign(variant=variant_label(shown["topology"], shown["pruning_pct"])),
-                ["device", "precision", "variant", "measured_fps", "predicted_fps", "error_pct", "evidence",
-                 "band_low_fps", "band_high_fps", "batch", "status"], key="held_out_table", fit=True,
-                digits={"predicted_fps": 4, "band_low_fps": 4, "band_high_fps": 4},
-                measured_fps=st.column_config.NumberColumn("Measured /s"),
-                predicted_fps=st.column_config.NumberColumn("Predicted /s"),
-                error_pct=st.column_config.NumberColumn("Error (%)", format="%+.1f"),
-                batch=st.column_config.NumberColumn("Batch", format="localized"),
-                band_low_fps=st.column_config.NumberColumn("Band low /s"),
-                band_high_fps=st.column_config.NumberColumn("Band high /s"))
+    tables.draw(held_table, key="held_out_table")
 
 st.subheader("The model per platform")
 claims = cache.model_claims(current)
-tables.show(claims, ["platform", "level", "term", "claim", "read_as_claim", "coefficient", "rows", "networks"],
-            key="coefficients", fit=True, coefficient=st.column_config.NumberColumn("Coefficient", format="%.4g"),
-            read_as_claim=st.column_config.CheckboxColumn("Read as a claim"))
+tables.draw(calibration.claims_table(current), key="coefficients")
 above = claims[claims["above_datasheet"] & claims["read_as_claim"]]
 for row in above.itertuples():
     st.warning(f"{literal(row.platform)} ({row.level}): the fit says its {row.term} run at {row.claim}, above the "
@@ -168,29 +133,12 @@ st.caption("Each coefficient is a claim about the hardware (a share of the datas
            "on chip beyond the estimate, so their shares are not bounded.")
 
 st.subheader(f"Every answer for {TASKS[current.task]}")
-columns = ["device", "precision", "variant", "evidence", "latency_ms", "fps", "band", "batch", "fps_low", "fps_high",
-           "latency_low_ms", "latency_high_ms", "roofline_fps", "reason"]
-tables.show(answers, columns,
-            key="calibrated_table", fit=True, digits={"latency_ms": 4, "latency_low_ms": 4, "latency_high_ms": 4,
-                                                      "fps": 4, "fps_low": 4, "fps_high": 4, "roofline_fps": 4},
-            latency_ms=st.column_config.NumberColumn("Latency (ms)"),
-            fps=st.column_config.NumberColumn("Inputs/s"),
-            band=st.column_config.TextColumn("Band (inputs/s)", help="The 80 % held-out band of a tested prediction."),
-            batch=st.column_config.NumberColumn("Batch", format="localized"),
-            evidence=st.column_config.TextColumn("Evidence", help="measured; tested: predicted, and a hold-out tested "
-                                                 "predictions like it; untested: predicted, never tested (why: the "
-                                                 "last column)."),
-            variant=st.column_config.TextColumn("Network"),
-            latency_low_ms=st.column_config.NumberColumn("Latency low (ms)"),
-            latency_high_ms=st.column_config.NumberColumn("Latency high (ms)"),
-            fps_low=st.column_config.NumberColumn("Band low /s"),
-            fps_high=st.column_config.NumberColumn("Band high /s"),
-            roofline_fps=st.column_config.NumberColumn("Roofline /s"))
+tables.draw(calibration.answers_table(current, asked), key="calibrated_table")
 counts = answers["evidence"].value_counts()
 st.caption(f"{asked.text.capitalize()}: {counts.get('measured', 0)} measured, {counts.get('tested', 0)} tested "
            f"predictions, {counts.get('untested', 0)} untested, under the sidebar's what-if settings (a what-if "
            "platform's predictions are untested: the hold-out tested datasheet figures).")
 settings = gap.theory.settings
 download_csv("Download held-out predictions (CSV)", held, f"calibration_{holdout}_{question}_{level}.csv")
-download_csv("Download every answer (CSV)", answers[[c for c in columns if c != "band"]],
+download_csv("Download every answer (CSV)", answers[[c for c in calibration.ANSWER_COLUMNS if c != "band"]],
              f"answers_{kind}_{level}{settings.file_suffix()}.csv")

@@ -4,8 +4,6 @@ import streamlit as st
 
 from qb_core.analyses.predictions import what_it_takes
 from qb_core.hardware.whatif import SCALE_MAX, merged_override, snap_to_stop
-from qb_core.model.batch_model import TESTED, predict_rows, scale_for_target
-from qb_core.question import LEVELS
 from qb_core.vocabulary import CONFIG_KEYS, variant_label
 from ui import cache, messages, whatif_state
 from ui.safe import cell_text, literal
@@ -101,30 +99,10 @@ st.markdown("The roofline promises; the batch-aware model (Calibrated prediction
             "fixed cost per batch and per layer, weights read per batch, and per input the multiply-accumulates, "
             "activations and a fixed cost, fitted on every measured batch) says what the platform measures at its "
             "best batch. Scaling its peak and bandwidth together by:")
-model = gap.model()
-if model is None:
+lines = theory.model_reach(view.scenario, tuple(row[list(CONFIG_KEYS)].iloc[0]), float(target))
+if lines is None:
     st.info("Not available: no measurement can be modelled.")
 else:
-    grid = cache.datasheet_grid(view.scenario)
-    modelled = grid.merge(row[list(CONFIG_KEYS)].astype({"pruning_pct": float}))
-    lines = []
-    for level in LEVELS:
-        both, best, why = scale_for_target(model, modelled, level, float(target))
-        peak_only = scale_for_target(model, modelled, level, float(target), ("peak",))[0]
-        bandwidth_only = scale_for_target(model, modelled, level, float(target), ("bandwidth",))[0]
-        if why:
-            lines.append(f"- **{level}**: not reachable by bandwidth and peak: {literal(why, 300)}.")
-            continue
-        alone = [f"the peak alone {peak_only:,.2f}x" if peak_only == peak_only else "the peak alone will not do it",
-                 f"the bandwidth alone {bandwidth_only:,.2f}x" if bandwidth_only == bandwidth_only
-                 else "the bandwidth alone will not do it"]
-        today = predict_rows(model, modelled, level, "batch", float(best)).iloc[0]
-        evidence = ("tested: the hold-out tested predictions like it on this platform" if today["evidence"] == TESTED
-                    else f"untested: {today['reason']}")
-        lines.append(f"- **{level}**: both together **{both:,.2f}x** ({float(row['peak_tops'].iloc[0]) * both:,.2f} "
-                     f"TOP/s and {float(row['bandwidth_gbps'].iloc[0]) * both:,.1f} GB/s) would measure "
-                     f"{float(target):,.0f} inputs/s at batch {best:,}; {alone[0]}, {alone[1]}. "
-                     f"*Evidence*: {cell_text(evidence)}.")
     st.markdown("\n".join(lines))
     st.caption("The model's held-out error applies, and whether a prediction like this one was ever tested "
                "(Calibrated prediction page). *Alone*: the other figure kept at the datasheet's; where the time "

@@ -78,7 +78,7 @@ ConfigKey = tuple[str, str, str]
 def cached(max_entries: int):
     """A shared read-only cache keyed on small values (scenarios by their digest), bounded to
     ``max_entries``. Results are never changed in place: a page derives new frames from them
-    (tests/test_shared_caches.py opens every page twice and compares)."""
+    (tests/test_nothing_visible_changes.py opens every page in a second session and compares)."""
     return st.cache_resource(max_entries=max_entries, show_spinner=False, hash_funcs=HASH_FUNCS)
 
 

@@ -3,12 +3,19 @@ numbers formatted by unit, missing values blank, text shown as text."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
 
 from qb_core.analyses.finder import readable as figure_readable
 from qb_core.labels import QUANTITIES, SHORT_LABELS, short_title, title
@@ -171,14 +178,27 @@ def is_throughput(column: str) -> bool:
     return unit in THROUGHPUT_UNITS or "fps" in column.split("_")
 
 
-def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, key: str | None = None, fit: bool = False,
-         digits: dict[str, int] | None = None, **overrides: object) -> None:
-    """A sortable table of ``frame[columns]`` with readable headers and formats. With ``fit``, the
-    leading columns that fit a 1280 px window are shown and the others are
-    offered in a "More columns" picker above the table, so nothing needs horizontal scrolling
-    until the reader asks for more; downloads keep every column. ``digits``: columns shown to that
-    many significant digits (:func:`significant`), throughput columns whole from 100
-    inputs/s up (a prediction or a band, not a measurement to copy)."""
+class Table(NamedTuple):
+    """A table ready to draw (:func:`prepare`): what :func:`draw` hands to ``st.dataframe``. Built once
+    per question in a view model, it is shared read-only by every session that draws it."""
+
+    shown: pd.DataFrame
+    config: dict[str, object]
+    #: ``shown`` as the Arrow table ``st.dataframe`` would convert it to (the same function), once.
+    arrow: pa.Table
+    #: With ``fit``: the leading columns that fit a 1280 px window, and the others (with their labels),
+    #: offered in a "More columns" picker; None shows every column.
+    lead: list[str] | None = None
+    rest_labels: dict[str, str] | None = None
+
+
+def prepare(frame: pd.DataFrame, columns: Sequence[str] | None = None, fit: bool = False,
+            digits: dict[str, int] | None = None, **overrides: object) -> Table:
+    """``frame[columns]`` with readable headers and formats, as :func:`show` draws it: pure, so a view
+    model can build it once per question. With ``fit``, the leading columns that fit a 1280 px window
+    are shown and the others offered in a picker. ``digits``: columns shown to that many significant
+    digits (:func:`significant`), throughput columns whole from 100 inputs/s up (a prediction or a
+    band, not a measurement to copy)."""
     columns = list(frame.columns if columns is None else columns)
     shown = readable(frame, columns)
     rounded = []
@@ -192,26 +212,73 @@ def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, key: str | N
         label = given.get("label") if isinstance(given, dict) and given.get("label") else (
             title(column) if column in QUANTITIES else heading(column))
         config[column] = st.column_config.NumberColumn(label, format="localized", help=f"CSV column: {column}")
+    arrow = dataframe_util.convert_pandas_df_to_arrow_table(shown)
+    if not fit:
+        return Table(shown, config, arrow)
+    config = {c: dict(v) if isinstance(v, dict) else {"label": str(v)} for c, v in config.items()}
+    for column in columns:
+        if column in SHORT_LABELS and column not in overrides:
+            config[column]["help"] = f"{title(column)}. CSV column: {column}"
+            config[column]["label"] = short_title(column)
+    widths = {c: column_width(shown[c], str(config[c].get("label") or c)) for c in columns}
+    for column, width in widths.items():
+        config[column]["width"] = width
+    lead = fitting_columns(widths)
+    return Table(shown, config, arrow, lead, {c: str(config[c].get("label") or c) for c in columns if c not in lead})
+
+
+def draw(table: Table, key: str | None = None) -> None:
+    """A sortable table of a prepared :class:`Table`; with its columns fitted, the "More columns"
+    picker above it (downloads keep every column)."""
     order = None
-    if fit:
-        config = {c: dict(v) if isinstance(v, dict) else {"label": str(v)} for c, v in config.items()}
-        for column in columns:
-            if column in SHORT_LABELS and column not in overrides:
-                config[column]["help"] = f"{title(column)}. CSV column: {column}"
-                config[column]["label"] = short_title(column)
-        widths = {c: column_width(shown[c], str(config[c].get("label") or c)) for c in columns}
-        for column, width in widths.items():
-            config[column]["width"] = width
-        lead = fitting_columns(widths)
-        rest = [c for c in columns if c not in lead]
-        if rest:
-            labels = {c: str(config[c].get("label") or c) for c in rest}
-            with st.expander(f"More columns ({len(rest)} not shown)", icon=":material/view_column:"):
-                extra = st.multiselect("Also show", rest, format_func=labels.get, key=f"{key}_more" if key else None,
-                                       placeholder="Choose columns")
-            order = lead + list(extra)
-    st.dataframe(shown, hide_index=True, key=key, placeholder="",  # a missing value is blank, never "None"
-                 column_order=order, column_config=config)
+    if table.rest_labels:
+        labels = table.rest_labels
+        with st.expander(f"More columns ({len(labels)} not shown)", icon=":material/view_column:"):
+            extra = st.multiselect("Also show", list(labels), format_func=labels.get,
+                                   key=f"{key}_more" if key else None, placeholder="Choose columns")
+        order = [*table.lead, *extra]
+    st.dataframe(table.arrow, hide_index=True, key=key, placeholder="",  # a missing value is blank, never "None"
+                 column_order=order, column_config=table.config)  # Streamlit copies each column's config
+
+
+@dataclass(frozen=True, eq=False)
+class TableRequest:
+    """What :func:`prepare` is asked: a frame and how to show it, hashed by a digest of its content
+    (every row, index included, and the columns' names and types) and the options, so sessions
+    showing the same table share one prepared :class:`Table`."""
+
+    frame: pd.DataFrame
+    columns: tuple[str, ...]
+    fit: bool
+    digits: tuple[tuple[str, int], ...]
+    overrides: tuple[tuple[str, object], ...]
+
+    @cached_property
+    def digest(self) -> str:
+        frame = self.frame[list(self.columns)]
+        digest = hashlib.sha256(json.dumps([self.columns, [str(t) for t in frame.dtypes], self.fit, self.digits,
+                                            self.overrides], default=str).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+        return digest.hexdigest()
+
+
+@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs={TableRequest: lambda request: request.digest})
+def _prepared(request: TableRequest) -> Table:
+    return prepare(request.frame, request.columns, request.fit, dict(request.digits), **dict(request.overrides))
+
+
+def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, key: str | None = None, fit: bool = False,
+         digits: dict[str, int] | None = None, **overrides: object) -> None:
+    """:func:`draw` of :func:`prepare`, looked up by the table's content: a session drawing a table
+    another has drawn only draws it (a frame whose cells cannot be hashed is prepared here)."""
+    columns = tuple(frame.columns if columns is None else columns)
+    request = TableRequest(frame, columns, fit, tuple((digits or {}).items()), tuple(overrides.items()))
+    try:
+        request.digest  # noqa: B018 - computed once here; a cell pandas cannot hash raises TypeError
+    except TypeError:
+        draw(prepare(frame, columns, fit, digits, **overrides), key)
+        return
+    draw(_prepared(request), key)
 
 
 def static(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: dict[str, str] | None = None,

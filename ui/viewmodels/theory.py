@@ -18,15 +18,15 @@ from qb_core.analyses.explain import why_beaten
 from qb_core.analyses.filters import Selection, select
 from qb_core.analyses.roofline_geometry import coinciding_names, log_axis_range, operating_points
 from qb_core.hardware.whatif import WhatIf
-from qb_core.model.batch_model import BatchModel
+from qb_core.model.batch_model import TESTED, BatchModel, predict_rows, scale_for_target
 from qb_core.networks.user import UserNetwork
-from qb_core.question import Storage
+from qb_core.question import LEVELS, Storage
 from qb_core.service import Scenario
-from qb_core.vocabulary import variant_label
+from qb_core.vocabulary import CONFIG_KEYS, variant_label
 from ui import cache, charts, sidebar, state
 from ui.charts.gap import layer_specs
 from ui.charts.theory import hardware_spec, labels_left_out, networks_specs, prediction_spec
-from ui.safe import literal_list
+from ui.safe import cell_text, literal, literal_list
 
 
 @dataclass(frozen=True)
@@ -233,3 +233,36 @@ def network_charts(tasks: tuple[str, ...], precisions: tuple[str, ...]) -> tuple
     """The operations and size charts of the networks of ``tasks`` at ``precisions``."""
     long, wide = cache.networks(tasks, precisions)
     return networks_specs(wide, long)
+
+
+@cache.cached(32)
+def model_reach(scenario: Scenario, config: tuple, target_fps: float) -> list[str] | None:
+    """What would it take by the batch-aware model, per level: the scale of the configuration's
+    platform's peak and bandwidth (together, and each alone) at which it would measure
+    ``target_fps`` at its best batch, with the evidence behind the model's figure; a line per level,
+    or None when nothing can be modelled. ``config`` is the configuration's key (CONFIG_KEYS)."""
+    model = cache.batch_model(scenario)
+    if model is None:
+        return None
+    key = pd.DataFrame([config], columns=list(CONFIG_KEYS)).astype({"pruning_pct": float})
+    row = cache.predictions(scenario, datasheet=True).merge(key)
+    modelled = cache.datasheet_grid(scenario).merge(key)
+    peak_tops, bandwidth_gbps = float(row["peak_tops"].iloc[0]), float(row["bandwidth_gbps"].iloc[0])
+    lines = []
+    for level in LEVELS:
+        both, best, why = scale_for_target(model, modelled, level, target_fps)
+        peak_only = scale_for_target(model, modelled, level, target_fps, ("peak",))[0]
+        bandwidth_only = scale_for_target(model, modelled, level, target_fps, ("bandwidth",))[0]
+        if why:
+            lines.append(f"- **{level}**: not reachable by bandwidth and peak: {literal(why, 300)}.")
+            continue
+        alone = [f"the peak alone {peak_only:,.2f}x" if peak_only == peak_only else "the peak alone will not do it",
+                 f"the bandwidth alone {bandwidth_only:,.2f}x" if bandwidth_only == bandwidth_only
+                 else "the bandwidth alone will not do it"]
+        today = predict_rows(model, modelled, level, "batch", float(best)).iloc[0]
+        evidence = ("tested: the hold-out tested predictions like it on this platform" if today["evidence"] == TESTED
+                    else f"untested: {today['reason']}")
+        lines.append(f"- **{level}**: both together **{both:,.2f}x** ({peak_tops * both:,.2f} TOP/s and "
+                     f"{bandwidth_gbps * both:,.1f} GB/s) would measure {target_fps:,.0f} inputs/s at batch {best:,}; "
+                     f"{alone[0]}, {alone[1]}. *Evidence*: {cell_text(evidence)}.")
+    return lines
