@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from qb_core.analyses.roofline_geometry import log_axis_range
+from ui import tables
 from ui.charts.core import compact_number, log_ticks
 from ui.colors import DEVICE_LIGHTNESS_RANGE, PALETTE, config_styles, device_colors, platform_colors, shade
 from ui.safe import cell_text, code_span, literal, safe_file_name
@@ -115,3 +116,35 @@ def test_each_judged_candidate_gets_one_standing_in_order_of_precedence():
                                                                           STANDING[4], STANDING[4]]
 
 
+
+
+class TestPreparedTables:
+    """tables.show draws a table prepared once per content: equal frames share one prepared table,
+    any changed cell (or option) prepares another, and a frame pandas cannot hash is still drawn."""
+
+    @staticmethod
+    def frame():
+        return pd.DataFrame({"device": ["TX2-maxn", "ZCU104-FINN"], "fps": [1234.5678, 98765.4321],
+                             "note": ["a", None]})
+
+    def test_equal_content_shares_one_prepared_table(self):
+        first = tables._prepared(tables.TableRequest(self.frame(), ("device", "fps"), True, (("fps", 4),), ()))
+        again = tables._prepared(tables.TableRequest(self.frame().copy(), ("device", "fps"), True, (("fps", 4),), ()))
+        assert again is first
+        assert first.shown["fps"].tolist() == [1235.0, 98765.0]  # throughput to 4 digits, whole from 100
+        assert first.arrow.column_names == ["device", "fps"] and first.arrow.num_rows == 2
+
+    def test_a_changed_cell_or_option_is_another_table(self):
+        base = tables.TableRequest(self.frame(), ("device", "fps"), True, (("fps", 4),), ())
+        changed = self.frame()
+        changed.loc[1, "fps"] = 5.0
+        assert tables.TableRequest(changed, base.columns, True, base.digits, ()).digest != base.digest
+        assert tables.TableRequest(self.frame(), base.columns, False, base.digits, ()).digest != base.digest
+        assert tables.TableRequest(self.frame(), ("device", "note"), True, base.digits, ()).digest != base.digest
+
+    def test_a_frame_pandas_cannot_hash_is_still_drawn(self, monkeypatch):
+        drawn = []
+        monkeypatch.setattr(tables.st, "dataframe", lambda data, **kwargs: drawn.append(data))
+        odd = pd.DataFrame({"device": ["A"], "layers": [["conv", "fc"]]})
+        tables.show(odd, ["device", "layers"])
+        assert len(drawn) == 1 and drawn[0].num_rows == 1
