@@ -10,14 +10,13 @@ from qb_core.analyses.finder import (
     readable,
     value_problem,
 )
-from qb_core.model.batch_model import weak_bands
 from qb_core.question import Asked
 from qb_core.vocabulary import PRECISIONS, TASKS
 from ui import cache, state, tables
 from ui.charts.finder import AUTO, AXES, resolve_axes
 from ui.safe import cell_text, download_csv, literal, literal_list, option_label
 from ui.viewmodels import find
-from ui.viewmodels.find import DIGITS, FIRST_ROWS, HEADERS, with_variant
+from ui.viewmodels.find import DIGITS, FIRST_ROWS, HEADERS
 from ui.widgets import accept_ids
 
 ANY = "any"
@@ -220,23 +219,20 @@ if len(result.feasible):
                "predicted by the batch-aware model where the network hold-out tested predictions like it on that "
                "platform (its 80 % band in brackets; *met at the band's low end too* when every constraint still "
                "holds there). *Why it is here* names the source of each figure.")
-    model = cache.batch_model(current)
-    weak = weak_bands(model, asked.level, asked.kind) if model is not None else None
-    weak = weak[weak["platform"].isin(set(result.feasible.loc[result.feasible["source"] == "tested", "platform"]))] \
-        if weak is not None else weak
-    if weak is not None and len(weak):
+    weak = view.weak_bands
+    if len(weak):
         st.warning("Narrower than promised: in the nested hold-out the 80 % band held only "
                    + ", ".join(f"{row.band_held_pct:.0f} % on {literal(row.platform)}" for row in weak.itertuples())
                    + " of the held-out rows: read those tested rows' bands as a lower bound on the uncertainty.",
                    icon=":material/warning:")
-    download_csv("Download the answer (CSV)", with_variant(result.feasible), "deployments.csv")
+    download_csv("Download the answer (CSV)", view.downloads["feasible"], "deployments.csv")
 elif result.considered:
     st.subheader("Nothing meets every constraint")
     st.markdown(f"The {len(result.nearest)} nearest deployment(s), each at its closest batch, with every constraint "
                 "it misses and by how much (nearest: the smallest relative shortfall over all constraints).")
     nearest = view.nearest
     st.table(view.nearest_table)
-    download_csv("Download the nearest misses (CSV)", with_variant(result.nearest), "nearest_deployments.csv")
+    download_csv("Download the nearest misses (CSV)", view.downloads["nearest"], "nearest_deployments.csv")
     short = nearest[nearest["misses_fps"].astype(bool)]
     if len(short):
         names = literal_list(short["device"] + " " + short["precision"] + " " + short["variant"], 5)
@@ -256,7 +252,7 @@ if len(result.not_evidence):
         st.caption("The model's figure where no hold-out tested a prediction like it (the reason says why), or the "
                    "datasheet roofline where the model has none: neither is an answer, and none is ranked above.")
         st.table(view.apart_table)
-        download_csv("Download them (CSV)", with_variant(result.not_evidence), "not_evidence.csv")
+        download_csv("Download them (CSV)", view.downloads["not_evidence"], "not_evidence.csv")
 
 dropped = result.dropped
 st.caption(f"Judged: {result.considered} deployment(s) inside the task, network, precision and platforms asked "

@@ -7,7 +7,6 @@ import streamlit as st
 
 from qb_core.analyses.explain import bottleneck_sentence
 from qb_core.analyses.layers import execution_storage
-from qb_core.networks.bundled import with_layer_tables
 from qb_core.units import us_from_s
 from qb_core.vocabulary import variant_label
 from ui import cache, charts, tables
@@ -32,9 +31,8 @@ st.markdown(
 )
 
 gap = theory.gap_view()
-predictions = gap.theory.predictions
 settings = gap.theory.settings
-modelled = with_layer_tables(predictions, gap.theory.networks)
+modelled = cache.layer_configurations(gap.theory.scenario)
 if modelled.empty:
     st.info("No network inside the filters has a layer table, so there is no per-layer view.")
     st.stop()

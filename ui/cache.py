@@ -173,6 +173,13 @@ def device_colors_for(rows: pd.DataFrame, custom_text: str = NO_PLATFORMS) -> di
 
 
 @cached(32)
+def measured_platforms(task: str, uploads: Uploads) -> list[str]:
+    """The platforms measured for ``task`` (bundled and uploaded), in the order of the rows."""
+    rows = measured_rows(uploads)
+    return list(dict.fromkeys(rows.loc[rows["task"] == task, "platform"].astype(str)))
+
+
+@cached(32)
 def styles(task: str, uploads: Uploads) -> dict[str, Style]:
     """Config -> style, fixed per task whatever the filters: computed from every measured row of
     the task, bundled and uploaded."""
@@ -269,10 +276,21 @@ def configuration(scenario: Scenario, config_key: ConfigKey) -> pd.DataFrame:
     return _configuration(scenario.theory_side(), config_key)
 
 
+def layer_configurations(scenario: Scenario) -> pd.DataFrame:
+    """The scenario's predictions of the networks that have a layer table (bundled, or the user's):
+    what the per-layer view can show."""
+    return _layer_configurations(scenario.theory_side())
+
+
+@cached(64)
+def _layer_configurations(scenario: Scenario) -> pd.DataFrame:
+    return with_layer_tables(predictions(scenario), scenario.task_networks)
+
+
 @cached(64)
 def _configuration(scenario: Scenario, config_key: ConfigKey) -> pd.DataFrame:
     device, precision, variant = config_key
-    rows = with_layer_tables(predictions(scenario), scenario.task_networks)
+    rows = _layer_configurations(scenario)
     rows = rows[(rows["device"] == device) & (rows["precision"] == precision)]
     return rows[variant_label(rows["topology"], rows["pruning_pct"]) == variant].iloc[:1]
 

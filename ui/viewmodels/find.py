@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from qb_core.analyses.finder import Constraints, FinderResult, Objective
+from qb_core.model.batch_model import weak_bands
 from qb_core.question import Asked
 from qb_core.service import Scenario
 from qb_core.vocabulary import variant_label
@@ -101,6 +102,12 @@ class FindView(NamedTuple):
     apart_table: pd.DataFrame
     reasons: pd.DataFrame
     gone: pd.DataFrame
+    #: The answer, the nearest misses and the rows that are not evidence, each with its variant named,
+    #: for the downloads.
+    downloads: dict[str, pd.DataFrame]
+    #: The platforms of the answer's tested rows whose 80 % band held less than promised in the nested
+    #: hold-out (:func:`qb_core.model.batch_model.weak_bands`).
+    weak_bands: pd.DataFrame
 
 
 def _table(rows: pd.DataFrame, last: str) -> pd.DataFrame:
@@ -108,8 +115,12 @@ def _table(rows: pd.DataFrame, last: str) -> pd.DataFrame:
     return whole_frame(rows, last) if len(rows) else pd.DataFrame()
 
 
-def find_view(result: FinderResult) -> FindView:
-    """The tables of :class:`FindView` from a finder result."""
+def find_view(result: FinderResult, weak: pd.DataFrame | None = None) -> FindView:
+    """The tables of :class:`FindView` from a finder result and the model's weak bands (None: no model)."""
+    tested = set(result.feasible.loc[result.feasible["source"] == "tested", "platform"])
+    weak = weak[weak["platform"].isin(tested)] if weak is not None else pd.DataFrame(columns=["platform"])
+    downloads = {"feasible": with_variant(result.feasible), "nearest": with_variant(result.nearest),
+                 "not_evidence": with_variant(result.not_evidence)}
     answer = shown_rows(result.feasible)
     nearest = shown_rows(result.nearest)
     dropped = result.dropped
@@ -117,14 +128,16 @@ def find_view(result: FinderResult) -> FindView:
     return FindView(answer, _table(answer.head(FIRST_ROWS), "why"), nearest, _table(nearest, "misses"),
                     _table(shown_rows(result.not_evidence).head(FIRST_ROWS), "why"),
                     dropped.groupby("reason").size().rename("rows").reset_index(),
-                    gone[["device", "precision", "variant", "batch", "source", "reason"]])
+                    gone[["device", "precision", "variant", "batch", "source", "reason"]], downloads, weak)
 
 
 @cache.cached(32)
 def view(scenario: Scenario, constraints: Constraints, objective: Objective, asked: Asked) -> FindView:
     """What the Find page draws for this question (:func:`find_view` of :func:`ui.cache.find`), once
     per question."""
-    return find_view(cache.find(scenario, constraints, objective, asked))
+    model = cache.batch_model(scenario)
+    weak = weak_bands(model, asked.level, asked.kind) if model is not None else None
+    return find_view(cache.find(scenario, constraints, objective, asked), weak)
 
 
 @cache.cached(32)

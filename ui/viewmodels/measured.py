@@ -1,5 +1,5 @@
-"""What the measurement pages draw beyond the rows themselves, once per question: the batch sweeps'
-charts, and the Pareto page's rows, front and chart."""
+"""What the measurement pages draw beyond the rows themselves, once per question: Latency/Throughput's
+rows and panels, the batch sweeps' charts, and the Pareto page's rows, front and chart."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ import pandas as pd
 
 from qb_core.analyses.filters import select
 from qb_core.analyses.pareto import OBJECTIVES, pareto_front, with_efficiency
+from qb_core.csv_io import echo_list
 from qb_core.measurements.spread import configs_with_single_value
+from qb_core.question import LEVEL_COLUMNS, level_figures
 from qb_core.service import Scenario
 from ui import cache
-from ui.charts.measured import pareto_spec, sweep_spec
+from ui.charts.core import padded_range
+from ui.charts.measured import latency_throughput_spec, pareto_spec, sweep_spec
 
 
 @cache.cached(32)
@@ -55,3 +58,43 @@ def sweep_charts(scenario: Scenario) -> SweepCharts:
         sweep = cache.sweeps(scenario, column, tuple(single) if column == "full_power_w" else ())
         charts[key] = sweep_spec(sweep, column, heading) if len(sweep) else None
     return SweepCharts(charts, single)
+
+
+class LevelRows(NamedTuple):
+    """The scenario's measurements inside its filters (how many), and those with figures at one
+    level (each filled in from the other figure and the batch where only one was measured), sorted
+    by configuration and batch."""
+
+    selected: int
+    rows: pd.DataFrame
+
+
+@cache.cached(32)
+def level_rows(scenario: Scenario, level: str) -> LevelRows:
+    """:class:`LevelRows` at ``level`` (:func:`qb_core.question.level_figures`)."""
+    selected = cache.selected_rows(scenario)
+    latency_column, fps_column = LEVEL_COLUMNS[level]
+    fps, latency = level_figures(selected, level)
+    rows = selected.assign(**{fps_column: fps, latency_column: latency}).dropna(subset=[fps_column, latency_column])
+    return LevelRows(len(selected), rows.sort_values(["config", "batch"]))
+
+
+@cache.cached(32)
+def latency_charts(scenario: Scenario, level: str, panels: tuple[tuple[str, ...], tuple[str, ...]],
+                   log_latency: bool) -> tuple[pd.DataFrame, list[dict | None]]:
+    """Latency/Throughput's rows of both panels' platforms and each panel's chart (None when it has
+    no rows), on shared axes."""
+    rows = level_rows(scenario, level).rows
+    latency_column, fps_column = LEVEL_COLUMNS[level]
+    styles = cache.styles(scenario.task, scenario.uploads)
+    both = rows[rows["platform"].isin(set(panels[0]) | set(panels[1]))]
+    domains = (padded_range(both[latency_column], log_latency), padded_range(both[fps_column])) if len(both) \
+        else None
+    charts: list[dict | None] = []
+    for index, platforms in enumerate(panels):
+        panel_rows = rows[rows["platform"].isin(platforms)]
+        heading = ("Left: " if index == 0 else "Right: ") + echo_list(list(platforms), 6)
+        charts.append(None if panel_rows.empty else latency_throughput_spec(
+            panel_rows, styles, name=f"pick_{index}", heading=heading, log_latency=log_latency, legend_cols=1,
+            fields=(latency_column, fps_column), domains=domains))
+    return both, charts

@@ -7,6 +7,7 @@ rooflines, networks and hardware at a glance)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -87,8 +88,9 @@ class GapView:
     theory: TheoryView
     join: pd.DataFrame
 
-    @property
+    @cached_property
     def paired(self) -> pd.DataFrame:
+        """The join's rows that have both a measurement and a prediction (worked out once per run)."""
         return self.join[self.join["status"] == "paired"]
 
     def model(self) -> BatchModel | None:
