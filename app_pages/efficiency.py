@@ -6,7 +6,6 @@ import streamlit as st
 
 from qb_core.analyses.efficiency import BEATS_PEAK, BEATS_ROOFLINE, summary
 from qb_core.analyses.explain import above_roofline_summary, hardware_whatif_text
-from qb_core.vocabulary import MEASURED_CONFIG_KEYS
 from ui import cache, tables, why
 from ui.safe import cell_text, download_csv, literal_list
 from ui.viewmodels import gap as gap_views
@@ -24,14 +23,10 @@ st.markdown(
 )
 
 gap = theory.gap_view()
-join, paired, settings = gap.join, gap.paired, gap.theory.settings
-counts = summary(join)
-datasheet_pct = None
-if settings.hardware_changed:  # efficiency against hypothetical hardware: say so first, the datasheet's beside
-    datasheet_join = cache.join(gap.theory.scenario, datasheet=True)
-    datasheet_pct = datasheet_join.loc[datasheet_join["status"] == "paired", [*MEASURED_CONFIG_KEYS, "efficiency_pct"]]
-    paired = paired.merge(datasheet_pct.rename(columns={"efficiency_pct": "datasheet_efficiency_pct"}),
-                          on=list(MEASURED_CONFIG_KEYS), how="left")
+join, settings = gap.join, gap.theory.settings
+efficiency = gap_views.efficiency_view(gap.theory.scenario)
+paired, counts, datasheet_pct = efficiency.paired, efficiency.counts, efficiency.datasheet_pct
+if datasheet_pct is not None:  # efficiency against hypothetical hardware: say so first, the datasheet's beside
     overridden = list(settings.overrides)
     what = ", ".join(filter(None, [hardware_whatif_text(settings.bandwidth_scale, settings.peak_scale, []),
                                    f"{literal_list(overridden, 4)} overridden" if overridden else ""]))
@@ -83,16 +78,11 @@ else:
     st.subheader("Why each platform runs where it runs")
     why.show_platform_reasons(gap.theory.scenario)
 
-shown = ["config", "measured_fps", "predicted_fps", "efficiency_pct",
-         *(["datasheet_efficiency_pct"] if datasheet_pct is not None else []), "bound", "measured_batch", "reason",
-         "device", "precision", "variant", "dataset", "intensity", "measured_tops", "peak_fps", "weights_on_chip"]
 st.subheader("The join")
-tables.show(paired, shown, key="join_table", fit=True)
-unpaired = join[join["status"] != "paired"]
-st.subheader(f"Not paired: {len(unpaired)} row(s)")
-if unpaired.empty:
+tables.draw(efficiency.join_table, key="join_table")
+st.subheader(f"Not paired: {efficiency.unpaired} row(s)")
+if efficiency.unpaired_table is None:
     st.caption("Every measured configuration and every prediction inside the filters is paired.")
 else:
-    tables.show(unpaired, ["status", "device", "precision", "variant", "reason", "dataset", "config", "measured_fps",
-                           "predicted_fps"], key="unpaired_table", fit=True)
+    tables.draw(efficiency.unpaired_table, key="unpaired_table")
 download_csv("Download the join (CSV)", join, f"efficiency{settings.file_suffix()}.csv")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import cache, tables
+from ui import tables
 from ui.safe import download_csv, literal_list
 from ui.viewmodels import gap as gap_views
 from ui.viewmodels import theory
@@ -37,13 +37,9 @@ if len(unplaced):
     st.caption(f"Left out: {len(unplaced)} prediction(s) with neither a published nor a measured accuracy for their "
                f"variant and precision ({literal_list(names)}), so they cannot be placed.")
 st.subheader("The two fronts")
-shown = ["kind", "config", "top1_pct", "fps", "status", "efficiency_pct", "accuracy_from", "device", "precision",
-         "variant"]
-tables.show(fronts, shown, key="fronts_table", fit=True, kind="Point",
-            fps=st.column_config.NumberColumn("Inputs/s", format="localized"))
+fronts_table, accuracy_table = gap_views.pareto_gap_tables(gap.theory.scenario)
+tables.draw(fronts_table, key="fronts_table")
 st.subheader("Published accuracy")
-accuracy = cache.accuracy()
-tables.show(accuracy[accuracy["task"] == gap.theory.selection.task], key="accuracy_table",
-            measured=st.column_config.CheckboxColumn("Measured (not nm)"))
+tables.draw(accuracy_table, key="accuracy_table")
 suffix = gap.theory.settings.file_suffix()
-download_csv("Download every point (CSV)", points[shown], f"pareto_predicted_measured{suffix}.csv")
+download_csv("Download every point (CSV)", points[gap_views.FRONT_COLUMNS], f"pareto_predicted_measured{suffix}.csv")

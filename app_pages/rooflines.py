@@ -85,16 +85,14 @@ st.markdown("Each variant's weights at each precision against the platform's on-
             "L2 or scratchpad, as its datasheet states). Where they fit, the *Automatic* storage assumption "
             "keeps them on chip and the variant's roof is the platform's peak. "
             + above_roofline_summary(paired_shown, fits, cell_text))
-tables.show(fits, key="fits_table")
+tables.draw(theory.fits_table(view.scenario), key="fits_table")
 
 # --- bound table ---
 st.subheader("Ridge points and bounds")
 st.markdown("Ridge point = 1000 x peak / bandwidth (ops/byte). Per variant: *memory* or *compute*-bound at that "
             "platform's precision, under the current storage assumption.")
 bounds = cache.bounds(view.scenario)
-first, last = ["device", "precision", "ridge_ops_per_byte"], ["peak_tops", "bandwidth_gbps"]  # the bounds between
-tables.show(bounds, [*first, *[c for c in bounds.columns if c not in first + last], *last], key="bounds_table",
-            fit=True)
+tables.draw(theory.bounds_table(view.scenario), key="bounds_table")
 suffix = settings.file_suffix()
 download_csv("Download roofline points (CSV)", points, f"rooflines{suffix}.csv")
 download_csv("Download bounds (CSV)", bounds, f"roofline_bounds{suffix}.csv")

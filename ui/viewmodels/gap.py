@@ -3,14 +3,19 @@ and why each platform runs where it runs, from the scenario's join, once per que
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import NamedTuple
 
+import pandas as pd
+import streamlit as st
+
+from qb_core.analyses.efficiency import summary
 from qb_core.analyses.energy import constant_power, ideal_energy, power_setups
 from qb_core.analyses.filters import select
 from qb_core.analyses.pareto import predicted_and_measured
 from qb_core.hardware.notes import platform_report
 from qb_core.service import Scenario
-from ui import cache
+from qb_core.vocabulary import MEASURED_CONFIG_KEYS
+from ui import cache, tables
 from ui.charts.gap import efficiency_spec, efficiency_spread_spec, energy_spec, pareto_gap_spec
 from ui.safe import cell_text
 
@@ -69,3 +74,58 @@ def platform_reasons(scenario: Scenario) -> pd.DataFrame:
     """Per platform of the scenario's paired rows: its efficiency range, its best measured share of
     the datasheet peak and the recorded cause (:func:`qb_core.hardware.notes.platform_report`)."""
     return platform_report(paired(scenario), cache.achievable(scenario), name=cell_text)
+
+
+class EfficiencyView(NamedTuple):
+    """What the Efficiency page counts and lists: the paired rows (with each one's efficiency against
+    the datasheet beside when the hardware is a what-if), the join's counts, those datasheet
+    efficiencies (None on the datasheet), the join's table and the rows not paired (their count and
+    table, None when every row is paired)."""
+
+    paired: pd.DataFrame
+    counts: dict
+    datasheet_pct: pd.DataFrame | None
+    join_table: tables.Table
+    unpaired: int
+    unpaired_table: tables.Table | None
+
+
+@cache.cached(32)
+def efficiency_view(scenario: Scenario) -> EfficiencyView:
+    """:class:`EfficiencyView` of the scenario's join (:func:`ui.cache.join`)."""
+    joined = cache.join(scenario)
+    rows = paired(scenario)
+    datasheet_pct = None
+    if scenario.whatif.hardware_changed:
+        datasheet_join = cache.join(scenario, datasheet=True)
+        datasheet_pct = datasheet_join.loc[datasheet_join["status"] == "paired",
+                                           [*MEASURED_CONFIG_KEYS, "efficiency_pct"]]
+        rows = rows.merge(datasheet_pct.rename(columns={"efficiency_pct": "datasheet_efficiency_pct"}),
+                          on=list(MEASURED_CONFIG_KEYS), how="left")
+    shown = ["config", "measured_fps", "predicted_fps", "efficiency_pct",
+             *(["datasheet_efficiency_pct"] if datasheet_pct is not None else []), "bound", "measured_batch",
+             "reason", "device", "precision", "variant", "dataset", "intensity", "measured_tops", "peak_fps",
+             "weights_on_chip"]
+    unpaired = joined[joined["status"] != "paired"]
+    unpaired_table = None if unpaired.empty else tables.prepare(
+        unpaired, ["status", "device", "precision", "variant", "reason", "dataset", "config", "measured_fps",
+                   "predicted_fps"], fit=True)
+    return EfficiencyView(rows, summary(joined), datasheet_pct, tables.prepare(rows, shown, fit=True), len(unpaired),
+                          unpaired_table)
+
+
+#: The columns of the table of the two fronts (and of the download of every point).
+FRONT_COLUMNS = ["kind", "config", "top1_pct", "fps", "status", "efficiency_pct", "accuracy_from", "device",
+                 "precision", "variant"]
+
+
+@cache.cached(32)
+def pareto_gap_tables(scenario: Scenario) -> tuple[tables.Table, tables.Table]:
+    """The predicted vs measured Pareto page's tables: the two fronts, and the published accuracy of
+    the scenario's task."""
+    fronts = pareto_gap(scenario)[1]
+    accuracy = cache.accuracy()
+    return (tables.prepare(fronts, FRONT_COLUMNS, fit=True, kind="Point",
+                           fps=st.column_config.NumberColumn("Inputs/s", format="localized")),
+            tables.prepare(accuracy[accuracy["task"] == scenario.task],
+                           measured=st.column_config.CheckboxColumn("Measured (not nm)")))

@@ -23,8 +23,8 @@ from qb_core.model.batch_model import TESTED, BatchModel, predict_rows, scale_fo
 from qb_core.networks.user import UserNetwork
 from qb_core.question import LEVELS, Storage
 from qb_core.service import Scenario
-from qb_core.vocabulary import CONFIG_KEYS, variant_label
-from ui import cache, charts, sidebar, state
+from qb_core.vocabulary import CONFIG_KEYS, PRECISIONS, TASKS, VARIANT_KEYS, variant_label
+from ui import cache, charts, sidebar, state, tables
 from ui.charts.gap import layer_specs
 from ui.charts.theory import hardware_spec, labels_left_out, networks_specs, prediction_spec
 from ui.safe import cell_text, literal, literal_list
@@ -218,16 +218,64 @@ def _layer_charts(scenario: Scenario, config_key: cache.ConfigKey, storage: Stor
     return layer_specs(report.layers, report.roof, color)
 
 
+#: The hardware table's columns, in order.
+HARDWARE_COLUMNS = ["device", "precision", "peak_tops", "achievable_tops", "achievable_pct", "bandwidth_gbps",
+                    "ridge_ops_per_byte", "on_chip_mb", "execution", "family", "vendor", "toolflow", "memory_gb",
+                    "power_w", "source"]
+
+
 @cache.cached(16)
-def hardware_view(scenario: Scenario) -> tuple[pd.DataFrame, dict, list[str]]:
+def hardware_view(scenario: Scenario) -> tuple[pd.DataFrame, dict, list[str], tables.Table]:
     """The Networks and hardware page's catalog inside the selection with each device's best
-    measured TOP/s, its chart, and the names of platforms whose figures coincide."""
+    measured TOP/s, its chart, the names of platforms whose figures coincide, and its table."""
     best = cache.achievable(scenario)
     table = select(cache.hardware_table(scenario.whatif.custom_text), scenario.selection)
     table = table.merge(best[["device", "precision", "achievable_tops", "achievable_pct"]],
                         on=["device", "precision"], how="left")
     spec = hardware_spec(table, cache.device_colors_for(table, scenario.whatif.custom_text), best)
-    return table, spec, sorted({n for n in coinciding_names(table) if " = " in n})
+    together = sorted({n for n in coinciding_names(table) if " = " in n})
+    return table, spec, together, tables.prepare(table, HARDWARE_COLUMNS, fit=True)
+
+
+def count_columns(ours: str) -> dict[str, object]:
+    """Headers of the params and ops columns, ours (``ours`` names where they come from) beside the
+    published ones, in full (never rounded)."""
+    return {f"{column}{suffix}": st.column_config.NumberColumn(f"{name} ({source})", format="localized")
+            for column, name in (("params", "Params"), ("ops_per_input", "Ops"))
+            for suffix, source in (("", ours), ("_published", "published"))}
+
+
+@cache.cached(16)
+def networks_tables(tasks: tuple[str, ...], precisions: tuple[str, ...]) -> tuple[
+        tables.Table, tables.Table | None, tables.Table | None]:
+    """The Networks and hardware page's tables of ``tasks``' networks at ``precisions``: each variant's
+    costs, the layer model against a published count and the ImageNet layer tables against the
+    published totals (None where the tasks have none)."""
+    wide = cache.networks(tasks, precisions)[1]
+    config: dict[str, object] = {}
+    for precision in PRECISIONS:
+        config[f"model_mb_{precision.lower()}"] = st.column_config.NumberColumn(f"Size {precision} (MB)",
+                                                                                format="%.3f")
+        config[f"intensity_{precision.lower()}"] = st.column_config.NumberColumn(f"Ops/byte {precision}",
+                                                                                 format="%.1f")
+        config[f"accuracy_{precision.lower()}"] = f"Top-1 (top-5) {precision} (%)"
+    network_table = tables.prepare(wide, [c for c in wide.columns if c not in (*VARIANT_KEYS, "gops_per_input")],
+                                   **config)
+    compared = cache.published_comparison()
+    compared = compared[compared["task"].isin(tasks)]
+    compared_table = tables.prepare(compared.assign(task=compared["task"].map(TASKS)), **count_columns("layer model"),
+                                    **{"ops_difference": st.column_config.NumberColumn("Published - model (ops)",
+                                                                                       format="localized"),
+                                       "ops_difference_pct": st.column_config.NumberColumn("Difference (%)",
+                                                                                           format="%.2f"),
+                                       "agrees": st.column_config.CheckboxColumn("Agree")}) if len(compared) else None
+    layers = cache.layer_tables_vs_published(tasks)
+    layers_table = tables.prepare(
+        layers.assign(task=layers["task"].map(TASKS)), **count_columns("layer table"),
+        **{"params_difference_pct": st.column_config.NumberColumn("Params difference (%)", format="%+.1f"),
+           "ops_difference_pct": st.column_config.NumberColumn("Ops difference (%)", format="%+.1f"),
+           "within_3_pct": st.column_config.CheckboxColumn("Within 3 %")}) if len(layers) else None
+    return network_table, compared_table, layers_table
 
 
 @cache.cached(16)
@@ -268,3 +316,18 @@ def model_reach(scenario: Scenario, config: tuple, target_fps: float) -> list[st
                      f"{bandwidth_gbps * both:,.1f} GB/s) would measure {target_fps:,.0f} inputs/s at batch {best:,}; "
                      f"{alone[0]}, {alone[1]}. *Evidence*: {cell_text(evidence)}.")
     return lines
+
+
+@cache.cached(64)
+def fits_table(scenario: Scenario) -> tables.Table:
+    """The Rooflines page's table of whether each variant's weights fit on chip (:func:`ui.cache.fits`)."""
+    return tables.prepare(cache.fits(scenario))
+
+
+@cache.cached(64)
+def bounds_table(scenario: Scenario) -> tables.Table:
+    """The Rooflines page's table of ridge points and bounds (:func:`ui.cache.bounds`): the bounds
+    between each platform's ridge and its peak and bandwidth."""
+    bounds = cache.bounds(scenario)
+    first, last = ["device", "precision", "ridge_ops_per_byte"], ["peak_tops", "bandwidth_gbps"]
+    return tables.prepare(bounds, [*first, *[c for c in bounds.columns if c not in first + last], *last], fit=True)
