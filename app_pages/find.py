@@ -17,7 +17,7 @@ from ui.charts.finder import AUTO, AXES, resolve_axes
 from ui.safe import cell_text, download_csv, literal, literal_list, option_label
 from ui.viewmodels import find
 from ui.viewmodels.find import DIGITS, FIRST_ROWS, HEADERS
-from ui.widgets import accept_ids
+from ui.widgets import TAKE_DEVICE_KEY, TAKE_TARGET_KEY, TAKE_VARIANT_KEY, accept_ids, take_precision_key
 
 ANY = "any"
 OBJECTIVE_NAMES = {"fps": "throughput", "latency": "latency", "power": "power", "energy": "energy per input",
@@ -68,8 +68,8 @@ def offered_or_any(key: str, options: list[str], what: str, where: str) -> None:
 def ask_what_it_takes(device: str, precision: str, variant: str, task: str, target_fps: float) -> None:
     """Preset What would it take with this deployment and target (its widgets read these keys) and
     go there on the next run (a callback cannot switch pages itself)."""
-    st.session_state.update({"task": task, "take_device": device, f"take_precision_{device}": precision,
-                             "take_variant": variant, "take_target": float(min(max(target_fps, 1.0), 1e9)),
+    st.session_state.update({"task": task, TAKE_DEVICE_KEY: device, take_precision_key(device): precision,
+                             TAKE_VARIANT_KEY: variant, TAKE_TARGET_KEY: float(min(max(target_fps, 1.0), 1e9)),
                              "_goto_what_it_takes": True})
 
 

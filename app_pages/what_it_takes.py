@@ -9,6 +9,7 @@ from ui import cache, messages, whatif_state
 from ui.safe import cell_text, literal
 from ui.viewmodels import theory
 from ui.whatif_sidebar import SCALES
+from ui.widgets import TAKE_DEVICE_KEY, TAKE_TARGET_KEY, TAKE_VARIANT_KEY, take_precision_key
 
 SCOPE = "what_it_takes"
 st.title("What would it take?")
@@ -30,15 +31,15 @@ if datasheet.empty:
 left, middle, right, far = st.columns(4)
 devices = list(dict.fromkeys(datasheet["device"]))
 device = left.selectbox("Platform", devices, index=devices.index("ZCU104-FINN") if "ZCU104-FINN" in devices else 0,
-                        key="take_device")
+                        key=TAKE_DEVICE_KEY)
 rows = datasheet[datasheet["device"] == device]
-precision = middle.selectbox("Precision", list(dict.fromkeys(rows["precision"])), key=f"take_precision_{device}")
+precision = middle.selectbox("Precision", list(dict.fromkeys(rows["precision"])), key=take_precision_key(device))
 rows = rows[rows["precision"] == precision]
 variants = list(variant_label(rows["topology"], rows["pruning_pct"]))
-variant = right.selectbox("Network variant", variants, key="take_variant")
+variant = right.selectbox("Network variant", variants, key=TAKE_VARIANT_KEY)
 row = rows.iloc[[variants.index(variant)]]
 target = far.number_input("Target (inputs/s)", min_value=1.0, max_value=1e9, value=30_000.0, step=1000.0,
-                          format="%.0f", key="take_target")
+                          format="%.0f", key=TAKE_TARGET_KEY)
 
 need = what_it_takes(row, float(target)).iloc[0]
 known = need["needed_gbps"] == need["needed_gbps"]
@@ -67,7 +68,7 @@ st.markdown(words[need["binds"]] + (f" {literal(need['note'], 300)}." if need["n
 
 def _set_sliders(bandwidth: float, peak: float) -> None:
     """Move the global what-if sliders to the smallest stops that reach both multiples."""
-    for key, multiple in (("bw_scale", bandwidth), ("peak_scale", peak)):
+    for key, multiple in ((whatif_state.BANDWIDTH_SCALE_KEY, bandwidth), (whatif_state.PEAK_SCALE_KEY, peak)):
         st.session_state[key] = snap_to_stop(multiple, SCALES)
     messages.flash(SCOPE, "success", "Sliders set: see the Rooflines and Prediction pages (the scales apply to every "
                                      "platform).")

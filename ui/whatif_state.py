@@ -21,14 +21,19 @@ from qb_core.links import overrides_to_text, platforms_to_text
 from ui import cache
 from ui.widgets import drop_scenario
 
-#: The widgets' keys and defaults: the datasheet, QuTiBench's storage assumption, no own width.
+#: The what-if widgets' keys (and URL parameters), declared once: the sidebar draws them, the
+#: what-if is read from them, What would it take sets the two scales.
+BANDWIDTH_SCALE_KEY, PEAK_SCALE_KEY = "bw_scale", "peak_scale"
+WEIGHTS_KEY, WEIGHTS_BATCH_KEY, ACTIVATIONS_KEY = "weights", "weights_batch", "activations"
+WIDTH_ON_KEY, WIDTH_PCT_KEY = "width_on", "width_pct"
+#: The widgets' defaults: the datasheet, QuTiBench's storage assumption, no own width.
 DEFAULT_SETTINGS = WhatIf()
 DEFAULT_BATCH_N = 8
 DEFAULT_OWN_WIDTH_PCT = 75
 DEFAULTS: dict[str, object] = {
-    "bw_scale": DEFAULT_SETTINGS.bandwidth_scale, "peak_scale": DEFAULT_SETTINGS.peak_scale,
-    "weights": DEFAULT_SETTINGS.weights, "weights_batch": DEFAULT_BATCH_N,
-    "activations": DEFAULT_SETTINGS.activations, "width_on": False, "width_pct": DEFAULT_OWN_WIDTH_PCT,
+    BANDWIDTH_SCALE_KEY: DEFAULT_SETTINGS.bandwidth_scale, PEAK_SCALE_KEY: DEFAULT_SETTINGS.peak_scale,
+    WEIGHTS_KEY: DEFAULT_SETTINGS.weights, WEIGHTS_BATCH_KEY: DEFAULT_BATCH_N,
+    ACTIVATIONS_KEY: DEFAULT_SETTINGS.activations, WIDTH_ON_KEY: False, WIDTH_PCT_KEY: DEFAULT_OWN_WIDTH_PCT,
 }
 
 
@@ -99,12 +104,12 @@ def current() -> WhatIf:
 
     frame = custom_frame()
     return WhatIf(
-        bandwidth_scale=float(value("bw_scale")),
-        peak_scale=float(value("peak_scale")),
-        weights=str(value("weights")),
-        batch=int(value("weights_batch")) if value("weights") == "per-batch" else 1,
-        activations=str(value("activations")),
-        width_pct=float(value("width_pct")) if value("width_on") else None,
+        bandwidth_scale=float(value(BANDWIDTH_SCALE_KEY)),
+        peak_scale=float(value(PEAK_SCALE_KEY)),
+        weights=str(value(WEIGHTS_KEY)),
+        batch=int(value(WEIGHTS_BATCH_KEY)) if value(WEIGHTS_KEY) == "per-batch" else 1,
+        activations=str(value(ACTIVATIONS_KEY)),
+        width_pct=float(value(WIDTH_PCT_KEY)) if value(WIDTH_ON_KEY) else None,
         overrides_text=overrides_to_text(overrides()),
         custom_text=NO_PLATFORMS if frame is None else platforms_to_text(frame),
     )

@@ -12,6 +12,16 @@ def family_key(family: str) -> str:
     return f"hw_{family.lower()}"
 
 
+#: What would it take's widgets (and URL parameters), declared once: its page draws them, Find
+#: presets them to ask about one deployment.
+TAKE_DEVICE_KEY, TAKE_VARIANT_KEY, TAKE_TARGET_KEY = "take_device", "take_variant", "take_target"
+
+
+def take_precision_key(device: str) -> str:
+    """What would it take's precision widget of ``device`` (each platform keeps its own choice)."""
+    return f"take_precision_{device}"
+
+
 #: Where this rerun's scenario is kept (:mod:`ui.state`); dropped by whatever changes the session
 #: under a run, so the next read builds it again.
 SCENARIO_KEY = "_scenario"
