@@ -72,7 +72,7 @@ def start_app(port: int, script: Path = PROJECT_DIR / "streamlit_app.py", extra_
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script),
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra_args],
+         "--browser.gatherUsageStats", "false", *extra_args],
         cwd=PROJECT_DIR, stdout=output or subprocess.DEVNULL, stderr=subprocess.STDOUT if output else subprocess.PIPE,
     )
     if output is not None:
