@@ -280,3 +280,18 @@ def test_find_answers_from_a_file_whose_board_no_prediction_knows(tmp_path):
     assert done.returncode == 0 and "only measured deployments" in done.stderr
     answer = pd.read_csv(io.StringIO(done.stdout))
     assert answer[["device", "source", "meets"]].values.tolist() == [["MyBoard", "measured", True]]
+
+
+@pytest.mark.parametrize("argv,flag", [
+    (["predict", "--batch", "2000000"], "--batch"),
+    (["efficiency", "--batch", "1000001"], "--batch"),
+    (["calibrate", "--batch", "1000001"], "--batch"),
+    (["find", "--latency-batch", "1000001"], "--latency-batch"),
+    (["find", "--question", "batch"], "--question/--batch"),
+])
+def test_a_batch_no_question_can_take_is_one_line_and_exit_2(argv, flag):
+    """A batch above 1,000,000 (what a Storage and a question accept) or a question at batch N without
+    N is refused at the flag, never a traceback from deep inside the service."""
+    err = io.StringIO()
+    assert run(argv, io.StringIO(), err) == 2
+    assert flag in err.getvalue() and len(err.getvalue().strip().splitlines()) == 1

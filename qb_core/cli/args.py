@@ -15,7 +15,7 @@ from pathlib import Path
 from qb_core.cli.registry import UsageError
 from qb_core.csv_io import DataFormatError
 from qb_core.networks.onnx_shapes import InputShapeError, parse_input_shapes
-from qb_core.question import LEVELS, QUESTIONS, Asked
+from qb_core.question import LEVELS, MAX_BATCH, QUESTIONS, Asked
 from qb_core.vocabulary import ACTIVATION_MODES, TASKS, WEIGHT_MODES
 
 #: A network's name with its pruning: ``CNV 50%``, ``ResNet-50 80 %``.
@@ -33,8 +33,8 @@ def positive_number(text: str) -> float:
     return value
 
 
-def whole_number(minimum: int = 1) -> Callable[[str], int]:
-    """An argparse type for a whole number of at least ``minimum``."""
+def whole_number(minimum: int = 1, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type for a whole number of at least ``minimum`` (and at most ``maximum``)."""
 
     def parse(text: str) -> int:
         try:
@@ -43,16 +43,21 @@ def whole_number(minimum: int = 1) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{text!r} must be at least {minimum}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"{text!r} must be at most {maximum:,}")
         return value
 
     parse.__name__ = f"whole number from {minimum}"
     return parse
 
 
+#: A batch size: what a Storage and a question accept.
+batch_size = whole_number(1, MAX_BATCH)
+
+
 def whole_numbers(text: str) -> list[int]:
     """A comma-separated list of whole numbers of at least 1 (batch sizes: ``1,2,8``)."""
-    parse = whole_number(1)
-    values = [parse(part) for part in text.replace(" ", "").split(",") if part]
+    values = [batch_size(part) for part in text.replace(" ", "").split(",") if part]
     if not values:
         raise argparse.ArgumentTypeError(f"{text!r} lists no number")
     return values
@@ -98,7 +103,7 @@ def add_whatif_flags(parser: argparse.ArgumentParser) -> None:
     """The what-if and storage flags (predict and efficiency): what the app's sidebar sets."""
     parser.add_argument("--bandwidth-scale", type=positive_number, default=1.0, help="multiply every bandwidth")
     parser.add_argument("--peak-scale", type=positive_number, default=1.0, help="multiply every peak TOP/s")
-    parser.add_argument("--batch", type=whole_number(1), default=1, help="batch size (with --weights per-batch)")
+    parser.add_argument("--batch", type=batch_size, default=1, help="batch size (with --weights per-batch)")
     parser.add_argument("--weights", choices=WEIGHT_MODES, default="off-chip",
                         help="where weights live (automatic: on chip where they fit)")
     parser.add_argument("--activations", choices=ACTIVATION_MODES, default="on-chip", help="where activations live")
@@ -130,7 +135,7 @@ def add_question_arguments(parser: argparse.ArgumentParser, default: str = "late
     parser.add_argument("--question", choices=QUESTIONS, default=None,
                         help=f"latency-b1: one input at a time; throughput-best: at the best batch the platform was "
                              f"measured at; batch: at --batch N (default: {default}, or batch with --batch)")
-    parser.add_argument("--batch", type=whole_number(1), default=None, metavar="N", help="answer at batch N")
+    parser.add_argument("--batch", type=batch_size, default=None, metavar="N", help="answer at batch N")
     parser.add_argument("--level", choices=LEVELS, default="board",
                         help="board: what a deployment sees (host included; default); accelerator: the "
                              "accelerator's own time")

@@ -18,7 +18,7 @@ import pandas as pd
 
 from qb_core.analyses.finder import OBJECTIVES, Constraints, combined_candidates, find_deployments, value_problem
 from qb_core.cli import inputs
-from qb_core.cli.args import add_measurements_flag, whole_number
+from qb_core.cli.args import add_measurements_flag, batch_size
 from qb_core.cli.registry import Command
 from qb_core.csv_io import DataFormatError, to_csv_safe
 from qb_core.hardware.catalog import catalog_long
@@ -80,8 +80,8 @@ def add_find_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--question", choices=QUESTIONS, default=None,
                         help="latency-b1: one input at a time; throughput-best: at the best batch (default); batch: "
                              "at --batch N")
-    parser.add_argument("--batch", type=whole_number(1), default=None, metavar="N", help="the question at batch N")
-    parser.add_argument("--latency-batch", dest="latency_batch", type=whole_number(1), metavar="N",
+    parser.add_argument("--batch", type=batch_size, default=None, metavar="N", help="the question at batch N")
+    parser.add_argument("--latency-batch", dest="latency_batch", type=batch_size, metavar="N",
                         help="the same as --question batch --batch N (1: --question latency-b1)")
     parser.add_argument("--level", choices=LEVELS, default="board",
                         help="board: what a deployment sees, host included (default); accelerator: its own time")
@@ -154,7 +154,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         constraints_from_args(args)  # a bad value is reported before any work
     except ValueError as exc:
         raise DataFormatError(str(exc)) from None
-    asked = find_question(args)
+    try:
+        asked = find_question(args)
+    except ValueError as exc:
+        raise DataFormatError(str(exc)) from None
     measured = inputs.measured(args, err)
     hardware = catalog_long()
     try:
