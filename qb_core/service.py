@@ -99,7 +99,7 @@ class Scenario:
         """The same question on the datasheet: scales and overrides undone (own platforms, storage
         assumption and width kept). What depends on the datasheet only keys on this."""
         settings = self.whatif
-        if (settings.bandwidth_scale, settings.peak_scale, settings.overrides_text) == (1.0, 1.0, NO_OVERRIDES):
+        if settings.hardware == settings.hardware.on_datasheet:
             return self
         return replace(self, whatif=replace(settings, bandwidth_scale=1.0, peak_scale=1.0, overrides_text=NO_OVERRIDES))
 
@@ -122,6 +122,14 @@ class Scenario:
         filters, the task nor the what-if scales move the fit."""
         return Scenario(whatif=WhatIf(custom_text=self.whatif.custom_text), uploads=self.uploads,
                         networks=self.networks)
+
+    def model_side(self) -> Scenario:
+        """What the model's answers depend on: the fit's parts (:meth:`fit_side`) and the hardware
+        what-if (scales and overrides) the answers are asked under; no filter or storage setting."""
+        settings = self.whatif
+        return Scenario(whatif=WhatIf(bandwidth_scale=settings.bandwidth_scale, peak_scale=settings.peak_scale,
+                                      overrides_text=settings.overrides_text, custom_text=settings.custom_text),
+                        uploads=self.uploads, networks=self.networks)
 
     def with_task(self, task: str) -> Scenario:
         """The same question about another task (filters kept as they are)."""

@@ -191,8 +191,9 @@ def styles(task: str, uploads: Uploads) -> dict[str, Style]:
 
 
 def catalog_of(settings: WhatIf, datasheet: bool = False) -> pd.DataFrame:
-    """The long catalog (own platforms included) under the what-if ``settings``, or the datasheet's."""
-    if datasheet:
+    """The long catalog (own platforms included) under the what-if ``settings``, or the datasheet's
+    (also what settings without a scale or override give: one cached catalog, not two equal ones)."""
+    if datasheet or settings.hardware == settings.hardware.on_datasheet:
         return hardware_with(settings.custom_text)
     return whatif_hardware_long(settings.hardware)
 
@@ -202,23 +203,23 @@ def catalog_of(settings: WhatIf, datasheet: bool = False) -> pd.DataFrame:
 def shown_hardware(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
     """The long catalog inside the scenario's (theory) selection: under its what-if settings, or
     the ``datasheet`` (own platforms included, no scale or override)."""
-    return _shown_hardware(scenario.theory_side(datasheet), datasheet)
+    return _shown_hardware(scenario.theory_side(datasheet))
 
 
 @cached(64)
-def _shown_hardware(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
-    return select(catalog_of(scenario.whatif, datasheet), scenario.theory_selection)
+def _shown_hardware(scenario: Scenario) -> pd.DataFrame:
+    return select(catalog_of(scenario.whatif), scenario.theory_selection)
 
 
 def predictions(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
     """Roofline predictions of the scenario (:func:`qb_core.service.predictions`), over its what-if
     hardware or the ``datasheet``'s. The uploads do not enter them, so sessions share them."""
-    return _predictions(scenario.theory_side(datasheet), datasheet)
+    return _predictions(scenario.theory_side(datasheet))
 
 
 @cached(64)
-def _predictions(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
-    return qs.predictions(catalog_of(scenario.whatif, datasheet), scenario)
+def _predictions(scenario: Scenario) -> pd.DataFrame:
+    return qs.predictions(catalog_of(scenario.whatif), scenario)
 
 
 def notebook_predictions(scenario: Scenario) -> pd.DataFrame:
@@ -268,12 +269,6 @@ def intensities(scenario: Scenario, own_width: bool = True) -> pd.DataFrame:
 @cached(64)
 def _intensities(scenario: Scenario, own_width: bool = True) -> pd.DataFrame:
     return qs.intensities(scenario, None if own_width else ())
-
-
-def configuration(scenario: Scenario, config_key: ConfigKey) -> pd.DataFrame:
-    """The one-row prediction of ``config_key`` (device, precision, variant label) among the
-    scenario's predictions of networks with a layer table (empty when there is none)."""
-    return _configuration(scenario.theory_side(), config_key)
 
 
 def layer_configurations(scenario: Scenario) -> pd.DataFrame:
@@ -331,12 +326,12 @@ def join(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
     """The measurement-prediction join (:func:`qb_core.service.join`) of the session's measurements
     (bundled and uploaded), over the what-if hardware or the ``datasheet``'s (which a slider does
     not move)."""
-    return _join(scenario.on_datasheet() if datasheet else scenario, datasheet)
+    return _join(scenario.on_datasheet() if datasheet else scenario)
 
 
 @cached(32)
-def _join(scenario: Scenario, datasheet: bool = False) -> pd.DataFrame:
-    return qs.join(measured_rows(scenario.uploads), catalog_of(scenario.whatif, datasheet),
+def _join(scenario: Scenario) -> pd.DataFrame:
+    return qs.join(measured_rows(scenario.uploads), catalog_of(scenario.whatif),
                    catalog_of(scenario.whatif, True), scenario, best=best_measured(scenario))
 
 
@@ -398,11 +393,12 @@ def _batch_model(fit: Scenario) -> BatchModel | None:
     return build_batch_model(rows, hardware_with(fit.whatif.custom_text), fit.networks)
 
 
-def model_answers(scenario: Scenario, asked: Asked, datasheet: bool = False) -> pd.DataFrame:
+def model_answers(scenario: Scenario, asked: Asked) -> pd.DataFrame:
     """The model's answer to ``asked`` for every platform x precision x variant of every task under
-    the scenario's hardware (what-if, or the ``datasheet``), measurements in place where they
-    answer (:func:`qb_core.model.batch_model.answer`); empty when nothing can be modelled."""
-    return _model_answers(scenario.on_datasheet() if datasheet else scenario, asked)
+    the scenario's what-if hardware, measurements in place where they answer
+    (:func:`qb_core.model.batch_model.answer`); empty when nothing can be modelled. Keyed on
+    :meth:`~qb_core.service.Scenario.model_side`: no filter or storage setting moves it."""
+    return _model_answers(scenario.model_side(), asked)
 
 
 @cached(16)

@@ -18,8 +18,13 @@ from ui.tables import figure_texts
 from ui.viewmodels.gap import paired
 
 
-@cache.cached(16)
 def answers(scenario: Scenario, asked: Asked) -> pd.DataFrame:
+    """:func:`_answers` keyed on what it reads (model_side().with_task(task))."""
+    return _answers(scenario.model_side().with_task(scenario.task), asked)
+
+
+@cache.cached(16)
+def _answers(scenario: Scenario, asked: Asked) -> pd.DataFrame:
     """:func:`ui.cache.model_answers` of the scenario's task as the page shows them: the variant
     named and the tested band as text (``1,234 – 2,345``)."""
     table = cache.model_answers(scenario, asked)
@@ -37,8 +42,13 @@ ANSWER_COLUMNS = ["device", "precision", "variant", "evidence", "latency_ms", "f
                   "fps_high", "latency_low_ms", "latency_high_ms", "roofline_fps", "reason"]
 
 
-@cache.cached(8)
 def bands_table(scenario: Scenario) -> tables.Table:
+    """:func:`_bands_table` keyed on what it reads (fit_side())."""
+    return _bands_table(scenario.fit_side())
+
+
+@cache.cached(8)
+def _bands_table(scenario: Scenario) -> tables.Table:
     """The model's held-out errors and bands per platform, level and question (the fit's, which the
     filters do not move)."""
     model = cache.batch_model(scenario)
@@ -88,8 +98,13 @@ def held_out(scenario: Scenario, holdout: str, question: str,
     return held, shown, chart, table
 
 
-@cache.cached(8)
 def claims_table(scenario: Scenario) -> tables.Table:
+    """:func:`_claims_table` keyed on what it reads (fit_side())."""
+    return _claims_table(scenario.fit_side())
+
+
+@cache.cached(8)
+def _claims_table(scenario: Scenario) -> tables.Table:
     """The model per platform x level x term read as claims (:func:`ui.cache.model_claims`)."""
     return tables.prepare(
         cache.model_claims(scenario), ["platform", "level", "term", "claim", "read_as_claim", "coefficient", "rows",
@@ -98,8 +113,13 @@ def claims_table(scenario: Scenario) -> tables.Table:
         read_as_claim=st.column_config.CheckboxColumn("Read as a claim"))
 
 
-@cache.cached(16)
 def answers_table(scenario: Scenario, asked: Asked) -> tables.Table:
+    """:func:`_answers_table` keyed on what it reads (model_side().with_task(task))."""
+    return _answers_table(scenario.model_side().with_task(scenario.task), asked)
+
+
+@cache.cached(16)
+def _answers_table(scenario: Scenario, asked: Asked) -> tables.Table:
     """Every answer of the scenario's task to ``asked`` (:func:`answers`) as the table shows it."""
     return tables.prepare(
         answers(scenario, asked), ANSWER_COLUMNS, fit=True,

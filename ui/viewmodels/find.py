@@ -131,8 +131,13 @@ def find_view(result: FinderResult, weak: pd.DataFrame | None = None) -> FindVie
                     gone[["device", "precision", "variant", "batch", "source", "reason"]], downloads, weak)
 
 
-@cache.cached(32)
 def view(scenario: Scenario, constraints: Constraints, objective: Objective, asked: Asked) -> FindView:
+    """:func:`_view` keyed on what it reads (fit_side())."""
+    return _view(scenario.fit_side(), constraints, objective, asked)
+
+
+@cache.cached(32)
+def _view(scenario: Scenario, constraints: Constraints, objective: Objective, asked: Asked) -> FindView:
     """What the Find page draws for this question (:func:`find_view` of :func:`ui.cache.find`), once
     per question."""
     model = cache.batch_model(scenario)
@@ -140,8 +145,14 @@ def view(scenario: Scenario, constraints: Constraints, objective: Objective, ask
     return find_view(cache.find(scenario, constraints, objective, asked), weak)
 
 
-@cache.cached(32)
 def chart(scenario: Scenario, constraints: Constraints, objective: Objective, asked: Asked, x_field: str,
+          y_field: str) -> tuple[pd.DataFrame, dict, int]:
+    """:func:`_chart` keyed on what it reads (fit_side())."""
+    return _chart(scenario.fit_side(), constraints, objective, asked, x_field, y_field)
+
+
+@cache.cached(32)
+def _chart(scenario: Scenario, constraints: Constraints, objective: Objective, asked: Asked, x_field: str,
           y_field: str) -> tuple[pd.DataFrame, dict, int]:
     """Every judged candidate of the finder's answer with its standing, the chart of them on the two
     axes chosen (the constraints on those axes shaded) and how many it places."""

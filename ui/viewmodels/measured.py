@@ -18,8 +18,13 @@ from ui.charts.core import padded_range
 from ui.charts.measured import latency_throughput_spec, pareto_spec, sweep_spec
 
 
-@cache.cached(32)
 def pareto_view(scenario: Scenario, x_field: str) -> tuple[int, pd.DataFrame, pd.DataFrame, dict | None]:
+    """:func:`_pareto_view` keyed on what it reads (measurement_side())."""
+    return _pareto_view(scenario.measurement_side(), x_field)
+
+
+@cache.cached(32)
+def _pareto_view(scenario: Scenario, x_field: str) -> tuple[int, pd.DataFrame, pd.DataFrame, dict | None]:
     """The Pareto page of the scenario's measurements against ``x_field``: how many rows inside the
     filters have a top-1, those with ``x_field`` too (energy efficiency added), their front and the
     chart (None when no row is left)."""
@@ -49,8 +54,13 @@ class SweepCharts(NamedTuple):
     single_power: list[str]
 
 
-@cache.cached(32)
 def sweep_charts(scenario: Scenario) -> SweepCharts:
+    """:func:`_sweep_charts` keyed on what it reads (measurement_side())."""
+    return _sweep_charts(scenario.measurement_side())
+
+
+@cache.cached(32)
+def _sweep_charts(scenario: Scenario) -> SweepCharts:
     """:class:`SweepCharts` of the scenario (:func:`ui.cache.sweeps`)."""
     single = configs_with_single_value(cache.selected_rows(scenario), "full_power_w")
     charts = {}
@@ -69,8 +79,13 @@ class LevelRows(NamedTuple):
     rows: pd.DataFrame
 
 
-@cache.cached(32)
 def level_rows(scenario: Scenario, level: str) -> LevelRows:
+    """:func:`_level_rows` keyed on what it reads (measurement_side())."""
+    return _level_rows(scenario.measurement_side(), level)
+
+
+@cache.cached(32)
+def _level_rows(scenario: Scenario, level: str) -> LevelRows:
     """:class:`LevelRows` at ``level`` (:func:`qb_core.question.level_figures`)."""
     selected = cache.selected_rows(scenario)
     latency_column, fps_column = LEVEL_COLUMNS[level]
@@ -79,8 +94,14 @@ def level_rows(scenario: Scenario, level: str) -> LevelRows:
     return LevelRows(len(selected), rows.sort_values(["config", "batch"]))
 
 
-@cache.cached(32)
 def latency_charts(scenario: Scenario, level: str, panels: tuple[tuple[str, ...], tuple[str, ...]],
+                   log_latency: bool) -> tuple[pd.DataFrame, list[dict | None]]:
+    """:func:`_latency_charts` keyed on what it reads (measurement_side())."""
+    return _latency_charts(scenario.measurement_side(), level, panels, log_latency)
+
+
+@cache.cached(32)
+def _latency_charts(scenario: Scenario, level: str, panels: tuple[tuple[str, ...], tuple[str, ...]],
                    log_latency: bool) -> tuple[pd.DataFrame, list[dict | None]]:
     """Latency/Throughput's rows of both panels' platforms and each panel's chart (None when it has
     no rows), on shared axes."""

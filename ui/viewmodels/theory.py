@@ -224,8 +224,13 @@ HARDWARE_COLUMNS = ["device", "precision", "peak_tops", "achievable_tops", "achi
                     "power_w", "source"]
 
 
-@cache.cached(16)
 def hardware_view(scenario: Scenario) -> tuple[pd.DataFrame, dict, list[str], tables.Table]:
+    """:func:`_hardware_view` keyed on what it reads (on_datasheet())."""
+    return _hardware_view(scenario.on_datasheet())
+
+
+@cache.cached(16)
+def _hardware_view(scenario: Scenario) -> tuple[pd.DataFrame, dict, list[str], tables.Table]:
     """The Networks and hardware page's catalog inside the selection with each device's best
     measured TOP/s, its chart, the names of platforms whose figures coincide, and its table."""
     best = cache.achievable(scenario)
@@ -285,8 +290,13 @@ def network_charts(tasks: tuple[str, ...], precisions: tuple[str, ...]) -> tuple
     return networks_specs(wide, long)
 
 
-@cache.cached(32)
 def model_reach(scenario: Scenario, config: tuple, target_fps: float) -> list[str] | None:
+    """:func:`_model_reach` keyed on what it reads (on_datasheet())."""
+    return _model_reach(scenario.on_datasheet(), config, target_fps)
+
+
+@cache.cached(32)
+def _model_reach(scenario: Scenario, config: tuple, target_fps: float) -> list[str] | None:
     """What would it take by the batch-aware model, per level: the scale of the configuration's
     platform's peak and bandwidth (together, and each alone) at which it would measure
     ``target_fps`` at its best batch, with the evidence behind the model's figure; a line per level,
@@ -318,14 +328,24 @@ def model_reach(scenario: Scenario, config: tuple, target_fps: float) -> list[st
     return lines
 
 
-@cache.cached(64)
 def fits_table(scenario: Scenario) -> tables.Table:
+    """:func:`_fits_table` keyed on what it reads (theory_side())."""
+    return _fits_table(scenario.theory_side())
+
+
+@cache.cached(64)
+def _fits_table(scenario: Scenario) -> tables.Table:
     """The Rooflines page's table of whether each variant's weights fit on chip (:func:`ui.cache.fits`)."""
     return tables.prepare(cache.fits(scenario))
 
 
-@cache.cached(64)
 def bounds_table(scenario: Scenario) -> tables.Table:
+    """:func:`_bounds_table` keyed on what it reads (theory_side())."""
+    return _bounds_table(scenario.theory_side())
+
+
+@cache.cached(64)
+def _bounds_table(scenario: Scenario) -> tables.Table:
     """The Rooflines page's table of ridge points and bounds (:func:`ui.cache.bounds`): the bounds
     between each platform's ridge and its peak and bandwidth."""
     bounds = cache.bounds(scenario)
