@@ -11,6 +11,7 @@ from qb_core.units import us_from_s
 from qb_core.vocabulary import variant_label
 from ui import cache, charts, tables
 from ui.safe import download_csv, literal
+from ui.viewmodels import gap as gap_views
 from ui.viewmodels import theory
 
 STORAGE_WORDS = {"off-chip": "read off chip for every input", "per-batch": "read off chip once per batch",
@@ -64,8 +65,8 @@ st.caption(f"Storage here: weights {STORAGE_WORDS[weights_mode]}, activations {S
            + (f" ({literal(device)} runs {execution})." if storage == "execution" else " (the sidebar's)."))
 report = cache.layer_report(gap.theory.scenario, config_key, storage_here)
 layers, bottleneck = report.layers, report.bottleneck
-measured = gap.paired[(gap.paired["device"] == device) & (gap.paired["precision"] == precision)
-                      & (gap.paired["variant"] == variant)]
+paired = gap_views.paired(gap.theory.scenario)
+measured = paired[(paired["device"] == device) & (paired["precision"] == precision) & (paired["variant"] == variant)]
 cols = st.columns(3)
 cols[0].metric("Per-layer model", f"{report.layer_fps:,.0f}",
                help="Sum of layer times (layer-by-layer) or the slowest stage (dataflow).")

@@ -21,7 +21,7 @@ current = current_scenario.selection
 every_task = st.toggle("Every task", value=True, key="networks_all", bind="query-params",
                        help="Off: only the task chosen in the sidebar.")
 tasks = list(TASKS) if every_task else [current.task]
-long, wide = cache.networks(tuple(tasks), current.precisions)
+wide = cache.networks(tuple(tasks), current.precisions)[1]
 st.subheader("Networks")
 network_table, compared_table, layers_table = theory.networks_tables(tuple(tasks), current.precisions)
 tables.draw(network_table, key="networks_table")

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from qb_core.analyses.filters import select
 from qb_core.vocabulary import TASKS
-from ui import cache, state, tables, uploads
+from ui import cache, state, tables
 from ui.safe import download_csv
 
 st.title("Overview of all measurements")
@@ -17,9 +16,7 @@ st.markdown(
     "floating point. The table is derived from the measurements, under the sidebar's filters."
 )
 
-rows = select(uploads.rows(), current.selection)
 table = cache.overview(current)
-table = table[table["platform"].isin(current.selection.platforms)]
 tables.static(table.astype(str), ["platform", "dataset", *[c for c in table.columns if c not in (
     "platform", "dataset")]], labels={"op_modes": "Op modes", "batch_sweep": "Batch / streams / threads"})
 download_csv("Download overview (CSV)", table, "overview.csv")

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from qb_core.hardware.whatif import compare
 from qb_core.vocabulary import CONFIG_KEYS
-from ui import cache, charts, tables
+from ui import charts, tables
 from ui.safe import download_csv, literal_list
 from ui.viewmodels import theory
 
@@ -47,10 +46,9 @@ if settings.active:
                 "scaling) on a colour scale symmetric around 1x (white): blue is faster, red slower. **⇄ and a "
                 "black border** mark cells whose bound flipped between memory and compute; *new* marks your own "
                 "platforms and widths.")
-    original = cache.notebook_predictions(view.scenario)
-    comparison = compare(original, predictions)
-    st.vega_lite_chart(charts.change_spec(comparison, by_precision), key="change_heatmap")
-    st.caption(f"{int(comparison['bound_flipped'].sum())} cell(s) changed bound.")
+    change_spec, flipped = theory.change_chart(view.scenario, by_precision)
+    st.vega_lite_chart(change_spec, key="change_heatmap")
+    st.caption(f"{flipped} cell(s) changed bound.")
 
 columns = [*CONFIG_KEYS, "ops_per_input", "weight_bytes", "bytes_per_input",
            "intensity", "peak_tops", "bandwidth_gbps", "attainable_tops", "inputs_per_s", "bound"]

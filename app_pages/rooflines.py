@@ -8,6 +8,7 @@ from qb_core.vocabulary import TASKS
 from ui import cache, tables, why
 from ui.safe import cell_text, download_csv
 from ui.text import ACTIVATION_LABELS, ASSUMPTIONS, WEIGHT_LABELS
+from ui.viewmodels import gap as gap_views
 from ui.viewmodels import theory
 
 st.title("Rooflines")
@@ -42,7 +43,7 @@ chart = theory.roofline_chart(view.scenario, show_measured, tuple(tasks) if all_
 points, finite, ghost, measured, unlabelled = (chart.points, chart.intensities, chart.ghost, chart.measured,
                                                chart.unlabelled)
 join = cache.join(view.scenario)
-paired_shown = join[join["status"] == "paired"]
+paired_shown = gap_views.paired(view.scenario)
 
 # --- chart ---
 st.vega_lite_chart(chart.spec, key="roofline_chart")

@@ -354,13 +354,15 @@ def selected_rows(scenario: Scenario) -> pd.DataFrame:
 
 def overview(scenario: Scenario) -> pd.DataFrame:
     """The overview table (:func:`qb_core.analyses.overview.overview_table`) of the scenario's
-    measurements inside its filters."""
+    measurements inside its filters, a row per platform chosen."""
     return _overview(scenario.measurement_side())
 
 
 @cached(8)
 def _overview(scenario: Scenario) -> pd.DataFrame:
-    return overview_table(selected_rows(scenario), scenario.task)
+    table = overview_table(selected_rows(scenario), scenario.task)
+    platforms = scenario.selection.platforms
+    return table if platforms is None else table[table["platform"].isin(platforms)]
 
 
 def sweeps(scenario: Scenario, column: str, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qb_core.analyses.filters import select
 from qb_core.service import Scenario
-from ui import sidebar, uploads, user_networks, whatif_state
+from ui import cache, sidebar, uploads, user_networks, whatif_state
 from ui.widgets import SCENARIO_KEY
 
 
@@ -40,11 +39,10 @@ def current_or_stop() -> Scenario:
     return scenario
 
 
-def measured_rows(*required: str) -> pd.DataFrame:
-    """The task's measurements inside the filters that have every ``required`` column; the page
+def measured_rows() -> pd.DataFrame:
+    """This scenario's measurements inside the filters (:func:`ui.cache.selected_rows`); the page
     stops with a clear message when a filter is empty or no row matches."""
-    rows = select(uploads.rows(), current_or_stop().selection)
-    rows = rows.dropna(subset=list(required)) if required else rows
+    rows = cache.selected_rows(current_or_stop())
     if rows.empty:
         sidebar.no_rows_message()
         st.stop()

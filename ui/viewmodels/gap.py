@@ -97,9 +97,7 @@ def efficiency_view(scenario: Scenario) -> EfficiencyView:
     rows = paired(scenario)
     datasheet_pct = None
     if scenario.whatif.hardware_changed:
-        datasheet_join = cache.join(scenario, datasheet=True)
-        datasheet_pct = datasheet_join.loc[datasheet_join["status"] == "paired",
-                                           [*MEASURED_CONFIG_KEYS, "efficiency_pct"]]
+        datasheet_pct = paired(scenario.on_datasheet())[[*MEASURED_CONFIG_KEYS, "efficiency_pct"]]
         rows = rows.merge(datasheet_pct.rename(columns={"efficiency_pct": "datasheet_efficiency_pct"}),
                           on=list(MEASURED_CONFIG_KEYS), how="left")
     shown = ["config", "measured_fps", "predicted_fps", "efficiency_pct",

@@ -7,7 +7,6 @@ rooflines, networks and hardware at a glance)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -18,9 +17,8 @@ from qb_core.analyses.efficiency import above_peak, pair
 from qb_core.analyses.explain import why_beaten
 from qb_core.analyses.filters import Selection, select
 from qb_core.analyses.roofline_geometry import coinciding_names, log_axis_range, operating_points
-from qb_core.hardware.whatif import WhatIf
+from qb_core.hardware.whatif import WhatIf, compare
 from qb_core.model.batch_model import TESTED, BatchModel, predict_rows, scale_for_target
-from qb_core.networks.user import UserNetwork
 from qb_core.question import LEVELS, Storage
 from qb_core.service import Scenario
 from qb_core.vocabulary import CONFIG_KEYS, PRECISIONS, TASKS, VARIANT_KEYS, variant_label
@@ -44,11 +42,6 @@ class TheoryView:
     def selection(self) -> Selection:
         """The sidebar's selection widened to the user's own CNV width."""
         return self.scenario.theory_selection
-
-    @property
-    def networks(self) -> tuple[UserNetwork, ...]:
-        """The user's networks of the task."""
-        return self.scenario.task_networks
 
 
 def without_unknown_traffic(predictions: pd.DataFrame) -> pd.DataFrame:
@@ -87,11 +80,6 @@ class GapView:
 
     theory: TheoryView
     join: pd.DataFrame
-
-    @cached_property
-    def paired(self) -> pd.DataFrame:
-        """The join's rows that have both a measurement and a prediction (worked out once per run)."""
-        return self.join[self.join["status"] == "paired"]
 
     def model(self) -> BatchModel | None:
         """The batch-aware model, fitted on every task's measurements (bundled and uploaded) against
@@ -351,3 +339,19 @@ def _bounds_table(scenario: Scenario) -> tables.Table:
     bounds = cache.bounds(scenario)
     first, last = ["device", "precision", "ridge_ops_per_byte"], ["peak_tops", "bandwidth_gbps"]
     return tables.prepare(bounds, [*first, *[c for c in bounds.columns if c not in first + last], *last], fit=True)
+
+
+def change_chart(scenario: Scenario, by_precision: bool) -> tuple[dict, int]:
+    """The Prediction page's what-if predictions against the datasheet's (:func:`_change_chart`),
+    keyed on the theory side."""
+    return _change_chart(scenario.theory_side(), by_precision)
+
+
+@cache.cached(64)
+def _change_chart(scenario: Scenario, by_precision: bool) -> tuple[dict, int]:
+    """The heatmap of what-if inputs/s over the notebook's datasheet prediction (predictions whose
+    activation traffic is unknown left out, as the page leaves them out) and how many cells changed
+    bound (:func:`qb_core.hardware.whatif.compare`)."""
+    predictions = cache.predictions(scenario)
+    comparison = compare(cache.notebook_predictions(scenario), predictions[predictions["intensity"].notna()])
+    return charts.change_spec(comparison, by_precision), int(comparison["bound_flipped"].sum())
