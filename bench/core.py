@@ -81,7 +81,6 @@ PIPELINE_CHILD = """
 import resource, sys, time
 from qb_core.measurements.dataset import import_qutibench
 from qb_core.analyses.pareto import pareto_front
-from qb_core.question import Storage
 t = time.perf_counter()
 result = import_qutibench(sys.argv[1])
 front = pareto_front(result.measurements)

@@ -4,7 +4,8 @@ function imports a project module instead of the module's head.
 
 Usage: ``python -m devtools.imports`` prints the layers and every violation (exit 1 if any).
 
-The layers of ``qb_core``, lowest first (a module imports its own layer and the ones below):
+The layers of ``qb_core`` are :data:`CORE_LAYERS`, lowest first: a module imports its own layer and the
+ones below.
 """
 
 from __future__ import annotations

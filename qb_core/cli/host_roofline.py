@@ -15,7 +15,7 @@ from qb_core.cli import inputs
 from qb_core.cli.args import positive_number, whole_number
 from qb_core.cli.registry import Command
 from qb_core.csv_io import DataFormatError, to_csv_safe
-from qb_core.host.roofline import measure_host_roofline, to_platform_row
+from qb_core.host.roofline import measure_host_roofline, peak_text, to_platform_row
 from qb_core.units import bytes_from_mb, gops_text
 
 
@@ -28,10 +28,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="MatMul side n (2 n^3 ops; default 2048)")
     parser.add_argument("--triad-mb", type=positive_number,
                         help="each triad array in MB (default: 8 x the last-level cache, at least 64 MB)")
-
-
-def _gops(tops: float | None) -> str:
-    return "not measured" if tops is None else f"{gops_text(tops)} GOP/s"
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -48,7 +44,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for label, measured, theory in roofline.peaks():
         share = f" = {100 * measured / theory:.0f} % of the theoretical {gops_text(theory)} GOP/s" \
             if measured and theory else ""
-        print(f"{label} peak: {_gops(measured)}{share}", file=err)
+        print(f"{label} peak: {peak_text(measured)}{share}", file=err)
     print(f"bandwidth (triad): {roofline.bandwidth_gbps:.1f} GB/s", file=err)
     for note in roofline.notes:
         print(f"note: {note}", file=err)

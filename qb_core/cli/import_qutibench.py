@@ -7,11 +7,8 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-import pandas as pd
-
 from qb_core.cli import inputs
-from qb_core.cli.args import write_file
-from qb_core.cli.registry import Command, table_command
+from qb_core.cli.registry import Command
 from qb_core.csv_io import to_csv_safe
 from qb_core.measurements.dataset import import_qutibench
 
@@ -21,14 +18,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", type=Path, help="write the tidy CSV here instead of stdout")
 
 
-def imported_rows(args: argparse.Namespace, err: TextIO) -> pd.DataFrame | None:
-    """The file's rows for stdout, or None once written to ``--output``."""
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The file's rows as CSV on stdout, or into ``--output``."""
     rows = inputs.report(import_qutibench(args.file), args.file, err)
-    if args.output is None:
-        return rows
-    write_file(args.output, to_csv_safe(rows))
-    print(f"wrote {len(rows)} rows to {args.output}", file=err)
-    return None
+    inputs.write_output(to_csv_safe(rows), args.output, out, err, f"{len(rows)} rows")
+    return 0
 
 
 COMMAND = Command(
@@ -37,5 +31,5 @@ COMMAND = Command(
     description="Convert a QuTiBench measurement CSV (export or contribution template); problems go to stderr as "
                 "'line N: reason'.",
     add_arguments=add_arguments,
-    run=table_command(imported_rows),
+    run=run,
 )

@@ -39,14 +39,12 @@ class Command:
     description: str = ""
 
 
-def table_command(build: Callable[[argparse.Namespace, TextIO], pd.DataFrame | None]) -> Runner:
+def table_command(build: Callable[[argparse.Namespace, TextIO], pd.DataFrame]) -> Runner:
     """The runner of a command that prints one table: ``build(args, stderr)`` as CSV on stdout, text
-    cells escaped against formula injection (None: the command wrote its output elsewhere)."""
+    cells escaped against formula injection."""
 
     def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-        table = build(args, err)
-        if table is not None:
-            out.write(to_csv_safe(table))
+        out.write(to_csv_safe(build(args, err)))
         return 0
 
     return run

@@ -485,7 +485,8 @@ def _above_theory(pairs: tuple[tuple[str, float | None, float | None], ...], clo
             if measured and theory and clock_ghz and above(measured, theory)]
 
 
-def _tops(value: float | None) -> str:
+def peak_text(value: float | None) -> str:
+    """A measured peak as GOP/s text, or "not measured"."""
     return "not measured" if value is None else f"{gops_text(value)} GOP/s"
 
 
@@ -499,11 +500,11 @@ def to_platform_row(roofline: HostRoofline) -> dict[str, object]:
         raise ValueError("the host roofline lacks a measured peak or bandwidth: measure it again with more budget")
     info = roofline.host
     triad = roofline.triad
-    theory = (f"theoretical: FP32 {_tops(roofline.theoretical_fp32_tops)}, INT8 {_tops(roofline.theoretical_int8_tops)}"
-              f" = {roofline.assumptions}")
+    theory = (f"theoretical: FP32 {peak_text(roofline.theoretical_fp32_tops)}, "
+              f"INT8 {peak_text(roofline.theoretical_int8_tops)} = {roofline.assumptions}")
     source = (f"measured on this machine: {info.description}; {roofline.threads} threads; FP32 MatMul "
-              f"{_tops(roofline.fp32_matmul_tops)}, Conv {_tops(roofline.fp32_conv_tops)}; INT8 MatMulInteger "
-              f"{_tops(roofline.int8_matmul_tops)}, QLinearConv {_tops(roofline.int8_conv_tops)}; triad "
+              f"{peak_text(roofline.fp32_matmul_tops)}, Conv {peak_text(roofline.fp32_conv_tops)}; INT8 MatMulInteger "
+              f"{peak_text(roofline.int8_matmul_tops)}, QLinearConv {peak_text(roofline.int8_conv_tops)}; triad "
               f"{triad.gbps:.1f} GB/s over 3 x {triad.elements * 8 / 1e6:.0f} MB float64 arrays (3 x 8 bytes per "
               f"element) ({theory}){''.join(f'; {n}' for n in roofline.notes)}")
     return {

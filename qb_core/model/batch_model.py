@@ -34,8 +34,8 @@ peak (forced by its MLP rows, measured above the peak), so the MAC coefficient i
 and EdgeTPU: 30.9 % -> 22.0 % median held-out error; batch-1 latency 15.3 % -> 14.9 %). The model
 it replaces (best batch only, four terms per platform) was retired with it.
 
-Evidence, computed by one function (:func:`untested_reason`) in the hold-out and in the app
---------------------------------------------------------------------------------------------
+Evidence, computed by one function (:func:`untested_reason_at`) in the hold-out and in the app
+-----------------------------------------------------------------------------------------------
 ``measured``: that configuration was measured at that batch and level (the measurement is shown).
 ``tested``: the network hold-out (every configuration of one network left out of its platform's
 fit) evaluated predictions of this kind (platform, level, question), and this prediction is like
@@ -682,9 +682,10 @@ def predict_rows(model: BatchModel, grid: pd.DataFrame, level: str, question: st
         time_s = np.where(known, seconds(np.nan_to_num(coefficients), base, chosen), np.nan)
     judged = grid.assign(batch=chosen, ops=_ops(grid))
     reason = np.full(len(grid), "", dtype=object)
+    columns = JudgedColumns.of(judged)  # once, as the hold-outs read them: the same rules in both
     for p in np.unique(platform):
         at = np.flatnonzero(platform == p)
-        reason[at] = untested_reason(model.trained.get((p, level)), judged.iloc[at], p, level)
+        reason[at] = untested_reason_at(model.trained.get((p, level)), columns, at, p, level)
     bands = model.bands[(model.bands["level"] == level) & (model.bands["question"] == question)].set_index("platform")
     q = bands["band_q"].reindex(platform).to_numpy(dtype=float)
     source = bands["band_source"].reindex(platform).fillna("").to_numpy(dtype=object)
