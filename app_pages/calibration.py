@@ -7,7 +7,7 @@ import streamlit as st
 from qb_core.model.batch_model import BAND_HELD_MIN_PCT, HOLDOUTS, MIN_BAND_ERRORS, RANGE_FACTOR
 from qb_core.question import LEVEL_TEXT, LEVELS, QUESTION_TEXT, Asked
 from qb_core.vocabulary import TASKS
-from ui import cache, tables
+from ui import tables
 from ui.safe import download_csv, literal, option_label
 from ui.viewmodels import calibration, theory
 from ui.viewmodels.calibration import QUESTION_NAMES
@@ -53,16 +53,14 @@ if answers.empty:
     st.info(f"No platform x precision x network of {TASKS[current.task]} to answer for.")
     st.stop()
 choose = st.columns(3)
-devices = list(dict.fromkeys(answers["device"].astype(str)))
+picking = calibration.choices(current, asked)
+devices = list(picking.offered)
 device = choose[0].selectbox("Platform", devices, key="cal_device", format_func=option_label,
                              index=devices.index("TX2-maxn") if "TX2-maxn" in devices else 0)
-on_device = answers[answers["device"] == device]
-precisions = list(dict.fromkeys(on_device["precision"].astype(str)))
-precision = choose[1].selectbox("Precision", precisions, key=f"cal_precision_{device}")
-on_precision = on_device[on_device["precision"] == precision]
-variants = list(dict.fromkeys(on_precision["variant"].astype(str)))
-variant = choose[2].selectbox("Network", variants, key="cal_variant", format_func=option_label)
-one = on_precision[on_precision["variant"] == variant].iloc[0]
+precision = choose[1].selectbox("Precision", list(picking.offered[device]), key=f"cal_precision_{device}")
+variant = choose[2].selectbox("Network", list(picking.offered[device][precision]), key="cal_variant",
+                              format_func=option_label)
+one = answers.iloc[picking.positions[(device, precision, variant)]]
 
 with st.container(border=True):
     evidence = str(one["evidence"])
@@ -121,12 +119,9 @@ else:
     tables.draw(held_table, key="held_out_table")
 
 st.subheader("The model per platform")
-claims = cache.model_claims(current)
 tables.draw(calibration.claims_table(current), key="coefficients")
-above = claims[claims["above_datasheet"] & claims["read_as_claim"]]
-for row in above.itertuples():
-    st.warning(f"{literal(row.platform)} ({row.level}): the fit says its {row.term} run at {row.claim}, above the "
-               "datasheet: suspect data or a wrong term, not a property of the hardware.")
+for warning in calibration.above_datasheet(current):
+    st.warning(warning)
 st.caption("Each coefficient is a claim about the hardware (a share of the datasheet peak or bandwidth, or a time) "
            "only where the fit rests on 3 or more networks and more rows than terms; elsewhere it only fits the "
            "rows. The multiply-accumulates are bounded at 100 % of the peak; weights and activations may be cached "
@@ -140,5 +135,5 @@ st.caption(f"{asked.text.capitalize()}: {counts.get('measured', 0)} measured, {c
            "platform's predictions are untested: the hold-out tested datasheet figures).")
 settings = gap.theory.settings
 download_csv("Download held-out predictions (CSV)", held, f"calibration_{holdout}_{question}_{level}.csv")
-download_csv("Download every answer (CSV)", answers[[c for c in calibration.ANSWER_COLUMNS if c != "band"]],
-             f"answers_{kind}_{level}{settings.file_suffix()}.csv")
+download_csv("Download every answer (CSV)", answers, f"answers_{kind}_{level}{settings.file_suffix()}.csv",
+             columns=[c for c in calibration.ANSWER_COLUMNS if c != "band"])

@@ -1,7 +1,6 @@
 """Find a deployment: constraints in, the deployments that meet them out, ranked, with why."""
 
 
-import pandas as pd
 import streamlit as st
 
 from qb_core.analyses.finder import (
@@ -11,12 +10,12 @@ from qb_core.analyses.finder import (
     value_problem,
 )
 from qb_core.question import Asked
-from qb_core.vocabulary import PRECISIONS, TASKS
+from qb_core.vocabulary import TASKS
 from ui import cache, state, tables
 from ui.charts.finder import AUTO, AXES, resolve_axes
 from ui.safe import cell_text, download_csv, literal, literal_list, option_label
 from ui.viewmodels import find
-from ui.viewmodels.find import DIGITS, FIRST_ROWS, HEADERS
+from ui.viewmodels.find import FIRST_ROWS, HEADERS
 from ui.widgets import TAKE_DEVICE_KEY, TAKE_TARGET_KEY, TAKE_VARIANT_KEY, accept_ids, take_precision_key
 
 ANY = "any"
@@ -83,15 +82,6 @@ def unusable(linked: dict[str, str], key: str) -> bool:
     return value_problem(key.removeprefix("find_"), number) is not None or number < 0.001
 
 
-def sortable_table(rows: pd.DataFrame) -> None:
-    """Every row of the answer in a sortable table, the band in two number columns, figures to the
-    digits the static tables show."""
-    columns = ["device", "precision", "variant", "source", "fps", "top1_pct", "latency_ms", "power_w", "mj_per_input",
-               "batch", "fps_low", "fps_high", "why"]  # the figures a reader sorts by first, before the band
-    headers = {c: st.column_config.NumberColumn(HEADERS[c], format="localized") if c in DIGITS or c == "batch"
-               else st.column_config.TextColumn(HEADERS[c]) for c in columns}
-    tables.show(rows, columns, key="find_answer", digits=DIGITS, **headers)
-
 
 if st.session_state.pop("_goto_what_it_takes", False):
     # the page's own constraints are bound to the address: leave them behind explicitly (a bare switch would
@@ -141,19 +131,18 @@ level = asking[2].segmented_control("Level", list(LEVEL_NAMES), format_func=LEVE
                                          "included (the default). Accelerator: the accelerator's own time, "
                                          "QuTiBench's compute figures.")
 asked = Asked(kind, level, int(asked_batch) if kind == "batch" else None)
-candidates = cache.finder_candidates(current, asked)
 follow_sidebar_task()
 top = st.columns(4)
 task = top[0].selectbox("Task", [ANY, *TASKS], format_func=lambda t: "any task" if t == ANY else TASKS[t],
                         key="find_task", bind="query-params", on_change=sidebar_follows,
                         help="Starts from the sidebar's task; any task weighs every network.")
-in_task = candidates if task == ANY else candidates[candidates["task"] == task]
+offered = find.options(current, asked, None if task == ANY else task)
 where = "Every task" if task == ANY else TASKS[task]
-networks = list(dict.fromkeys(in_task["topology"].astype(str)))
+networks = list(offered.networks)
 offered_or_any("find_network", networks, "network", where)
 network = top[1].selectbox("Network", [ANY, *networks], key="find_network", bind="query-params",
                            format_func=lambda n: "any network" if n == ANY else option_label(n))
-precisions = [p for p in PRECISIONS if p in set(in_task["precision"])]
+precisions = list(offered.precisions)
 offered_or_any("find_precision", precisions, "precision", where)
 precision = top[2].selectbox("Precision", [ANY, *precisions], key="find_precision", bind="query-params",
                              format_func=lambda p: "any precision" if p == ANY else p)
@@ -184,7 +173,7 @@ ignored += [f"{what} ({literal(linked[key], 40)}; the link names it as the page 
             if key in linked and str(linked[key]) not in labels]
 if ignored:
     st.warning("The link's " + ", ".join(ignored) + " could not be used and was left out.")
-platforms = sorted(set(candidates["platform"].astype(str)), key=str.lower)
+platforms = list(offered.platforms)
 allowed = st.pills("Platforms allowed", platforms, selection_mode="multi", default=platforms, key="find_platforms",
                    bind="query-params", format_func=option_label)
 if not allowed:
@@ -212,7 +201,7 @@ if len(result.feasible):
     st.table(view.answer_table)
     if len(answer) > FIRST_ROWS:
         with st.expander(f"All {len(answer)} deployments (sortable)"):
-            sortable_table(answer)
+            tables.draw(view.answer_sortable, key="find_answer")
     st.caption(f"Ranked by {OBJECTIVE_NAMES[objective]} ({'more' if OBJECTIVES[objective].maximize else 'less'} is "
                "better). One row per deployment (platform x precision x network variant; measured or tested) at the "
                "batch that meets every constraint with the best figure. *Evidence*: measured at that batch, or "
@@ -263,7 +252,7 @@ if len(dropped):
         st.dataframe(view.reasons, hide_index=True, key="find_reasons",
                      column_config={"reason": "Reason", "rows": "Rows"})
         st.dataframe(view.gone, hide_index=True, key="find_dropped", placeholder="",
-                     column_config={c: HEADERS.get(c, "Reason") for c in view.gone.columns})
+                     column_config={c: HEADERS.get(c, "Reason") for c in view.gone.column_names})
 
 # --- the chart ---
 st.subheader("The candidates on two axes")

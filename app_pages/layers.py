@@ -2,16 +2,13 @@
 
 from dataclasses import replace
 
-import numpy as np
 import streamlit as st
 
 from qb_core.analyses.explain import bottleneck_sentence
 from qb_core.analyses.layers import execution_storage
-from qb_core.units import us_from_s
-from qb_core.vocabulary import variant_label
 from ui import cache, charts, tables
 from ui.safe import download_csv, literal
-from ui.viewmodels import gap as gap_views
+from ui.viewmodels import layers as layer_views
 from ui.viewmodels import theory
 
 STORAGE_WORDS = {"off-chip": "read off chip for every input", "per-batch": "read off chip once per batch",
@@ -38,16 +35,16 @@ if modelled.empty:
     st.info("No network inside the filters has a layer table, so there is no per-layer view.")
     st.stop()
 
-devices = list(dict.fromkeys(modelled["device"]))
+offered = layer_views.options(gap.theory.scenario)
+devices = list(offered)
 left, middle, right = st.columns(3)
 default_device = "TX2-maxp" if "TX2-maxp" in devices else devices[0]
 device = left.selectbox("Platform", devices, index=devices.index(default_device), key="layer_device")
-precisions = list(dict.fromkeys(modelled.loc[modelled["device"] == device, "precision"]))
-precision = middle.selectbox("Precision", precisions, key=f"layer_precision_{device}")
-rows = modelled[(modelled["device"] == device) & (modelled["precision"] == precision)]
-variants = list(variant_label(rows["topology"], rows["pruning_pct"]))
-variant = right.selectbox("Network variant", variants, key="layer_variant")
-row = rows.iloc[[variants.index(variant)]]
+precision = middle.selectbox("Precision", list(offered[device]), key=f"layer_precision_{device}")
+variant = right.selectbox("Network variant", list(offered[device][precision]), key="layer_variant")
+config_key = (device, precision, variant)
+chosen = layer_views.pick(gap.theory.scenario, config_key)
+row = chosen.row
 
 execution = str(row["execution"].iloc[0])
 weights_mode, activations_mode = execution_storage(execution)
@@ -60,13 +57,11 @@ storage = st.segmented_control(
 if storage == "sidebar":
     weights_mode, activations_mode = settings.weights, settings.activations
 storage_here = replace(settings.storage, weights=weights_mode, activations=activations_mode)
-config_key = (device, precision, variant)
 st.caption(f"Storage here: weights {STORAGE_WORDS[weights_mode]}, activations {STORAGE_WORDS[activations_mode]}"
            + (f" ({literal(device)} runs {execution})." if storage == "execution" else " (the sidebar's)."))
 report = cache.layer_report(gap.theory.scenario, config_key, storage_here)
 layers, bottleneck = report.layers, report.bottleneck
-paired = gap_views.paired(gap.theory.scenario)
-measured = paired[(paired["device"] == device) & (paired["precision"] == precision) & (paired["variant"] == variant)]
+measured = chosen.measured
 cols = st.columns(3)
 cols[0].metric("Per-layer model", f"{report.layer_fps:,.0f}",
                help="Sum of layer times (layer-by-layer) or the slowest stage (dataflow).")
@@ -81,27 +76,19 @@ if len(measured):
         st.info(beaten, icon=":material/info:")
 st.markdown(f"**The bottleneck is {literal(bottleneck['name'])}**: {bottleneck_sentence(layers, execution)}")
 
-color = theory.device_colors(row).get(device, "#1f77b4")
-roofline_spec, time_spec = theory.layer_charts(gap.theory.scenario, config_key, storage_here, color)
+roofline_spec, time_spec = theory.layer_charts(gap.theory.scenario, config_key, storage_here, chosen.color)
 st.vega_lite_chart(roofline_spec, key="layer_roofline")
-unbounded = ~np.isfinite(layers.loc[layers["bound"] != "none", "intensity"].to_numpy(dtype=float))
-points = layers.loc[layers["bound"] != "none", ["intensity", "attained_tops"]].round(6).drop_duplicates()
+shown_layers = layer_views.details(gap.theory.scenario, config_key, storage_here)
+points = shown_layers.points
 st.caption("Each computing layer at (its intensity, the TOP/s it attains); pools do no operations and are left out. "
            + (f"The {charts.MAX_LAYER_LABELS} points holding the most time are named; hover for the other "
-              f"{len(points) - charts.MAX_LAYER_LABELS}. " if len(points) > charts.MAX_LAYER_LABELS else "")
+              f"{points - charts.MAX_LAYER_LABELS}. " if points > charts.MAX_LAYER_LABELS else "")
            + ("Dataflow: the roof drawn is one stage's equal share of the chip. " if execution == "dataflow" else "")
            + ("Layers that move nothing off chip have no finite intensity: they are drawn at the right end of the "
-              "roof, at the peak, and labelled so." if unbounded.any() else ""))
+              "roof, at the peak, and labelled so." if shown_layers.unbounded else ""))
 st.vega_lite_chart(time_spec, key="layer_times")
 st.caption("Compute time = ops / peak, memory time = bytes / bandwidth; the longer one (solid) is the layer's time. "
            + ("Dataflow: the stages run at once, so the pace is the longest bar, not their sum."
               if execution == "dataflow" else "Layer by layer: the time per input is the sum of the layer times."))
-shown = ["name", "kind", "ops", "params", "bytes", "intensity", "compute_us", "memory_us", "time_us", "bound"]
-layer_table = layers.assign(compute_us=us_from_s(layers["compute_s"]), memory_us=us_from_s(layers["memory_s"]),
-                            time_us=us_from_s(layers["time_s"]))
-tables.show(layer_table, shown, key="layers_table", name="Layer",
-            bytes=st.column_config.NumberColumn("Off-chip bytes", format="localized"),
-            compute_us=st.column_config.NumberColumn("Compute time (µs)", format="%.3f"),
-            memory_us=st.column_config.NumberColumn("Memory time (µs)", format="%.3f"),
-            time_us=st.column_config.NumberColumn("Layer time (µs)", format="%.3f"))
-download_csv("Download the layers (CSV)", layer_table[shown], f"layers_{device}_{precision}_{variant}.csv")
+tables.draw(shown_layers.table, key="layers_table")
+download_csv("Download the layers (CSV)", shown_layers.download, f"layers_{device}_{precision}_{variant}.csv")

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import ui.charts as charts_module
 from devtools.apptest import button, charts, datasets, leaf_layers, named, new_app, open_page, plain, spec
@@ -531,3 +532,23 @@ def test_key_columns_are_shown_without_more_columns(shown, page, table, key_colu
     frame = shown(page).dataframe[table]
     visible = list(frame.proto.column_order) or list(frame.value.columns)  # no order: every column is shown
     assert key_columns <= set(visible), visible
+
+
+def test_each_run_gets_its_own_page_objects():
+    """The navigation's pages are built once and copied per run: st.navigation marks the page it
+    chose as runnable and running it unmarks it, so two sessions must never share the objects."""
+    def script():
+        import streamlit as st
+
+        from ui import navigation
+
+        first, second = navigation.pages(), navigation.pages()
+        flat_first = [page for section in first.values() for page in section]
+        flat_second = [page for section in second.values() for page in section]
+        st.write(f"shared {sum(a is b for a, b in zip(flat_first, flat_second, strict=True))}")
+        st.write(f"paths {[page.url_path for page in flat_first] == [page.url_path for page in flat_second]}")
+        st.write(f"count {len(flat_first)}")
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert [m.value for m in at.markdown] == ["shared 0", "paths True", f"count {len(PAGES)}"]

@@ -148,3 +148,15 @@ class TestPreparedTables:
         odd = pd.DataFrame({"device": ["A"], "layers": [["conv", "fc"]]})
         tables.show(odd, ["device", "layers"])
         assert len(drawn) == 1 and drawn[0].num_rows == 1
+
+
+def test_nested_options_keep_the_rows_order_and_name_each_choice_once():
+    from ui.widgets import nested_options
+
+    rows = pd.DataFrame({"device": ["TX2", "ZCU", "TX2", "TX2", "ZCU"],
+                         "precision": ["FP16", "INT8", "FP32", "FP16", "INT8"],
+                         "variant": ["CNV", "MLP", "CNV", "MLP", "MLP"]})
+    offered = nested_options(rows, ("device", "precision", "variant"))
+    assert offered == {"TX2": {"FP16": ("CNV", "MLP"), "FP32": ("CNV",)}, "ZCU": {"INT8": ("MLP",)}}
+    assert list(offered) == ["TX2", "ZCU"] and list(offered["TX2"]) == ["FP16", "FP32"]
+    assert nested_options(rows.iloc[:0], ("device", "precision", "variant")) == {}

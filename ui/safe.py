@@ -10,7 +10,7 @@ whose cells are escaped against formula injection (``qb_core.csv_io.to_csv_safe`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -71,13 +71,15 @@ def safe_file_name(name: str, fallback: str = "download.csv") -> str:
     return cleaned if cleaned.endswith(".csv") else f"{cleaned}.csv"
 
 
-def download_csv(label: str, frame: pd.DataFrame | str, file_name: str, key: str | None = None) -> None:
-    """A CSV download of ``frame`` with formula-injection escaping (OWASP: a leading ``'`` on text
-    cells starting with ``= + - @``, tab or CR), readable back by the project's importers; text
-    given instead of a frame must come from ``to_csv_safe`` already (e.g. ``platforms_to_csv``)."""
+def download_csv(label: str, frame: pd.DataFrame | str, file_name: str, key: str | None = None,
+                 columns: Sequence[str] | None = None) -> None:
+    """A CSV download of ``frame`` (its ``columns`` only, if given) with formula-injection escaping
+    (OWASP: a leading ``'`` on text cells starting with ``= + - @``, tab or CR), readable back by the
+    project's importers; text given instead of a frame must come from ``to_csv_safe`` already (e.g.
+    ``platforms_to_csv``)."""
     if isinstance(frame, pd.DataFrame):
         def data(table: pd.DataFrame = frame) -> str:  # written when clicked, not on every run
-            return to_csv_safe(table)
+            return to_csv_safe(table if columns is None else table[list(columns)])
     else:
         data = frame
     st.download_button(label, data, safe_file_name(file_name), "text/csv", key=key, icon=":material/download:",

@@ -192,6 +192,12 @@ class Table(NamedTuple):
     rest_labels: dict[str, str] | None = None
 
 
+def arrow_of(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as the Arrow table ``st.dataframe`` would convert it to (the same function): a view
+    model converts once per question what every session then only sends."""
+    return dataframe_util.convert_pandas_df_to_arrow_table(frame)
+
+
 def prepare(frame: pd.DataFrame, columns: Sequence[str] | None = None, fit: bool = False,
             digits: dict[str, int] | None = None, **overrides: object) -> Table:
     """``frame[columns]`` with readable headers and formats, as :func:`show` draws it: pure, so a view
@@ -212,7 +218,7 @@ def prepare(frame: pd.DataFrame, columns: Sequence[str] | None = None, fit: bool
         label = given.get("label") if isinstance(given, dict) and given.get("label") else (
             title(column) if column in QUANTITIES else heading(column))
         config[column] = st.column_config.NumberColumn(label, format="localized", help=f"CSV column: {column}")
-    arrow = dataframe_util.convert_pandas_df_to_arrow_table(shown)
+    arrow = arrow_of(shown)
     if not fit:
         return Table(shown, config, arrow)
     config = {c: dict(v) if isinstance(v, dict) else {"label": str(v)} for c, v in config.items()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 #: Every sidebar widget lives in the URL (values at their default stay out of it) and keeps its
 #: value while a page that does not show it is open.
 KEEP = {"bind": "query-params", "persist_state": "session"}
@@ -44,3 +46,15 @@ def accept_ids(key: str, labels: dict[str, str]) -> None:
     if value is not None and value in labels and value not in labels.values() and not st.session_state.get(seen):
         st.session_state[key] = value
     st.session_state[seen] = True
+
+
+def nested_options(frame: pd.DataFrame, columns: tuple[str, str, str]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """What a chain of three select boxes offers (platform -> precision -> network, say): each level's
+    values as text in the order of ``frame``'s rows, the last level's once each. Worked out once per
+    question by a view model, so a session only looks its choices up."""
+    first, second, third = columns
+    text = pd.DataFrame({column: frame[column].astype(str) for column in columns})
+    offered: dict[str, dict[str, tuple[str, ...]]] = {}
+    for (outer, inner), group in text.groupby([first, second], sort=False):
+        offered.setdefault(outer, {})[inner] = tuple(dict.fromkeys(group[third]))
+    return offered

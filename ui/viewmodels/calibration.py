@@ -5,6 +5,8 @@ the model's terms read as claims."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -14,8 +16,10 @@ from qb_core.service import Scenario
 from qb_core.vocabulary import CONFIG_KEYS, variant_label
 from ui import cache, tables
 from ui.charts.gap import calibration_spec
+from ui.safe import literal
 from ui.tables import figure_texts
 from ui.viewmodels.gap import paired
+from ui.widgets import nested_options
 
 
 def answers(scenario: Scenario, asked: Asked) -> pd.DataFrame:
@@ -40,6 +44,27 @@ QUESTION_NAMES = {"latency-b1": "batch-1 latency", "throughput-best": "best-batc
 #: The columns of the table of every answer, in order (the download leaves out the band's text).
 ANSWER_COLUMNS = ["device", "precision", "variant", "evidence", "latency_ms", "fps", "band", "batch", "fps_low",
                   "fps_high", "latency_low_ms", "latency_high_ms", "roofline_fps", "reason"]
+
+
+class AnswerChoices(NamedTuple):
+    """The answers a session picks one of: platform -> precision -> network, and where each
+    (platform, precision, network) first appears among :func:`answers`."""
+
+    offered: dict[str, dict[str, tuple[str, ...]]]
+    positions: dict[tuple[str, str, str], int]
+
+
+def choices(scenario: Scenario, asked: Asked) -> AnswerChoices:
+    """:func:`_choices` keyed on what it reads (model_side().with_task(task))."""
+    return _choices(scenario.model_side().with_task(scenario.task), asked)
+
+
+@cache.cached(16)
+def _choices(scenario: Scenario, asked: Asked) -> AnswerChoices:
+    table = answers(scenario, asked)
+    keys = zip(table["device"].astype(str), table["precision"].astype(str), table["variant"].astype(str), strict=True)
+    positions = {key: position for position, key in reversed(list(enumerate(keys)))}  # the first one stays
+    return AnswerChoices(nested_options(table, ("device", "precision", "variant")), positions)
 
 
 def bands_table(scenario: Scenario) -> tables.Table:
@@ -111,6 +136,24 @@ def _claims_table(scenario: Scenario) -> tables.Table:
                                        "networks"], fit=True,
         coefficient=st.column_config.NumberColumn("Coefficient", format="%.4g"),
         read_as_claim=st.column_config.CheckboxColumn("Read as a claim"))
+
+
+def above_datasheet(scenario: Scenario) -> tuple[str, ...]:
+    """:func:`_above_datasheet` keyed on what it reads (fit_side())."""
+    return _above_datasheet(scenario.fit_side())
+
+
+@cache.cached(8)
+def _above_datasheet(scenario: Scenario) -> tuple[str, ...]:
+    """A warning for each term the fit reads as a claim above the datasheet (suspect data or a wrong
+    term, never a property of the hardware)."""
+    claims = cache.model_claims(scenario)
+    if claims.empty:
+        return ()
+    above = claims[claims["above_datasheet"] & claims["read_as_claim"]]
+    return tuple(f"{literal(row.platform)} ({row.level}): the fit says its {row.term} run at {row.claim}, above "
+                 "the datasheet: suspect data or a wrong term, not a property of the hardware."
+                 for row in above.itertuples())
 
 
 def answers_table(scenario: Scenario, asked: Asked) -> tables.Table:

@@ -10,12 +10,14 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import streamlit as st
 
 from qb_core.analyses.finder import Constraints, FinderResult, Objective
 from qb_core.model.batch_model import weak_bands
 from qb_core.question import Asked
 from qb_core.service import Scenario
-from qb_core.vocabulary import variant_label
+from qb_core.vocabulary import PRECISIONS, variant_label
 from ui import cache, tables
 from ui.charts.finder import finder_spec, placeable, standing
 from ui.safe import cell_text
@@ -40,6 +42,9 @@ SHORTER = (("fps: predicted, tested by the network hold-out (80 % band from this
            ("fps: datasheet roofline, not a prediction", "datasheet roofline"))
 #: What Markdown would read as markup in the core's own words (``fps 884 < 10,000 minimum``).
 MARKUP = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")
+#: The answer's sortable table: the figures a reader sorts by first, before the band.
+SORTABLE_COLUMNS = ("device", "precision", "variant", "source", "fps", "top1_pct", "latency_ms", "power_w",
+                    "mj_per_input", "batch", "fps_low", "fps_high", "why")
 FIRST_COLUMNS = ["device", "precision", "variant", "batch", "source", "fps", "latency_ms", "power_w", "mj_per_input",
                  "top1_pct"]
 
@@ -97,11 +102,15 @@ class FindView(NamedTuple):
 
     answer: pd.DataFrame
     answer_table: pd.DataFrame
+    #: Every row of the answer, sortable, prepared for :func:`ui.tables.draw` (None: no answer).
+    answer_sortable: tables.Table | None
     nearest: pd.DataFrame
     nearest_table: pd.DataFrame
     apart_table: pd.DataFrame
-    reasons: pd.DataFrame
-    gone: pd.DataFrame
+    #: How many rows were left out for each reason, and those rows (platform ... reason), as the
+    #: Arrow tables ``st.dataframe`` sends.
+    reasons: pa.Table
+    gone: pa.Table
     #: The answer, the nearest misses and the rows that are not evidence, each with its variant named,
     #: for the downloads.
     downloads: dict[str, pd.DataFrame]
@@ -115,6 +124,14 @@ def _table(rows: pd.DataFrame, last: str) -> pd.DataFrame:
     return whole_frame(rows, last) if len(rows) else pd.DataFrame()
 
 
+def sortable(answer: pd.DataFrame) -> tables.Table:
+    """Every row of the answer in a sortable table, the band in two number columns, figures to the
+    digits the static tables show."""
+    headers = {c: st.column_config.NumberColumn(HEADERS[c], format="localized") if c in DIGITS or c == "batch"
+               else st.column_config.TextColumn(HEADERS[c]) for c in SORTABLE_COLUMNS}
+    return tables.prepare(answer, SORTABLE_COLUMNS, digits=DIGITS, **headers)
+
+
 def find_view(result: FinderResult, weak: pd.DataFrame | None = None) -> FindView:
     """The tables of :class:`FindView` from a finder result and the model's weak bands (None: no model)."""
     tested = set(result.feasible.loc[result.feasible["source"] == "tested", "platform"])
@@ -125,10 +142,36 @@ def find_view(result: FinderResult, weak: pd.DataFrame | None = None) -> FindVie
     nearest = shown_rows(result.nearest)
     dropped = result.dropped
     gone = dropped.assign(variant=variant_label(dropped["topology"], dropped["pruning_pct"]))
-    return FindView(answer, _table(answer.head(FIRST_ROWS), "why"), nearest, _table(nearest, "misses"),
+    reasons = dropped.groupby("reason").size().rename("rows").reset_index()
+    return FindView(answer, _table(answer.head(FIRST_ROWS), "why"), sortable(answer) if len(answer) else None,
+                    nearest, _table(nearest, "misses"),
                     _table(shown_rows(result.not_evidence).head(FIRST_ROWS), "why"),
-                    dropped.groupby("reason").size().rename("rows").reset_index(),
-                    gone[["device", "precision", "variant", "batch", "source", "reason"]], downloads, weak)
+                    tables.arrow_of(reasons), tables.arrow_of(gone[["device", "precision", "variant", "batch", "source",
+                                                                    "reason"]]), downloads, weak)
+
+
+class FindOptions(NamedTuple):
+    """What the Find page offers for a question and a task: the networks and precisions among its
+    candidates (in their order) and every platform among all the question's candidates."""
+
+    networks: tuple[str, ...]
+    precisions: tuple[str, ...]
+    platforms: tuple[str, ...]
+
+
+def options(scenario: Scenario, asked: Asked, task: str | None) -> FindOptions:
+    """:func:`_options` keyed on what it reads (fit_side()); ``task`` None: every task."""
+    return _options(scenario.fit_side(), asked, task)
+
+
+@cache.cached(32)
+def _options(scenario: Scenario, asked: Asked, task: str | None) -> FindOptions:
+    candidates = cache.finder_candidates(scenario, asked)
+    in_task = candidates if task is None else candidates[candidates["task"] == task]
+    offered = set(in_task["precision"])
+    return FindOptions(tuple(dict.fromkeys(in_task["topology"].astype(str))),
+                       tuple(p for p in PRECISIONS if p in offered),
+                       tuple(sorted(set(candidates["platform"].astype(str)), key=str.lower)))
 
 
 def view(scenario: Scenario, constraints: Constraints, objective: Objective, asked: Asked) -> FindView:
