@@ -3,10 +3,9 @@ measured deployments sit below their roofs?"""
 
 import streamlit as st
 
-from qb_core.analyses.explain import above_roofline_summary
 from qb_core.vocabulary import TASKS
 from ui import cache, tables, why
-from ui.safe import cell_text, download_csv
+from ui.safe import download_csv
 from ui.text import ACTIVATION_LABELS, ASSUMPTIONS, WEIGHT_LABELS
 from ui.viewmodels import gap as gap_views
 from ui.viewmodels import theory
@@ -26,7 +25,7 @@ st.markdown(
 view = theory.view()
 settings, current = view.settings, view.selection
 focus_column, left, middle, right = st.columns([1.2, 1, 1, 1])
-devices = list(dict.fromkeys(view.hardware["device"].astype(str)))
+devices = theory.hardware_devices(view.scenario)
 focus = focus_column.selectbox("Platform", ["All platforms", *devices], key="roof_focus", bind="query-params",
                                help="One platform's roofs, operating points, verticals and measurements alone.")
 show_measured = left.toggle("Measured points", key="roof_measured", bind="query-params",
@@ -43,11 +42,10 @@ chart = theory.roofline_chart(view.scenario, show_measured, tuple(tasks) if all_
 points, finite, ghost, measured, unlabelled = (chart.points, chart.intensities, chart.ghost, chart.measured,
                                                chart.unlabelled)
 join = cache.join(view.scenario)
-paired_shown = gap_views.paired(view.scenario)
 
 # --- chart ---
 st.vega_lite_chart(chart.spec, key="roofline_chart")
-distinct = len(points.drop_duplicates(["roof_devices", "precision"]))
+distinct = chart.distinct
 notes = [f"{distinct} distinct rooflines (platform x precision; coinciding lines drawn inside one another) and "
          f"{len(finite)} variant intensities, "
          f"{len(chart.operating)} operating points (hover one for its variant, roof and bound)."]
@@ -85,7 +83,7 @@ fits = cache.fits(view.scenario)
 st.markdown("Each variant's weights at each precision against the platform's on-chip memory (BRAM/UltraRAM, "
             "L2 or scratchpad, as its datasheet states). Where they fit, the *Automatic* storage assumption "
             "keeps them on chip and the variant's roof is the platform's peak. "
-            + above_roofline_summary(paired_shown, fits, cell_text))
+            + gap_views.fits_summary(view.scenario))
 tables.draw(theory.fits_table(view.scenario), key="fits_table")
 
 # --- bound table ---

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from qb_core.analyses.predictions import what_it_takes
 from qb_core.hardware.whatif import SCALE_MAX, merged_override, snap_to_stop
-from qb_core.vocabulary import CONFIG_KEYS, variant_label
+from qb_core.vocabulary import CONFIG_KEYS
 from ui import cache, messages, whatif_state
 from ui.safe import cell_text, literal
 from ui.viewmodels import theory
@@ -23,25 +22,22 @@ messages.show(SCOPE)
 
 gap = theory.gap_view()
 view, settings = gap.theory, gap.theory.settings
-datasheet = cache.predictions(view.scenario, datasheet=True)
-datasheet = theory.without_unknown_traffic(datasheet)
-if datasheet.empty:
+choices = theory.take_choices(view.scenario)
+if choices.left_out:
+    st.caption(choices.left_out)
+if choices.rows.empty:
     st.info("No prediction inside the filters.")
     st.stop()
 left, middle, right, far = st.columns(4)
-devices = list(dict.fromkeys(datasheet["device"]))
+devices = list(choices.offered)
 device = left.selectbox("Platform", devices, index=devices.index("ZCU104-FINN") if "ZCU104-FINN" in devices else 0,
                         key=TAKE_DEVICE_KEY)
-rows = datasheet[datasheet["device"] == device]
-precision = middle.selectbox("Precision", list(dict.fromkeys(rows["precision"])), key=take_precision_key(device))
-rows = rows[rows["precision"] == precision]
-variants = list(variant_label(rows["topology"], rows["pruning_pct"]))
-variant = right.selectbox("Network variant", variants, key=TAKE_VARIANT_KEY)
-row = rows.iloc[[variants.index(variant)]]
+precision = middle.selectbox("Precision", list(choices.offered[device]), key=take_precision_key(device))
+variant = right.selectbox("Network variant", list(choices.offered[device][precision]), key=TAKE_VARIANT_KEY)
 target = far.number_input("Target (inputs/s)", min_value=1.0, max_value=1e9, value=30_000.0, step=1000.0,
                           format="%.0f", key=TAKE_TARGET_KEY)
 
-need = what_it_takes(row, float(target)).iloc[0]
+row, need = theory.take_need(view.scenario, (device, precision, variant), float(target))
 known = need["needed_gbps"] == need["needed_gbps"]
 cols = st.columns(3)
 cols[0].metric("Bandwidth needed (GB/s)", f"{need['needed_gbps']:,.1f}" if known else "unknown")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qb_core.service import Scenario
+from ui import cache
 from ui.safe import cell_text
 from ui.viewmodels import gap
 
@@ -13,6 +14,12 @@ from ui.viewmodels import gap
 def show_platform_reasons(current: Scenario) -> None:
     """One paragraph per platform of the scenario's paired rows (the join's, as shown): how far from its
     roofline it runs here, the best it measured anywhere, and the recorded cause with its source."""
+    st.markdown(platform_reasons_text(current))
+
+
+@cache.cached(32)
+def platform_reasons_text(current: Scenario) -> str:
+    """The paragraphs :func:`show_platform_reasons` shows, once per question."""
     report = gap.platform_reasons(current)
     lines = []
     for row in report.itertuples(index=False):
@@ -23,4 +30,4 @@ def show_platform_reasons(current: Scenario) -> None:
         why = (f". {row.why} *Source: {row.source}.*" if row.why
                else ". No cause is recorded for this platform; the figures are what the measurements say.")
         lines.append(f"- {head}{best}{why}")
-    st.markdown("\n".join(lines))
+    return "\n".join(lines)

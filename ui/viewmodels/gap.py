@@ -10,6 +10,7 @@ import streamlit as st
 
 from qb_core.analyses.efficiency import summary
 from qb_core.analyses.energy import constant_power, ideal_energy, power_setups
+from qb_core.analyses.explain import above_roofline_summary
 from qb_core.analyses.filters import select
 from qb_core.analyses.pareto import predicted_and_measured
 from qb_core.hardware.notes import platform_report
@@ -17,11 +18,13 @@ from qb_core.service import Scenario
 from qb_core.vocabulary import MEASURED_CONFIG_KEYS
 from ui import cache, tables
 from ui.charts.gap import efficiency_spec, efficiency_spread_spec, energy_spec, pareto_gap_spec
-from ui.safe import cell_text
+from ui.safe import cell_text, literal, literal_list
 
 
+@cache.cached(32)
 def paired(scenario: Scenario) -> pd.DataFrame:
-    """The scenario's measurements that have a prediction (:func:`ui.cache.join`, status paired)."""
+    """The scenario's measurements that have a prediction (:func:`ui.cache.join`, status paired), once
+    per question."""
     joined = cache.join(scenario)
     return joined[joined["status"] == "paired"]
 
@@ -48,6 +51,67 @@ def energy_rows(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
     return rows, constant_power(shown), power_setups(shown)
 
 
+#: The Energy page's table columns, in order.
+ENERGY_COLUMNS = ("device", "precision", "variant", "mj_per_input", "mj_above_idle", "ideal_mj_per_input",
+                  "energy_note", "full_power_w", "idle_power_w", "measured_fps", "predicted_fps", "inputs_per_joule",
+                  "ideal_inputs_per_joule", "power_w", "predicted_mj_per_input", "config", "dataset")
+
+
+class EnergyView(NamedTuple):
+    """What the Energy page says and shows around its chart, once per question."""
+
+    #: Whether any paired configuration has a measured power figure (else the page has nothing to show).
+    has_power: bool
+    #: Devices that report one constant power, and devices measured on several setups.
+    warnings: tuple[str, ...]
+    #: Configurations with the same power at every batch (None: none).
+    constant_note: str | None
+    #: Where the ideal is above the measured energy (the chart's caption ends with it).
+    beats_note: str
+    #: Where the datasheet power would cost more than measured (None: nowhere).
+    datasheet_note: str | None
+    #: Configurations left out for lack of a power figure (None: none).
+    missing_note: str | None
+    table: tables.Table | None
+    download: pd.DataFrame
+
+
+@cache.cached(32)
+def energy_view(scenario: Scenario) -> EnergyView:
+    """:class:`EnergyView` of the scenario's paired rows (:func:`energy_rows`)."""
+    paired_rows, constant, setups = energy_rows(scenario)
+    with_power = paired_rows[paired_rows["mj_per_input"].notna()]
+    warnings = [f"{literal(row.device)} reports {row.full_power_w:.3g} W in all {row.rows} of its rows (every "
+                "precision, pruning and batch): a constant, not a per-run measurement, so its energy here follows "
+                "its throughput alone." for row in constant[constant["scope"] == "device"].itertuples()]
+    for device, group in setups.groupby("device"):
+        parts = "; ".join(f"{row.base_power_w:.3g} W under {row.networks}" for row in group.itertuples())
+        warnings.append(f"{literal(device)} was measured on {len(group)} setups (base power {parts}): different "
+                        "host boards, so its energies compare only within one setup.")
+    flat = constant[constant["scope"] == "configuration"]
+    noted = with_power[with_power["energy_note"] != ""]
+    beats = noted[noted["ideal_mj_per_input"] > noted["mj_per_input"]]
+    sheet = noted[(noted["predicted_mj_per_input"] > noted["mj_per_input"])
+                  & (noted["ideal_mj_per_input"] <= noted["mj_per_input"])]
+    missing = paired_rows[paired_rows["mj_per_input"].isna()]
+    return EnergyView(
+        has_power=not with_power.empty, warnings=tuple(warnings),
+        constant_note=(f"The same power at every batch size (a constant, not a per-run measurement): "
+                       f"{literal_list(flat['config'], 12)}." if len(flat) else None),
+        beats_note=(f"The ideal is above the measured energy for {len(beats)} configuration(s) "
+                    f"({literal_list(beats['config'])}): each beats its roofline (efficiency above 100 %), so the "
+                    "roofline's storage assumption does not hold there; hover a bar for its note."
+                    if len(beats) else "No ideal is above its measured energy."),
+        datasheet_note=(f"At the datasheet power, {len(sheet)} configuration(s) would cost more than measured "
+                        f"({literal_list(sheet['config'])}): the datasheet figure is the board's ceiling, not the "
+                        "power of the op mode measured. The table's note says which power each ran at."
+                        if len(sheet) else None),
+        missing_note=(f"Left out for lack of a measured power figure: {literal_list(missing['config'])}."
+                      if len(missing) else None),
+        table=tables.prepare(with_power, ENERGY_COLUMNS, fit=True) if len(with_power) else None,
+        download=with_power[list(ENERGY_COLUMNS)])
+
+
 @cache.cached(32)
 def energy_chart(scenario: Scenario, measure: str) -> dict:
     """The Energy page's bars of ``measure`` (mJ per input or inputs per joule) per configuration."""
@@ -67,6 +131,13 @@ def pareto_gap(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, dict | N
         return points, fronts, None
     return points, fronts, pareto_gap_spec(placed, fronts, cache.device_colors_for(placed,
                                                                                    scenario.whatif.custom_text))
+
+
+@cache.cached(32)
+def fits_summary(scenario: Scenario) -> str:
+    """Which measured configurations beat their roofline, and whether weights fitting on chip explain
+    it (:func:`qb_core.analyses.explain.above_roofline_summary`), once per question."""
+    return above_roofline_summary(paired(scenario), cache.fits(scenario), cell_text)
 
 
 @cache.cached(32)

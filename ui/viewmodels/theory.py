@@ -16,6 +16,7 @@ import streamlit as st
 from qb_core.analyses.efficiency import above_peak, pair
 from qb_core.analyses.explain import why_beaten
 from qb_core.analyses.filters import Selection, select
+from qb_core.analyses.predictions import what_it_takes
 from qb_core.analyses.roofline_geometry import coinciding_names, log_axis_range, operating_points
 from qb_core.hardware.whatif import WhatIf, compare
 from qb_core.model.batch_model import TESTED, BatchModel, predict_rows, scale_for_target
@@ -26,6 +27,7 @@ from ui import cache, charts, sidebar, state, tables
 from ui.charts.gap import layer_specs
 from ui.charts.theory import hardware_spec, labels_left_out, networks_specs, prediction_spec
 from ui.safe import cell_text, literal, literal_list
+from ui.widgets import nested_options
 
 
 @dataclass(frozen=True)
@@ -47,12 +49,80 @@ class TheoryView:
 def without_unknown_traffic(predictions: pd.DataFrame) -> pd.DataFrame:
     """``predictions`` without those whose intensity is unknown, saying in a caption which networks
     were left out and why (published totals have no layer list, so no activation traffic)."""
+    note = unknown_traffic_note(predictions)
+    if note:
+        st.caption(note)
+    return predictions[predictions["intensity"].notna()]
+
+
+def unknown_traffic_note(predictions: pd.DataFrame) -> str | None:
+    """The caption :func:`without_unknown_traffic` shows (None: nothing left out)."""
     unknown = predictions["intensity"].isna()
-    if unknown.any():
-        names = sorted(predictions.loc[unknown, "topology"].astype(str).unique())
-        st.caption(f"Left out: {literal_list(names)}. These networks come from published totals without a layer "
-                   "list, so their activation traffic, needed with activations off chip, is unknown.")
-    return predictions[~unknown]
+    if not unknown.any():
+        return None
+    names = sorted(predictions.loc[unknown, "topology"].astype(str).unique())
+    return (f"Left out: {literal_list(names)}. These networks come from published totals without a layer "
+            "list, so their activation traffic, needed with activations off chip, is unknown.")
+
+
+def known_traffic(scenario: Scenario) -> tuple[str | None, pd.DataFrame]:
+    """:func:`_known_traffic` keyed on what it reads (theory_side())."""
+    return _known_traffic(scenario.theory_side())
+
+
+@cache.cached(32)
+def _known_traffic(scenario: Scenario) -> tuple[str | None, pd.DataFrame]:
+    """The scenario's predictions whose intensity is known, and the caption naming the networks left
+    out (:func:`unknown_traffic_note`)."""
+    predictions = cache.predictions(scenario)
+    return unknown_traffic_note(predictions), predictions[predictions["intensity"].notna()]
+
+
+@cache.cached(32)
+def hardware_devices(scenario: Scenario) -> list[str]:
+    """The platforms shown (:func:`ui.cache.shown_hardware`), each once, in order."""
+    return list(dict.fromkeys(cache.shown_hardware(scenario)["device"].astype(str)))
+
+
+class TakeChoices(NamedTuple):
+    """What would it take's choices: the datasheet predictions with a known traffic, platform ->
+    precision -> variant offered among them, where each first appears, and the caption naming the
+    networks left out (None: none)."""
+
+    rows: pd.DataFrame
+    offered: dict[str, dict[str, tuple[str, ...]]]
+    positions: dict[tuple[str, str, str], int]
+    left_out: str | None
+
+
+def take_choices(scenario: Scenario) -> TakeChoices:
+    """:func:`_take_choices` keyed on what it reads (theory_side(datasheet=True))."""
+    return _take_choices(scenario.theory_side(True))
+
+
+@cache.cached(16)
+def _take_choices(scenario: Scenario) -> TakeChoices:
+    datasheet = cache.predictions(scenario, datasheet=True)
+    rows = datasheet[datasheet["intensity"].notna()].reset_index(drop=True)
+    named = rows.assign(variant=variant_label(rows["topology"], rows["pruning_pct"]))
+    keys = zip(named["device"].astype(str), named["precision"].astype(str), named["variant"], strict=True)
+    positions = {key: position for position, key in reversed(list(enumerate(keys)))}  # the first one stays
+    return TakeChoices(rows, nested_options(named, ("device", "precision", "variant")), positions,
+                       unknown_traffic_note(datasheet))
+
+
+def take_need(scenario: Scenario, config_key: cache.ConfigKey, target_fps: float) -> tuple[pd.DataFrame, pd.Series]:
+    """:func:`_take_need` keyed on what it reads (theory_side(datasheet=True))."""
+    return _take_need(scenario.theory_side(True), config_key, target_fps)
+
+
+@cache.cached(64)
+def _take_need(scenario: Scenario, config_key: cache.ConfigKey, target_fps: float) -> tuple[pd.DataFrame, pd.Series]:
+    """The chosen configuration's datasheet prediction (one row) and what it takes to reach
+    ``target_fps`` (:func:`qb_core.analyses.predictions.what_it_takes`)."""
+    choices = _take_choices(scenario)
+    row = choices.rows.iloc[[choices.positions[config_key]]]
+    return row, what_it_takes(row, target_fps).iloc[0]
 
 
 def view(*, drop_unknown: bool = True) -> TheoryView:
@@ -64,9 +134,12 @@ def view(*, drop_unknown: bool = True) -> TheoryView:
     if hardware.empty:
         sidebar.no_rows_message("platform x precision pairs")
         st.stop()
-    predictions = cache.predictions(current)
     if drop_unknown:
-        predictions = without_unknown_traffic(predictions)
+        note, predictions = known_traffic(current)
+        if note:
+            st.caption(note)
+    else:
+        predictions = cache.predictions(current)
     if predictions.empty:
         sidebar.no_rows_message("predictions")
         st.stop()
@@ -130,6 +203,8 @@ class RooflineChart(NamedTuple):
     infinite: bool
     operating: pd.DataFrame
     verticals: bool
+    #: Distinct rooflines drawn (platform x precision; coinciding lines count once).
+    distinct: int
 
 
 @cache.cached(32)
@@ -181,7 +256,8 @@ def roofline_chart(current: Scenario, show_measured: bool,
     colors = cache.device_colors_for(cache.shown_hardware(current), settings.custom_text)
     spec = charts.roofline_spec(points, finite, colors, ghost, measured, best, operating, verticals)
     return RooflineChart(spec, points, finite, ghost, measured, labels_left_out(finite, points) if verticals else 0,
-                         bool(np.isinf(intensity["intensity"]).any()), operating, verticals)
+                         bool(np.isinf(intensity["intensity"]).any()), operating, verticals,
+                         len(points.drop_duplicates(["roof_devices", "precision"])))
 
 
 def prediction_chart(scenario: Scenario, by_precision: bool) -> dict:
