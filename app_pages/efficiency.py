@@ -1,13 +1,11 @@
 """Efficiency: how close does each deployment come to its roofline?"""
 
-from dataclasses import replace
 
 import streamlit as st
 
-from qb_core.analyses.efficiency import BEATS_PEAK, BEATS_ROOFLINE, summary
-from qb_core.analyses.explain import above_roofline_summary, hardware_whatif_text
-from ui import cache, tables, why
-from ui.safe import cell_text, download_csv, literal_list
+from qb_core.analyses.explain import hardware_whatif_text
+from ui import tables, why
+from ui.safe import download_csv, literal_list
 from ui.viewmodels import gap as gap_views
 from ui.viewmodels import theory
 
@@ -34,17 +32,13 @@ if datasheet_pct is not None:  # efficiency against hypothetical hardware: say s
                 "the what-if roofline, not the roofline of the board measured. Against the datasheet: median "
                 f"{datasheet_pct['efficiency_pct'].median():.1f}% over {len(datasheet_pct)} paired configuration(s); "
                 "the join's *Datasheet efficiency* column gives each one's.", icon=":material/tune:")
-beaten = paired[paired["reason"] == BEATS_ROOFLINE]
-over_peak = paired[paired["reason"] == BEATS_PEAK]
 cols = st.columns(4)
 cols[0].metric("Paired configurations", counts["paired"])
-if len(beaten) and settings.weights == "off-chip":
+if efficiency.held_median_pct is not None:
     # the default storage assumption cannot hold where measurements beat it: lead with one that can
-    holding = replace(gap.theory.scenario, whatif=replace(settings, weights="automatic"))
-    held = summary(cache.join(holding))
-    cols[1].metric("Median efficiency, weights on chip where they fit", f"{held['median_efficiency_pct']:.1f}%",
+    cols[1].metric("Median efficiency, weights on chip where they fit", f"{efficiency.held_median_pct:.1f}%",
                    help=f"QuTiBench's assumption (every weight read off chip per input) cannot hold for the "
-                        f"{len(beaten)} configuration(s) measured above its roofline; under it the median would "
+                        f"{efficiency.beaten} configuration(s) measured above its roofline; under it the median would "
                         f"read {counts['median_efficiency_pct']:.1f}%. Choose the storage in the sidebar's What-if.")
 else:
     cols[1].metric("Median efficiency", f"{counts['median_efficiency_pct']:.1f}%" if counts["paired"] else "none",
@@ -52,15 +46,12 @@ else:
 cols[2].metric("Predictions not measured", counts["predicted-only"])
 cols[3].metric("Measured without prediction", counts["measured-only"])
 
-if len(beaten):
-    summary_text = above_roofline_summary(paired, cache.fits(gap.theory.scenario), cell_text)
-    st.warning(f"**Measured above the roofline.** {summary_text} "
+if efficiency.beaten:
+    st.warning(f"**Measured above the roofline.** {gap_views.fits_summary(gap.theory.scenario)} "
                "The storage assumption cannot hold for them: choose *Automatic* (on chip where they fit) or *Off "
                "chip, once per batch* under What-if in the sidebar and see which remain.")
-if len(over_peak):
-    st.error(f"**{len(over_peak)} configuration(s) measure above the platform's peak compute** "
-             f"({literal_list(over_peak['config'])}): no storage assumption explains that. Check the measurement, "
-             "the network's operation count or the datasheet peak.")
+if efficiency.over_peak_note:
+    st.error(efficiency.over_peak_note)
 
 if paired.empty:
     st.info("No measured configuration inside the filters has a prediction; the tables below say why.")

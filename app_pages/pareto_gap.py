@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import tables
-from ui.safe import download_csv, literal_list
+from ui.safe import download_csv
 from ui.viewmodels import gap as gap_views
 from ui.viewmodels import theory
 
@@ -19,27 +19,20 @@ st.markdown(
 
 gap = theory.gap_view()
 points, fronts, chart = gap_views.pareto_gap(gap.theory.scenario)
-placed = points[points["top1_pct"].notna() & (points["fps"] > 0)]
-unplaced = points[points["top1_pct"].isna()]
-if placed.empty:
+notes = gap_views.pareto_gap_notes(gap.theory.scenario)
+if not notes.placed:
     st.info("No point inside the filters has both a throughput and an accuracy.")
     st.stop()
 st.vega_lite_chart(chart, key="pareto_gap_chart")
-borrowed = placed[(placed["kind"] == "predicted") & (placed["accuracy_from"] != "published")]
-if len(borrowed):
-    names = borrowed.drop_duplicates(["variant", "precision"])
-    names = names["variant"] + " " + names["precision"]
-    st.caption(f"{len(borrowed)} prediction(s) have no published accuracy and are placed at the top-1 measured for "
-               f"their variant and precision (median of the runs shown): {literal_list(names)}.")
-if len(unplaced):
-    names = unplaced.drop_duplicates(["variant", "precision"])
-    names = names["variant"] + " " + names["precision"]
-    st.caption(f"Left out: {len(unplaced)} prediction(s) with neither a published nor a measured accuracy for their "
-               f"variant and precision ({literal_list(names)}), so they cannot be placed.")
+if notes.borrowed_note:
+    st.caption(notes.borrowed_note)
+if notes.unplaced_note:
+    st.caption(notes.unplaced_note)
 st.subheader("The two fronts")
 fronts_table, accuracy_table = gap_views.pareto_gap_tables(gap.theory.scenario)
 tables.draw(fronts_table, key="fronts_table")
 st.subheader("Published accuracy")
 tables.draw(accuracy_table, key="accuracy_table")
 suffix = gap.theory.settings.file_suffix()
-download_csv("Download every point (CSV)", points[gap_views.FRONT_COLUMNS], f"pareto_predicted_measured{suffix}.csv")
+download_csv("Download every point (CSV)", points, f"pareto_predicted_measured{suffix}.csv",
+             columns=gap_views.FRONT_COLUMNS)

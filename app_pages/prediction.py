@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from qb_core.vocabulary import CONFIG_KEYS
 from ui import charts, tables
 from ui.safe import download_csv, literal_list
 from ui.viewmodels import theory
@@ -25,7 +24,8 @@ layout = st.segmented_control("Rows", ["Automatic", "Platform", "Platform · pre
                                    "the precision is not native). Platform · precision: one row per pair, columns "
                                    f"per variant. Automatic: by platform unless that needs more than "
                                    f"{charts.MAX_HEATMAP_COLUMNS} columns.")
-columns_by_platform = charts.platform_columns(predictions)
+shown = theory.prediction_view(view.scenario)
+columns_by_platform = shown.platform_columns
 by_precision = layout == "Platform · precision" or (layout == "Automatic"
                                                     and columns_by_platform > charts.MAX_HEATMAP_COLUMNS)
 if layout == "Automatic" and by_precision:
@@ -50,8 +50,7 @@ if settings.active:
     st.vega_lite_chart(change_spec, key="change_heatmap")
     st.caption(f"{flipped} cell(s) changed bound.")
 
-columns = [*CONFIG_KEYS, "ops_per_input", "weight_bytes", "bytes_per_input",
-           "intensity", "peak_tops", "bandwidth_gbps", "attainable_tops", "inputs_per_s", "bound"]
 with st.expander("The predictions as a table"):
-    tables.show(predictions, columns)
-download_csv("Download predictions (CSV)", predictions[columns], f"predictions{settings.file_suffix()}.csv")
+    tables.draw(shown.table)
+download_csv("Download predictions (CSV)", predictions, f"predictions{settings.file_suffix()}.csv",
+             columns=theory.PREDICTION_COLUMNS)

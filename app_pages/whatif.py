@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from qb_core.hardware.catalog import EXECUTION_STYLES, FAMILIES, PEAK_COLUMNS, PEAK_PRECISIONS
-from qb_core.hardware.whatif import CUSTOM_COLUMNS, device_figures, platforms_to_csv
+from qb_core.hardware.whatif import CUSTOM_COLUMNS, platforms_to_csv
 from qb_core.labels import title
 from ui import cache, messages, state, upload_slot, whatif_forms, whatif_state
 from ui.safe import cell_text, download_csv
@@ -23,9 +23,9 @@ with st.container():  # one slot whatever it holds, so the widgets below keep th
 
 # --- per-platform overrides ---
 st.header("Override a platform")
-datasheet = cache.catalog_of(state.current().whatif, datasheet=True)
-device = st.selectbox("Platform", list(dict.fromkeys(datasheet["device"])), key="ovr_device")
-figures = device_figures(datasheet, device)
+figures_by_device = cache.datasheet_figures(state.current().whatif.custom_text)
+device = st.selectbox("Platform", list(figures_by_device), key="ovr_device")
+figures = figures_by_device[device]
 current = whatif_state.overrides().get(device, {})
 with st.form(f"override_{device}"):
     for column, (field, original) in zip(st.columns(len(figures)), figures.items(), strict=True):

@@ -41,7 +41,7 @@ from qb_core.analyses.predictions import bound_table, weights_fit_table
 from qb_core.analyses.roofline_geometry import name_coinciding, roofline_points
 from qb_core.hardware.catalog import catalog_long, default_catalog
 from qb_core.hardware.notes import achievable_peaks
-from qb_core.hardware.whatif import NO_PLATFORMS, WhatIf, custom_catalog
+from qb_core.hardware.whatif import NO_PLATFORMS, WhatIf, custom_catalog, device_figures
 from qb_core.links import platforms_from_text
 from qb_core.measurements.accuracy import load_accuracy
 from qb_core.measurements.dataset import BUNDLED_DATASET, load_measurements
@@ -122,6 +122,14 @@ def hardware() -> pd.DataFrame:
 def hardware_with(custom_text: str) -> pd.DataFrame:
     """Long catalog of the bundled platforms plus the user's own (validated), before any what-if."""
     return qs.datasheet_catalog(catalog(), HardwareWhatIf(custom_text=custom_text))
+
+
+@cached(16)
+def datasheet_figures(custom_text: str) -> dict[str, dict[str, float]]:
+    """Each platform's overridable datasheet figures (:func:`qb_core.hardware.whatif.device_figures`),
+    own platforms included, in the catalog's order."""
+    long = hardware_with(custom_text)
+    return {device: device_figures(long, device) for device in dict.fromkeys(long["device"].astype(str))}
 
 
 @cached(64)

@@ -3,12 +3,13 @@ and why each platform runs where it runs, from the scenario's join, once per que
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
 
-from qb_core.analyses.efficiency import summary
+from qb_core.analyses.efficiency import BEATS_PEAK, BEATS_ROOFLINE, summary
 from qb_core.analyses.energy import constant_power, ideal_energy, power_setups
 from qb_core.analyses.explain import above_roofline_summary
 from qb_core.analyses.filters import select
@@ -120,6 +121,38 @@ def energy_chart(scenario: Scenario, measure: str) -> dict:
     return energy_spec(with_power, cache.device_colors_for(with_power, scenario.whatif.custom_text), measure)
 
 
+class ParetoGapNotes(NamedTuple):
+    """What the Predicted vs measured Pareto page says beside its chart."""
+
+    #: Whether any point has both a throughput and an accuracy (else there is no chart).
+    placed: bool
+    #: Predictions placed at a measured accuracy (None: none), and those left out (None: none).
+    borrowed_note: str | None
+    unplaced_note: str | None
+
+
+def _variant_names(points: pd.DataFrame) -> pd.Series:
+    names = points.drop_duplicates(["variant", "precision"])
+    return names["variant"] + " " + names["precision"]
+
+
+@cache.cached(32)
+def pareto_gap_notes(scenario: Scenario) -> ParetoGapNotes:
+    """:class:`ParetoGapNotes` of :func:`pareto_gap`'s points."""
+    points = pareto_gap(scenario)[0]
+    placed = points[points["top1_pct"].notna() & (points["fps"] > 0)]
+    unplaced = points[points["top1_pct"].isna()]
+    borrowed = placed[(placed["kind"] == "predicted") & (placed["accuracy_from"] != "published")]
+    return ParetoGapNotes(
+        not placed.empty,
+        (f"{len(borrowed)} prediction(s) have no published accuracy and are placed at the top-1 measured for "
+         f"their variant and precision (median of the runs shown): {literal_list(_variant_names(borrowed))}."
+         if len(borrowed) else None),
+        (f"Left out: {len(unplaced)} prediction(s) with neither a published nor a measured accuracy for their "
+         f"variant and precision ({literal_list(_variant_names(unplaced))}), so they cannot be placed."
+         if len(unplaced) else None))
+
+
 @cache.cached(32)
 def pareto_gap(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, dict | None]:
     """The predicted and measured points of the scenario with their fronts
@@ -159,6 +192,13 @@ class EfficiencyView(NamedTuple):
     join_table: tables.Table
     unpaired: int
     unpaired_table: tables.Table | None
+    #: How many paired rows beat their roofline, and which beat the platform's peak (the error's text;
+    #: None: none).
+    beaten: int
+    over_peak_note: str | None
+    #: With weights read off chip and rows beating that roofline: the median efficiency with weights
+    #: on chip where they fit (None otherwise).
+    held_median_pct: float | None
 
 
 @cache.cached(32)
@@ -179,8 +219,18 @@ def efficiency_view(scenario: Scenario) -> EfficiencyView:
     unpaired_table = None if unpaired.empty else tables.prepare(
         unpaired, ["status", "device", "precision", "variant", "reason", "dataset", "config", "measured_fps",
                    "predicted_fps"], fit=True)
+    beaten = int((rows["reason"] == BEATS_ROOFLINE).sum())
+    over_peak = rows[rows["reason"] == BEATS_PEAK]
+    over_peak_note = None if over_peak.empty else (
+        f"**{len(over_peak)} configuration(s) measure above the platform's peak compute** "
+        f"({literal_list(over_peak['config'])}): no storage assumption explains that. Check the measurement, "
+        "the network's operation count or the datasheet peak.")
+    held_median_pct = None
+    if beaten and scenario.whatif.weights == "off-chip":
+        holding = replace(scenario, whatif=replace(scenario.whatif, weights="automatic"))
+        held_median_pct = float(summary(cache.join(holding))["median_efficiency_pct"])
     return EfficiencyView(rows, summary(joined), datasheet_pct, tables.prepare(rows, shown, fit=True), len(unpaired),
-                          unpaired_table)
+                          unpaired_table, beaten, over_peak_note, held_median_pct)
 
 
 #: The columns of the table of the two fronts (and of the download of every point).

@@ -78,6 +78,30 @@ def _known_traffic(scenario: Scenario) -> tuple[str | None, pd.DataFrame]:
     return unknown_traffic_note(predictions), predictions[predictions["intensity"].notna()]
 
 
+#: The Prediction page's table columns, in order.
+PREDICTION_COLUMNS = (*CONFIG_KEYS, "ops_per_input", "weight_bytes", "bytes_per_input", "intensity", "peak_tops",
+                      "bandwidth_gbps", "attainable_tops", "inputs_per_s", "bound")
+
+
+class PredictionView(NamedTuple):
+    """What the Prediction page counts and lists around its heatmap, once per question."""
+
+    #: Columns the heatmap needs with one row per platform.
+    platform_columns: int
+    table: tables.Table
+
+
+def prediction_view(scenario: Scenario) -> PredictionView:
+    """:func:`_prediction_view` keyed on what it reads (theory_side())."""
+    return _prediction_view(scenario.theory_side())
+
+
+@cache.cached(32)
+def _prediction_view(scenario: Scenario) -> PredictionView:
+    predictions = known_traffic(scenario)[1]
+    return PredictionView(charts.platform_columns(predictions), tables.prepare(predictions, PREDICTION_COLUMNS))
+
+
 @cache.cached(32)
 def hardware_devices(scenario: Scenario) -> list[str]:
     """The platforms shown (:func:`ui.cache.shown_hardware`), each once, in order."""
