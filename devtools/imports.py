@@ -94,16 +94,22 @@ def project_files(root: Path = PROJECT_DIR) -> list[Path]:
     return files
 
 
-def graph(root: Path = PROJECT_DIR) -> tuple[set[str], list[Import]]:
-    """The project's modules and every import between two of them (targets resolved to modules)."""
+def every_import(root: Path = PROJECT_DIR) -> tuple[set[str], list[Import]]:
+    """The project's modules and every import in them, of the project or not (each file parsed once)."""
     files = project_files(root)
     modules = {module_name(path, root) for path in files}
-    edges = []
-    for path in files:
-        for entry in imports_of(path, root, modules):
-            if entry.imported in modules and entry.imported != entry.importer:
-                edges.append(entry)
-    return modules, edges
+    return modules, [entry for path in files for entry in imports_of(path, root, modules)]
+
+
+def between_modules(modules: set[str], imports: list[Import]) -> list[Import]:
+    """The imports of ``imports`` from one project module to another (targets resolved to modules)."""
+    return [entry for entry in imports if entry.imported in modules and entry.imported != entry.importer]
+
+
+def graph(root: Path = PROJECT_DIR) -> tuple[set[str], list[Import]]:
+    """The project's modules and every import between two of them (targets resolved to modules)."""
+    modules, imports = every_import(root)
+    return modules, between_modules(modules, imports)
 
 
 def _following(modules: set[str], edges: list[Import]) -> dict[str, set[str]]:
@@ -160,7 +166,8 @@ def violations(root: Path = PROJECT_DIR) -> list[str]:
     """Every breach of the structure, one sentence each: circles, a ``qb_core`` module outside the
     layers, a lower layer importing a higher one, ``qb_core`` importing the app, and a project import
     inside a function."""
-    modules, edges = graph(root)
+    modules, imports = every_import(root)
+    edges = between_modules(modules, imports)
     found = [f"circle: {' <-> '.join(group)}" for group in circles(modules, edges)]
     for module in sorted(m for m in modules if m.startswith("qb_core")):
         if core_layer(module) is None:
@@ -171,12 +178,9 @@ def violations(root: Path = PROJECT_DIR) -> list[str]:
             found.append(f"{edge.importer}:{edge.line} imports {edge.imported}, a higher layer")
         if edge.local:
             found.append(f"{edge.importer}:{edge.line} imports {edge.imported} inside a function")
-    for path in project_files(root):
-        importer = module_name(path, root)
-        if importer.startswith("qb_core"):
-            for entry in imports_of(path, root, modules):
-                if entry.imported.split(".")[0] in CORE_NEVER_IMPORTS:
-                    found.append(f"{importer}:{entry.line} imports {entry.imported}: the core stays free of the app")
+    for entry in imports:
+        if entry.importer.startswith("qb_core") and entry.imported.split(".")[0] in CORE_NEVER_IMPORTS:
+            found.append(f"{entry.importer}:{entry.line} imports {entry.imported}: the core stays free of the app")
     return sorted(set(found))
 
 

@@ -144,11 +144,6 @@ class Scenario:
     def networks_key(self) -> str:
         return _digest(repr(tuple(n.digest for n in self.networks)))
 
-    @cached_property
-    def fit_key(self) -> str:
-        """The digest of :meth:`fit_side`: what the calibrated model's caches key on."""
-        return self.fit_side().key
-
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 

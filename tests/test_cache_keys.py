@@ -71,8 +71,12 @@ def test_a_scenario_is_hashed_as_its_digest_which_every_part_moves():
     assert Scenario(Selection(task="cifar10", precisions=("INT8",))).key == key  # equal values, equal keys
 
 
-def test_the_fit_key_ignores_filters_and_scales_but_not_uploads():
+def test_the_fit_side_ignores_filters_and_scales_but_not_uploads():
     base = Scenario(Selection(task="cifar10"))
-    assert replace(base, selection=Selection(task="mnist"), whatif=WhatIf(peak_scale=3.0)).fit_key == base.fit_key
-    assert replace(base, uploads=Uploads((("mine.csv", "1" * 20),), pd.DataFrame())).fit_key != base.fit_key
-    assert replace(base, whatif=WhatIf(custom_text='[["B","GPU",1.0,null,{"INT8":1.0}]]')).fit_key != base.fit_key
+
+    def fit_key(scenario: Scenario) -> str:
+        return scenario.fit_side().key
+
+    assert fit_key(replace(base, selection=Selection(task="mnist"), whatif=WhatIf(peak_scale=3.0))) == fit_key(base)
+    assert fit_key(replace(base, uploads=Uploads((("mine.csv", "1" * 20),), pd.DataFrame()))) != fit_key(base)
+    assert fit_key(replace(base, whatif=WhatIf(custom_text='[["B","GPU",1.0,null,{"INT8":1.0}]]'))) != fit_key(base)

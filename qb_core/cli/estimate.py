@@ -24,8 +24,8 @@ from qb_core.cli.registry import Command, table_command
 from qb_core.csv_io import DataFormatError
 from qb_core.hardware.catalog import catalog_long
 from qb_core.model.batch_model import BatchModel, answer, build_batch_model, model_grid
-from qb_core.networks.files import read_network_path, split_network_argument
-from qb_core.networks.user import UserNetwork, make_network
+from qb_core.networks.files import split_network_argument
+from qb_core.networks.user import UserNetwork
 from qb_core.question import Asked
 from qb_core.vocabulary import PRECISIONS, TASKS
 
@@ -59,26 +59,21 @@ def bundled_variant(name: str, grid: pd.DataFrame) -> tuple[str, float] | None:
     return known[topology.lower()], pct
 
 
-def estimate_network(argument: str, task: str | None, shapes: dict) -> tuple[tuple[UserNetwork, ...], str | None]:
+def estimate_network(argument: str, task: str | None, shapes: dict,
+                     err: TextIO) -> tuple[tuple[UserNetwork, ...], str | None]:
     """A file named by ``argument`` as the user's network (every precision, ``task`` or CIFAR-10),
     or nothing when ``argument`` names no file (then it is a bundled network's name)."""
     path, name = split_network_argument(argument)
     if not path.exists():
         return (), None
-    network = read_network_path(path, name, shapes)
-    try:
-        made = make_network(network.name, task or "cifar10", PRECISIONS, network.layers, path.name,
-                            warnings=network.warnings, incomplete=network.incomplete)
-    except ValueError as exc:
-        raise DataFormatError(f"{path}: {exc}") from None
+    made = inputs.user_network(path, name, task or "cifar10", shapes, err, argument)
     return (made,), made.name
 
 
-def estimate_table(model: BatchModel, hardware: pd.DataFrame, networks: tuple[UserNetwork, ...],
-                   topology: str, pruning_pct: float, asked: Asked, devices: list[str] | None = None,
-                   precisions: list[str] | None = None) -> pd.DataFrame:
-    """One row per device x precision for one network variant: :data:`ESTIMATE_COLUMNS`."""
-    grid = model_grid(hardware, networks)
+def estimate_table(model: BatchModel, grid: pd.DataFrame, topology: str, pruning_pct: float, asked: Asked,
+                   devices: list[str] | None = None, precisions: list[str] | None = None) -> pd.DataFrame:
+    """One row per device x precision of ``grid`` (:func:`qb_core.model.batch_model.model_grid`) for one
+    network variant: :data:`ESTIMATE_COLUMNS`."""
     rows = grid[(grid["topology"].astype(str) == topology) & (grid["pruning_pct"] == float(pruning_pct))]
     if devices:
         wanted = {d.lower() for d in devices}
@@ -96,21 +91,20 @@ def estimate(args: argparse.Namespace, err: TextIO) -> pd.DataFrame:
     """One network (bundled by name, or a file) on every device x precision."""
     asked = asked_from(args)
     hardware = catalog_long()
-    networks, name = estimate_network(args.network, args.task, input_shapes(args))
-    for network in networks:
-        inputs.print_warnings(network, args.network, err)
+    networks, name = estimate_network(args.network, args.task, input_shapes(args), err)
     try:
         model = build_batch_model(inputs.measured(args, err), hardware, networks)
     except ValueError as exc:
         raise DataFormatError(str(exc)) from None
+    grid = model_grid(hardware, networks)
     if name is not None:
         topology, pruning = name, 100.0
     else:
-        found = bundled_variant(args.network, model_grid(hardware))
+        found = bundled_variant(args.network, grid)
         if found is None:
             raise DataFormatError(f"--network {args.network!r} is neither a file nor a bundled network's name")
         topology, pruning = found
-    return estimate_table(model, hardware, networks, topology, pruning, asked, args.device, args.precision)
+    return estimate_table(model, grid, topology, pruning, asked, args.device, args.precision)
 
 
 COMMAND = Command(

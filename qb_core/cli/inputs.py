@@ -71,6 +71,19 @@ def print_warnings(network: NetworkImport | UserNetwork, label: object, err: Tex
         print(f"warning: {label}: {warning}", file=err)
 
 
+def user_network(path: Path, name: str | None, task: str, shapes: dict, err: TextIO, label: object,
+                 taken: tuple[str, ...] = ()) -> UserNetwork:
+    """A network file (``FILE[:NAME]`` split) as the user's network of ``task`` at every precision, its
+    warnings on ``err`` under ``label``; a file that cannot be one raises DataFormatError naming it."""
+    network = read_network_path(path, name, shapes)
+    print_warnings(network, label, err)
+    try:
+        return make_network(network.name, task, PRECISIONS, network.layers, path.name, taken=taken,
+                            warnings=network.warnings, incomplete=network.incomplete)
+    except ValueError as exc:
+        raise DataFormatError(f"{path}: {exc}") from None
+
+
 def networks(args: argparse.Namespace, err: TextIO) -> tuple[UserNetwork, ...]:
     """``--network FILE[:NAME]`` files as the user's networks of ``--task`` at every precision;
     each file's warnings on ``err``, one per line."""
@@ -78,14 +91,7 @@ def networks(args: argparse.Namespace, err: TextIO) -> tuple[UserNetwork, ...]:
     shapes = input_shapes(args)
     for argument in getattr(args, "network", None) or ():
         path, name = split_network_argument(argument)
-        network = read_network_path(path, name, shapes)
-        print_warnings(network, path, err)
-        try:
-            made.append(make_network(network.name, args.task, PRECISIONS, network.layers, path.name,
-                                     taken=tuple(n.name for n in made), warnings=network.warnings,
-                                     incomplete=network.incomplete))
-        except ValueError as exc:
-            raise DataFormatError(f"{path}: {exc}") from None
+        made.append(user_network(path, name, args.task, shapes, err, path, taken=tuple(n.name for n in made)))
     return tuple(made)
 
 
