@@ -3,8 +3,9 @@
 import streamlit as st
 
 from qb_core.vocabulary import TASKS
-from ui import cache, state, tables
+from ui import cache, state
 from ui.safe import download_csv
+from ui.viewmodels import measured
 
 st.title("Overview of all measurements")
 current = state.current_or_stop()
@@ -16,7 +17,5 @@ st.markdown(
     "floating point. The table is derived from the measurements, under the sidebar's filters."
 )
 
-table = cache.overview(current)
-tables.static(table.astype(str), ["platform", "dataset", *[c for c in table.columns if c not in (
-    "platform", "dataset")]], labels={"op_modes": "Op modes", "batch_sweep": "Batch / streams / threads"})
-download_csv("Download overview (CSV)", table, "overview.csv")
+st.table(measured.overview_table(current))
+download_csv("Download overview (CSV)", cache.overview(current), "overview.csv")

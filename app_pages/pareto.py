@@ -34,8 +34,6 @@ if rows.empty:
     st.stop()
 st.vega_lite_chart(chart, key="pareto_chart")
 st.subheader(f"The Pareto front: {len(front)} point(s)")
-columns = list(dict.fromkeys(["config", "top1_pct", x_field, "batch", "fps_comp", "lat_comp_ms", "full_power_w",
-                              "device", "precision", "pruning_pct", "dataset"]))
-tables.show(front, columns, key="front_table", fit=True)
-download_csv("Download the front (CSV)", front[columns], "pareto_front.csv")
+tables.draw(measured.pareto_table(state.current_or_stop(), x_field), key="front_table")
+download_csv("Download the front (CSV)", front, "pareto_front.csv", columns=measured.pareto_columns(x_field))
 download_csv("Download every point (CSV)", rows, "pareto_points.csv")

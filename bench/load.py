@@ -336,15 +336,14 @@ def cpu_and_memory(playwright, chromium: str, tmp: Path, runs: int) -> list[tupl
     cpu, own, chart_counts, requests, idle, before, with_sessions, held = _with_server(
         PROJECT_DIR / "streamlit_app.py", (), tmp / "app.log", app)
     browser.close()
-    samples = f"median of {runs} samples of {SESSIONS_PER_SAMPLE} sessions"
-    rows = [(f"one-chart app: server CPU per new session ({samples}), new browser / frontend cached "
-             f"({reference_requests} requests from a new browser)",
+    rows = [(f"server CPU per new session: median of {runs} samples of {SESSIONS_PER_SAMPLE} sessions, "
+             "new browser / frontend cached", "", ""),
+            (f"one-chart app ({reference_requests} requests from a new browser)",
              f"{reference * 1000:.0f}/{reference_own * 1000:.0f} ms", "reference"),
-            ("  idle server, taken off each sample's wall time (Streamlit polls its config files): one-chart / app",
-             f"{reference_idle * 1000:.1f}/{idle * 1000:.1f} ms per s", "")]
+            ("  idle server taken off each sample (config polling): one-chart / app",
+             f"{reference_idle * 1000:.1f}/{idle * 1000:.1f} ms/s", "")]
     for script in sorted(SCRIPTS, key=cpu.get, reverse=True):
-        rows.append((f"{script}: server CPU per new session ({chart_counts[script]} charts, "
-                     f"{requests[script]} requests from a new browser)",
+        rows.append((f"{script} ({chart_counts[script]} charts, {requests[script]} requests from a new browser)",
                      f"{cpu[script] * 1000:.0f}/{own[script] * 1000:.0f} ms",
                      f"x{cpu[script] / reference:.2f}/x{own[script] / reference_own:.2f}; <= 1.2x one-chart page"))
     rows.append((f"server RSS before the upload round (after {len(SCRIPTS) * (runs + 1)} page sessions)",

@@ -13,7 +13,7 @@ from qb_core.csv_io import echo_list
 from qb_core.measurements.spread import configs_with_single_value
 from qb_core.question import LEVEL_COLUMNS, level_figures
 from qb_core.service import Scenario
-from ui import cache
+from ui import cache, tables
 from ui.charts.core import padded_range
 from ui.charts.measured import latency_throughput_spec, pareto_spec, sweep_spec
 
@@ -37,6 +37,41 @@ def _pareto_view(scenario: Scenario, x_field: str) -> tuple[int, pd.DataFrame, p
     spec = pareto_spec(rows, front, cache.styles(scenario.task, scenario.uploads), x_field,
                        OBJECTIVES[x_field].maximize)
     return with_accuracy, rows, front, spec
+
+
+def pareto_columns(x_field: str) -> list[str]:
+    """The Pareto front table's columns, the figure traded against second after top-1."""
+    return list(dict.fromkeys(["config", "top1_pct", x_field, "batch", "fps_comp", "lat_comp_ms", "full_power_w",
+                               "device", "precision", "pruning_pct", "dataset"]))
+
+
+def pareto_table(scenario: Scenario, x_field: str) -> tables.Table:
+    """:func:`_pareto_table` keyed on what it reads (measurement_side())."""
+    return _pareto_table(scenario.measurement_side(), x_field)
+
+
+@cache.cached(32)
+def _pareto_table(scenario: Scenario, x_field: str) -> tables.Table:
+    """The Pareto front of :func:`pareto_view` as its table shows it."""
+    return tables.prepare(_pareto_view(scenario, x_field)[2], pareto_columns(x_field), fit=True)
+
+
+#: The overview table's labels beyond the plain-language titles.
+OVERVIEW_LABELS = {"op_modes": "Op modes", "batch_sweep": "Batch / streams / threads"}
+
+
+def overview_table(scenario: Scenario) -> pd.DataFrame:
+    """:func:`_overview_table` keyed on what it reads (measurement_side())."""
+    return _overview_table(scenario.measurement_side())
+
+
+@cache.cached(16)
+def _overview_table(scenario: Scenario) -> pd.DataFrame:
+    """The overview (:func:`ui.cache.overview`) as ``st.table`` shows it: platform and data set
+    first, every cell as text."""
+    table = cache.overview(scenario)
+    columns = ["platform", "dataset", *[c for c in table.columns if c not in ("platform", "dataset")]]
+    return tables.static_frame(table.astype(str), columns, labels=OVERVIEW_LABELS)
 
 
 #: The batch sweeps drawn: chart key -> (measured column, heading).
