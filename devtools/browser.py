@@ -61,11 +61,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(port: int, script: Path = PROJECT_DIR / "streamlit_app.py", extra_args: Sequence[str] = (),
+def start_app(port: int, script: Path = PROJECT_DIR / "serve.py", extra_args: Sequence[str] = (),
               log: Path | None = None) -> subprocess.Popen:
     """``streamlit run`` headless on ``port``; returns once /_stcore/health answers.
 
-    ``script`` is the app (the QB Explorer entry point unless told), ``extra_args`` more
+    ``script`` is the app (QB Explorer as deployed, ``serve.py``, unless told), ``extra_args`` more
     ``streamlit run`` options, and ``log`` a file for the server's output (by default stderr is
     kept for the error message and stdout dropped)."""
     output = log.open("wb") if log is not None else None

@@ -87,7 +87,7 @@ def imports_of(path: Path, root: Path = PROJECT_DIR, modules: set[str] | None = 
 
 def project_files(root: Path = PROJECT_DIR) -> list[Path]:
     """The project's Python files (tests and the virtual environment left out)."""
-    files = [root / "streamlit_app.py"] if (root / "streamlit_app.py").exists() else []
+    files = [root / name for name in ("streamlit_app.py", "serve.py") if (root / name).exists()]
     for package in PROJECT_PACKAGES:
         if (root / package).is_dir():
             files.extend(sorted((root / package).rglob("*.py")))
