@@ -164,3 +164,25 @@ def test_hostile_names_render_as_text_not_markup(app_url, browser, tmp_path):
     wait_for_app(page)
     assert page.locator("a[href*='example.com']").count() == 0
     assert page.locator("[data-testid='stSidebar']").get_by_text("[click me](https://example.com/phish)").count() == 1
+
+
+def test_the_deployed_server_answers_frontend_files_from_its_static_layer(app_url):
+    """serve.py runs StaticAssets before Streamlit's stack: a frontend file the page links comes back
+    gzipped with a year's caching (Streamlit's own stack never gzips /static/), and a page still
+    comes from Streamlit."""
+    import gzip
+    import urllib.request
+
+    with urllib.request.urlopen(app_url + "/", timeout=10) as response:
+        index = response.read().decode()
+        assert response.headers.get("content-encoding") is None
+    script = re.search(r'src="\.?(/?static/js/[^"]+\.js)"', index)
+    assert script, "index.html links no script"
+    path = "/" + script.group(1).lstrip("/")
+    request = urllib.request.Request(app_url + path, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["content-encoding"] == "gzip"
+        assert response.headers["cache-control"] == "public, immutable, max-age=31536000"
+        body = gzip.decompress(response.read())
+    with urllib.request.urlopen(app_url + path, timeout=10) as response:
+        assert response.read() == body and len(body) > 1000
