@@ -11,7 +11,7 @@ from qb_core.analyses.finder import (
 )
 from qb_core.question import Asked
 from qb_core.vocabulary import TASKS
-from ui import cache, state, tables
+from ui import state, tables
 from ui.charts.finder import AUTO, AXES, resolve_axes
 from ui.safe import cell_text, download_csv, literal, literal_list, option_label
 from ui.viewmodels import find
@@ -191,12 +191,11 @@ except ValueError as problem:
     st.stop()
 
 # --- the answer ---
-result = cache.find(current, constraints, objective, asked)
 view = find.view(current, constraints, objective, asked)
 st.caption(f"Question: {asked.text}" + (" (what a deployment sees)." if level == "board" else
                                         " (the accelerator's own time)."))
-if len(result.feasible):
-    st.subheader(f"{len(result.feasible)} deployment(s) meet every constraint")
+if len(view.answer):
+    st.subheader(f"{len(view.answer)} deployment(s) meet every constraint")
     answer = view.answer
     st.table(view.answer_table)
     if len(answer) > FIRST_ROWS:
@@ -215,9 +214,9 @@ if len(result.feasible):
                    + " of the held-out rows: read those tested rows' bands as a lower bound on the uncertainty.",
                    icon=":material/warning:")
     download_csv("Download the answer (CSV)", view.downloads["feasible"], "deployments.csv")
-elif result.considered:
+elif view.considered:
     st.subheader("Nothing meets every constraint")
-    st.markdown(f"The {len(result.nearest)} nearest deployment(s), each at its closest batch, with every constraint "
+    st.markdown(f"The {len(view.nearest)} nearest deployment(s), each at its closest batch, with every constraint "
                 "it misses and by how much (nearest: the smallest relative shortfall over all constraints).")
     nearest = view.nearest
     st.table(view.nearest_table)
@@ -235,20 +234,21 @@ elif result.considered:
 else:
     st.info("No candidate lies inside the task, network, precision and platforms asked for.")
 
-if len(result.not_evidence):
-    with st.expander(f"Not evidence: {len(result.not_evidence)} untested prediction(s) or datasheet roofline(s) "
+not_evidence = len(view.downloads["not_evidence"])
+if not_evidence:
+    with st.expander(f"Not evidence: {not_evidence} untested prediction(s) or datasheet roofline(s) "
                      "would meet every constraint"):
         st.caption("The model's figure where no hold-out tested a prediction like it (the reason says why), or the "
                    "datasheet roofline where the model has none: neither is an answer, and none is ranked above.")
         st.table(view.apart_table)
         download_csv("Download them (CSV)", view.downloads["not_evidence"], "not_evidence.csv")
 
-dropped = result.dropped
-st.caption(f"Judged: {result.considered} deployment(s) inside the task, network, precision and platforms asked "
-           f"for. Left out: {len(dropped)} candidate row(s) that cannot be judged"
-           + (", listed below with the reason." if len(dropped) else "."))
-if len(dropped):
-    with st.expander(f"Left out: {len(dropped)} row(s) and why"):
+dropped = view.gone.num_rows
+st.caption(f"Judged: {view.considered} deployment(s) inside the task, network, precision and platforms asked "
+           f"for. Left out: {dropped} candidate row(s) that cannot be judged"
+           + (", listed below with the reason." if dropped else "."))
+if dropped:
+    with st.expander(f"Left out: {dropped} row(s) and why"):
         st.dataframe(view.reasons, hide_index=True, key="find_reasons",
                      column_config={"reason": "Reason", "rows": "Rows"})
         st.dataframe(view.gone, hide_index=True, key="find_dropped", placeholder="",

@@ -30,12 +30,11 @@ st.markdown(
 
 gap = theory.gap_view()
 settings = gap.theory.settings
-modelled = cache.layer_configurations(gap.theory.scenario)
-if modelled.empty:
+offered = cache.layer_choices(gap.theory.scenario).offered
+if not offered:
     st.info("No network inside the filters has a layer table, so there is no per-layer view.")
     st.stop()
 
-offered = layer_views.options(gap.theory.scenario)
 devices = list(offered)
 left, middle, right = st.columns(3)
 default_device = "TX2-maxp" if "TX2-maxp" in devices else devices[0]

@@ -20,7 +20,7 @@ st.markdown(
 gap = theory.gap_view()
 points, fronts, chart = gap_views.pareto_gap(gap.theory.scenario)
 notes = gap_views.pareto_gap_notes(gap.theory.scenario)
-if not notes.placed:
+if chart is None:
     st.info("No point inside the filters has both a throughput and an accuracy.")
     st.stop()
 st.vega_lite_chart(chart, key="pareto_gap_chart")

@@ -41,7 +41,6 @@ chart = theory.roofline_chart(view.scenario, show_measured, tuple(tasks) if all_
                              None if focus not in devices else focus)
 points, finite, ghost, measured, unlabelled = (chart.points, chart.intensities, chart.ghost, chart.measured,
                                                chart.unlabelled)
-join = cache.join(view.scenario)
 
 # --- chart ---
 st.vega_lite_chart(chart.spec, key="roofline_chart")

@@ -22,18 +22,19 @@ messages.show(SCOPE)
 
 gap = theory.gap_view()
 view, settings = gap.theory, gap.theory.settings
-choices = theory.take_choices(view.scenario)
-if choices.left_out:
-    st.caption(choices.left_out)
-if choices.rows.empty:
+taken = theory.take_choices(view.scenario)
+offered = taken.choices.offered
+if taken.left_out:
+    st.caption(taken.left_out)
+if taken.rows.empty:
     st.info("No prediction inside the filters.")
     st.stop()
 left, middle, right, far = st.columns(4)
-devices = list(choices.offered)
+devices = list(offered)
 device = left.selectbox("Platform", devices, index=devices.index("ZCU104-FINN") if "ZCU104-FINN" in devices else 0,
                         key=TAKE_DEVICE_KEY)
-precision = middle.selectbox("Precision", list(choices.offered[device]), key=take_precision_key(device))
-variant = right.selectbox("Network variant", list(choices.offered[device][precision]), key=TAKE_VARIANT_KEY)
+precision = middle.selectbox("Precision", list(offered[device]), key=take_precision_key(device))
+variant = right.selectbox("Network variant", list(offered[device][precision]), key=TAKE_VARIANT_KEY)
 target = far.number_input("Target (inputs/s)", min_value=1.0, max_value=1e9, value=30_000.0, step=1000.0,
                           format="%.0f", key=TAKE_TARGET_KEY)
 

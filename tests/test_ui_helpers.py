@@ -150,13 +150,16 @@ class TestPreparedTables:
         assert len(drawn) == 1 and drawn[0].num_rows == 1
 
 
-def test_nested_options_keep_the_rows_order_and_name_each_choice_once():
-    from ui.widgets import nested_options
+def test_choices_keep_the_rows_order_name_each_choice_once_and_find_its_first_row():
+    from ui.widgets import choices
 
     rows = pd.DataFrame({"device": ["TX2", "ZCU", "TX2", "TX2", "ZCU"],
                          "precision": ["FP16", "INT8", "FP32", "FP16", "INT8"],
                          "variant": ["CNV", "MLP", "CNV", "MLP", "MLP"]})
-    offered = nested_options(rows, ("device", "precision", "variant"))
+    chosen = choices(rows, ("device", "precision", "variant"))
+    offered = chosen.offered
     assert offered == {"TX2": {"FP16": ("CNV", "MLP"), "FP32": ("CNV",)}, "ZCU": {"INT8": ("MLP",)}}
     assert list(offered) == ["TX2", "ZCU"] and list(offered["TX2"]) == ["FP16", "FP32"]
-    assert nested_options(rows.iloc[:0], ("device", "precision", "variant")) == {}
+    assert chosen.positions == {("TX2", "FP16", "CNV"): 0, ("ZCU", "INT8", "MLP"): 1, ("TX2", "FP32", "CNV"): 2,
+                                ("TX2", "FP16", "MLP"): 3}  # the second ZCU INT8 MLP row is not its first
+    assert choices(rows.iloc[:0], ("device", "precision", "variant")) == ({}, {})

@@ -63,6 +63,7 @@ from qb_core.question import Asked, HardwareWhatIf, Storage
 from qb_core.service import Scenario, Uploads
 from qb_core.vocabulary import variant_label
 from ui.colors import Style, config_styles, device_colors, platform_colors
+from ui.widgets import Choices, choices
 
 #: Values hashed by their digest (computed once per value), never field by field.
 HASH_FUNCS = {Scenario: lambda scenario: scenario.key,
@@ -290,12 +291,28 @@ def _layer_configurations(scenario: Scenario) -> pd.DataFrame:
     return with_layer_tables(predictions(scenario), scenario.task_networks)
 
 
+def layer_choices(scenario: Scenario) -> Choices:
+    """Platform -> precision -> network variant among :func:`layer_configurations`, in their order,
+    and where each first is."""
+    return _layer_choices(scenario.theory_side())
+
+
+@cached(64)
+def _layer_choices(scenario: Scenario) -> Choices:
+    rows = _layer_configurations(scenario)
+    named = rows.assign(variant=variant_label(rows["topology"], rows["pruning_pct"]))
+    return choices(named, ("device", "precision", "variant"))
+
+
+def configuration(scenario: Scenario, config_key: ConfigKey) -> pd.DataFrame:
+    """The whole-network row of one configuration (platform, precision, variant label) among
+    :func:`layer_configurations`."""
+    return _configuration(scenario.theory_side(), config_key)
+
+
 @cached(64)
 def _configuration(scenario: Scenario, config_key: ConfigKey) -> pd.DataFrame:
-    device, precision, variant = config_key
-    rows = _layer_configurations(scenario)
-    rows = rows[(rows["device"] == device) & (rows["precision"] == precision)]
-    return rows[variant_label(rows["topology"], rows["pruning_pct"]) == variant].iloc[:1]
+    return _layer_configurations(scenario).iloc[[_layer_choices(scenario).positions[config_key]]]
 
 
 def _with_storage(scenario: Scenario, storage: Storage) -> Scenario:
@@ -356,7 +373,12 @@ def _best_measured(scenario: Scenario) -> pd.DataFrame:
 
 
 def selected_rows(scenario: Scenario) -> pd.DataFrame:
-    """The scenario's measurements (bundled and uploaded) inside its filters."""
+    """The scenario's measurements (bundled and uploaded) inside its filters, once per question."""
+    return _selected_rows(scenario.measurement_side())
+
+
+@cached(16)
+def _selected_rows(scenario: Scenario) -> pd.DataFrame:
     return select(measured_rows(scenario.uploads), scenario.selection)
 
 

@@ -289,7 +289,10 @@ def show(frame: pd.DataFrame, columns: Sequence[str] | None = None, key: str | N
 
 def static_frame(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: dict[str, str] | None = None,
                  decimals: int | None = None) -> pd.DataFrame:
-    """What :func:`static` hands ``st.table``: pure, so a view model can build it once per question."""
+    """A small table as ``st.table`` shows it whole (every cell wraps instead of being cut), headers in
+    plain language. ``st.table`` renders Markdown, so every text cell and header passes through
+    ``cell_text``. With ``decimals``, numbers are shown with that many decimals (``st.table`` would
+    show four). Pure, so a view model builds it once per question."""
     columns = list(frame.columns if columns is None else columns)
     names = {c: cell_text((labels or {}).get(c, title(c) if c in QUANTITIES else c)) for c in columns}
     shown = readable(frame, columns)
@@ -299,11 +302,3 @@ def static_frame(frame: pd.DataFrame, columns: Sequence[str] | None = None, labe
     text = shown.select_dtypes(exclude="number").columns
     shown[text] = shown[text].astype(str).map(cell_text)
     return shown.rename(columns=names).set_index(names[columns[0]])
-
-
-def static(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: dict[str, str] | None = None,
-           decimals: int | None = None) -> None:
-    """A small table shown whole (every cell wraps instead of being cut), headers in plain language.
-    ``st.table`` renders Markdown, so every text cell and header passes through ``cell_text``. With
-    ``decimals``, numbers are shown with that many decimals (``st.table`` would show four)."""
-    st.table(static_frame(frame, columns, labels, decimals))

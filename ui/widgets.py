@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 
 #: Every sidebar widget lives in the URL (values at their default stay out of it) and keeps its
@@ -48,13 +50,23 @@ def accept_ids(key: str, labels: dict[str, str]) -> None:
     st.session_state[seen] = True
 
 
-def nested_options(frame: pd.DataFrame, columns: tuple[str, str, str]) -> dict[str, dict[str, tuple[str, ...]]]:
-    """What a chain of three select boxes offers (platform -> precision -> network, say): each level's
-    values as text in the order of ``frame``'s rows, the last level's once each. Worked out once per
-    question by a view model, so a session only looks its choices up."""
+class Choices(NamedTuple):
+    """What a chain of three select boxes offers (platform -> precision -> network, say), and where
+    each chosen triple first appears among the rows they were read from."""
+
+    offered: dict[str, dict[str, tuple[str, ...]]]
+    positions: dict[tuple[str, str, str], int]
+
+
+def choices(frame: pd.DataFrame, columns: tuple[str, str, str]) -> Choices:
+    """:class:`Choices` of ``frame``: each level's values as text in the order of its rows, the last
+    level's once each. Worked out once per question by a view model, so a session only looks its
+    choices up (and its row: ``frame.iloc[positions[triple]]``)."""
     first, second, third = columns
-    text = pd.DataFrame({column: frame[column].astype(str) for column in columns})
+    text = pd.DataFrame({column: frame[column].astype(str).to_numpy() for column in columns})
     offered: dict[str, dict[str, tuple[str, ...]]] = {}
     for (outer, inner), group in text.groupby([first, second], sort=False):
         offered.setdefault(outer, {})[inner] = tuple(dict.fromkeys(group[third]))
-    return offered
+    keys = zip(text[first], text[second], text[third], strict=True)
+    positions = {key: position for position, key in reversed(list(enumerate(keys)))}  # the first one stays
+    return Choices(offered, positions)

@@ -5,8 +5,6 @@ the model's terms read as claims."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -19,7 +17,8 @@ from ui.charts.gap import calibration_spec
 from ui.safe import literal
 from ui.tables import figure_texts
 from ui.viewmodels.gap import paired
-from ui.widgets import nested_options
+from ui.widgets import Choices
+from ui.widgets import choices as widget_choices
 
 
 def answers(scenario: Scenario, asked: Asked) -> pd.DataFrame:
@@ -46,25 +45,15 @@ ANSWER_COLUMNS = ["device", "precision", "variant", "evidence", "latency_ms", "f
                   "fps_high", "latency_low_ms", "latency_high_ms", "roofline_fps", "reason"]
 
 
-class AnswerChoices(NamedTuple):
-    """The answers a session picks one of: platform -> precision -> network, and where each
-    (platform, precision, network) first appears among :func:`answers`."""
-
-    offered: dict[str, dict[str, tuple[str, ...]]]
-    positions: dict[tuple[str, str, str], int]
-
-
-def choices(scenario: Scenario, asked: Asked) -> AnswerChoices:
+def choices(scenario: Scenario, asked: Asked) -> Choices:
     """:func:`_choices` keyed on what it reads (model_side().with_task(task))."""
     return _choices(scenario.model_side().with_task(scenario.task), asked)
 
 
 @cache.cached(16)
-def _choices(scenario: Scenario, asked: Asked) -> AnswerChoices:
-    table = answers(scenario, asked)
-    keys = zip(table["device"].astype(str), table["precision"].astype(str), table["variant"].astype(str), strict=True)
-    positions = {key: position for position, key in reversed(list(enumerate(keys)))}  # the first one stays
-    return AnswerChoices(nested_options(table, ("device", "precision", "variant")), positions)
+def _choices(scenario: Scenario, asked: Asked) -> Choices:
+    """The answers a session picks one of (platform -> precision -> network) and where each is."""
+    return widget_choices(answers(scenario, asked), ("device", "precision", "variant"))
 
 
 def bands_table(scenario: Scenario) -> tables.Table:

@@ -117,6 +117,8 @@ class FindView(NamedTuple):
     #: The platforms of the answer's tested rows whose 80 % band held less than promised in the nested
     #: hold-out (:func:`qb_core.model.batch_model.weak_bands`).
     weak_bands: pd.DataFrame
+    #: Deployments judged (inside the task, network, precision and platforms asked for).
+    considered: int
 
 
 def _table(rows: pd.DataFrame, last: str) -> pd.DataFrame:
@@ -147,7 +149,8 @@ def find_view(result: FinderResult, weak: pd.DataFrame | None = None) -> FindVie
                     nearest, _table(nearest, "misses"),
                     _table(shown_rows(result.not_evidence).head(FIRST_ROWS), "why"),
                     tables.arrow_of(reasons), tables.arrow_of(gone[["device", "precision", "variant", "batch", "source",
-                                                                    "reason"]]), downloads, weak)
+                                                                    "reason"]]), downloads, weak,
+                    result.considered)
 
 
 class FindOptions(NamedTuple):

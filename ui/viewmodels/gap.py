@@ -124,8 +124,6 @@ def energy_chart(scenario: Scenario, measure: str) -> dict:
 class ParetoGapNotes(NamedTuple):
     """What the Predicted vs measured Pareto page says beside its chart."""
 
-    #: Whether any point has both a throughput and an accuracy (else there is no chart).
-    placed: bool
     #: Predictions placed at a measured accuracy (None: none), and those left out (None: none).
     borrowed_note: str | None
     unplaced_note: str | None
@@ -144,7 +142,6 @@ def pareto_gap_notes(scenario: Scenario) -> ParetoGapNotes:
     unplaced = points[points["top1_pct"].isna()]
     borrowed = placed[(placed["kind"] == "predicted") & (placed["accuracy_from"] != "published")]
     return ParetoGapNotes(
-        not placed.empty,
         (f"{len(borrowed)} prediction(s) have no published accuracy and are placed at the top-1 measured for "
          f"their variant and precision (median of the runs shown): {literal_list(_variant_names(borrowed))}."
          if len(borrowed) else None),

@@ -1,5 +1,5 @@
 """What the Per-layer roofline page draws, worked out once per question and shared by every session
-asking it: the platforms, precisions and network variants it offers (:func:`options`), the chosen
+asking it (the platforms, precisions and network variants it offers are :func:`ui.cache.layer_choices`): the chosen
 configuration's whole-network row, its paired measurements and colour (:func:`pick`), and its layers
 as the table and the download show them (:func:`details`)."""
 
@@ -14,29 +14,13 @@ import streamlit as st
 from qb_core.question import Storage
 from qb_core.service import Scenario
 from qb_core.units import us_from_s
-from qb_core.vocabulary import variant_label
 from ui import cache, tables
 from ui.viewmodels.gap import paired
-from ui.widgets import nested_options
 
 #: The layer table's columns, in order.
 LAYER_COLUMNS = ("name", "kind", "ops", "params", "bytes", "intensity", "compute_us", "memory_us", "time_us", "bound")
 #: A colour for a platform the palette does not know.
 FALLBACK_COLOR = "#1f77b4"
-
-
-def options(scenario: Scenario) -> dict[str, dict[str, tuple[str, ...]]]:
-    """:func:`_options` keyed on what it reads (theory_side())."""
-    return _options(scenario.theory_side())
-
-
-@cache.cached(32)
-def _options(scenario: Scenario) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Platform -> precision -> network variants that have a layer table, each in the order of the
-    scenario's predictions."""
-    modelled = cache.layer_configurations(scenario)
-    named = modelled.assign(variant=variant_label(modelled["topology"], modelled["pruning_pct"]))
-    return nested_options(named, ("device", "precision", "variant"))
 
 
 class LayerPick(NamedTuple):
@@ -54,9 +38,7 @@ class LayerPick(NamedTuple):
 def pick(scenario: Scenario, config_key: cache.ConfigKey) -> LayerPick:
     """:class:`LayerPick` of one configuration (platform, precision, variant label)."""
     device, precision, variant = config_key
-    modelled = cache.layer_configurations(scenario)
-    rows = modelled[(modelled["device"] == device) & (modelled["precision"] == precision)]
-    row = rows[variant_label(rows["topology"], rows["pruning_pct"]) == variant].iloc[:1]
+    row = cache.configuration(scenario, config_key)
     measured = paired(scenario)
     measured = measured[(measured["device"] == device) & (measured["precision"] == precision)
                         & (measured["variant"] == variant)]

@@ -27,7 +27,7 @@ from ui import cache, charts, sidebar, state, tables
 from ui.charts.gap import layer_specs
 from ui.charts.theory import hardware_spec, labels_left_out, networks_specs, prediction_spec
 from ui.safe import cell_text, literal, literal_list
-from ui.widgets import nested_options
+from ui.widgets import Choices, choices
 
 
 @dataclass(frozen=True)
@@ -46,17 +46,9 @@ class TheoryView:
         return self.scenario.theory_selection
 
 
-def without_unknown_traffic(predictions: pd.DataFrame) -> pd.DataFrame:
-    """``predictions`` without those whose intensity is unknown, saying in a caption which networks
-    were left out and why (published totals have no layer list, so no activation traffic)."""
-    note = unknown_traffic_note(predictions)
-    if note:
-        st.caption(note)
-    return predictions[predictions["intensity"].notna()]
-
-
 def unknown_traffic_note(predictions: pd.DataFrame) -> str | None:
-    """The caption :func:`without_unknown_traffic` shows (None: nothing left out)."""
+    """The caption naming the networks whose intensity is unknown (published totals have no layer
+    list, so no activation traffic); None: nothing left out."""
     unknown = predictions["intensity"].isna()
     if not unknown.any():
         return None
@@ -102,20 +94,23 @@ def _prediction_view(scenario: Scenario) -> PredictionView:
     return PredictionView(charts.platform_columns(predictions), tables.prepare(predictions, PREDICTION_COLUMNS))
 
 
-@cache.cached(32)
 def hardware_devices(scenario: Scenario) -> list[str]:
     """The platforms shown (:func:`ui.cache.shown_hardware`), each once, in order."""
+    return _hardware_devices(scenario.theory_side())
+
+
+@cache.cached(32)
+def _hardware_devices(scenario: Scenario) -> list[str]:
     return list(dict.fromkeys(cache.shown_hardware(scenario)["device"].astype(str)))
 
 
 class TakeChoices(NamedTuple):
-    """What would it take's choices: the datasheet predictions with a known traffic, platform ->
-    precision -> variant offered among them, where each first appears, and the caption naming the
-    networks left out (None: none)."""
+    """What would it take's choices: the datasheet predictions with a known traffic, the platform ->
+    precision -> variant choices among them, and the caption naming the networks left out (None:
+    none)."""
 
     rows: pd.DataFrame
-    offered: dict[str, dict[str, tuple[str, ...]]]
-    positions: dict[tuple[str, str, str], int]
+    choices: Choices
     left_out: str | None
 
 
@@ -129,10 +124,7 @@ def _take_choices(scenario: Scenario) -> TakeChoices:
     datasheet = cache.predictions(scenario, datasheet=True)
     rows = datasheet[datasheet["intensity"].notna()].reset_index(drop=True)
     named = rows.assign(variant=variant_label(rows["topology"], rows["pruning_pct"]))
-    keys = zip(named["device"].astype(str), named["precision"].astype(str), named["variant"], strict=True)
-    positions = {key: position for position, key in reversed(list(enumerate(keys)))}  # the first one stays
-    return TakeChoices(rows, nested_options(named, ("device", "precision", "variant")), positions,
-                       unknown_traffic_note(datasheet))
+    return TakeChoices(rows, choices(named, ("device", "precision", "variant")), unknown_traffic_note(datasheet))
 
 
 def take_need(scenario: Scenario, config_key: cache.ConfigKey, target_fps: float) -> tuple[pd.DataFrame, pd.Series]:
@@ -144,8 +136,8 @@ def take_need(scenario: Scenario, config_key: cache.ConfigKey, target_fps: float
 def _take_need(scenario: Scenario, config_key: cache.ConfigKey, target_fps: float) -> tuple[pd.DataFrame, pd.Series]:
     """The chosen configuration's datasheet prediction (one row) and what it takes to reach
     ``target_fps`` (:func:`qb_core.analyses.predictions.what_it_takes`)."""
-    choices = _take_choices(scenario)
-    row = choices.rows.iloc[[choices.positions[config_key]]]
+    taken = _take_choices(scenario)
+    row = taken.rows.iloc[[taken.choices.positions[config_key]]]
     return row, what_it_takes(row, target_fps).iloc[0]
 
 
@@ -193,11 +185,6 @@ def gap_view() -> GapView:
         sidebar.no_rows_message("measurements or predictions")
         st.stop()
     return GapView(theory, join)
-
-
-def device_colors(frame: pd.DataFrame) -> dict[str, str]:
-    """Device colours for every device of ``frame`` (bundled, own and uploaded)."""
-    return cache.device_colors_for(frame, state.current().whatif.custom_text)
 
 
 @cache.cached(32)
